@@ -1,0 +1,47 @@
+/**
+ * The diagnostic shape shared by every phase. Adapters (LSP, CLI, SARIF)
+ * convert it at the edge; the core never formats for a particular consumer.
+ */
+import type { Range } from "../text/positions.js";
+
+export type Severity = "error" | "warning" | "info" | "hint";
+
+export interface TextEdit {
+  uri: string;
+  range: Range;
+  newText: string;
+}
+
+/** A machine-readable fix: the language server offers it as a quick fix, SARIF carries it as a `fix`. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix to apply by default (e.g. the closest did-you-mean). */
+  preferred?: boolean;
+}
+
+export interface RelatedInfo {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+export interface Diagnostic {
+  /** Stable code from the catalogue, e.g. `CR2001`. */
+  code: string;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: Range;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+  /** `unnecessary` renders faded in editors (unused declarations). */
+  tags?: ("unnecessary" | "deprecated")[];
+  /** For domain analyses: a counterexample (e.g. a lead no route covers), as data. */
+  example?: Record<string, unknown>;
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}

@@ -1,0 +1,118 @@
+/**
+ * `parse(text, uri)`: text → AST plus every lexical and syntax diagnostic.
+ * INVARIANT: never throws; every diagnostic range lies inside the document.
+ */
+import type { IToken } from "chevrotain";
+import type { CrmFile } from "./ast.js";
+import { CrmParser } from "./parser.js";
+import { crmLexer, StringLiteral } from "./tokens.js";
+import { LineIndex, type Range } from "../text/positions.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+
+export interface ParseResult {
+  file: CrmFile;
+  diagnostics: Diagnostic[];
+  /** Significant tokens (comments excluded), in order. */
+  tokens: IToken[];
+  /** Comment tokens, in order. */
+  comments: IToken[];
+  lines: LineIndex;
+}
+
+let sharedParser: CrmParser | undefined;
+function parser(): CrmParser {
+  // Building a parser performs grammar analysis (milliseconds); one instance is reused.
+  return (sharedParser ??= new CrmParser());
+}
+
+export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
+  const lines = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  const lexed = crmLexer.tokenize(text);
+  for (const err of lexed.errors) {
+    const ch = text.slice(err.offset, err.offset + Math.max(1, err.length));
+    const unterminated = text[err.offset] === '"';
+    diagnostics.push({
+      code: unterminated ? "CR1006" : "CR1001",
+      severity: "error",
+      message: unterminated
+        ? "this text has no closing quote `\"` on the same line"
+        : `unexpected character \`${ch.length > 20 ? ch.slice(0, 20) + "…" : ch}\``,
+      uri,
+      range: lines.range(err.offset, unterminated ? lineEnd(text, err.offset) : err.offset + Math.max(1, err.length)),
+    });
+  }
+  const p = parser();
+  p.extraErrors = [];
+  p.input = lexed.tokens;
+  let file: CrmFile;
+  try {
+    file = p.file() ?? emptyFile();
+  } catch {
+    // INVARIANT: the parser recovers from every recognition error; an internal
+    // failure still yields a file (empty) and a diagnostic rather than a crash.
+    file = emptyFile();
+    diagnostics.push({ code: "CR1000", severity: "error", message: "the file could not be read past this point", uri, range: lines.range(0, 0) });
+  }
+  file.uri = uri;
+  file.range = lines.range(0, text.length);
+  for (const e of p.errors) {
+    const tok = e.token;
+    let range: Range;
+    if (!tok || tok.tokenType?.name === "EOF" || Number.isNaN(tok.startOffset)) {
+      const prev = (e as { previousToken?: IToken }).previousToken ?? lastToken(lexed.tokens);
+      const at = prev && !Number.isNaN(prev.endOffset ?? NaN) ? (prev.endOffset ?? -1) + 1 : text.length;
+      range = lines.range(at, at);
+    } else range = lines.range(tok.startOffset, (tok.endOffset ?? tok.startOffset) + 1);
+    diagnostics.push({ code: codeOf(e.name), severity: "error", message: e.message, uri, range });
+  }
+  for (const e of p.extraErrors) diagnostics.push({ code: e.code, severity: "error", message: e.message, uri, range: e.range });
+  const comments = (lexed.groups["comments"] ?? []) as IToken[];
+  dedupe(diagnostics);
+  return { file, diagnostics, tokens: lexed.tokens, comments, lines };
+}
+
+function codeOf(name: string): string {
+  switch (name) {
+    case "MismatchedTokenException":
+      return "CR1002";
+    case "NoViableAltException":
+      return "CR1003";
+    case "EarlyExitException":
+      return "CR1004";
+    case "NotAllInputParsedException":
+      return "CR1005";
+    default:
+      return "CR1000";
+  }
+}
+
+function emptyFile(): CrmFile {
+  const z = { line: 0, character: 0, offset: 0 };
+  return { kind: "File", uri: "", imports: [], decls: [], range: { start: z, end: z } };
+}
+
+function lastToken(tokens: IToken[]): IToken | undefined {
+  return tokens[tokens.length - 1];
+}
+
+function lineEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
+  return i;
+}
+
+/** Recovery can report the same position twice (once per enclosing rule); keep the first. */
+function dedupe(diags: Diagnostic[]): void {
+  const seen = new Set<string>();
+  let w = 0;
+  for (const d of diags) {
+    const key = `${d.range.start.offset}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diags[w++] = d;
+  }
+  diags.length = w;
+}
+
+export { StringLiteral };

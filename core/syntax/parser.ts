@@ -1,0 +1,1548 @@
+/**
+ * The Chevrotain parser. It builds the AST directly (embedded actions, no CST)
+ * and never fails: on an error it recovers (single-token insertion/deletion,
+ * re-sync to the next token that can follow) and the node that was being
+ * built is kept with whatever it had parsed so far.
+ */
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import type * as A from "./ast.js";
+import type { Range } from "../text/positions.js";
+import * as T from "./tokens.js";
+import { Kw } from "./tokens.js";
+import { crmErrorMessages } from "./errorMessages.js";
+
+type Mutable<N> = { -readonly [K in keyof N]: N[K] };
+
+const COMPARE_TOKENS = [T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater];
+const COMPARE_OPS: Record<string, A.CompareOp> = {
+  EqEq: "==",
+  NotEq: "!=",
+  LessEq: "<=",
+  GreaterEq: ">=",
+  Less: "<",
+  Greater: ">",
+};
+
+export class CrmParser extends EmbeddedActionsParser {
+  /** The node each active rule is building, indexed by rule-stack depth (for recovery). */
+  private partials: unknown[] = [];
+  /** False while parsing a `where` filter, where `within` belongs to the enclosing rule. */
+  private allowWithinExpr = true;
+  /** Problems the grammar itself cannot express (e.g. two `otherwise` in a route). */
+  extraErrors: { message: string; range: Range; code: string }[] = [];
+  private readonly recover = { recoveryValueFunc: () => this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] };
+
+  constructor() {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: crmErrorMessages,
+      skipValidations: process.env.NODE_ENV === "production",
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private begin<N extends A.Node>(node: N): N {
+    this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] = node;
+    return node;
+  }
+
+  /** The range of a token; tokens inserted by recovery get an empty range after the previous token. */
+  tokRange(t: IToken): Range {
+    if (t === undefined || Number.isNaN(t.startOffset) || t.startOffset < 0 || t.isInsertedInRecovery) {
+      const prev = this.LA(0);
+      if (prev && !Number.isNaN(prev.startOffset) && prev.startOffset >= 0 && prev.endOffset !== undefined) {
+        const p = { line: (prev.endLine ?? 1) - 1, character: prev.endColumn ?? 0, offset: prev.endOffset + 1 };
+        return { start: p, end: p };
+      }
+      const z = { line: 0, character: 0, offset: 0 };
+      return { start: z, end: z };
+    }
+    return {
+      start: { line: t.startLine! - 1, character: t.startColumn! - 1, offset: t.startOffset },
+      end: { line: t.endLine! - 1, character: t.endColumn!, offset: t.endOffset! + 1 },
+    };
+  }
+
+  /** Extends `node.range` to the end of the last consumed token. */
+  private finish<N extends A.Node>(node: N): N {
+    const prev = this.LA(0);
+    if (prev && !Number.isNaN(prev.startOffset) && prev.startOffset >= 0 && !prev.isInsertedInRecovery) {
+      const end = this.tokRange(prev).end;
+      if (end.offset > node.range.end.offset) node.range = { start: node.range.start, end };
+    }
+    return node;
+  }
+
+  private name(t: IToken): A.Name {
+    return { kind: "Name", text: t.image, range: this.tokRange(t) };
+  }
+
+  private str(t: IToken): A.StringLit {
+    return { kind: "String", value: unquote(t.image), range: this.tokRange(t) };
+  }
+
+  private num(t: IToken, sign?: IToken): A.NumberLit {
+    const r = this.tokRange(t);
+    const negative = sign?.image === "-";
+    const value = Number(t.image);
+    return {
+      kind: "Number",
+      value: Number.isNaN(value) ? 0 : negative ? -value : value,
+      text: (sign && !sign.isInsertedInRecovery ? sign.image : "") + t.image,
+      range: sign && !sign.isInsertedInRecovery ? { start: this.tokRange(sign).start, end: r.end } : r,
+    };
+  }
+
+  private at(node: { range?: Range } | undefined, fallback: Range): Range {
+    return node && node.range ? node.range : fallback;
+  }
+
+  private bin(op: A.BinaryOp, opTok: IToken, left: A.Expr | undefined, right: A.Expr | undefined): A.BinaryExpr {
+    const opRange = this.tokRange(opTok);
+    return {
+      kind: "Binary",
+      op,
+      opRange,
+      left,
+      right,
+      range: { start: this.at(left, opRange).start, end: this.at(right, opRange).end },
+    };
+  }
+
+  // ------------------------------------------------------------ file
+
+  public file = this.RULE("file", () => {
+    const file: A.CrmFile = { kind: "File", uri: "", imports: [], decls: [], range: this.tokRange(this.LA(1)) };
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const i = this.SUBRULE(this.importDecl);
+            this.ACTION(() => i && file.imports.push(i));
+          },
+        },
+        {
+          ALT: () => {
+            const d = this.SUBRULE(this.declaration);
+            this.ACTION(() => d && file.decls.push(d));
+          },
+        },
+      ]);
+    });
+    return file;
+  });
+
+  private importDecl = this.RULE(
+    "importDecl",
+    () => {
+      const kw = this.CONSUME(Kw.import);
+      const node = this.begin<A.ImportDecl>({ kind: "Import", range: this.tokRange(kw) });
+      const s = this.CONSUME(T.StringLiteral);
+      node.path = this.str(s);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private declaration = this.RULE("declaration", (): A.Decl => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.leadDecl) },
+      { ALT: () => this.SUBRULE(this.eventDecl) },
+      { ALT: () => this.SUBRULE(this.setDecl) },
+      { ALT: () => this.SUBRULE(this.scoreDecl) },
+      { ALT: () => this.SUBRULE(this.gradeDecl) },
+      { ALT: () => this.SUBRULE(this.stageDecl) },
+      { ALT: () => this.SUBRULE(this.reenterDecl) },
+      { ALT: () => this.SUBRULE(this.ownerDecl) },
+      { ALT: () => this.SUBRULE(this.queueDecl) },
+      { ALT: () => this.SUBRULE(this.teamDecl) },
+      { ALT: () => this.SUBRULE(this.routeDecl) },
+      { ALT: () => this.SUBRULE(this.consentDecl) },
+      { ALT: () => this.SUBRULE(this.actionDecl) },
+      { ALT: () => this.SUBRULE(this.workflowDecl) },
+      { ALT: () => this.SUBRULE(this.journeyDecl) },
+    ]) as A.Decl;
+  });
+
+  // ------------------------------------------------------------ schema
+
+  private leadDecl = this.RULE(
+    "leadDecl",
+    () => {
+      const kw = this.CONSUME(Kw.lead);
+      const node = this.begin<A.LeadDecl>({ kind: "Lead", keyword: this.tokRange(kw), fields: [], range: this.tokRange(kw) });
+      this.SUBRULE(this.fieldBlock, { ARGS: [node.fields] });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  /** `{ name: type  name: type }`; separators (`,` or `;`) are optional. */
+  private fieldBlock = this.RULE("fieldBlock", (fields: A.FieldDecl[]) => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const f = this.SUBRULE(this.fieldDecl);
+      this.ACTION(() => f && fields.push(f));
+      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private fieldDecl = this.RULE(
+    "fieldDecl",
+    () => {
+      const n = this.CONSUME(T.AnyName);
+      const node = this.begin<A.FieldDecl>({ kind: "Field", name: this.name(n), range: this.tokRange(n) });
+      this.CONSUME(T.Colon);
+      node.type = this.SUBRULE(this.typeRef);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private typeRef = this.RULE(
+    "typeRef",
+    (): A.TypeRef => {
+      const t = this.CONSUME(T.Identifier);
+      return this.OR([
+        {
+          GATE: () => t.image === "enum",
+          ALT: () => {
+            const node = this.begin<A.EnumTypeRef>({ kind: "EnumType", values: [], range: this.tokRange(t) });
+            this.CONSUME(T.LParen);
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const v = this.CONSUME(T.AnyName);
+                this.ACTION(() => node.values.push(this.name(v)));
+              },
+            });
+            this.CONSUME(T.RParen);
+            return this.finish(node) as A.TypeRef;
+          },
+        },
+        {
+          GATE: () => t.image === "list",
+          ALT: () => {
+            const node = this.begin<A.ListTypeRef>({ kind: "ListType", range: this.tokRange(t) });
+            this.CONSUME2(T.LParen);
+            node.element = this.SUBRULE(this.typeRef);
+            this.CONSUME2(T.RParen);
+            return this.finish(node) as A.TypeRef;
+          },
+        },
+        {
+          ALT: () => ({ kind: "SimpleType", name: this.name(t), range: this.tokRange(t) }) as A.TypeRef,
+        },
+      ]);
+    },
+    this.recover,
+  );
+
+  private eventDecl = this.RULE(
+    "eventDecl",
+    () => {
+      const kw = this.CONSUME(Kw.event);
+      const node = this.begin<A.EventDecl>({ kind: "Event", fields: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => this.SUBRULE(this.fieldBlock, { ARGS: [node.fields] }));
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private setDecl = this.RULE(
+    "setDecl",
+    () => {
+      const kw = this.OR([{ ALT: () => this.CONSUME(Kw.set) }, { ALT: () => this.CONSUME(Kw.territory) }]);
+      const node = this.begin<A.SetDecl>({
+        kind: "Set",
+        keyword: kw.image === "territory" ? "territory" : "set",
+        range: this.tokRange(kw),
+      });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.CONSUME(T.Equals);
+      node.value = this.SUBRULE(this.expr);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ scoring
+
+  private scoreDecl = this.RULE(
+    "scoreDecl",
+    () => {
+      const kw = this.CONSUME(Kw.score);
+      const node = this.begin<A.ScoreDecl>({ kind: "Score", settings: [], rules: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => (node.label = this.str(this.CONSUME(T.StringLiteral))));
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const s = this.SUBRULE(this.scoreSetting);
+              this.ACTION(() => s && node.settings.push(s));
+            },
+          },
+          {
+            ALT: () => {
+              const r = this.SUBRULE(this.scoreRule);
+              this.ACTION(() => r && node.rules.push(r));
+            },
+          },
+        ]);
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private scoreSetting = this.RULE(
+    "scoreSetting",
+    (): A.ScoreSetting => {
+      return this.OR([
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.cap);
+            const node = this.begin<A.CapSetting>({ kind: "Cap", range: this.tokRange(kw) });
+            node.value = this.SUBRULE(this.signedNumber);
+            return this.finish(node) as A.ScoreSetting;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.floor);
+            const node = this.begin<A.FloorSetting>({ kind: "Floor", range: this.tokRange(kw) });
+            node.value = this.SUBRULE2(this.signedNumber);
+            return this.finish(node) as A.ScoreSetting;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.decay);
+            const node = this.begin<A.DecaySetting>({ kind: "Decay", range: this.tokRange(kw) });
+            node.percent = this.num(this.CONSUME(T.NumberLiteral));
+            this.CONSUME(T.Percent);
+            this.CONSUME(Kw.every);
+            node.every = this.SUBRULE(this.duration);
+            return this.finish(node) as A.ScoreSetting;
+          },
+        },
+      ]);
+    },
+    this.recover,
+  );
+
+  private scoreRule = this.RULE(
+    "scoreRule",
+    () => {
+      const kw = this.CONSUME(Kw.rule);
+      const node = this.begin<A.ScoreRule>({ kind: "ScoreRule", range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.CONSUME(T.Colon);
+      node.points = this.SUBRULE(this.signedNumber);
+      node.trigger = this.OR([
+        { ALT: () => this.SUBRULE(this.attributeTrigger) },
+        { ALT: () => this.SUBRULE(this.eventTrigger) },
+        { ALT: () => this.SUBRULE(this.inactivityTrigger) },
+      ]) as A.ScoreTrigger;
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private attributeTrigger = this.RULE(
+    "attributeTrigger",
+    () => {
+      const kw = this.CONSUME(Kw.when);
+      const node = this.begin<A.AttributeTrigger>({ kind: "AttributeTrigger", range: this.tokRange(kw) });
+      node.when = this.SUBRULE(this.expr);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private eventTrigger = this.RULE(
+    "eventTrigger",
+    () => {
+      const kw = this.CONSUME(Kw.on);
+      const node = this.begin<A.EventTrigger>({ kind: "EventTrigger", range: this.tokRange(kw) });
+      node.event = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => {
+        this.CONSUME(Kw.where);
+        node.where = this.SUBRULE(this.whereExpr);
+      });
+      this.OPTION2(() => {
+        this.CONSUME(Kw.at);
+        this.CONSUME(Kw.least);
+        node.times = this.num(this.CONSUME(T.NumberLiteral));
+        this.CONSUME(Kw.times);
+      });
+      this.OPTION3(() => {
+        this.CONSUME(Kw.within);
+        node.within = this.SUBRULE(this.duration);
+      });
+      this.OPTION4(() => (node.limit = this.SUBRULE(this.limit)));
+      this.OPTION5(() => {
+        this.CONSUME(Kw.when);
+        node.when = this.SUBRULE(this.expr);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private inactivityTrigger = this.RULE(
+    "inactivityTrigger",
+    () => {
+      const kw = this.CONSUME(Kw.after);
+      const node = this.begin<A.InactivityTrigger>({ kind: "InactivityTrigger", events: [], range: this.tokRange(kw) });
+      node.after = this.SUBRULE(this.duration);
+      this.CONSUME(Kw.without);
+      this.AT_LEAST_ONE_SEP({
+        SEP: Kw.or,
+        DEF: () => {
+          const e = this.CONSUME(T.Identifier);
+          this.ACTION(() => node.events.push(this.name(e)));
+        },
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private limit = this.RULE(
+    "limit",
+    () => {
+      const kw = this.CONSUME(Kw.limit);
+      const node = this.begin<A.Limit>({ kind: "Limit", range: this.tokRange(kw) });
+      node.count = this.num(this.CONSUME(T.NumberLiteral));
+      this.OPTION(() => {
+        this.CONSUME(Kw.per);
+        node.per = this.SUBRULE(this.duration);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private gradeDecl = this.RULE(
+    "gradeDecl",
+    () => {
+      const kw = this.CONSUME(Kw.grade);
+      const node = this.begin<A.GradeDecl>({ kind: "Grade", entries: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.CONSUME(Kw.from);
+      node.score = this.name(this.CONSUME2(T.Identifier));
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        const e = this.SUBRULE(this.gradeEntry);
+        this.ACTION(() => e && node.entries.push(e));
+        this.OPTION(() => this.CONSUME(T.Comma));
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private gradeEntry = this.RULE(
+    "gradeEntry",
+    () => {
+      const letter = this.CONSUME(T.Identifier);
+      const node = this.begin<A.GradeEntry>({
+        kind: "GradeEntry",
+        letter: this.name(letter),
+        otherwise: false,
+        range: this.tokRange(letter),
+      });
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.GreaterEq);
+            node.min = this.SUBRULE(this.signedNumber);
+          },
+        },
+        { ALT: () => (this.CONSUME(Kw.otherwise), (node.otherwise = true)) },
+      ]);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ stages
+
+  private stageDecl = this.RULE(
+    "stageDecl",
+    () => {
+      const kw = this.CONSUME(Kw.stage);
+      const node = this.begin<A.StageDecl>({ kind: "Stage", modifiers: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.AnyName));
+      this.MANY(() => {
+        const m = this.CONSUME2(T.Identifier);
+        this.ACTION(() => node.modifiers.push(this.name(m)));
+      });
+      this.OPTION(() => {
+        this.CONSUME(Kw.when);
+        node.when = this.SUBRULE(this.expr);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private reenterDecl = this.RULE(
+    "reenterDecl",
+    () => {
+      const kw = this.CONSUME(Kw.reenter);
+      const node = this.begin<A.ReenterDecl>({ kind: "Reenter", range: this.tokRange(kw) });
+      node.stage = this.name(this.CONSUME(T.AnyName));
+      this.CONSUME(Kw.from);
+      node.from = this.name(this.CONSUME2(T.AnyName));
+      this.OPTION(() => {
+        this.CONSUME(Kw.after);
+        node.after = this.SUBRULE(this.duration);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ routing
+
+  private ownerDecl = this.RULE(
+    "ownerDecl",
+    () => {
+      const kw = this.CONSUME(Kw.owner);
+      const node = this.begin<A.OwnerDecl>({ kind: "Owner", range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => (node.email = this.str(this.CONSUME(T.StringLiteral))));
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private queueDecl = this.RULE(
+    "queueDecl",
+    () => {
+      const kw = this.CONSUME(Kw.queue);
+      const node = this.begin<A.QueueDecl>({ kind: "Queue", range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => (node.label = this.str(this.CONSUME(T.StringLiteral))));
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private teamDecl = this.RULE(
+    "teamDecl",
+    () => {
+      const kw = this.CONSUME(Kw.team);
+      const node = this.begin<A.TeamDecl>({ kind: "Team", members: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => (node.strategy = this.name(this.CONSUME2(T.Identifier))));
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const m = this.SUBRULE(this.teamMember);
+              this.ACTION(() => m && node.members.push(m));
+            },
+          },
+          {
+            ALT: () => {
+              const c = this.CONSUME(Kw.cap);
+              const cap = this.ACTION(() => {
+                const l: A.Limit = { kind: "Limit", range: this.tokRange(c) };
+                node.cap = l;
+                return l;
+              });
+              const count = this.CONSUME(T.NumberLiteral);
+              this.CONSUME(Kw.per);
+              const per = this.SUBRULE(this.duration);
+              this.ACTION(() => {
+                cap.count = this.num(count);
+                cap.per = per;
+                this.finish(cap);
+              });
+            },
+          },
+        ]);
+        this.OPTION2(() => this.CONSUME(T.Comma));
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private teamMember = this.RULE(
+    "teamMember",
+    () => {
+      const kw = this.CONSUME(Kw.member);
+      const node = this.begin<A.TeamMember>({ kind: "Member", range: this.tokRange(kw) });
+      node.owner = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => {
+        this.CONSUME(Kw.weight);
+        node.weight = this.num(this.CONSUME(T.NumberLiteral));
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private routeDecl = this.RULE(
+    "routeDecl",
+    () => {
+      const kw = this.CONSUME(Kw.route);
+      const node = this.begin<A.RouteDecl>({ kind: "Route", rules: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      node.trigger = this.SUBRULE(this.trigger);
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const r = this.SUBRULE(this.routeRule);
+              this.ACTION(() => r && node.rules.push(r));
+            },
+          },
+          {
+            ALT: () => {
+              const f = this.SUBRULE(this.routeFallback);
+              this.ACTION(() => {
+                if (!f) return;
+                if (node.fallback) {
+                  this.extraErrors.push({
+                    code: "CR1007",
+                    message: "a route has only one `otherwise`; this one is never used",
+                    range: f.range,
+                  });
+                } else node.fallback = f;
+              });
+            },
+          },
+        ]);
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private trigger = this.RULE(
+    "trigger",
+    (): A.Trigger => {
+      const on = this.CONSUME(Kw.on);
+      return this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Kw.stage);
+            const node = this.begin<A.StageTrigger>({ kind: "StageTrigger", range: this.tokRange(on) });
+            node.stage = this.name(this.CONSUME(T.AnyName));
+            return this.finish(node) as A.Trigger;
+          },
+        },
+        {
+          ALT: () => {
+            const node = this.begin<A.EventOccurrenceTrigger>({ kind: "EventOccurrenceTrigger", range: this.tokRange(on) });
+            node.event = this.name(this.CONSUME2(T.Identifier));
+            this.OPTION(() => {
+              this.CONSUME(Kw.where);
+              node.where = this.SUBRULE(this.expr);
+            });
+            return this.finish(node) as A.Trigger;
+          },
+        },
+      ]);
+    },
+    this.recover,
+  );
+
+  private routeRule = this.RULE(
+    "routeRule",
+    () => {
+      const kw = this.CONSUME(Kw.rule);
+      const node = this.begin<A.RouteRule>({ kind: "RouteRule", escalations: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.CONSUME(T.Colon);
+      this.CONSUME(Kw.when);
+      node.when = this.SUBRULE(this.expr);
+      this.CONSUME(T.Arrow);
+      node.target = this.SUBRULE(this.target);
+      this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private routeFallback = this.RULE(
+    "routeFallback",
+    () => {
+      const kw = this.CONSUME(Kw.otherwise);
+      const node = this.begin<A.RouteFallback>({ kind: "RouteFallback", escalations: [], range: this.tokRange(kw) });
+      this.CONSUME(T.Arrow);
+      node.target = this.SUBRULE(this.target);
+      this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private target = this.RULE(
+    "target",
+    (): A.Target => {
+      const kw = this.OR([
+        { ALT: () => this.CONSUME(Kw.owner) },
+        { ALT: () => this.CONSUME(Kw.team) },
+        { ALT: () => this.CONSUME(Kw.queue) },
+        { ALT: () => this.CONSUME(Kw.discard) },
+      ]);
+      const node = this.begin<A.Target>({
+        kind: "Target",
+        targetKind: (kw.image as A.Target["targetKind"]) ?? "owner",
+        range: this.tokRange(kw),
+      });
+      if (kw.image !== "discard") {
+        this.OPTION({
+          GATE: () => kw.image !== "discard",
+          DEF: () => (node.ref = this.name(this.CONSUME(T.Identifier))),
+        });
+      }
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private escalations = this.RULE("escalations", (list: A.Escalation[]) => {
+    this.CONSUME(Kw.escalate);
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const e = this.SUBRULE(this.escalation);
+        this.ACTION(() => e && list.push(e));
+      },
+    });
+  });
+
+  private escalation = this.RULE(
+    "escalation",
+    () => {
+      const kw = this.CONSUME(Kw.after);
+      const node = this.begin<A.Escalation>({ kind: "Escalation", range: this.tokRange(kw) });
+      node.after = this.SUBRULE(this.duration);
+      this.CONSUME(Kw.to);
+      node.target = this.SUBRULE(this.target);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ consent
+
+  private consentDecl = this.RULE(
+    "consentDecl",
+    () => {
+      const kw = this.CONSUME(Kw.consent);
+      const node = this.begin<A.ConsentDecl>({ kind: "Consent", clauses: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => (node.label = this.str(this.CONSUME(T.StringLiteral))));
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        const c = this.SUBRULE(this.consentClause);
+        this.ACTION(() => c && node.clauses.push(c));
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private consentClause = this.RULE(
+    "consentClause",
+    () => {
+      const node = this.begin<A.ConsentClause>({
+        kind: "ConsentClause",
+        otherwise: false,
+        bases: [],
+        range: this.tokRange(this.LA(1)),
+      });
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Kw.in);
+            node.region = this.SUBRULE(this.expr);
+          },
+        },
+        { ALT: () => (this.CONSUME(Kw.otherwise), (node.otherwise = true)) },
+      ]);
+      this.CONSUME(T.Colon);
+      this.AT_LEAST_ONE_SEP({
+        SEP: Kw.or,
+        DEF: () => {
+          const b = this.SUBRULE(this.consentBasis);
+          this.ACTION(() => b && node.bases.push(b));
+        },
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private consentBasis = this.RULE(
+    "consentBasis",
+    () => {
+      const b = this.CONSUME(T.Identifier);
+      const node = this.begin<A.ConsentBasis>({ kind: "ConsentBasis", basis: this.name(b), range: this.tokRange(b) });
+      this.OPTION(() => {
+        node.impliedFor = this.SUBRULE(this.duration);
+        this.CONSUME(Kw.after);
+        node.anchor = this.name(this.CONSUME2(T.Identifier));
+      });
+      this.OPTION2(() => {
+        this.CONSUME(Kw.expires);
+        this.CONSUME2(Kw.after);
+        node.expires = this.SUBRULE2(this.duration);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ actions and workflows
+
+  private actionDecl = this.RULE(
+    "actionDecl",
+    () => {
+      const kw = this.CONSUME(Kw.action);
+      const node = this.begin<A.ActionDecl>({ kind: "Action", params: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      this.OPTION(() => {
+        this.CONSUME(T.LParen);
+        this.MANY_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            const p = this.SUBRULE(this.fieldDecl);
+            this.ACTION(() => p && node.params.push(p));
+          },
+        });
+        this.CONSUME(T.RParen);
+      });
+      this.OPTION2(() => {
+        const r = this.OR([{ ALT: () => this.CONSUME(Kw.contact) }, { ALT: () => this.CONSUME(Kw.internal) }]);
+        this.ACTION(() => {
+          node.reach = r.image === "internal" ? "internal" : "contact";
+          node.reachRange = this.tokRange(r);
+        });
+      });
+      this.OPTION3(() => {
+        this.CONSUME(Kw.requires);
+        node.requires = this.name(this.CONSUME2(T.Identifier));
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private workflowDecl = this.RULE(
+    "workflowDecl",
+    () => {
+      const kw = this.CONSUME(Kw.workflow);
+      const node = this.begin<A.WorkflowDecl>({ kind: "Workflow", steps: [], range: this.tokRange(kw) });
+      node.name = this.name(this.CONSUME(T.Identifier));
+      node.trigger = this.SUBRULE(this.trigger);
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        const s = this.OR([{ ALT: () => this.SUBRULE(this.doStep) }, { ALT: () => this.SUBRULE(this.waitStep) }]);
+        this.ACTION(() => s && node.steps.push(s as A.WorkflowStep));
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private doStep = this.RULE(
+    "doStep",
+    () => {
+      const kw = this.CONSUME(Kw.do);
+      const node = this.begin<A.DoStep>({ kind: "Do", range: this.tokRange(kw) });
+      node.call = this.SUBRULE(this.actionCall);
+      this.OPTION(() => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Kw.when);
+              node.when = this.SUBRULE(this.expr);
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.unless);
+              node.unless = this.SUBRULE2(this.expr);
+            },
+          },
+        ]);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private waitStep = this.RULE(
+    "waitStep",
+    () => {
+      const kw = this.CONSUME(Kw.wait);
+      const node = this.begin<A.WaitStep>({ kind: "Wait", range: this.tokRange(kw) });
+      node.duration = this.SUBRULE(this.duration);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private actionCall = this.RULE(
+    "actionCall",
+    () => {
+      const n = this.CONSUME(T.Identifier);
+      const node = this.begin<A.ActionCall>({ kind: "ActionCall", action: this.name(n), range: this.tokRange(n) });
+      this.OPTION(() => {
+        this.CONSUME(T.LParen);
+        const args: A.Expr[] = [];
+        this.ACTION(() => (node.args = args));
+        this.MANY_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            const a = this.SUBRULE(this.expr);
+            this.ACTION(() => a && args.push(a));
+          },
+        });
+        this.CONSUME(T.RParen);
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ journeys
+
+  private journeyDecl = this.RULE(
+    "journeyDecl",
+    () => {
+      const kw = this.CONSUME(Kw.journey);
+      const node = this.begin<A.JourneyDecl>({ kind: "Journey", steps: [], range: this.tokRange(kw) });
+      node.name = this.str(this.CONSUME(T.StringLiteral));
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Kw.lead);
+              const r = this.SUBRULE(this.record);
+              this.ACTION(() => (node.lead = r));
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.seed);
+              const s = this.CONSUME(T.NumberLiteral);
+              this.ACTION(() => (node.seed = this.num(s)));
+            },
+          },
+          {
+            ALT: () => {
+              const s = this.SUBRULE(this.journeyStep);
+              this.ACTION(() => s && node.steps.push(s));
+            },
+          },
+        ]);
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private journeyStep = this.RULE(
+    "journeyStep",
+    (): A.JourneyStep => {
+      const start = this.LA(1);
+      const holder = this.begin<A.EventStep>({ kind: "EventStep", range: this.tokRange(start) });
+      let time: A.TimeRef | undefined;
+      this.OPTION(() => {
+        time = this.SUBRULE(this.timeRef);
+      });
+      const step = this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Kw.expect);
+            const node = this.ACTION(() => {
+              const s = holder as unknown as Mutable<A.ExpectStep>;
+              s.kind = "ExpectStep";
+              s.time = time;
+              return s as A.ExpectStep;
+            });
+            const e = this.SUBRULE(this.expectation);
+            this.ACTION(() => (node.expectation = e));
+            return node as A.JourneyStep;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.update);
+            const node = this.ACTION(() => {
+              const s = holder as unknown as Mutable<A.UpdateStep>;
+              s.kind = "UpdateStep";
+              s.time = time;
+              return s as A.UpdateStep;
+            });
+            const r = this.SUBRULE(this.record);
+            this.ACTION(() => (node.values = r));
+            return node as A.JourneyStep;
+          },
+        },
+        {
+          ALT: () => {
+            const n = this.CONSUME(T.Identifier);
+            this.ACTION(() => {
+              holder.time = time;
+              holder.event = this.name(n);
+            });
+            this.OPTION2(() => {
+              const r = this.SUBRULE2(this.record);
+              this.ACTION(() => (holder.payload = r));
+            });
+            return holder as A.JourneyStep;
+          },
+        },
+      ]);
+      return this.finish(step);
+    },
+    this.recover,
+  );
+
+  private timeRef = this.RULE(
+    "timeRef",
+    () => {
+      const kw = this.CONSUME(Kw.day);
+      const node = this.begin<A.TimeRef>({ kind: "Time", range: this.tokRange(kw) });
+      node.day = this.num(this.CONSUME(T.NumberLiteral));
+      this.OPTION(() => {
+        this.CONSUME(Kw.at);
+        const t = this.CONSUME(T.TimeOfDay);
+        this.ACTION(() => {
+          const [h, m] = t.image.split(":").map(Number);
+          node.timeOfDay = { minutes: (h ?? 0) * 60 + (m ?? 0), range: this.tokRange(t) };
+        });
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private compareOp = this.RULE("compareOp", (): { op: A.CompareOp; tok: IToken } => {
+    const tok = this.OR(COMPARE_TOKENS.map((tt) => ({ ALT: () => this.CONSUME(tt) })));
+    return { op: COMPARE_OPS[tok.tokenType?.name ?? ""] ?? "==", tok };
+  });
+
+  private expectation = this.RULE(
+    "expectation",
+    (): A.Expectation => {
+      return this.OR([
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.stage);
+            const node = this.begin<A.ExpectStage>({ kind: "ExpectStage", range: this.tokRange(kw) });
+            const op = this.SUBRULE(this.compareOp);
+            this.ACTION(() => (node.op = op.op));
+            node.stage = this.name(this.CONSUME(T.AnyName));
+            return this.finish(node) as A.Expectation;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.score);
+            const node = this.begin<A.ExpectScore>({ kind: "ExpectScore", range: this.tokRange(kw) });
+            node.score = this.name(this.CONSUME2(T.Identifier));
+            this.OR2([
+              {
+                ALT: () => {
+                  const op = this.SUBRULE2(this.compareOp);
+                  this.ACTION(() => (node.op = op.op));
+                  node.value = this.SUBRULE(this.signedNumber);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.between);
+                  node.op = "between";
+                  node.value = this.SUBRULE2(this.signedNumber);
+                  this.CONSUME(Kw.and);
+                  node.high = this.SUBRULE3(this.signedNumber);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.is);
+                  const w = this.CONSUME3(T.Identifier);
+                  this.ACTION(() => {
+                    node.op = "unscored";
+                    if (w.image !== "unscored")
+                      this.extraErrors.push({
+                        code: "CR1008",
+                        message: `expected \`unscored\` after \`is\`, found \`${w.image}\``,
+                        range: this.tokRange(w),
+                      });
+                  });
+                },
+              },
+            ]);
+            return this.finish(node) as A.Expectation;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.grade);
+            const node = this.begin<A.ExpectGrade>({ kind: "ExpectGrade", range: this.tokRange(kw) });
+            node.grade = this.name(this.CONSUME4(T.Identifier));
+            const op = this.SUBRULE3(this.compareOp);
+            this.ACTION(() => (node.op = op.op));
+            node.letter = this.name(this.CONSUME5(T.Identifier));
+            return this.finish(node) as A.Expectation;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.OR3([{ ALT: () => this.CONSUME(Kw.routed) }, { ALT: () => this.CONSUME(Kw.escalated) }]);
+            const node = this.begin<A.ExpectRouted>({
+              kind: "ExpectRouted",
+              negated: false,
+              escalated: kw.image === "escalated",
+              range: this.tokRange(kw),
+            });
+            this.CONSUME(Kw.to);
+            node.target = this.SUBRULE(this.target);
+            return this.finish(node) as A.Expectation;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.not);
+            return this.OR4([
+              {
+                ALT: () => {
+                  this.CONSUME2(Kw.routed);
+                  const node = this.begin<A.ExpectRouted>({
+                    kind: "ExpectRouted",
+                    negated: true,
+                    escalated: false,
+                    range: this.tokRange(kw),
+                  });
+                  return this.finish(node) as A.Expectation;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.sent);
+                  const node = this.begin<A.ExpectAction>({
+                    kind: "ExpectAction",
+                    mode: "not_sent",
+                    none: false,
+                    range: this.tokRange(kw),
+                  });
+                  node.call = this.SUBRULE(this.actionCall);
+                  return this.finish(node) as A.Expectation;
+                },
+              },
+            ]);
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.OR5([{ ALT: () => this.CONSUME2(Kw.sent) }, { ALT: () => this.CONSUME(Kw.blocked) }]);
+            const node = this.begin<A.ExpectAction>({
+              kind: "ExpectAction",
+              mode: kw.image === "blocked" ? "blocked" : "sent",
+              none: false,
+              range: this.tokRange(kw),
+            });
+            this.OR6([
+              { ALT: () => (this.CONSUME(Kw.none), (node.none = true)) },
+              { ALT: () => (node.call = this.SUBRULE2(this.actionCall)) },
+            ]);
+            return this.finish(node) as A.Expectation;
+          },
+        },
+      ]);
+    },
+    this.recover,
+  );
+
+  private record = this.RULE(
+    "record",
+    () => {
+      const lb = this.CONSUME(T.LBrace);
+      const node = this.begin<A.RecordLit>({ kind: "Record", entries: [], range: this.tokRange(lb) });
+      this.MANY(() => {
+        const e = this.SUBRULE(this.recordEntry);
+        this.ACTION(() => e && node.entries.push(e));
+        this.OPTION(() => this.CONSUME(T.Comma));
+      });
+      this.CONSUME(T.RBrace);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  private recordEntry = this.RULE(
+    "recordEntry",
+    () => {
+      const k = this.CONSUME(T.AnyName);
+      const node = this.begin<A.RecordEntry>({ kind: "RecordEntry", key: this.name(k), range: this.tokRange(k) });
+      this.CONSUME(T.Colon);
+      node.value = this.SUBRULE(this.expr);
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ shared pieces
+
+  private signedNumber = this.RULE("signedNumber", (): A.NumberLit => {
+    let sign: IToken | undefined;
+    this.OPTION(() => {
+      sign = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+    });
+    const n = this.CONSUME(T.NumberLiteral);
+    return this.num(n, sign);
+  });
+
+  /** `14 days`, `1 month`, or a bare unit after `per` (`per day` is `per 1 day`). */
+  private duration = this.RULE(
+    "duration",
+    () => {
+      const first = this.LA(1);
+      const before = this.LA(0);
+      const node = this.begin<A.Duration>({ kind: "Duration", range: this.tokRange(first) });
+      this.OPTION(() => (node.amount = this.num(this.CONSUME(T.NumberLiteral))));
+      const u = this.CONSUME(T.AnyName);
+      this.ACTION(() => {
+        node.unit = this.name(u);
+        if (!node.amount && !u.isInsertedInRecovery && before?.image !== "per") {
+          this.extraErrors.push({
+            code: "CR1002",
+            message: `expected a number of ${u.image in T.TIME_UNITS ? u.image.replace(/s?$/, "s") : "days"} before \`${u.image}\` (as in \`14 days\`)`,
+            range: this.tokRange(u),
+          });
+        } else if (!u.isInsertedInRecovery && !(u.image in T.TIME_UNITS)) {
+          this.extraErrors.push({
+            code: "CR1009",
+            message: `\`${u.image}\` is not a time unit; use minutes, hours, days, weeks, months or years`,
+            range: this.tokRange(u),
+          });
+        }
+      });
+      return this.finish(node);
+    },
+    this.recover,
+  );
+
+  // ------------------------------------------------------------ expressions
+
+  public expr = this.RULE("expr", (): A.Expr => {
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(Kw.or);
+      const right = this.SUBRULE2(this.andExpr);
+      left = this.ACTION(() => this.bin("or", op, left, right));
+    });
+    return left;
+  });
+
+  /** A `where` filter: the same as `expr`, but `name within …` belongs to the enclosing rule. */
+  private whereExpr = this.RULE("whereExpr", (): A.Expr => {
+    const saved = this.allowWithinExpr;
+    this.ACTION(() => (this.allowWithinExpr = false));
+    try {
+      return this.SUBRULE(this.expr);
+    } finally {
+      this.ACTION(() => (this.allowWithinExpr = saved));
+    }
+  });
+
+  private andExpr = this.RULE("andExpr", (): A.Expr => {
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(Kw.and);
+      const right = this.SUBRULE2(this.notExpr);
+      left = this.ACTION(() => this.bin("and", op, left, right));
+    });
+    return left;
+  });
+
+  private notExpr = this.RULE("notExpr", (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.not);
+          const operand = this.SUBRULE(this.notExpr);
+          return this.ACTION(
+            (): A.Expr => ({
+              kind: "Unary",
+              op: "not",
+              operand,
+              range: { start: this.tokRange(kw).start, end: this.at(operand, this.tokRange(kw)).end },
+            }),
+          );
+        },
+      },
+      { ALT: () => this.SUBRULE(this.cmpExpr) },
+    ]);
+  });
+
+  private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
+    const left = this.SUBRULE(this.addExpr);
+    let result: A.Expr = left;
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.SUBRULE(this.compareOp);
+            const right = this.SUBRULE2(this.addExpr);
+            result = this.ACTION(() => this.bin(op.op, op.tok, left, right));
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(Kw.in) },
+              { ALT: () => this.CONSUME(Kw.starts_with) },
+              { ALT: () => this.CONSUME(Kw.ends_with) },
+              { ALT: () => this.CONSUME(Kw.contains) },
+              { ALT: () => this.CONSUME(Kw.matches) },
+            ]);
+            const right = this.SUBRULE3(this.addExpr);
+            result = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
+          },
+        },
+        {
+          ALT: () => {
+            const notTok = this.CONSUME(Kw.not);
+            const inTok = this.CONSUME2(Kw.in);
+            const right = this.SUBRULE4(this.addExpr);
+            result = this.ACTION(() => {
+              const b = this.bin("not in", notTok, left, right);
+              b.opRange = { start: this.tokRange(notTok).start, end: this.tokRange(inTok).end };
+              return b;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.is);
+            const test = this.CONSUME(T.Identifier);
+            result = this.ACTION(
+              (): A.Expr => ({
+                kind: "Is",
+                operand: left,
+                test: this.name(test),
+                range: { start: this.at(left, this.tokRange(kw)).start, end: this.tokRange(test).end },
+              }),
+            );
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.between);
+            const low = this.SUBRULE5(this.addExpr);
+            this.CONSUME(Kw.and);
+            const high = this.SUBRULE6(this.addExpr);
+            result = this.ACTION(
+              (): A.Expr => ({
+                kind: "Between",
+                operand: left,
+                low,
+                high,
+                range: { start: this.at(left, this.tokRange(kw)).start, end: this.at(high, this.tokRange(kw)).end },
+              }),
+            );
+          },
+        },
+      ]);
+    });
+    return result;
+  });
+
+  private addExpr = this.RULE("addExpr", (): A.Expr => {
+    let left = this.SUBRULE(this.mulExpr);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const right = this.SUBRULE2(this.mulExpr);
+      left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
+    });
+    return left;
+  });
+
+  private mulExpr = this.RULE("mulExpr", (): A.Expr => {
+    let left = this.SUBRULE(this.unaryExpr);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      const right = this.SUBRULE2(this.unaryExpr);
+      left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
+    });
+    return left;
+  });
+
+  private unaryExpr = this.RULE("unaryExpr", (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const m = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE(this.unaryExpr);
+          return this.ACTION((): A.Expr => {
+            if (operand && operand.kind === "Number") {
+              return { ...operand, value: -operand.value, text: "-" + operand.text, range: { start: this.tokRange(m).start, end: operand.range.end } };
+            }
+            return { kind: "Unary", op: "-", operand, range: { start: this.tokRange(m).start, end: this.at(operand, this.tokRange(m)).end } };
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  private primary = this.RULE(
+    "primary",
+    (): A.Expr => {
+      return this.OR([
+        { ALT: () => this.num(this.CONSUME(T.NumberLiteral)) as A.Expr },
+        { ALT: () => this.str(this.CONSUME(T.StringLiteral)) as A.Expr },
+        {
+          ALT: () => {
+            const t = this.CONSUME(T.DateLiteral);
+            return { kind: "Date", text: t.image, range: this.tokRange(t) } as A.Expr;
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.OR2([{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }]);
+            return { kind: "Bool", value: t.image === "true", range: this.tokRange(t) } as A.Expr;
+          },
+        },
+        { ALT: () => this.SUBRULE(this.listLit) },
+        {
+          ALT: () => {
+            const lp = this.CONSUME(T.LParen);
+            const node = this.begin<A.ParenExpr>({ kind: "Paren", range: this.tokRange(lp) });
+            node.inner = this.SUBRULE(this.expr);
+            this.CONSUME(T.RParen);
+            return this.finish(node) as A.Expr;
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(Kw.stage);
+            return { kind: "StageRef", range: this.tokRange(t) } as A.Expr;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.count);
+            const node = this.begin<A.CountExpr>({ kind: "Count", range: this.tokRange(kw) });
+            this.CONSUME2(T.LParen);
+            node.event = this.name(this.CONSUME(T.Identifier));
+            this.OPTION(() => {
+              this.CONSUME(Kw.where);
+              node.where = this.SUBRULE(this.whereExpr);
+            });
+            this.OPTION2(() => {
+              this.CONSUME(Kw.within);
+              node.within = this.SUBRULE(this.duration);
+            });
+            this.CONSUME2(T.RParen);
+            return this.finish(node) as A.Expr;
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(Kw.on);
+            const node = this.begin<A.OnExpr>({ kind: "On", range: this.tokRange(kw) });
+            node.event = this.name(this.CONSUME2(T.Identifier));
+            return this.finish(node) as A.Expr;
+          },
+        },
+        { ALT: () => this.SUBRULE(this.pathExpr) },
+      ]);
+    },
+    this.recover,
+  );
+
+  private pathExpr = this.RULE(
+    "pathExpr",
+    (): A.Expr => {
+      const head = this.OR([{ ALT: () => this.CONSUME(Kw.lead) }, { ALT: () => this.CONSUME(T.Identifier) }]);
+      const node = this.begin<A.PathExpr>({ kind: "Path", head: this.name(head), segments: [], range: this.tokRange(head) });
+      this.MANY(() => {
+        this.CONSUME(T.Dot);
+        const seg = this.CONSUME(T.AnyName);
+        this.ACTION(() => node.segments.push(this.name(seg)));
+      });
+      this.finish(node);
+      let result: A.Expr = node;
+      this.OPTION({
+        GATE: () => this.allowWithinExpr && node.segments.length === 0 && head.image !== "lead",
+        DEF: () => {
+          this.CONSUME(Kw.within);
+          const d = this.SUBRULE(this.duration);
+          result = this.ACTION(
+            (): A.Expr => ({
+              kind: "Within",
+              event: node.head,
+              within: d,
+              range: { start: node.range.start, end: this.at(d, node.range).end },
+            }),
+          );
+        },
+      });
+      return result;
+    },
+    this.recover,
+  );
+
+  private listLit = this.RULE(
+    "listLit",
+    (): A.Expr => {
+      const lb = this.CONSUME(T.LBracket);
+      const node = this.begin<A.ListLit>({ kind: "List", items: [], range: this.tokRange(lb) });
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const e = this.SUBRULE(this.expr);
+          this.ACTION(() => e && node.items.push(e));
+        },
+      });
+      this.CONSUME(T.RBracket);
+      return this.finish(node) as A.Expr;
+    },
+    this.recover,
+  );
+
+  // Recovery by inserting a token is only useful for punctuation and a few
+  // closing keywords; inserting a name or a number would invent user content.
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return INSERTABLE.has(tokType);
+  }
+}
+
+const INSERTABLE = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.Colon, T.Arrow, T.Comma, T.Equals, T.Percent]);
+
+export function unquote(image: string): string {
+  const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
+  return body.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
+}

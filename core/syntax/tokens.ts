@@ -1,0 +1,212 @@
+/**
+ * Token types of the crmrules language and the lexer.
+ *
+ * Keywords are "hard" only where the grammar needs them to decide; words that
+ * appear in one fixed position (type names, time units, consent bases, stage
+ * modifiers, `missing`/`present`/`unscored`) are plain identifiers that the
+ * parser or checker validates, so users can still name a field `email` or a
+ * stage `initial`.
+ */
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
+
+/** Any word usable as a field name: identifiers and every keyword. */
+export const AnyName = createToken({ name: "AnyName", pattern: Lexer.NA, label: "a name" });
+Identifier.CATEGORIES = [AnyName];
+
+/** Keywords that may start a top-level declaration (used for error recovery and the formatter). */
+export const TOP_LEVEL_KEYWORDS = [
+  "import",
+  "lead",
+  "event",
+  "set",
+  "territory",
+  "score",
+  "grade",
+  "stage",
+  "reenter",
+  "owner",
+  "queue",
+  "team",
+  "route",
+  "consent",
+  "action",
+  "workflow",
+  "journey",
+] as const;
+
+const OTHER_KEYWORDS = [
+  "rule",
+  "expect",
+  "when",
+  "on",
+  "where",
+  "within",
+  "limit",
+  "per",
+  "after",
+  "without",
+  "and",
+  "or",
+  "not",
+  "in",
+  "true",
+  "false",
+  "otherwise",
+  "cap",
+  "floor",
+  "decay",
+  "every",
+  "wait",
+  "do",
+  "unless",
+  "day",
+  "at",
+  "least",
+  "times",
+  "is",
+  "between",
+  "count",
+  "from",
+  "to",
+  "sent",
+  "blocked",
+  "routed",
+  "escalated",
+  "escalate",
+  "member",
+  "weight",
+  "contact",
+  "internal",
+  "requires",
+  "expires",
+  "update",
+  "seed",
+  "starts_with",
+  "ends_with",
+  "contains",
+  "matches",
+  "none",
+  "discard",
+] as const;
+
+export const KEYWORDS: readonly string[] = [...TOP_LEVEL_KEYWORDS, ...OTHER_KEYWORDS];
+
+export type Keyword = (typeof TOP_LEVEL_KEYWORDS)[number] | (typeof OTHER_KEYWORDS)[number];
+
+/** Keyword token types by their text. */
+export const Kw: Record<Keyword, TokenType> = Object.create(null);
+for (const word of KEYWORDS) {
+  Kw[word as Keyword] = createToken({
+    name: `Kw_${word}`,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [AnyName],
+    label: `\`${word}\``,
+  });
+}
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\n\r]*/, group: "comments" });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
+export const BlockComment = createToken({
+  name: "BlockComment",
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: "comments",
+  line_breaks: true,
+});
+
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\r\n]|\\.)*"/,
+  label: "a text in double quotes",
+});
+/** `2026-01-15` */
+export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)" });
+/** `14:30` */
+export const TimeOfDay = createToken({ name: "TimeOfDay", pattern: /\d{1,2}:\d{2}(?![\d])/, label: "a time of day (HH:MM)" });
+export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /\d+(?:\.\d+)?/, label: "a number" });
+
+export const Arrow = createToken({ name: "Arrow", pattern: /->/, label: "`->`" });
+export const EqEq = createToken({ name: "EqEq", pattern: /==/, label: "`==`" });
+export const NotEq = createToken({ name: "NotEq", pattern: /!=/, label: "`!=`" });
+export const LessEq = createToken({ name: "LessEq", pattern: /<=/, label: "`<=`" });
+export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=/, label: "`>=`" });
+export const Less = createToken({ name: "Less", pattern: /</, label: "`<`" });
+export const Greater = createToken({ name: "Greater", pattern: />/, label: "`>`" });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "`=`" });
+export const Plus = createToken({ name: "Plus", pattern: /\+/, label: "`+`" });
+export const Minus = createToken({ name: "Minus", pattern: /-/, label: "`-`" });
+export const Star = createToken({ name: "Star", pattern: /\*/, label: "`*`" });
+export const Slash = createToken({ name: "Slash", pattern: /\//, label: "`/`" });
+export const Percent = createToken({ name: "Percent", pattern: /%/, label: "`%`" });
+export const Dot = createToken({ name: "Dot", pattern: /\./, label: "`.`" });
+export const Comma = createToken({ name: "Comma", pattern: /,/, label: "`,`" });
+export const Colon = createToken({ name: "Colon", pattern: /:/, label: "`:`" });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, label: "`;`" });
+export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "`(`" });
+export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "`)`" });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "`[`" });
+export const RBracket = createToken({ name: "RBracket", pattern: /]/, label: "`]`" });
+export const LBrace = createToken({ name: "LBrace", pattern: /\{/, label: "`{`" });
+export const RBrace = createToken({ name: "RBrace", pattern: /}/, label: "`}`" });
+
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  BlockComment,
+  StringLiteral,
+  DateLiteral,
+  TimeOfDay,
+  NumberLiteral,
+  Arrow,
+  EqEq,
+  NotEq,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  Equals,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Dot,
+  Comma,
+  Colon,
+  Semicolon,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  ...[...KEYWORDS].sort((a, b) => b.length - a.length).map((k) => Kw[k as Keyword]),
+  Identifier,
+  AnyName,
+];
+
+export const crmLexer = new Lexer(ALL_TOKENS, {
+  positionTracking: "full",
+  ensureOptimizations: false,
+  skipValidations: process.env.NODE_ENV === "production",
+});
+
+/** Words that stand where a time unit is expected, with their length in minutes. */
+export const TIME_UNITS: Record<string, number> = {
+  minute: 1,
+  minutes: 1,
+  hour: 60,
+  hours: 60,
+  day: 1440,
+  days: 1440,
+  week: 10080,
+  weeks: 10080,
+  month: 43200,
+  months: 43200,
+  year: 525600,
+  years: 525600,
+};
