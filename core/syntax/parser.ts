@@ -203,44 +203,64 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  /**
+   * `text`, `enum(a, b)`, `list(text)`: a name with optional arguments in
+   * parentheses. One shape for all three keeps the lookahead LL(1); what the
+   * name allows is decided after parsing.
+   */
   private typeRef = this.RULE(
     "typeRef",
     (): A.TypeRef => {
-      const t = this.CONSUME(T.Identifier);
-      return this.OR([
-        {
-          GATE: () => t.image === "enum",
-          ALT: () => {
-            const node = this.begin<A.EnumTypeRef>({ kind: "EnumType", values: [], range: this.tokRange(t) });
-            this.CONSUME(T.LParen);
-            this.MANY_SEP({
-              SEP: T.Comma,
-              DEF: () => {
-                const v = this.CONSUME(T.AnyName);
-                this.ACTION(() => node.values.push(this.name(v)));
-              },
-            });
-            this.CONSUME(T.RParen);
-            return this.finish(node) as A.TypeRef;
+      const t = this.CONSUME(T.AnyName);
+      const node = this.begin<A.SimpleTypeRef>({ kind: "SimpleType", name: this.name(t), range: this.tokRange(t) });
+      let args: A.TypeRef[] | undefined;
+      let open: IToken | undefined;
+      this.OPTION(() => {
+        open = this.CONSUME(T.LParen);
+        const list: A.TypeRef[] = [];
+        this.ACTION(() => (args = list));
+        this.MANY_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            const a = this.SUBRULE(this.typeRef);
+            this.ACTION(() => a && list.push(a));
           },
-        },
-        {
-          GATE: () => t.image === "list",
-          ALT: () => {
-            const node = this.begin<A.ListTypeRef>({ kind: "ListType", range: this.tokRange(t) });
-            this.CONSUME2(T.LParen);
-            node.element = this.SUBRULE(this.typeRef);
-            this.CONSUME2(T.RParen);
-            return this.finish(node) as A.TypeRef;
-          },
-        },
-        {
-          ALT: () => ({ kind: "SimpleType", name: this.name(t), range: this.tokRange(t) }) as A.TypeRef,
-        },
-      ]);
+        });
+        this.CONSUME(T.RParen);
+      });
+      return this.ACTION(() => this.finishType(node, t, args, open));
     },
     this.recover,
   );
+
+  private finishType(node: A.SimpleTypeRef, t: IToken, args: A.TypeRef[] | undefined, open: IToken | undefined): A.TypeRef {
+    this.finish(node);
+    const range = node.range;
+    if (t.image === "enum") {
+      const values: A.Name[] = [];
+      for (const a of args ?? []) {
+        if (a.kind === "SimpleType") values.push(a.name);
+        else this.extraErrors.push({ code: "CR1010", message: "an enum lists plain values, as in `enum(saas, finance)`", range: a.range });
+      }
+      if (!args && !t.isInsertedInRecovery)
+        this.extraErrors.push({ code: "CR1010", message: "expected the values in parentheses after `enum` (as in `enum(saas, finance)`)", range });
+      return { kind: "EnumType", values, range };
+    }
+    if (t.image === "list") {
+      if (!args && !t.isInsertedInRecovery)
+        this.extraErrors.push({ code: "CR1010", message: "expected the element type in parentheses after `list` (as in `list(text)`)", range });
+      for (const extra of (args ?? []).slice(1))
+        this.extraErrors.push({ code: "CR1010", message: "a list has one element type, as in `list(text)`", range: extra.range });
+      return { kind: "ListType", element: args?.[0], range };
+    }
+    if (args && open && !t.isInsertedInRecovery)
+      this.extraErrors.push({
+        code: "CR1010",
+        message: `\`${t.image}\` takes nothing in parentheses; only \`enum(…)\` and \`list(…)\` do`,
+        range: { start: this.tokRange(open).start, end: range.end },
+      });
+    return node;
+  }
 
   private eventDecl = this.RULE(
     "eventDecl",
