@@ -1,0 +1,397 @@
+/**
+ * Completion on half-typed input: the context comes from the text before the
+ * cursor (tokens and the enclosing blocks), never from a successful parse.
+ */
+import * as L from "vscode-languageserver";
+import { crmLexer } from "../../core/syntax/tokens.js";
+import type { SymbolKind } from "../../core/workspace.js";
+import { BUILTIN_EVENTS, type Decl } from "./index.js";
+import { describe } from "./hover.js";
+import type { Snapshot } from "./workspace.js";
+
+interface Snip {
+  label: string;
+  detail: string;
+  body: string;
+  doc: string;
+}
+
+export const TOP_SNIPPETS: Snip[] = [
+  { label: "import", detail: "import another file", body: 'import "./${1:schema}.crmrules"', doc: "Makes the declarations of another file visible here." },
+  { label: "lead", detail: "lead fields", body: "lead {\n  ${1:email}: ${2:email}\n}", doc: "Declares the fields every lead has." },
+  { label: "event", detail: "event declaration", body: "event ${1:name} { ${2:field}: ${3:text} }", doc: "Declares an event and its payload fields." },
+  { label: "territory", detail: "territory", body: "territory ${1:name} = [${2:NO, SE}]", doc: "A named list of countries." },
+  { label: "set", detail: "named set", body: 'set ${1:name} = ["${2}"]', doc: "A named list of values." },
+  { label: "score", detail: "score with rules", body: 'score ${1:name} "${2:Label}" {\n  cap ${3:100}\n  rule ${4:rule_name}: +${5:10} when ${6:lead.field == value}\n}', doc: "A score: rules add or take away points; `cap` bounds it." },
+  { label: "grade", detail: "grade letters from a score", body: "grade ${1:name} from ${2:score} {\n  A >= ${3:40}\n  B >= ${4:20}\n  C otherwise\n}", doc: "Letters for score ranges, best first." },
+  { label: "stage", detail: "lifecycle stage", body: "stage ${1:name} when ${2:condition}", doc: "A lifecycle stage; declaration order is the forward order." },
+  { label: "reenter", detail: "leave a detour stage", body: "reenter ${1:stage} from ${2:detour} after ${3:90} days", doc: "Allows a lead to come back from a detour stage." },
+  { label: "owner", detail: "owner (a salesperson)", body: 'owner ${1:name} "${2:name@example.com}"', doc: "Someone leads can be routed to." },
+  { label: "queue", detail: "queue", body: 'queue ${1:name} "${2:Label}"', doc: "A queue leads can be routed to." },
+  { label: "team", detail: "round-robin team", body: "team ${1:name} round_robin {\n  member ${2:owner}\n}", doc: "Shares leads between owners in turn." },
+  { label: "route", detail: "routing rules", body: "route ${1:name} on stage ${2:mql} {\n  rule ${3:rule_name}: when ${4:condition} -> owner ${5:owner}\n  otherwise -> queue ${6:queue}\n}", doc: "Routing: the first rule whose condition holds decides." },
+  { label: "consent", detail: "consent purpose", body: 'consent ${1:purpose} "${2:Label}" {\n  in ${3:eu}: opt_in\n  otherwise: opt_in\n}', doc: "What each jurisdiction requires before contacting someone for this purpose." },
+  { label: "action", detail: "action", body: "action ${1:name}(${2:campaign}: ${3:text}) contact requires ${4:purpose}", doc: "Something a workflow can do; contact actions need consent." },
+  { label: "workflow", detail: "workflow", body: "workflow ${1:name} on stage ${2:mql} {\n  do ${3:action}(${4})\n  wait ${5:3} days\n}", doc: "Steps run when triggered, with waits in between." },
+  { label: "journey", detail: "sample journey (a test)", body: 'journey "${1:description}" {\n  lead { ${2:country}: ${3:NO} }\n  day 0 ${4:event}\n  expect stage == ${5:stage}\n}', doc: "A sample lead and its events, with expectations: runs as a test." },
+];
+
+const SCORE_BODY: Snip[] = [
+  { label: "rule", detail: "attribute rule", body: "rule ${1:name}: +${2:10} when ${3:condition}", doc: "Points while a condition about the lead holds." },
+  { label: "rule on", detail: "event rule", body: "rule ${1:name}: +${2:10} on ${3:event}", doc: "Points each time an event happens." },
+  { label: "cap", detail: "maximum", body: "cap ${1:100}", doc: "The score never goes above this." },
+  { label: "floor", detail: "minimum", body: "floor ${1:0}", doc: "The score never goes below this." },
+  { label: "decay", detail: "decay over time", body: "decay ${1:25}% every ${2:30} days", doc: "Behaviour points shrink over time." },
+];
+const ROUTE_BODY: Snip[] = [
+  { label: "rule", detail: "routing rule", body: "rule ${1:name}: when ${2:condition} -> ${3|owner,team,queue|} ${4:name}", doc: "Tried in written order; the first match routes the lead." },
+  { label: "otherwise", detail: "fallback", body: "otherwise -> ${1|owner,team,queue|} ${2:name}", doc: "Where leads go when no rule matches." },
+];
+const JOURNEY_BODY: Snip[] = [
+  { label: "day", detail: "event on a day", body: "day ${1:0} ${2:event}", doc: "An event at a given day of the journey." },
+  { label: "expect", detail: "expectation", body: "expect ${1|stage ==,score,routed to,sent,blocked|} ${2}", doc: "Checked at this point of the journey." },
+  { label: "update", detail: "change lead fields", body: "day ${1:0} update { ${2:field}: ${3:value} }", doc: "Changes lead fields at a point in time." },
+  { label: "seed", detail: "round-robin seed", body: "seed ${1:0}", doc: "Start position for round-robin teams." },
+  { label: "lead", detail: "the sample lead", body: "lead { ${1:field}: ${2:value} }", doc: "The lead's fields at day 0." },
+];
+const WORKFLOW_BODY: Snip[] = [
+  { label: "do", detail: "run an action", body: "do ${1:action}(${2})", doc: "Runs an action (contact actions are checked against consent)." },
+  { label: "wait", detail: "wait", body: "wait ${1:3} days", doc: "Pauses the workflow." },
+];
+const CONSENT_BODY: Snip[] = [
+  { label: "in", detail: "jurisdiction clause", body: "in ${1:territory}: ${2|opt_in,double_opt_in,opt_out,implied|}", doc: "What this jurisdiction requires." },
+  { label: "otherwise", detail: "every other country", body: "otherwise: ${1|opt_in,double_opt_in,opt_out|}", doc: "What every other country requires." },
+];
+
+const EXPR_KEYWORDS = ["and", "or", "not", "in", "is", "between", "within", "count", "on", "stage", "lead", "true", "false", "starts_with", "ends_with", "contains", "matches"];
+const CONSENT_BASES = ["opt_in", "double_opt_in", "opt_out", "implied"];
+const TYPES = ["text", "number", "boolean", "date", "email", "country", "enum()", "list()"];
+const UNITS = ["minutes", "hours", "days", "weeks", "months", "years"];
+
+interface Block {
+  keyword: string;
+  /** The event named just before `{` (journey step payloads). */
+  event?: string;
+}
+
+/** Enclosing `{` blocks at the cursor, outermost first, with the word that opened each. */
+function blocks(tokens: { image: string }[]): Block[] {
+  const stack: Block[] = [];
+  let declKw = "";
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.image;
+    if (stack.length === 0 && /^(lead|event|score|grade|team|route|consent|workflow|journey)$/.test(t)) declKw = t;
+    if (t === "{") {
+      const prev = tokens[i - 1]?.image ?? "";
+      if (stack.length === 0) stack.push({ keyword: declKw });
+      else if (prev === "lead" || prev === "update") stack.push({ keyword: "leadRecord" });
+      else stack.push({ keyword: "payload", event: prev });
+    } else if (t === "}") stack.pop();
+  }
+  return stack;
+}
+
+export function complete(snap: Snapshot, text: string, offset: number): L.CompletionList {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const line = before.slice(lineStart);
+  const lexed = crmLexer.tokenize(before);
+  const toks = lexed.tokens;
+  const partial = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? "";
+  const prior = partial && toks.length && toks[toks.length - 1]!.endOffset! + 1 === offset ? toks.slice(0, -1) : toks;
+  const prev = prior[prior.length - 1]?.image ?? "";
+  const prev2 = prior[prior.length - 2]?.image ?? "";
+  const stack = blocks(prior);
+  const block = stack[stack.length - 1];
+  const items: L.CompletionItem[] = [];
+  const idx = snap.index;
+  const names = (kinds: SymbolKind[]) => {
+    for (const k of kinds) for (const d of idx.declsOfKind(k)) items.push(declItem(snap, d));
+  };
+  const words = (ws: string[], detail: string) => {
+    for (const w of ws) items.push({ label: w, kind: L.CompletionItemKind.Keyword, detail, documentation: detail });
+  };
+  const events = () => {
+    names(["event"]);
+    for (const [n, b] of Object.entries(BUILTIN_EVENTS))
+      if (!idx.has(`top:${n}`)) items.push({ label: n, kind: L.CompletionItemKind.Event, detail: "built-in event", documentation: { kind: "markdown", value: b.doc } });
+  };
+  const snippets = (ss: Snip[]) => {
+    for (const s of ss)
+      items.push({
+        label: s.label,
+        kind: L.CompletionItemKind.Snippet,
+        detail: s.detail,
+        documentation: { kind: "markdown", value: s.doc + "\n\n```crmrules\n" + s.body.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, "$1").replace(/\$\{\d+:?([^}]*)\}/g, "$1") + "\n```" },
+        insertText: s.body,
+        insertTextFormat: L.InsertTextFormat.Snippet,
+      });
+  };
+  const list = (): L.CompletionList => ({ isIncomplete: false, items: dedupe(items) });
+
+  // `lead.` → lead fields; `lead.email.` → domain.
+  const member = /\blead\.([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z0-9_]*$/.exec(line);
+  if (member) {
+    if (member[1]) items.push({ label: "domain", kind: L.CompletionItemKind.Property, detail: "text", documentation: "the part of the email address after `@`, lowercased" });
+    else names(["field"]);
+    return list();
+  }
+  // Inside a string or a comment: nothing.
+  if (/\/\/[^"]*$/.test(line) || (line.split('"').length - 1) % 2 === 1) return list();
+
+  // Values after a comparison with an enum field: `lead.role == ` / `lead.role in [`.
+  const cmp = /\blead\.([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|in|not in)\s*\[?(?:[A-Za-z0-9_]+\s*,\s*)*[A-Za-z0-9_]*$/.exec(line);
+  if (cmp) {
+    const f = idx.first(`field:${cmp[1]}`);
+    const vals = idx.declsOfKind("enumValue").filter((d) => d.container === cmp[1]);
+    if (vals.length) {
+      for (const v of vals) items.push(declItem(snap, v));
+      return list();
+    }
+    if (f && /country/.test(describe(snap, f))) {
+      names(["territory"]);
+      return list();
+    }
+  }
+  // Record keys in journeys: `lead { ` / `update {` / `event_name {`.
+  if (block && (block.keyword === "leadRecord" || block.keyword === "payload") && (prev === "{" || prev === ",")) {
+    if (block.keyword === "leadRecord") names(["field"]);
+    else if (block.event && BUILTIN_EVENTS[block.event] && !idx.has(`top:${block.event}`))
+      for (const [k, v] of Object.entries(BUILTIN_EVENTS[block.event]!.fields)) items.push({ label: k, kind: L.CompletionItemKind.Field, detail: v, documentation: `field of built-in event \`${block.event}\`` });
+    else for (const d of idx.payloadFields(block.event ?? "")) items.push(declItem(snap, d));
+    return list();
+  }
+  if (block && (block.keyword === "leadRecord" || block.keyword === "payload") && prev === ":") {
+    // A record value: enum values of that field, consent purposes, territories.
+    const key = prior[prior.length - 2]?.image ?? "";
+    const vals = idx.declsOfKind("enumValue").filter((d) => d.container === key);
+    if (vals.length) for (const v of vals) items.push(declItem(snap, v));
+    else if (key === "purpose") names(["consent"]);
+    else if (key === "method") words(["checkbox", "double_opt_in", "purchase", "inquiry", "import"], "consent method");
+    return list();
+  }
+  // Inside `where` after an event: payload fields of that event.
+  const where = /\b(?:on|count\()\s*([A-Za-z_][A-Za-z0-9_]*)\s+where\b(?:(?!\b(limit|within|when|at)\b).)*$/.exec(line);
+  if (where && /(where|and|or|not|\()$/.test(prev)) {
+    const ev = where[1]!;
+    for (const d of idx.payloadFields(ev)) items.push(declItem(snap, d));
+    if (BUILTIN_EVENTS[ev]) for (const [k, v] of Object.entries(BUILTIN_EVENTS[ev]!.fields)) items.push({ label: k, kind: L.CompletionItemKind.Field, detail: v, documentation: `field of built-in event \`${ev}\`` });
+    return list();
+  }
+
+  switch (prev) {
+    case "on":
+      if (block?.keyword === "score" || block?.keyword === "" || !block) {
+        events();
+        if (!block) words(["stage"], "trigger on entering a stage");
+        return list();
+      }
+      events();
+      return list();
+    case "without":
+    case "count":
+    case "(":
+      if (prev === "(" && prev2 !== "count") break;
+      events();
+      return list();
+    case "stage":
+      if (prev2 === "on" || prev2 === "expect" || stack.length === 0) {
+        if (prev2 === "expect") words(["==", ">=", "<="], "compare the stage");
+        else names(["stage"]);
+        if (stack.length === 0 && prev2 !== "on" && prev2 !== "from") return list();
+        return list();
+      }
+      words(["is"], "the lead's current stage");
+      return list();
+    case "is":
+      if (prev2 === "stage") {
+        names(["stage"]);
+        return list();
+      }
+      words(["missing", "present", "unscored"], "test");
+      return list();
+    case "==":
+    case "!=":
+    case ">=":
+    case "<=":
+    case ">":
+    case "<":
+      if (prev2 === "stage") {
+        names(["stage"]);
+        return list();
+      }
+      break;
+    case "from":
+    case "reenter":
+      names(prev2 === "grade" || /grade\s+\w+\s+from$/.test(line.trimEnd()) ? ["score"] : ["stage"]);
+      if (/^\s*grade\b/.test(line)) names(["score"]);
+      return list();
+    case "owner":
+      if (stack.length) {
+        names(["owner"]);
+        return list();
+      }
+      break;
+    case "member":
+      names(["owner"]);
+      return list();
+    case "team":
+      if (stack.length || prev2 === "->" || prev2 === "to") {
+        names(["team"]);
+        return list();
+      }
+      break;
+    case "queue":
+      if (stack.length || prev2 === "->" || prev2 === "to") {
+        names(["queue"]);
+        return list();
+      }
+      break;
+    case "->":
+    case "to":
+      words(["owner", "team", "queue", "discard"], "routing target");
+      return list();
+    case "requires":
+      names(["consent"]);
+      return list();
+    case "do":
+    case "sent":
+    case "blocked":
+      names(["action"]);
+      if (prev !== "do") words(["none"], "no action at all");
+      return list();
+    case "score":
+      if (prev2 === "expect") {
+        names(["score"]);
+        return list();
+      }
+      break;
+    case "grade":
+      if (prev2 === "expect") {
+        names(["grade"]);
+        return list();
+      }
+      break;
+    case "expect":
+      words(["stage", "score", "grade", "routed", "escalated", "not", "sent", "blocked"], "expectation");
+      return list();
+    case "in":
+      if (block?.keyword === "consent") {
+        names(["territory"]);
+        return list();
+      }
+      names(["territory", "set"]);
+      return list();
+    case ":":
+      if (block?.keyword === "consent") {
+        words(CONSENT_BASES, "consent basis");
+        return list();
+      }
+      if (block?.keyword === "lead" || block?.keyword === "event" || /^\s*action\b/.test(line)) {
+        words(TYPES, "type");
+        return list();
+      }
+      break;
+    case "every":
+    case "per":
+    case "after":
+    case "within":
+      break;
+  }
+  if (/^\d+$/.test(prev) && /^(within|per|every|after)$/.test(prev2)) {
+    words(UNITS, "time unit");
+    return list();
+  }
+  if (/^\d+$/.test(prev) && prev2 === "day" && block?.keyword === "journey") {
+    events();
+    words(["update", "expect", "at"], "journey step");
+    return list();
+  }
+
+  // Start of a statement: what the enclosing block allows.
+  const atLineStart = /^\s*[A-Za-z_]*$/.test(line);
+  if (!block) {
+    if (atLineStart) snippets(TOP_SNIPPETS);
+    else {
+      words(EXPR_KEYWORDS, "keyword");
+      names(["score", "stage", "territory", "set", "event", "enumValue"]);
+    }
+    return list();
+  }
+  if (atLineStart) {
+    switch (block.keyword) {
+      case "score":
+        snippets(SCORE_BODY);
+        return list();
+      case "route":
+        snippets(ROUTE_BODY);
+        return list();
+      case "journey":
+        snippets(JOURNEY_BODY);
+        events();
+        return list();
+      case "workflow":
+        snippets(WORKFLOW_BODY);
+        return list();
+      case "consent":
+        snippets(CONSENT_BODY);
+        return list();
+      case "team":
+        words(["member", "cap"], "team");
+        return list();
+      case "grade":
+      case "lead":
+      case "event":
+        return list();
+    }
+  }
+  // Inside an expression.
+  words(EXPR_KEYWORDS, "keyword");
+  words(["when", "where", "limit", "within", "at least", "->"], "keyword");
+  names(["score", "stage", "territory", "set", "event", "enumValue"]);
+  return list();
+}
+
+export function declItem(snap: Snapshot, d: Decl): L.CompletionItem {
+  return {
+    label: d.name,
+    kind: ITEM_KIND[d.kind],
+    detail: d.kind === "enumValue" ? `value of ${d.container}` : d.kind === "payloadField" ? `field of ${d.container}` : d.kind,
+    documentation: { kind: L.MarkupKind.Markdown, value: describe(snap, d) },
+  };
+}
+
+const ITEM_KIND: Record<SymbolKind, L.CompletionItemKind> = {
+  field: L.CompletionItemKind.Field,
+  payloadField: L.CompletionItemKind.Field,
+  event: L.CompletionItemKind.Event,
+  set: L.CompletionItemKind.Constant,
+  territory: L.CompletionItemKind.Constant,
+  score: L.CompletionItemKind.Class,
+  scoreRule: L.CompletionItemKind.Method,
+  grade: L.CompletionItemKind.Class,
+  gradeLetter: L.CompletionItemKind.EnumMember,
+  stage: L.CompletionItemKind.EnumMember,
+  owner: L.CompletionItemKind.Reference,
+  queue: L.CompletionItemKind.Reference,
+  team: L.CompletionItemKind.Reference,
+  route: L.CompletionItemKind.Module,
+  routeRule: L.CompletionItemKind.Method,
+  consent: L.CompletionItemKind.Interface,
+  action: L.CompletionItemKind.Function,
+  param: L.CompletionItemKind.Variable,
+  workflow: L.CompletionItemKind.Module,
+  journey: L.CompletionItemKind.Module,
+  enumValue: L.CompletionItemKind.EnumMember,
+};
+
+function dedupe(items: L.CompletionItem[]): L.CompletionItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const k = `${i.label}\u0000${i.kind}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+

@@ -1,0 +1,32 @@
+/** Core ↔ LSP conversions (the only place positions change shape). */
+import * as L from "vscode-languageserver";
+import type { Range } from "../../core/text/positions.js";
+import type { Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import { pathToUri } from "./uri.js";
+
+export function range(r: Range): L.Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+const SEVERITY: Record<Severity, L.DiagnosticSeverity> = {
+  error: L.DiagnosticSeverity.Error,
+  warning: L.DiagnosticSeverity.Warning,
+  info: L.DiagnosticSeverity.Information,
+  hint: L.DiagnosticSeverity.Hint,
+};
+
+export function diagnostic(d: Diagnostic): L.Diagnostic {
+  const out: L.Diagnostic = {
+    range: range(d.range),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: "crmrules",
+    message: d.message,
+  };
+  if (d.related?.length)
+    out.relatedInformation = d.related.map((r) => ({ location: { uri: pathToUri(r.uri), range: range(r.range) }, message: r.message }));
+  if (d.tags?.length)
+    out.tags = d.tags.map((t) => (t === "unnecessary" ? L.DiagnosticTag.Unnecessary : L.DiagnosticTag.Deprecated));
+  if (d.example) out.data = { example: d.example };
+  return out;
+}

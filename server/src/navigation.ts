@@ -1,0 +1,39 @@
+/** Definition, references, document highlight. */
+import * as L from "vscode-languageserver";
+import { range } from "./convert.js";
+import type { Occurrence } from "./index.js";
+import type { Snapshot } from "./workspace.js";
+import { pathToUri } from "./uri.js";
+
+export function occurrenceAt(snap: Snapshot, path: string, offset: number): Occurrence | undefined {
+  return snap.index.occurrenceAt(path, offset);
+}
+
+export function definition(snap: Snapshot, path: string, offset: number): L.LocationLink[] {
+  const o = occurrenceAt(snap, path, offset);
+  if (!o) return [];
+  return (snap.index.decls.get(o.key) ?? []).map((d) => ({
+    originSelectionRange: range(o.range),
+    targetUri: pathToUri(d.uri),
+    targetRange: range(d.declRange),
+    targetSelectionRange: range(d.range),
+  }));
+}
+
+export function references(snap: Snapshot, path: string, offset: number, includeDeclaration: boolean): L.Location[] {
+  const o = occurrenceAt(snap, path, offset);
+  if (!o) return [];
+  return (snap.index.byKey.get(o.key) ?? [])
+    .filter((x) => includeDeclaration || !x.isDecl)
+    .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start.offset - b.range.start.offset))
+    .map((x) => ({ uri: pathToUri(x.uri), range: range(x.range) }));
+}
+
+export function highlights(snap: Snapshot, path: string, offset: number): L.DocumentHighlight[] {
+  const o = occurrenceAt(snap, path, offset);
+  if (!o) return [];
+  return (snap.index.byKey.get(o.key) ?? [])
+    .filter((x) => x.uri === path)
+    .sort((a, b) => a.range.start.offset - b.range.start.offset)
+    .map((x) => ({ range: range(x.range), kind: x.isDecl ? L.DocumentHighlightKind.Write : L.DocumentHighlightKind.Read }));
+}

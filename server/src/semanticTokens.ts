@@ -1,0 +1,118 @@
+/** Semantic tokens (full and delta) from the lexer's tokens plus the name index. */
+import * as L from "vscode-languageserver";
+import type { IToken } from "chevrotain";
+import type { ParseResult } from "../../core/syntax/parse.js";
+import type { SymbolKind } from "../../core/workspace.js";
+import type { NameIndex } from "./index.js";
+
+export const TOKEN_TYPES = [
+  "keyword",
+  "string",
+  "number",
+  "comment",
+  "operator",
+  "property",
+  "event",
+  "enumMember",
+  "class",
+  "function",
+  "variable",
+  "type",
+  "parameter",
+  "method",
+  "namespace",
+] as const;
+export const TOKEN_MODIFIERS = ["declaration", "documentation", "defaultLibrary"] as const;
+export const LEGEND: L.SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
+
+const T = Object.fromEntries(TOKEN_TYPES.map((t, i) => [t, i])) as Record<(typeof TOKEN_TYPES)[number], number>;
+const MOD_DECL = 1;
+const MOD_DOC = 2;
+const MOD_LIB = 4;
+
+const KIND_TYPE: Record<SymbolKind, number> = {
+  field: T.property,
+  payloadField: T.property,
+  event: T.event,
+  set: T.variable,
+  territory: T.variable,
+  score: T.class,
+  scoreRule: T.method,
+  grade: T.class,
+  gradeLetter: T.enumMember,
+  stage: T.enumMember,
+  owner: T.variable,
+  queue: T.variable,
+  team: T.variable,
+  route: T.namespace,
+  routeRule: T.method,
+  consent: T.type,
+  action: T.function,
+  param: T.parameter,
+  workflow: T.function,
+  journey: T.namespace,
+  enumValue: T.enumMember,
+};
+
+const SIMPLE_TYPES = new Set(["text", "number", "boolean", "date", "email", "country", "enum", "list", "purpose"]);
+const BUILTIN_WORDS = new Set(["opt_in", "double_opt_in", "opt_out", "implied", "missing", "present", "unscored", "initial", "detour", "round_robin", "domain"]);
+
+type Raw = [line: number, char: number, length: number, type: number, mods: number];
+
+function collect(pr: ParseResult, index: NameIndex, uri: string): Raw[] {
+  const out: Raw[] = [];
+  const occ = new Map<number, { kind: SymbolKind; isDecl: boolean }>();
+  for (const o of index.occurrences.get(uri) ?? []) occ.set(o.range.start.offset, { kind: o.kind, isDecl: o.isDecl });
+  const push = (t: IToken, type: number, mods: number) => out.push([(t.startLine ?? 1) - 1, (t.startColumn ?? 1) - 1, t.image.length, type, mods]);
+  for (const t of pr.tokens) {
+    const name = t.tokenType.name;
+    const o = occ.get(t.startOffset);
+    if (o) push(t, KIND_TYPE[o.kind], o.isDecl ? MOD_DECL : 0);
+    else if (name.startsWith("Kw_")) push(t, T.keyword, 0);
+    else if (name === "StringLiteral") push(t, T.string, 0);
+    else if (name === "NumberLiteral" || name === "DateLiteral" || name === "TimeOfDay") push(t, T.number, 0);
+    else if (name === "Identifier") {
+      if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
+      else if (BUILTIN_WORDS.has(t.image) || /^(minute|hour|day|week|month|year)s?$/.test(t.image)) push(t, T.keyword, 0);
+      else if (/^[A-Z]{2}$/.test(t.image)) push(t, T.enumMember, MOD_LIB);
+      else push(t, T.variable, 0);
+    } else if (/^(Arrow|EqEq|NotEq|LessEq|GreaterEq|Less|Greater|Equals|Plus|Minus|Star|Slash|Percent)$/.test(name)) push(t, T.operator, 0);
+  }
+  for (const c of pr.comments) {
+    const doc = c.image.startsWith("///") ? MOD_DOC : 0;
+    // Multi-line block comments are split per line (clients need not support multiline tokens).
+    const lines = c.image.split(/\r\n|\r|\n/);
+    let line = (c.startLine ?? 1) - 1;
+    let col = (c.startColumn ?? 1) - 1;
+    for (const l of lines) {
+      if (l.length) out.push([line, col, l.length, T.comment, doc]);
+      line++;
+      col = 0;
+    }
+  }
+  out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return out;
+}
+
+export class SemanticTokensProvider {
+  private readonly builders = new Map<string, L.SemanticTokensBuilder>();
+
+  full(lspUri: string, pr: ParseResult, index: NameIndex, path: string): L.SemanticTokens {
+    const b = new L.SemanticTokensBuilder();
+    for (const r of collect(pr, index, path)) b.push(...r);
+    this.builders.set(lspUri, b);
+    return b.build();
+  }
+
+  delta(lspUri: string, previousResultId: string, pr: ParseResult, index: NameIndex, path: string): L.SemanticTokens | L.SemanticTokensDelta {
+    const b = this.builders.get(lspUri);
+    if (!b) return this.full(lspUri, pr, index, path);
+    b.previousResult(previousResultId);
+    for (const r of collect(pr, index, path)) b.push(...r);
+    return b.buildEdits();
+  }
+
+  forget(lspUri: string): void {
+    this.builders.delete(lspUri);
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The language server: wires the protocol to the workspace model and the
+ * feature modules. Every request yields once (so a cancellation can arrive),
+ * checks for cancellation, and turns an internal failure into an error
+ * response plus a log line; the server itself never goes down.
+ */
+import * as L from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { Workspace, type Snapshot } from "./workspace.js";
+import { uriToPath, pathToUri } from "./uri.js";
+import { diagnostic as toLsp } from "./convert.js";
+import { documentSymbols, workspaceSymbols } from "./symbols.js";
+import { foldingRanges, selectionRanges } from "./folding.js";
+import { LEGEND, SemanticTokensProvider } from "./semanticTokens.js";
+import { definition, highlights, references } from "./navigation.js";
+import { prepareRename, rename } from "./rename.js";
+import { hover } from "./hover.js";
+import { complete } from "./completion.js";
+import { codeActions } from "./codeActions.js";
+
+export interface ServerOptions {
+  /** Milliseconds to wait after the last keystroke before publishing diagnostics. */
+  debounceMs?: number;
+}
+
+export function startServer(connection: L.Connection, options: ServerOptions = {}): void {
+  const log = (m: string) => connection.console.log(m);
+  const ws = new Workspace(log);
+  const documents = new L.TextDocuments(TextDocument);
+  const tokens = new SemanticTokensProvider();
+  let debounceMs = options.debounceMs ?? 150;
+  let pullDiagnostics = false;
+  let watchRegistration = false;
+  let folderEvents = false;
+  let refreshSupport = false;
+  const published = new Map<string, string>();
+  let pending: NodeJS.Timeout | undefined;
+  const dirty = new Set<string>();
+
+  connection.onInitialize((params) => {
+    const caps = params.capabilities;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
+    watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    folderEvents = !!caps.workspace?.workspaceFolders;
+    const opts = params.initializationOptions as { debounceMs?: number } | undefined;
+    if (typeof opts?.debounceMs === "number") debounceMs = opts.debounceMs;
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
+    ws.setRoots(folders);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: L.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        completionProvider: { triggerCharacters: [".", " ", "{", ",", ":", "[", ">"], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        documentSymbolProvider: { label: "CRM Rules" },
+        workspaceSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [L.CodeActionKind.QuickFix, L.CodeActionKind.SourceOrganizeImports] },
+        semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: false },
+        diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: "crmrules-language-server", version: "0.1.0" },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchRegistration)
+      void connection.client
+        .register(L.DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.crmrules" }] })
+        .catch((e: unknown) => log(`file watching unavailable: ${String(e)}`));
+    if (folderEvents)
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        ws.setRoots([...ws.roots.filter((r) => !removed.has(r)), ...e.added.map((f) => uriToPath(f.uri))]);
+        schedule(ws.paths(), true);
+      });
+    // Every workspace file's diagnostics, open or not.
+    schedule(ws.paths(), true);
+  });
+
+  // ------------------------------------------------------------ documents
+
+  documents.onDidOpen((e) => {
+    const p = uriToPath(e.document.uri);
+    ws.openDoc(p, e.document.getText(), e.document.version);
+    schedule([p], true);
+  });
+  documents.onDidChangeContent((e) => {
+    const p = uriToPath(e.document.uri);
+    if (ws.text(p) === e.document.getText() && ws.version(p) === e.document.version) return;
+    ws.changeDoc(p, e.document.getText(), e.document.version);
+    schedule([p], false);
+  });
+  documents.onDidClose((e) => {
+    const p = uriToPath(e.document.uri);
+    tokens.forget(e.document.uri);
+    ws.closeDoc(p);
+    // A file outside the workspace folders disappears: clear its diagnostics.
+    if (ws.text(p) === undefined) {
+      published.delete(p);
+      if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }
+    schedule([p], true);
+  });
+  connection.onDidChangeWatchedFiles((e) => {
+    const changed: string[] = [];
+    for (const c of e.changes) {
+      const p = uriToPath(c.uri);
+      if (!p.endsWith(".crmrules") || ws.isOpen(p)) continue;
+      ws.diskChanged(p, c.type === L.FileChangeType.Deleted);
+      changed.push(p);
+      if (c.type === L.FileChangeType.Deleted) {
+        published.delete(p);
+        if (!pullDiagnostics) void connection.sendDiagnostics({ uri: c.uri, diagnostics: [] });
+      }
+    }
+    if (changed.length) schedule(changed, true);
+  });
+
+  // ------------------------------------------------------------ diagnostics
+
+  /** Publishes (debounced) the diagnostics of the changed files and of every file that depends on them. */
+  function schedule(paths: string[], now: boolean): void {
+    for (const p of paths) dirty.add(p);
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(flush, now ? 0 : debounceMs);
+  }
+
+  function flush(): void {
+    pending = undefined;
+    try {
+      const snap = ws.snapshot();
+      const affected = new Set<string>();
+      for (const p of dirty) for (const d of snap.dependents(p)) affected.add(d);
+      dirty.clear();
+      if (pullDiagnostics) {
+        if (refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
+        return;
+      }
+      for (const p of [...affected].sort()) {
+        if (!snap.files.has(p)) continue;
+        const diags = (snap.diagnostics.get(p) ?? []).map(toLsp);
+        const key = `${ws.version(p) ?? "disk"}:${JSON.stringify(diags)}`;
+        if (published.get(p) === key) continue;
+        published.set(p, key);
+        void connection.sendDiagnostics({ uri: pathToUri(p), version: ws.version(p), diagnostics: diags });
+      }
+    } catch (e) {
+      connection.console.error(`diagnostics failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  connection.languages.diagnostics.on(
+    handle("diagnostic", (params: L.DocumentDiagnosticParams): L.DocumentDiagnosticReport => {
+      const p = uriToPath(params.textDocument.uri);
+      const snap = ws.snapshot();
+      const items = (snap.diagnostics.get(p) ?? []).map(toLsp);
+      const resultId = hash(JSON.stringify(items));
+      if (params.previousResultId === resultId) return { kind: L.DocumentDiagnosticReportKind.Unchanged, resultId };
+      return { kind: L.DocumentDiagnosticReportKind.Full, resultId, items };
+    }),
+  );
+
+  // ------------------------------------------------------------ requests
+
+  /** The document's path, snapshot, parse result and the offset of an LSP position. */
+  function at(uri: string, pos?: L.Position) {
+    const path = uriToPath(uri);
+    const snap = ws.snapshot();
+    const pr = snap.files.get(path);
+    const offset = pr && pos ? pr.lines.offsetAt(pos.line, pos.character) : 0;
+    return { path, snap, pr, offset };
+  }
+
+  function handle<P, R>(name: string, fn: (params: P, token: L.CancellationToken) => R) {
+    return async (params: P, token: L.CancellationToken): Promise<R> => {
+      // Yield once so a `$/cancelRequest` sent right after the request is seen.
+      await new Promise((r) => setImmediate(r));
+      if (token.isCancellationRequested) throw new L.ResponseError(L.LSPErrorCodes.RequestCancelled, "the request was cancelled");
+      try {
+        return fn(params, token);
+      } catch (e) {
+        if (e instanceof L.ResponseError) throw e;
+        connection.console.error(`internal error in ${name}: ${(e as Error).stack ?? String(e)}`);
+        throw new L.ResponseError(L.ErrorCodes.InternalError, `internal error in ${name}: ${(e as Error).message}`);
+      }
+    };
+  }
+
+  connection.onCompletion(
+    handle("completion", (p: L.CompletionParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      const text = ws.text(path);
+      if (text === undefined) return null;
+      return complete(snap, text, offset);
+    }),
+  );
+  connection.onHover(
+    handle("hover", (p: L.HoverParams) => {
+      const { snap, path, offset, pr } = at(p.textDocument.uri, p.position);
+      return pr ? hover(snap, path, offset) : null;
+    }),
+  );
+  connection.onDefinition(
+    handle("definition", (p: L.DefinitionParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      return definition(snap, path, offset);
+    }),
+  );
+  connection.onReferences(
+    handle("references", (p: L.ReferenceParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      return references(snap, path, offset, p.context.includeDeclaration);
+    }),
+  );
+  connection.onDocumentHighlight(
+    handle("documentHighlight", (p: L.DocumentHighlightParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      return highlights(snap, path, offset);
+    }),
+  );
+  connection.onDocumentSymbol(
+    handle("documentSymbol", (p: L.DocumentSymbolParams) => {
+      const { pr } = at(p.textDocument.uri);
+      return pr ? documentSymbols(pr) : [];
+    }),
+  );
+  connection.onWorkspaceSymbol(handle("workspaceSymbol", (p: L.WorkspaceSymbolParams) => workspaceSymbols(ws.snapshot(), p.query)));
+  connection.onPrepareRename(
+    handle("prepareRename", (p: L.PrepareRenameParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      return prepareRename(snap, path, offset);
+    }),
+  );
+  connection.onRenameRequest(
+    handle("rename", (p: L.RenameParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      return rename(snap, path, offset, p.newName);
+    }),
+  );
+  connection.onFoldingRanges(
+    handle("foldingRange", (p: L.FoldingRangeParams) => {
+      const { pr } = at(p.textDocument.uri);
+      return pr ? foldingRanges(pr) : [];
+    }),
+  );
+  connection.onSelectionRanges(
+    handle("selectionRange", (p: L.SelectionRangeParams) => {
+      const { pr } = at(p.textDocument.uri);
+      return pr ? selectionRanges(pr, p.positions.map((x) => pr.lines.offsetAt(x.line, x.character))) : [];
+    }),
+  );
+  connection.onCodeAction(
+    handle("codeAction", (p: L.CodeActionParams) => {
+      const { snap, path, pr } = at(p.textDocument.uri);
+      return pr ? codeActions(pr, snap.diagnostics.get(path) ?? [], p) : [];
+    }),
+  );
+  connection.languages.semanticTokens.on(
+    handle("semanticTokens", (p: L.SemanticTokensParams) => {
+      const { snap, path, pr } = at(p.textDocument.uri);
+      return pr ? tokens.full(p.textDocument.uri, pr, snap.index, path) : { data: [] };
+    }),
+  );
+  connection.languages.semanticTokens.onDelta(
+    handle("semanticTokensDelta", (p: L.SemanticTokensDeltaParams) => {
+      const { snap, path, pr } = at(p.textDocument.uri);
+      return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.index, path) : { data: [] };
+    }),
+  );
+
+  connection.onShutdown(() => {
+    if (pending) clearTimeout(pending);
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+export type { Snapshot };
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36) + ":" + s.length.toString(36);
+}

@@ -1,0 +1,125 @@
+/** Document symbols (an outline of scores, rules, routes, journeys…) and workspace symbols. */
+import * as L from "vscode-languageserver";
+import type * as A from "../../core/syntax/ast.js";
+import type { ParseResult } from "../../core/syntax/parse.js";
+import type { SymbolKind as CrmKind } from "../../core/workspace.js";
+import { range } from "./convert.js";
+import type { Snapshot } from "./workspace.js";
+import { pathToUri } from "./uri.js";
+
+export const LSP_KIND: Record<CrmKind, L.SymbolKind> = {
+  field: L.SymbolKind.Field,
+  event: L.SymbolKind.Event,
+  payloadField: L.SymbolKind.Field,
+  set: L.SymbolKind.Array,
+  territory: L.SymbolKind.Array,
+  score: L.SymbolKind.Class,
+  scoreRule: L.SymbolKind.Method,
+  grade: L.SymbolKind.Enum,
+  gradeLetter: L.SymbolKind.EnumMember,
+  stage: L.SymbolKind.EnumMember,
+  owner: L.SymbolKind.Constant,
+  queue: L.SymbolKind.Constant,
+  team: L.SymbolKind.Constant,
+  route: L.SymbolKind.Interface,
+  routeRule: L.SymbolKind.Method,
+  consent: L.SymbolKind.Key,
+  action: L.SymbolKind.Function,
+  param: L.SymbolKind.Variable,
+  workflow: L.SymbolKind.Module,
+  journey: L.SymbolKind.Object,
+  enumValue: L.SymbolKind.EnumMember,
+};
+
+function sym(name: string, detail: string | undefined, kind: L.SymbolKind, node: A.Node, sel: A.Node | undefined, children?: L.DocumentSymbol[]): L.DocumentSymbol {
+  const r = range(node.range);
+  let s = sel ? range(sel.range) : { start: r.start, end: r.start };
+  // selectionRange must lie inside range.
+  if (sel && (sel.range.start.offset < node.range.start.offset || sel.range.end.offset > node.range.end.offset)) s = { start: r.start, end: r.start };
+  return { name: name || "(unnamed)", detail, kind, range: r, selectionRange: s, children };
+}
+
+export function documentSymbols(pr: ParseResult): L.DocumentSymbol[] {
+  const out: L.DocumentSymbol[] = [];
+  for (const d of pr.file.decls) {
+    switch (d.kind) {
+      case "Lead":
+        out.push(sym("lead", "lead fields", L.SymbolKind.Struct, d, undefined, d.fields.filter((f) => f.name).map((f) => sym(f.name!.text, typeText(f.type), L.SymbolKind.Field, f, f.name))));
+        break;
+      case "Event":
+        out.push(sym(d.name?.text ?? "", "event", L.SymbolKind.Event, d, d.name, d.fields.filter((f) => f.name).map((f) => sym(f.name!.text, typeText(f.type), L.SymbolKind.Field, f, f.name))));
+        break;
+      case "Set":
+        out.push(sym(d.name?.text ?? "", d.keyword, L.SymbolKind.Array, d, d.name));
+        break;
+      case "Score":
+        out.push(
+          sym(d.name?.text ?? "", d.label ? `score "${d.label.value}"` : "score", L.SymbolKind.Class, d, d.name, d.rules.filter((r) => r.name).map((r) => sym(r.name!.text, r.points ? `${r.points.text} points` : "rule", L.SymbolKind.Method, r, r.name))),
+        );
+        break;
+      case "Grade":
+        out.push(sym(d.name?.text ?? "", d.score ? `grade from ${d.score.text}` : "grade", L.SymbolKind.Enum, d, d.name));
+        break;
+      case "Stage":
+        out.push(sym(d.name?.text ?? "", "stage", L.SymbolKind.EnumMember, d, d.name));
+        break;
+      case "Reenter":
+        out.push(sym(`reenter ${d.stage?.text ?? ""}`, d.from ? `from ${d.from.text}` : undefined, L.SymbolKind.Operator, d, d.stage));
+        break;
+      case "Owner":
+      case "Queue":
+        out.push(sym(d.name?.text ?? "", d.kind.toLowerCase(), L.SymbolKind.Constant, d, d.name));
+        break;
+      case "Team":
+        out.push(sym(d.name?.text ?? "", "team", L.SymbolKind.Constant, d, d.name));
+        break;
+      case "Route":
+        out.push(sym(d.name?.text ?? "", "route", L.SymbolKind.Interface, d, d.name, d.rules.filter((r) => r.name).map((r) => sym(r.name!.text, "routing rule", L.SymbolKind.Method, r, r.name))));
+        break;
+      case "Consent":
+        out.push(sym(d.name?.text ?? "", "consent", L.SymbolKind.Key, d, d.name));
+        break;
+      case "Action":
+        out.push(sym(d.name?.text ?? "", d.reach ? `${d.reach} action` : "action", L.SymbolKind.Function, d, d.name));
+        break;
+      case "Workflow":
+        out.push(sym(d.name?.text ?? "", "workflow", L.SymbolKind.Module, d, d.name));
+        break;
+      case "Journey":
+        out.push(sym(d.name?.value ?? "", "journey", L.SymbolKind.Object, d, d.name));
+        break;
+    }
+  }
+  return out;
+}
+
+export function typeText(t: A.TypeRef | undefined): string {
+  if (!t) return "?";
+  if (t.kind === "SimpleType") return t.name.text;
+  if (t.kind === "EnumType") return `enum(${t.values.map((v) => v.text).join(", ")})`;
+  return `list(${typeText(t.element)})`;
+}
+
+export function workspaceSymbols(snap: Snapshot, query: string): L.WorkspaceSymbol[] {
+  const q = query.toLowerCase();
+  const out: L.WorkspaceSymbol[] = [];
+  for (const list of snap.index.decls.values())
+    for (const d of list) {
+      if (d.kind === "param" || d.kind === "enumValue") continue;
+      if (q && !fuzzy(d.name.toLowerCase(), q)) continue;
+      out.push({ name: d.name, kind: LSP_KIND[d.kind], containerName: d.container, location: { uri: pathToUri(d.uri), range: range(d.range) } });
+    }
+  for (const [uri, pr] of snap.files)
+    for (const d of pr.file.decls)
+      if (d.kind === "Journey" && d.name && (!q || fuzzy(d.name.value.toLowerCase(), q)))
+        out.push({ name: d.name.value, kind: L.SymbolKind.Object, containerName: "journey", location: { uri: pathToUri(uri), range: range(d.name.range) } });
+  out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.slice(0, 500);
+}
+
+/** Subsequence match, as editors do for symbol search. */
+function fuzzy(text: string, q: string): boolean {
+  let i = 0;
+  for (const c of text) if (c === q[i]) i++;
+  return i === q.length;
+}
