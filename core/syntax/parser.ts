@@ -30,7 +30,8 @@ export class CrmParser extends EmbeddedActionsParser {
   private allowWithinExpr = true;
   /** Problems the grammar itself cannot express (e.g. two `otherwise` in a route). */
   extraErrors: { message: string; range: Range; code: string }[] = [];
-  private readonly recover = { recoveryValueFunc: () => this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the partial node of whichever rule is recovering
+  private readonly recover = { recoveryValueFunc: (): any => this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] };
 
   constructor() {
     super(T.ALL_TOKENS, {
