@@ -93,6 +93,8 @@ function oneOf(words: string[]): string {
 
 export const crmErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
+    // The top-level loop stopped at something that cannot start a declaration.
+    if (expected === EOF) return `unexpected \`${actual.image}\`: expected a declaration such as \`score\`, \`route\` or \`journey\``;
     return `expected ${expectedWord(expected, previous)}${after(previous)}${example(expected, previous)}, ${quoteFound(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

@@ -5,7 +5,7 @@
 import type { IToken } from "chevrotain";
 import type { CrmFile } from "./ast.js";
 import { CrmParser } from "./parser.js";
-import { crmLexer, StringLiteral } from "./tokens.js";
+import { crmLexer, StringLiteral, UnterminatedString } from "./tokens.js";
 import { LineIndex, type Range } from "../text/positions.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
@@ -41,6 +41,16 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
       uri,
       range: lines.range(err.offset, unterminated ? lineEnd(text, err.offset) : err.offset + Math.max(1, err.length)),
     });
+  }
+  for (const t of lexed.tokens) {
+    if (t.tokenType === UnterminatedString)
+      diagnostics.push({
+        code: "CR1006",
+        severity: "error",
+        message: "this text has no closing quote `\"` on the same line",
+        uri,
+        range: lines.range(t.startOffset, t.startOffset + t.image.length),
+      });
   }
   const p = parser();
   p.extraErrors = [];

@@ -245,10 +245,12 @@ export class CrmParser extends EmbeddedActionsParser {
       }
       if (!args && !t.isInsertedInRecovery)
         this.extraErrors.push({ code: "CR1010", message: "expected the values in parentheses after `enum` (as in `enum(saas, finance)`)", range });
+      else if (args && args.length === 0 && open)
+        this.extraErrors.push({ code: "CR1010", message: "an enum needs at least one value, as in `enum(saas, finance)`", range });
       return { kind: "EnumType", values, range };
     }
     if (t.image === "list") {
-      if (!args && !t.isInsertedInRecovery)
+      if ((!args || (args.length === 0 && open)) && !t.isInsertedInRecovery)
         this.extraErrors.push({ code: "CR1010", message: "expected the element type in parentheses after `list` (as in `list(text)`)", range });
       for (const extra of (args ?? []).slice(1))
         this.extraErrors.push({ code: "CR1010", message: "a list has one element type, as in `list(text)`", range: extra.range });
@@ -737,6 +739,16 @@ export class CrmParser extends EmbeddedActionsParser {
           DEF: () => (node.ref = this.name(this.CONSUME(T.Identifier))),
         });
       }
+      this.ACTION(() => {
+        if (!node.ref && kw.image !== "discard" && !kw.isInsertedInRecovery && !Number.isNaN(kw.startOffset)) {
+          const next = this.LA(1);
+          this.extraErrors.push({
+            code: "CR1002",
+            message: `expected the name of the ${kw.image} after \`${kw.image}\`, ${next.tokenType.name === "EOF" ? "the file ended" : `found \`${next.image}\``}`,
+            range: this.tokRange(kw),
+          });
+        }
+      });
       return this.finish(node);
     },
     this.recover,

@@ -122,6 +122,16 @@ export const StringLiteral = createToken({
   pattern: /"(?:[^"\\\r\n]|\\.)*"/,
   label: "a text in double quotes",
 });
+/**
+ * A text whose closing quote is missing on its line. It stands for a string
+ * (so parsing carries on as the user meant) and `parse` reports it.
+ */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\.)*/,
+  categories: [StringLiteral],
+  label: "a text in double quotes",
+});
 /** `2026-01-15` */
 export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)" });
 /** `14:30` */
@@ -158,6 +168,7 @@ export const ALL_TOKENS: TokenType[] = [
   LineComment,
   BlockComment,
   StringLiteral,
+  UnterminatedString,
   DateLiteral,
   TimeOfDay,
   NumberLiteral,
