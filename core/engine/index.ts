@@ -1,0 +1,12 @@
+/** The simulation engine: compile once, run journeys, explain outcomes. Pure (no IO, no clock). */
+export { compile } from "./compile.js";
+export type { CompiledRules, FieldInfo, EventInfo, CScore, CStage, CRoute, CTeam, CConsent, CAction, CWorkflow } from "./compile.js";
+export { runJourney, recordValues, literalValue, showValue, showTarget } from "./run.js";
+export type { RunOptions } from "./run.js";
+export { Simulation, RoutingPool } from "./sim.js";
+export type { SimOptions } from "./sim.js";
+export { renderTraceText, renderEntry } from "./render.js";
+export { why } from "./why.js";
+export type { WhyQuery, WhyAnswer } from "./why.js";
+export { globMatch } from "./expr.js";
+export * from "./trace.js";

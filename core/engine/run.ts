@@ -1,0 +1,211 @@
+/**
+ * `runJourney`: replays a journey through compiled rules and evaluates its
+ * expectations at their place in the timeline.
+ */
+import type * as A from "../syntax/ast.js";
+import type { CompiledRules } from "./compile.js";
+import { Simulation, RoutingPool } from "./sim.js";
+import { formatTime, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type Value } from "./trace.js";
+
+export interface RunOptions {
+  /** Overrides the journey's `seed` (default: the journey's seed, else 0). */
+  seed?: number;
+}
+
+/** A literal as written in a journey (`"x"`, `12`, `true`, `NO`, `[a, b]`, `2026-01-15`). */
+export function literalValue(e: A.Expr | undefined): Value | undefined {
+  if (!e) return undefined;
+  switch (e.kind) {
+    case "String":
+      return e.value;
+    case "Number":
+      return e.value;
+    case "Bool":
+      return e.value;
+    case "Date":
+      return e.text;
+    case "Path":
+      return [e.head.text, ...e.segments.map((s) => s.text)].join(".");
+    case "List": {
+      const out: Value[] = [];
+      for (const i of e.items) {
+        const v = literalValue(i);
+        if (v !== undefined) out.push(v);
+      }
+      return out;
+    }
+    case "Paren":
+      return literalValue(e.inner);
+    case "Unary": {
+      const v = literalValue(e.operand);
+      return e.op === "-" && typeof v === "number" ? -v : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function recordValues(r: A.RecordLit | undefined): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  if (!r) return out;
+  for (const e of r.entries) {
+    if (!e.key) continue;
+    const v = literalValue(e.value);
+    if (v !== undefined) out[e.key.text] = v;
+  }
+  return out;
+}
+
+export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: RunOptions = {}): JourneyResult {
+  const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
+  const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
+  const seed = opts.seed ?? journey.seed?.value ?? 0;
+  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed) });
+  sim.start(recordValues(journey.lead), src(journey.lead ?? journey));
+  const expectations: ExpectationResult[] = [];
+  let now = 0;
+  for (const step of journey.steps) {
+    if (step.time?.day) {
+      const t = step.time.day.value * 1440 + (step.time.timeOfDay?.minutes ?? 0);
+      if (t < now) sim.note(`this step is written for ${formatTime(t)}, before the previous step; it happens at ${formatTime(now)}`, src(step));
+      else now = t;
+    }
+    if (step.kind === "EventStep") {
+      if (!step.event) continue;
+      sim.event(now, step.event.text, recordValues(step.payload), src(step));
+    } else if (step.kind === "UpdateStep") {
+      sim.update(now, recordValues(step.values), src(step));
+    } else {
+      sim.advanceTo(now);
+      if (!step.expectation) continue;
+      const r = evaluateExpectation(sim, rules, step.expectation);
+      const text = `expect ${rules.textOf(src(step.expectation))}`;
+      const res: ExpectationResult = { text, pass: r.pass, expected: r.expected, actual: r.actual, at: sim.now, time: formatTime(sim.now), source: src(step) };
+      expectations.push(res);
+      sim.push({ kind: "expect", at: sim.now, time: res.time, source: res.source, text, pass: r.pass, expected: r.expected, actual: r.actual });
+    }
+  }
+  return {
+    journey: journey.name?.value ?? "",
+    seed,
+    source: src(journey),
+    trace: sim.trace,
+    expectations,
+    final: sim.final(),
+    passed: expectations.every((e) => e.pass),
+  };
+}
+
+function compareNum(op: A.CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+export function showValue(v: Value): string {
+  if (v === null) return "missing";
+  if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+export function showTarget(t: TargetValue | null): string {
+  if (!t) return "unrouted";
+  if (t.kind === "discard") return "discard";
+  return t.member ? `${t.kind} ${t.name} (owner ${t.member})` : `${t.kind} ${t.name}`;
+}
+
+function targetMatches(t: TargetValue | null, want: A.Target): boolean {
+  if (!t) return false;
+  if (want.targetKind === "discard") return t.kind === "discard";
+  const name = want.ref?.text;
+  if (want.targetKind === "owner") return (t.kind === "owner" && t.name === name) || (t.kind === "team" && t.member === name);
+  return t.kind === want.targetKind && t.name === name;
+}
+
+function showCall(action: string, args: Value[]): string {
+  return `${action}(${args.map(showValue).join(", ")})`;
+}
+
+function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expectation): { pass: boolean; expected: string; actual: string } {
+  switch (e.kind) {
+    case "ExpectStage": {
+      const want = e.stage ? rules.stages.find((s) => s.name === e.stage!.text) : undefined;
+      const op = e.op ?? "==";
+      const actual = sim.stageName ?? "no stage";
+      if (!want) return { pass: false, expected: `stage ${op} ${e.stage?.text ?? "?"} (not a declared stage)`, actual };
+      return { pass: sim.stageIndex >= 0 && compareNum(op, sim.stageIndex, want.index), expected: `stage ${op} ${want.name}`, actual };
+    }
+    case "ExpectScore": {
+      const name = e.score?.text ?? "?";
+      const v = sim.score(name);
+      const actual = v === null ? "unscored" : String(v);
+      if (!rules.scores.some((s) => s.name === name)) return { pass: false, expected: `score ${name} (not a declared score)`, actual: "no such score" };
+      if (e.op === "unscored") return { pass: v === null, expected: `${name} is unscored`, actual };
+      if (e.op === "between") {
+        const lo = e.value?.value ?? 0;
+        const hi = e.high?.value ?? 0;
+        return { pass: v !== null && v >= lo && v <= hi, expected: `${name} between ${lo} and ${hi}`, actual };
+      }
+      const op = e.op ?? "==";
+      const n = e.value?.value ?? 0;
+      return { pass: v !== null && compareNum(op, v, n), expected: `${name} ${op} ${n}`, actual };
+    }
+    case "ExpectGrade": {
+      const name = e.grade?.text ?? "?";
+      const g = rules.grades.find((x) => x.name === name);
+      const letter = sim.gradeLetter(name);
+      const actual = letter ?? "missing (score unscored)";
+      const op = e.op ?? "==";
+      const wantLetter = e.letter?.text ?? "?";
+      if (!g) return { pass: false, expected: `grade ${name} (not a declared grade)`, actual: "no such grade" };
+      const wi = g.entries.findIndex((x) => x.letter === wantLetter);
+      const ai = g.entries.findIndex((x) => x.letter === letter);
+      if (wi < 0) return { pass: false, expected: `${name} ${op} ${wantLetter} (not a letter of this grade)`, actual };
+      // Better letters come first: rank = entries - index.
+      return { pass: ai >= 0 && compareNum(op, g.entries.length - ai, g.entries.length - wi), expected: `${name} ${op} ${wantLetter}`, actual };
+    }
+    case "ExpectRouted": {
+      const decided = sim.routing.filter((r) => r.target !== null);
+      if (e.escalated) {
+        const actual = sim.escalated.length ? sim.escalated.map(showTarget).join(", ") : "no escalation";
+        if (!e.target) return { pass: e.negated ? sim.escalated.length === 0 : sim.escalated.length > 0, expected: e.negated ? "not escalated" : "escalated", actual };
+        const hit = sim.escalated.some((t) => targetMatches(t, e.target!));
+        const want = `${e.negated ? "not " : ""}escalated to ${targetText(e.target)}`;
+        return { pass: e.negated ? !hit : hit, expected: want, actual };
+      }
+      const actual = decided.length ? decided.map((r) => `${showTarget(r.target)} by ${r.route}.${r.rule}`).join(", ") : "not routed";
+      if (!e.target) return { pass: e.negated ? decided.length === 0 : decided.length > 0, expected: e.negated ? "not routed" : "routed", actual };
+      const hit = decided.some((r) => targetMatches(r.target, e.target!));
+      return { pass: e.negated ? !hit : hit, expected: `${e.negated ? "not " : ""}routed to ${targetText(e.target)}`, actual };
+    }
+    case "ExpectAction": {
+      const list = e.mode === "blocked" ? sim.blocked : sim.sent;
+      const word = e.mode === "blocked" ? "blocked" : "sent";
+      const shown = list.length ? list.map((x) => showCall(x.action, x.args)).join(", ") : `nothing ${word}`;
+      if (e.none) return { pass: list.length === 0, expected: `${word} none`, actual: shown };
+      const call = e.call;
+      const name = call?.action?.text ?? "?";
+      const args = call?.args?.map((a) => literalValue(a) ?? null);
+      const matches = list.filter((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i])))));
+      const want = args ? showCall(name, args) : name;
+      if (e.mode === "not_sent") return { pass: matches.length === 0, expected: `not sent ${want}`, actual: shown };
+      return { pass: matches.length > 0, expected: `${word} ${want}`, actual: shown };
+    }
+  }
+}
+
+function targetText(t: A.Target): string {
+  return t.targetKind === "discard" ? "discard" : `${t.targetKind} ${t.ref?.text ?? "?"}`;
+}

@@ -1,0 +1,687 @@
+/**
+ * The simulation of one lead: a state machine fed with timed inputs (events,
+ * field updates, expectation checks). Used by `runJourney` and by bulk replay.
+ * Deterministic: no clock, no randomness except the seeded round robin start.
+ */
+import type { CompiledRules, CScore, CEventRule, CInactivityRule, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
+import { bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
+import {
+  formatTime,
+  type ActionEntry,
+  type ConsentDecision,
+  type FinalState,
+  type SourceRef,
+  type TargetValue,
+  type TimerKind,
+  type TraceEntry,
+  type Value,
+} from "./trace.js";
+
+interface Timer {
+  due: number;
+  seq: number;
+  kind: TimerKind;
+  owner: string;
+  source: SourceRef;
+  cancelled: boolean;
+  fire: () => void;
+}
+
+interface ScoreState {
+  def: CScore;
+  scored: boolean;
+  attr: number;
+  beh: number;
+  active: boolean[];
+  firings: number[][];
+  inactivityTimers: (Timer | null)[];
+  decayTimer: Timer | null;
+}
+
+interface TeamState {
+  current: number[];
+  daily: Map<string, number>;
+}
+
+/** Round-robin state shared by the routes of one simulation. */
+export class RoutingPool {
+  private teams = new Map<string, TeamState>();
+  constructor(private readonly seed: number) {}
+
+  /** Smooth weighted round robin; members at their cap are skipped. Returns null when all are at cap. */
+  pick(team: { name: string; members: { owner: string; weight: number }[]; cap: { count: number; per: number } | null }, now: number): { member: string | null; skipped: string[] } {
+    const ms = team.members.filter((m) => m.weight > 0);
+    if (ms.length === 0) return { member: null, skipped: [] };
+    let st = this.teams.get(team.name);
+    if (!st) {
+      st = { current: ms.map(() => 0), daily: new Map() };
+      this.teams.set(team.name, st);
+      const total = ms.reduce((a, m) => a + m.weight, 0);
+      const warm = ((this.seed % total) + total) % total;
+      for (let i = 0; i < warm; i++) this.step(st, ms, () => true);
+    }
+    const bucket = team.cap ? Math.floor(now / team.cap.per) : 0;
+    const skipped: string[] = [];
+    const available = (i: number) => {
+      if (!team.cap) return true;
+      const n = st!.daily.get(`${ms[i]!.owner}#${bucket}`) ?? 0;
+      return n < team.cap.count;
+    };
+    for (let i = 0; i < ms.length; i++) if (!available(i)) skipped.push(ms[i]!.owner);
+    if (skipped.length === ms.length) return { member: null, skipped };
+    const i = this.step(st, ms, available);
+    const key = `${ms[i]!.owner}#${bucket}`;
+    st.daily.set(key, (st.daily.get(key) ?? 0) + 1);
+    return { member: ms[i]!.owner, skipped };
+  }
+
+  private step(st: TeamState, ms: { weight: number }[], available: (i: number) => boolean): number {
+    let total = 0;
+    let best = -1;
+    for (let i = 0; i < ms.length; i++) {
+      if (!available(i)) continue;
+      st.current[i]! += ms[i]!.weight;
+      total += ms[i]!.weight;
+      if (best < 0 || st.current[i]! > st.current[best]!) best = i;
+    }
+    st.current[best]! -= total;
+    return best;
+  }
+}
+
+export interface SimOptions {
+  seed?: number;
+  /** Routing state to share with other simulations (default: a fresh pool from the seed). */
+  pool?: RoutingPool;
+}
+
+export class Simulation implements EvalCtx {
+  now = 0;
+  fields = new Map<string, Value>();
+  stageIndex = -1;
+  stageName: string | null = null;
+  current: string | null = null;
+  payload: Record<string, Value> | null = null;
+  readonly trace: TraceEntry[] = [];
+  readonly seed: number;
+
+  private seq = 0;
+  private timers: Timer[] = [];
+  private hist = new Map<string, HistoryItem[]>();
+  private scores = new Map<string, ScoreState>();
+  private stageEnteredAt = 0;
+  private routesDone = new Set<string>();
+  private pool: RoutingPool;
+  private escalationTimers: Timer[] = [];
+  private runCounter = 0;
+  erasedAt: number | null = null;
+  readonly routing: FinalState["routing"] = [];
+  readonly escalated: TargetValue[] = [];
+  readonly sent: FinalState["sent"] = [];
+  readonly blocked: FinalState["blocked"] = [];
+
+  constructor(readonly rules: CompiledRules, opts: SimOptions = {}) {
+    this.seed = opts.seed ?? 0;
+    this.pool = opts.pool ?? new RoutingPool(this.seed);
+    for (const s of rules.scores) {
+      this.scores.set(s.name, {
+        def: s,
+        scored: false,
+        attr: 0,
+        beh: 0,
+        active: s.rules.map(() => false),
+        firings: s.rules.map(() => []),
+        inactivityTimers: s.rules.map(() => null),
+        decayTimer: null,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ EvalCtx
+
+  history(event: string): readonly HistoryItem[] {
+    return this.hist.get(event) ?? [];
+  }
+
+  score(name: string): number | null {
+    const s = this.scores.get(name);
+    return s ? this.valueOf(s) : null;
+  }
+
+  gradeLetter(name: string): string | null {
+    const g = this.rules.grades.find((x) => x.name === name);
+    if (!g) return null;
+    const v = this.score(g.score);
+    if (v === null) return null;
+    for (const e of g.entries) if (e.min === null || v >= e.min) return e.letter;
+    return null;
+  }
+
+  gradeRank(name: string): number | null {
+    const g = this.rules.grades.find((x) => x.name === name);
+    const l = this.gradeLetter(name);
+    if (!g || l === null) return null;
+    return g.entries.length - g.entries.findIndex((e) => e.letter === l);
+  }
+
+  // ------------------------------------------------------------ inputs
+
+  /** Day 0: the lead arrives. */
+  start(lead: Record<string, Value>, source: SourceRef): void {
+    for (const [k, v] of Object.entries(lead)) this.setField(k, v);
+    this.push({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed });
+    for (const s of this.scores.values()) s.def.rules.forEach((r, i) => r.kind === "inactivity" && this.armInactivity(s, r, i, 0));
+    this.settleScores();
+    const init = this.rules.stages[this.rules.initialStage];
+    if (init) this.enterStage(init.index, "initial", {}, init.source, []);
+    this.settle(null);
+  }
+
+  /** Processes every timer due at or before `t`, then moves the clock to `t` (never backwards). */
+  advanceTo(t: number): void {
+    for (;;) {
+      const next = this.timers[0];
+      if (!next || next.due > t) break;
+      this.timers.shift();
+      if (next.cancelled) continue;
+      this.now = Math.max(this.now, next.due);
+      this.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
+      next.fire();
+      this.settle(null);
+    }
+    if (t > this.now) this.now = t;
+  }
+
+  event(t: number, name: string, payload: Record<string, Value>, source: SourceRef): void {
+    this.advanceTo(t);
+    const info = this.rules.events.get(name);
+    const p: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(payload)) p[k] = normalize(info?.fields.get(k), v);
+    this.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
+    const item: HistoryItem = { at: this.now, seq: this.seq++, payload: p };
+    let list = this.hist.get(name);
+    if (!list) this.hist.set(name, (list = []));
+    list.push(item);
+    this.current = name;
+    if (name === "erasure_requested" && this.erasedAt === null) this.erasedAt = this.now;
+    if (name === "sales_activity") this.cancelEscalations(source);
+
+    // Event rules: decide on the state before this event's score changes, then apply.
+    const decisions: { s: ScoreState; r: CEventRule; i: number; values: Record<string, Value> }[] = [];
+    for (const s of this.scores.values()) {
+      s.def.rules.forEach((r, i) => {
+        if (r.kind !== "event" || r.event !== name) return;
+        this.payload = p;
+        if (r.where && truth(r.where.ev(this)) !== true) return (this.payload = null), undefined;
+        const values = { ...bindings(r.where ?? undefined, this) };
+        this.payload = null;
+        if (r.times !== null) {
+          let n = 0;
+          for (const h of list!) {
+            if (r.within !== null && h.at < this.now - r.within) continue;
+            this.payload = h.payload;
+            if (!r.where || truth(r.where.ev(this)) === true) n++;
+            this.payload = null;
+          }
+          values[`count(${name})`] = n;
+          if (n < r.times) return;
+        }
+        if (r.when) {
+          if (truth(r.when.ev(this)) !== true) return;
+          Object.assign(values, bindings(r.when, this));
+        }
+        decisions.push({ s, r, i, values });
+      });
+    }
+    for (const d of decisions) this.fireEventRule(d.s, d.r, d.i, d.values);
+    for (const s of this.scores.values()) {
+      s.def.rules.forEach((r, i) => {
+        if (r.kind === "inactivity" && r.events.includes(name)) this.armInactivity(s, r, i, this.now);
+      });
+    }
+    this.settle(name);
+    // Event-triggered routes and workflows.
+    for (const route of this.rules.routes) if (route.trigger.kind === "event" && route.trigger.event === name && this.triggerMatches(route.trigger.where, p)) this.runRoute(route, `on ${name}`);
+    for (const wf of this.rules.workflows) if (wf.trigger.kind === "event" && wf.trigger.event === name && this.triggerMatches(wf.trigger.where, p)) this.startWorkflow(wf, `on ${name}`);
+    this.current = null;
+  }
+
+  update(t: number, values: Record<string, Value>, source: SourceRef): void {
+    this.advanceTo(t);
+    for (const [k, v] of Object.entries(values)) this.setField(k, v);
+    const shown: Record<string, Value> = {};
+    for (const k of Object.keys(values)) shown[k] = this.fields.get(k) ?? null;
+    this.push({ kind: "update", at: this.now, time: formatTime(this.now), source, name: "update", values: shown });
+    this.settle(null);
+  }
+
+  note(message: string, source: SourceRef): void {
+    this.push({ kind: "note", at: this.now, time: formatTime(this.now), source, message });
+  }
+
+  push(e: TraceEntry): void {
+    this.trace.push(e);
+  }
+
+  final(): FinalState {
+    const scores: Record<string, number | null> = {};
+    for (const s of this.rules.scores) scores[s.name] = this.score(s.name);
+    const grades: Record<string, string | null> = {};
+    for (const g of this.rules.grades) grades[g.name] = this.gradeLetter(g.name);
+    return {
+      at: this.now,
+      time: formatTime(this.now),
+      stage: this.stageName,
+      scores,
+      grades,
+      routing: this.routing.map((r) => ({ ...r })),
+      escalations: this.escalated.map((e) => ({ ...e })),
+      sent: this.sent.map((s) => ({ ...s })),
+      blocked: this.blocked.map((b) => ({ ...b })),
+      erased: this.erasedAt !== null,
+    };
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private leadSnapshot(): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const k of [...this.fields.keys()].sort()) out[k] = this.fields.get(k)!;
+    return out;
+  }
+
+  private setField(k: string, v: Value): void {
+    if (v === null) this.fields.delete(k);
+    else this.fields.set(k, normalize(this.rules.fields.get(k), v));
+  }
+
+  private triggerMatches(where: { ev: (c: EvalCtx) => Value | undefined } | null, p: Record<string, Value>): boolean {
+    if (!where) return true;
+    this.payload = p;
+    const ok = truth(where.ev(this)) === true;
+    this.payload = null;
+    return ok;
+  }
+
+  private schedule(due: number, kind: TimerKind, owner: string, source: SourceRef, fire: () => void): Timer {
+    const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire };
+    // Binary search for the insertion point (by due time, then scheduling order).
+    let lo = 0;
+    let hi = this.timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.timers[mid]!;
+      if (m.due < due || (m.due === due && m.seq < t.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.timers.splice(lo, 0, t);
+    return t;
+  }
+
+  private valueOf(s: ScoreState): number | null {
+    if (!s.scored) return null;
+    return this.clamp(s.def, s.attr + s.beh);
+  }
+
+  private clamp(def: CScore, v: number): number {
+    if (def.cap !== null && v > def.cap) v = def.cap;
+    if (def.floor !== null && v < def.floor) v = def.floor;
+    return v;
+  }
+
+  /** Adds `delta` to the behaviour part, limited so the total stays within [floor, cap]. Returns the applied change. */
+  private applyBehaviour(s: ScoreState, delta: number): number {
+    const d = s.def;
+    let nb = s.beh + delta;
+    if (delta > 0 && d.cap !== null) nb = Math.max(s.beh, Math.min(nb, d.cap - s.attr));
+    if (delta < 0 && d.floor !== null) nb = Math.min(s.beh, Math.max(nb, d.floor - s.attr));
+    const applied = nb - s.beh;
+    s.beh = nb;
+    return applied;
+  }
+
+  private markScored(s: ScoreState): void {
+    if (s.scored) return;
+    s.scored = true;
+    const dec = s.def.decay;
+    if (dec) {
+      const start = this.now;
+      let k = 1;
+      const tick = () => {
+        const before = this.valueOf(s);
+        const nb = Math.trunc(s.beh * (1 - dec.percent / 100));
+        const applied = nb - s.beh;
+        s.beh = nb;
+        if (applied !== 0) {
+          this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
+        }
+        k++;
+        s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
+      };
+      s.decayTimer = this.schedule(start + dec.every, "decay", s.def.name, s.def.source, tick);
+    }
+  }
+
+  private fireEventRule(s: ScoreState, r: CEventRule, i: number, values: Record<string, Value>): void {
+    const firings = s.firings[i]!;
+    if (r.limit) {
+      const per = r.limit.per;
+      const n = per === null ? firings.length : firings.filter((f) => f >= this.now - per).length;
+      if (n >= r.limit.count) {
+        this.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit.text, points: r.points });
+        return;
+      }
+    }
+    firings.push(this.now);
+    const before = this.valueOf(s);
+    this.markScored(s);
+    const applied = this.applyBehaviour(s, r.points);
+    const after = this.valueOf(s);
+    this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
+    if (r.within !== null && r.times === null && applied !== 0) {
+      this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
+        const remove = applied > 0 ? Math.min(applied, Math.max(s.beh, 0)) : Math.max(applied, Math.min(s.beh, 0));
+        const b = this.valueOf(s);
+        s.beh -= remove;
+        const a = this.valueOf(s);
+        this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
+      });
+    }
+  }
+
+  private armInactivity(s: ScoreState, r: CInactivityRule, i: number, from: number): void {
+    const old = s.inactivityTimers[i];
+    if (old) old.cancelled = true;
+    s.inactivityTimers[i] = this.schedule(from + r.after, "inactivity", `${s.def.name}.${r.name}`, r.source, () => {
+      s.inactivityTimers[i] = null;
+      const before = this.valueOf(s);
+      this.markScored(s);
+      this.applyBehaviour(s, r.points);
+      const after = this.valueOf(s);
+      const last: Record<string, Value> = {};
+      for (const e of r.events) {
+        const h = this.history(e);
+        last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
+      }
+      this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
+    });
+  }
+
+  /** After any change: attribute rules, then stages (to a fixpoint), then stage-triggered routes and workflows. */
+  private settle(event: string | null): void {
+    this.current = event;
+    this.settleScores();
+    this.settleStages();
+    this.current = null;
+  }
+
+  private settleScores(): void {
+    for (const s of this.scores.values()) {
+      s.def.rules.forEach((r, i) => {
+        if (r.kind !== "attribute") return;
+        const on = truth(r.when.ev(this)) === true;
+        if (on === s.active[i]) return;
+        const before = this.valueOf(s);
+        s.active[i] = on;
+        s.attr += on ? r.points : -r.points;
+        if (on) this.markScored(s);
+        const after = this.valueOf(s);
+        this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+      });
+    }
+  }
+
+  private settleStages(): void {
+    const stages = this.rules.stages;
+    for (let guard = 0; guard <= stages.length; guard++) {
+      const cur = stages[this.stageIndex];
+      type Move = { to: number; how: "forward" | "detour" | "reenter"; values: Record<string, Value>; source: SourceRef };
+      let move = null as Move | null;
+      // A detour whose condition holds wins (disqualification beats progress).
+      for (const st of stages) {
+        if (!st.detour || st.index === this.stageIndex || !st.when) continue;
+        if (truth(st.when.ev(this)) === true) { move = { to: st.index, how: "detour", values: bindings(st.when, this), source: st.source }; break; }
+      }
+      if (!move && cur?.detour) {
+        let best = null as Move | null;
+        for (const re of this.rules.reenters) {
+          if (re.from !== this.stageIndex) continue;
+          if (this.now - this.stageEnteredAt < re.after) continue;
+          const st = stages[re.stage]!;
+          const ok = st.when ? truth(st.when.ev(this)) === true : true;
+          if (ok && (!best || re.stage > best.to)) best = { to: re.stage, how: "reenter", values: st.when ? bindings(st.when, this) : {}, source: re.source };
+        }
+        move = best;
+      } else if (!move) {
+        for (let i = stages.length - 1; i > this.stageIndex; i--) {
+          const st = stages[i]!;
+          if (st.detour || !st.when) continue;
+          if (truth(st.when.ev(this)) === true) { move = { to: i, how: "forward", values: bindings(st.when, this), source: st.source }; break; }
+        }
+      }
+      if (!move) break;
+      const passed: number[] = [];
+      if (move.how === "forward") for (let i = this.stageIndex + 1; i < move.to; i++) if (!stages[i]!.detour) passed.push(i);
+      this.enterStage(move.to, move.how, move.values, move.source, passed);
+    }
+  }
+
+  private enterStage(to: number, how: "initial" | "forward" | "detour" | "reenter", values: Record<string, Value>, source: SourceRef, passed: number[]): void {
+    const from = this.stageName;
+    const st = this.rules.stages[to]!;
+    this.stageIndex = to;
+    this.stageName = st.name;
+    this.stageEnteredAt = this.now;
+    this.push({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values });
+    if (st.detour) {
+      for (const re of this.rules.reenters) {
+        if (re.from !== to || re.after <= 0) continue;
+        const enteredAt = this.now;
+        this.schedule(this.now + re.after, "reenter", `stage ${st.name}`, re.source, () => {
+          if (this.stageIndex === to && this.stageEnteredAt === enteredAt) this.note(`${formatDurationShort(re.after)} in \`${st.name}\` have passed; the lead may leave it`, re.source);
+        });
+      }
+    }
+    const event = this.current;
+    for (const i of [...passed, to]) {
+      for (const route of this.rules.routes) if (route.trigger.kind === "stage" && route.trigger.stage === i) this.runRoute(route, `entered ${this.rules.stages[i]!.name}${i === to ? "" : " (passed through)"}`);
+      for (const wf of this.rules.workflows) if (wf.trigger.kind === "stage" && wf.trigger.stage === i) this.startWorkflow(wf, `entered ${this.rules.stages[i]!.name}${i === to ? "" : " (passed through)"}`);
+    }
+    this.current = event;
+  }
+
+  // ------------------------------------------------------------ routing
+
+  private resolveTarget(route: CRoute, t: CTarget): { target: TargetValue | null; reason: string } {
+    if (t.kind !== "team") return { target: { kind: t.kind, name: t.name, member: null }, reason: "" };
+    const team = this.rules.teams.get(t.name ?? "");
+    if (!team) return { target: null, reason: `team \`${t.name}\` is not declared` };
+    const pick = this.pool.pick(team, this.now);
+    if (pick.member) return { target: { kind: "team", name: team.name, member: pick.member }, reason: pick.skipped.length ? `round robin (skipped at cap: ${pick.skipped.join(", ")})` : "round robin" };
+    const fb = route.fallback;
+    if (fb && !(fb.target.kind === "team" && fb.target.name === team.name)) {
+      const r = this.resolveTarget({ ...route, fallback: null }, fb.target);
+      return { target: r.target, reason: `every member of team \`${team.name}\` is at the cap; using the route's otherwise` };
+    }
+    return { target: null, reason: `every member of team \`${team.name}\` is at the cap and the route has no other target` };
+  }
+
+  private runRoute(route: CRoute, why: string): void {
+    if (this.routesDone.has(route.name)) return;
+    this.routesDone.add(route.name);
+    let chosen: { rule: string | null; target: CTarget; escalations: CEscalation[]; source: SourceRef; values: Record<string, Value> } | null = null;
+    for (const r of route.rules) {
+      if (truth(r.when.ev(this)) === true) {
+        chosen = { rule: r.name, target: r.target, escalations: r.escalations, source: r.source, values: bindings(r.when, this) };
+        break;
+      }
+    }
+    if (!chosen && route.fallback) chosen = { rule: "otherwise", target: route.fallback.target, escalations: route.fallback.escalations, source: route.fallback.source, values: {} };
+    if (!chosen) {
+      this.routing.push({ route: route.name, rule: null, target: null });
+      this.push({ kind: "route", at: this.now, time: formatTime(this.now), source: route.source, route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} });
+      return;
+    }
+    const res = this.resolveTarget(route, chosen.target);
+    this.routing.push({ route: route.name, rule: chosen.rule, target: res.target });
+    const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
+    this.push({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
+    if (!res.target) return;
+    const routedAt = this.now;
+    for (const e of chosen.escalations) {
+      const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
+      this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` });
+      const timer = this.schedule(routedAt + e.after, "escalation", `route ${route.name}`, e.source, () => {
+        const r = this.resolveTarget({ ...route, fallback: null }, e.target);
+        const target = r.target ?? tv;
+        this.escalated.push(target);
+        this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
+      });
+      this.escalationTimers.push(timer);
+    }
+  }
+
+  private cancelEscalations(source: SourceRef): void {
+    for (const t of this.escalationTimers) {
+      if (t.cancelled || t.due < this.now) continue;
+      t.cancelled = true;
+      this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" });
+    }
+    this.escalationTimers = this.escalationTimers.filter((t) => !t.cancelled && t.due >= this.now);
+    void source;
+  }
+
+  // ------------------------------------------------------------ workflows and actions
+
+  private startWorkflow(wf: CWorkflow, why: string): void {
+    const run = ++this.runCounter;
+    this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "started", run, reason: why });
+    this.continueWorkflow(wf, run, 0);
+  }
+
+  private continueWorkflow(wf: CWorkflow, run: number, from: number): void {
+    const event = this.current;
+    for (let i = from; i < wf.steps.length; i++) {
+      const step = wf.steps[i]!;
+      if (step.kind === "wait") {
+        this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(this.now + step.duration)}` });
+        this.schedule(this.now + step.duration, "wait", `workflow ${wf.name}`, step.source, () => this.continueWorkflow(wf, run, i + 1));
+        return;
+      }
+      this.runAction(wf, step);
+    }
+    this.current = event;
+    this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "finished", run, reason: "every step ran" });
+  }
+
+  private runAction(wf: CWorkflow, step: Extract<CWorkflow["steps"][number], { kind: "do" }>): void {
+    const action = this.rules.actions.get(step.action);
+    const args = step.args.map((a) => {
+      const v = a.ev(this);
+      return v === undefined ? null : v;
+    });
+    const base = { at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, action: step.action, args, reach: action?.reach ?? "contact" } as const;
+    if (step.when) {
+      const v = truth(step.when.ev(this));
+      if (v !== true) {
+        this.push({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`when ${step.when.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when, this) });
+        return;
+      }
+    }
+    if (step.unless) {
+      if (truth(step.unless.ev(this)) === true) {
+        this.push({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`unless ${step.unless.text}\` is true`, values: bindings(step.unless, this) });
+        return;
+      }
+    }
+    if (!action) {
+      this.push({ kind: "action", ...base, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} });
+      this.blocked.push({ action: step.action, args, at: this.now, purpose: null, clause: null, reason: "undeclared action" });
+      return;
+    }
+    if (action.reach === "internal") {
+      this.push({ kind: "action", ...base, status: "sent", consent: null, reason: "internal action", values: {} });
+      this.sent.push({ action: step.action, args, at: this.now });
+      return;
+    }
+    const decision = this.consentFor(action.requires);
+    const entry: ActionEntry = { kind: "action", ...base, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values };
+    this.push(entry);
+    if (decision.allowed) this.sent.push({ action: step.action, args, at: this.now });
+    else this.blocked.push({ action: step.action, args, at: this.now, purpose: decision.consent.purpose || null, clause: decision.consent.clause, reason: decision.consent.reason });
+  }
+
+  /** Checks consent for a purpose right now. */
+  consentFor(purpose: string | null): { allowed: boolean; consent: ConsentDecision; values: Record<string, Value> } {
+    const country = this.fields.get("country");
+    const values: Record<string, Value> = { "lead.country": country ?? null };
+    const decision = (allowed: boolean, clause: CClause | null, basis: string | null, reason: string) => ({
+      allowed,
+      consent: { purpose: purpose ?? "", clause: clause ? clause.text : null, clauseSource: clause ? clause.source : null, basis, reason },
+      values,
+    });
+    if (this.erasedAt !== null) return decision(false, null, null, `erasure was requested on ${formatTime(this.erasedAt)}; no contact is allowed after it`);
+    if (!purpose) return decision(false, null, null, "the action is a contact action with no consent purpose");
+    const c = this.rules.consents.get(purpose);
+    if (!c) return decision(false, null, null, `no consent rule named \`${purpose}\``);
+    let clause: CClause | undefined;
+    if (typeof country === "string") clause = c.clauses.find((cl) => cl.region !== null && cl.region.includes(country));
+    clause ??= c.clauses.find((cl) => cl.region === null);
+    if (!clause) return decision(false, null, null, `no consent rule for the jurisdiction \`${typeof country === "string" ? country : "unknown"}\``);
+    const failures: string[] = [];
+    for (const b of clause.bases) {
+      const r = this.checkBasis(purpose, b);
+      if (r.ok) return decision(true, clause, b.text, r.reason);
+      failures.push(`${b.text}: ${r.reason}`);
+    }
+    return decision(false, clause, null, failures.join("; ") || "the clause lists no basis");
+  }
+
+  private checkBasis(purpose: string, b: CBasis): { ok: boolean; reason: string } {
+    const given = this.history("consent_given").filter((h) => h.payload["purpose"] === purpose);
+    const withdrawals = [...this.history("consent_withdrawn").filter((h) => h.payload["purpose"] === purpose), ...this.history("unsubscribed")];
+    const lastWithdrawal = withdrawals.reduce<HistoryItem | null>((a, h) => (!a || h.seq > a.seq ? h : a), null);
+    const lastGiven = given[given.length - 1] ?? null;
+    const withdrawnAfter = (seq: number) => lastWithdrawal !== null && lastWithdrawal.seq > seq;
+    const wd = () => (lastWithdrawal ? `withdrawn on ${formatTime(lastWithdrawal.at)}` : "");
+    switch (b.basis) {
+      case "opt_in":
+      case "double_opt_in": {
+        const list = b.basis === "double_opt_in" ? given.filter((h) => h.payload["method"] === "double_opt_in") : given;
+        const g = list[list.length - 1];
+        if (!g) return { ok: false, reason: b.basis === "double_opt_in" ? (given.length ? "consent was given but not confirmed by double opt-in" : "no double opt-in consent was given") : "no consent was given" };
+        if (withdrawnAfter(g.seq)) return { ok: false, reason: `consent given on ${formatTime(g.at)} was ${wd()}` };
+        if (b.expires !== null && this.now > g.at + b.expires) return { ok: false, reason: `consent given on ${formatTime(g.at)} expired on ${formatTime(g.at + b.expires)}` };
+        return { ok: true, reason: `consent given on ${formatTime(g.at)}${b.expires !== null ? `, valid until ${formatTime(g.at + b.expires)}` : ""}` };
+      }
+      case "opt_out": {
+        if (lastWithdrawal && withdrawnAfter(lastGiven ? lastGiven.seq : -1)) return { ok: false, reason: `opted out on ${formatTime(lastWithdrawal.at)}` };
+        return { ok: true, reason: "not opted out" };
+      }
+      case "implied": {
+        const anchor = b.anchor ?? "";
+        const d = b.impliedFor ?? 0;
+        let anchors: readonly HistoryItem[];
+        if (this.rules.events.has(anchor) && !this.rules.events.get(anchor)!.builtin) anchors = this.history(anchor);
+        else anchors = given.filter((h) => h.payload["method"] === anchor);
+        const a = anchors[anchors.length - 1];
+        if (!a) return { ok: false, reason: `no \`${anchor}\` happened` };
+        if (lastWithdrawal && withdrawnAfter(lastGiven ? lastGiven.seq : -1)) return { ok: false, reason: `implied consent was cancelled: opted out on ${formatTime(lastWithdrawal.at)}` };
+        if (this.now > a.at + d) return { ok: false, reason: `implied consent from \`${anchor}\` on ${formatTime(a.at)} ended on ${formatTime(a.at + d)}` };
+        return { ok: true, reason: `implied by \`${anchor}\` on ${formatTime(a.at)}, valid until ${formatTime(a.at + d)}` };
+      }
+    }
+  }
+}
+
+/** Emails are stored lowercase (compared case-insensitively). */
+export function normalize(f: FieldInfo | undefined, v: Value): Value {
+  if (f?.type === "email" && typeof v === "string") return v.toLowerCase();
+  return v;
+}
+
+export function formatDurationShort(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? "" : "s"}`;
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? "" : "s"}`;
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}

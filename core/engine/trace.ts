@@ -1,0 +1,213 @@
+/**
+ * The trace a simulation produces (documented in docs/trace.md, schema in
+ * docs/trace.schema.json). Plain JSON data: no classes, no Maps, no undefined
+ * values, so `JSON.stringify` is byte-identical for identical runs.
+ */
+import type { Range } from "../text/positions.js";
+
+/** Where a rule or declaration is written: editors jump here. */
+export interface SourceRef {
+  uri: string;
+  range: Range;
+}
+
+/** A lead field, payload or argument value as the engine sees it. */
+export type Value = string | number | boolean | Value[] | null;
+
+/** The values of the operands a condition read when it was evaluated (`lead.role` → `executive`). */
+export type Bindings = Record<string, Value>;
+
+interface EntryBase {
+  /** Minutes since day 0, 00:00. */
+  at: number;
+  /** `day 3 at 14:30`. */
+  time: string;
+  source: SourceRef;
+}
+
+export interface StartEntry extends EntryBase {
+  kind: "start";
+  lead: Record<string, Value>;
+  seed: number;
+}
+
+export interface InputEntry extends EntryBase {
+  kind: "event" | "update";
+  /** Event name (for `update`: `update`). */
+  name: string;
+  /** Payload for events, changed fields for updates. */
+  values: Record<string, Value>;
+}
+
+export type TimerKind = "decay" | "expiry" | "inactivity" | "escalation" | "wait" | "reenter";
+
+export interface TimerEntry extends EntryBase {
+  kind: "timer";
+  timer: TimerKind;
+  /** When the timer was due (minutes). */
+  due: number;
+  /** What it belongs to, e.g. `engagement.gone_quiet`, `route inbound`, `workflow nurture`. */
+  owner: string;
+}
+
+/** A score rule that changed (or tried to change) a score. */
+export interface ScoreEntry extends EntryBase {
+  kind: "score";
+  score: string;
+  /** Rule name, or `decay` / `expiry of RULE`. */
+  rule: string;
+  cause: "attribute-on" | "attribute-off" | "event" | "inactivity" | "decay" | "expiry";
+  /** Points the rule stands for (negative when it is taken away). */
+  points: number;
+  /** The change to the score after limits, caps, floors and decay. */
+  applied: number;
+  before: number | null;
+  after: number | null;
+  values: Bindings;
+}
+
+export interface SuppressedEntry extends EntryBase {
+  kind: "suppressed";
+  score: string;
+  rule: string;
+  reason: "limit";
+  /** e.g. `limit 2 per 7 days`. */
+  detail: string;
+  points: number;
+}
+
+export interface StageEntry extends EntryBase {
+  kind: "stage";
+  from: string | null;
+  to: string;
+  how: "initial" | "forward" | "detour" | "reenter";
+  values: Bindings;
+}
+
+export interface TargetValue {
+  kind: "owner" | "team" | "queue" | "discard";
+  name: string | null;
+  /** For a team: the member (owner) chosen. */
+  member: string | null;
+}
+
+export interface RouteEntry extends EntryBase {
+  kind: "route";
+  route: string;
+  /** Rule name, `otherwise`, or null when nothing matched. */
+  rule: string | null;
+  target: TargetValue | null;
+  reason: string;
+  values: Bindings;
+}
+
+export interface EscalationEntry extends EntryBase {
+  kind: "escalation";
+  route: string;
+  status: "scheduled" | "escalated" | "cancelled";
+  target: TargetValue;
+  due: number;
+  reason: string;
+}
+
+export interface ConsentDecision {
+  purpose: string;
+  /** `in dach`, `otherwise`, or null when no clause covers the lead. */
+  clause: string | null;
+  clauseSource: SourceRef | null;
+  /** The basis that allowed the send (sent) or null. */
+  basis: string | null;
+  /** Why each basis failed (blocked), or why it passed (sent). */
+  reason: string;
+}
+
+export interface ActionEntry extends EntryBase {
+  kind: "action";
+  workflow: string;
+  action: string;
+  args: Value[];
+  status: "sent" | "blocked" | "skipped";
+  reach: "contact" | "internal";
+  consent: ConsentDecision | null;
+  reason: string;
+  values: Bindings;
+}
+
+export interface WorkflowEntry extends EntryBase {
+  kind: "workflow";
+  workflow: string;
+  status: "started" | "waiting" | "finished";
+  run: number;
+  reason: string;
+}
+
+export interface ExpectEntry extends EntryBase {
+  kind: "expect";
+  text: string;
+  pass: boolean;
+  expected: string;
+  actual: string;
+}
+
+export interface NoteEntry extends EntryBase {
+  kind: "note";
+  message: string;
+}
+
+export type TraceEntry =
+  | StartEntry
+  | InputEntry
+  | TimerEntry
+  | ScoreEntry
+  | SuppressedEntry
+  | StageEntry
+  | RouteEntry
+  | EscalationEntry
+  | ActionEntry
+  | WorkflowEntry
+  | ExpectEntry
+  | NoteEntry;
+
+export interface ExpectationResult {
+  text: string;
+  pass: boolean;
+  expected: string;
+  actual: string;
+  at: number;
+  time: string;
+  source: SourceRef;
+}
+
+export interface FinalState {
+  at: number;
+  time: string;
+  stage: string | null;
+  scores: Record<string, number | null>;
+  grades: Record<string, string | null>;
+  routing: { route: string; rule: string | null; target: TargetValue | null }[];
+  escalations: TargetValue[];
+  sent: { action: string; args: Value[]; at: number }[];
+  blocked: { action: string; args: Value[]; at: number; purpose: string | null; clause: string | null; reason: string }[];
+  erased: boolean;
+}
+
+export interface JourneyResult {
+  journey: string;
+  seed: number;
+  source: SourceRef;
+  trace: TraceEntry[];
+  expectations: ExpectationResult[];
+  final: FinalState;
+  /** True when every expectation passed. */
+  passed: boolean;
+}
+
+/** `day 3 at 14:30` (time of day omitted at midnight). */
+export function formatTime(minutes: number): string {
+  const day = Math.floor(minutes / 1440);
+  const rest = minutes - day * 1440;
+  if (rest === 0) return `day ${day}`;
+  const h = Math.floor(rest / 60);
+  const m = rest % 60;
+  return `day ${day} at ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}

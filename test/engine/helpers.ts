@@ -1,0 +1,60 @@
+/**
+ * Test helpers: a minimal WorkspaceCheck built from parse results (imports
+ * resolved by relative path), used until/unless the real checker is wired in.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, dirname, resolve, posix } from "node:path";
+import { parse, type ParseResult } from "../../core/syntax/parse.js";
+import type { WorkspaceCheck } from "../../core/workspace.js";
+import { compile, type CompiledRules } from "../../core/engine/index.js";
+
+export function workspaceFromTexts(root: string, files: Record<string, string>): WorkspaceCheck {
+  const parsed = new Map<string, ParseResult>();
+  for (const [uri, text] of Object.entries(files)) parsed.set(uri, parse(text, uri));
+  const importsOf = (uri: string): string[] => {
+    const pr = parsed.get(uri);
+    if (!pr) return [];
+    return pr.file.imports.filter((i) => i.path).map((i) => posix.normalize(posix.join(posix.dirname(uri), i.path!.value)));
+  };
+  const visibleFiles = (uri: string): string[] => {
+    const seen: string[] = [];
+    const visit = (u: string) => {
+      if (seen.includes(u) || !parsed.has(u)) return;
+      seen.push(u);
+      for (const i of importsOf(u)) visit(i);
+    };
+    visit(uri);
+    return seen;
+  };
+  return {
+    root,
+    files: parsed,
+    diagnostics: [...parsed.values()].flatMap((p) => p.diagnostics),
+    symbols: new Map(),
+    references: [],
+    visibleFiles,
+    dependents: (uri) => [...parsed.keys()].filter((u) => visibleFiles(u).includes(uri)),
+  };
+}
+
+/** Compiles a single text (plus optional extra files) as `/ws/main.crmrules`. */
+export function compileText(text: string, extra: Record<string, string> = {}): CompiledRules {
+  const ws = workspaceFromTexts("/ws", { "/ws/main.crmrules": text, ...extra });
+  const errors = ws.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) throw new Error(errors.map((d) => `${d.uri}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join("\n"));
+  return compile(ws, "/ws/main.crmrules");
+}
+
+export function loadDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith(".crmrules")) out["/ws/" + p.slice(dir.length + 1).split("\\").join("/")] = readFileSync(p, "utf8");
+    }
+  };
+  walk(resolve(dir));
+  void dirname;
+  return out;
+}
