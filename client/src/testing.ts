@@ -11,6 +11,8 @@ export interface RunSummary {
   passed: number;
   failed: number;
   errored: number;
+  /** Why journeys could not run. */
+  errors: string[];
   results: JourneyRunResult[];
 }
 
@@ -133,7 +135,7 @@ export class JourneyTests implements vscode.Disposable {
     const excluded = new Set((request.exclude ?? []).map((i) => i.id));
     const targets = new Map<string, vscode.TestItem>();
     for (const r of roots) for (const j of this.journeysIn(r)) if (!excluded.has(j.id)) targets.set(j.id, j);
-    const summary: RunSummary = { passed: 0, failed: 0, errored: 0, results: [] };
+    const summary: RunSummary = { passed: 0, failed: 0, errored: 0, errors: [], results: [] };
     for (const item of targets.values()) {
       if (token?.isCancellationRequested) break;
       run.started(item);
@@ -143,11 +145,15 @@ export class JourneyTests implements vscode.Disposable {
         const result = await this.runOne(item);
         summary.results.push(result);
         this.report(run, item, result, Date.now() - started);
-        if (result.error) summary.errored++;
+        if (result.error) {
+          summary.errored++;
+          summary.errors.push(`${item.label}: ${result.error}`);
+        }
         else if (result.passed) summary.passed++;
         else summary.failed++;
       } catch (err) {
         summary.errored++;
+        summary.errors.push(`${item.label}: ${err instanceof Error ? err.message : String(err)}`);
         const msg = new vscode.TestMessage(`could not run the journey: ${err instanceof Error ? err.message : String(err)}`);
         run.errored(item, msg);
       }

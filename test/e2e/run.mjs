@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+// Runs the extension's tests in a real VS Code: code-server 4.139.1 (VS Code 1.139) on Node 24,
+// driven by headless Chromium through playwright-core. Offline: everything comes from npm and apt
+// (see setup.mjs). Prints `N passed, N failed` last and exits non-zero when anything failed.
+//
+//   node test/e2e/run.mjs            extension-host suite + UI screenshot test
+//   node test/e2e/run.mjs --suite    only the extension-host suite
+//   node test/e2e/run.mjs --ui       only the UI test
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureSetup } from "./setup.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const args = process.argv.slice(2);
+const wantSuite = !args.includes("--ui");
+const wantUi = !args.includes("--suite");
+const SUITE_TIMEOUT = 240_000;
+
+const results = []; // { name, ok, detail }
+const log = (m) => process.stdout.write(`${m}\n`);
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitHttp(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${ms / 1000} s`);
+}
+
+function ensureBuilt() {
+  const need = ["dist/client.js", "dist/server.js"].filter((f) => !existsSync(join(root, f)));
+  if (need.length) {
+    log(`building (${need.join(", ")} missing)`);
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+  }
+}
+
+async function startCodeServer(setup, runDir, workspace) {
+  const port = await freePort();
+  const d = (p) => join(runDir, p);
+  for (const p of ["user/User", "ext", "xdg-config", "xdg-data"]) mkdirSync(d(p), { recursive: true });
+  writeFileSync(d("config.yaml"), "auth: none\n");
+  writeFileSync(
+    d("user/User/settings.json"),
+    JSON.stringify(
+      {
+        "chat.disableAIFeatures": true,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "security.workspace.trust.enabled": false,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "update.mode": "none",
+        "git.enabled": false,
+        "workbench.colorTheme": "Default Dark Modern",
+        "window.commandCenter": false,
+      },
+      null,
+      2,
+    ),
+  );
+  const child = spawn(
+    setup.nodeBin,
+    [
+      setup.codeServer,
+      "--bind-addr", `127.0.0.1:${port}`,
+      "--auth", "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--reconnection-grace-time", "5",
+      "--vscode-option", "enable-smoke-test-driver",
+      "--user-data-dir", d("user"),
+      "--extensions-dir", d("ext"),
+      "--config", d("config.yaml"),
+      workspace,
+    ],
+    {
+      detached: true, // own process group: stopped with kill(-pid)
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...setup.env, XDG_CONFIG_HOME: d("xdg-config"), XDG_DATA_HOME: d("xdg-data"), CRMRULES_E2E_RESULTS: d("suite-results.jsonl") },
+    },
+  );
+  const out = [];
+  child.stdout.on("data", (b) => out.push(b.toString()));
+  child.stderr.on("data", (b) => out.push(b.toString()));
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+  };
+  process.on("exit", stop);
+  await waitHttp(`http://127.0.0.1:${port}/healthz`, 30_000).catch((e) => {
+    stop();
+    throw new Error(`${e.message}\n${out.join("")}`);
+  });
+  return { port, stop, output: () => out.join("") };
+}
+
+async function launchBrowser(profileDir) {
+  const { chromium } = await import("playwright-core");
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Extension-host suite: test/e2e/suite/index.js runs inside VS Code's Node extension host. */
+async function runSuite(setup, runDir, workspace) {
+  const cs = await startCodeServer(setup, join(runDir, "suite"), workspace);
+  const ctx = await launchBrowser(join(runDir, "suite-browser"));
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const lines = [];
+    let resolveExit;
+    const exited = new Promise((r) => (resolveExit = r));
+    await page.exposeFunction("codeAutomationLog", (type, argsJson) => {
+      let text = argsJson;
+      try {
+        text = JSON.parse(argsJson).map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+      } catch {}
+      lines.push(String(text));
+      if (/^\s*(✔|✘|#)/.test(String(text))) log(`  ${String(text).trim()}`);
+    });
+    await page.exposeFunction("codeAutomationExit", (code) => resolveExit(code));
+    const base = `vscode-remote://127.0.0.1:${cs.port}`;
+    const payload = JSON.stringify([
+      ["extensionDevelopmentPath", `${base}${root}`],
+      ["extensionTestsPath", `${base}${join(here, "suite", "index.js")}`],
+    ]);
+    const url = `http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
+    await page.goto(url);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), SUITE_TIMEOUT))]);
+    const file = join(runDir, "suite", "suite-results.jsonl");
+    const reported = existsSync(file)
+      ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
+      : [];
+    for (const r of reported) results.push({ name: `suite: ${r.name}`, ok: r.ok, detail: r.error });
+    if (code === "timeout") results.push({ name: "suite: finished in time", ok: false, detail: `no exit after ${SUITE_TIMEOUT / 1000} s\n${lines.slice(-30).join("\n")}\n${cs.output().slice(-3000)}` });
+    else if (reported.length === 0) results.push({ name: "suite: reported results", ok: false, detail: `exit code ${code}, no results written\n${lines.slice(-40).join("\n")}` });
+    else if (code !== 0 && reported.every((r) => r.ok)) results.push({ name: "suite: exit code", ok: false, detail: `exit code ${code}` });
+  } finally {
+    await ctx.close().catch(() => {});
+    cs.stop();
+  }
+}
+
+/** UI test: the workbench as a user sees it, with the journey view open. */
+async function runUi(setup, runDir, workspace) {
+  const name = "ui: open a journey file and the journey view, take a screenshot";
+  const cs = await startCodeServer(setup, join(runDir, "ui"), workspace);
+  // Install the extension by linking the development folder into the extensions dir.
+  const ctx = await launchBrowser(join(runDir, "ui-browser"));
+  const shots = join(here, "screenshots");
+  mkdirSync(shots, { recursive: true });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const base = `vscode-remote://127.0.0.1:${cs.port}`;
+    // Only the development path: the extension loads from its folder, no tests run.
+    const payload = JSON.stringify([["extensionDevelopmentPath", `${base}${root}`]]);
+    await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60_000 });
+    // Open journeys/ then the journey file by clicking (the chat panel may hold the keyboard).
+    const row = (label) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${label}"]`).first();
+    await row("journeys").click();
+    const journeyFile = uiJourneyFile;
+    await row(journeyFile).click();
+    await page.waitForSelector(`.tab[aria-label^="${journeyFile}"]`, { timeout: 30_000 });
+    // Put the cursor inside the first journey, then run the command from the palette.
+    const editor = page.locator(".monaco-editor .view-lines").first();
+    await editor.waitFor({ timeout: 30_000 });
+    const journeyLine = page.locator(".monaco-editor .view-line", { hasText: "journey " }).first();
+    await journeyLine.click();
+    await page.waitForTimeout(3000); // language server start and first check
+    await page.keyboard.press("F1");
+    await page.waitForSelector(".quick-input-widget input", { timeout: 10_000 });
+    await page.keyboard.type("CRM Rules: Simulate Journey");
+    await page.waitForTimeout(500);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('.tab[aria-label^="Journey:"]', { timeout: 30_000 });
+    // The webview content lives in nested iframes.
+    let drawn = false;
+    for (let i = 0; i < 40 && !drawn; i++) {
+      for (const f of page.frames()) {
+        const n = await f.locator("svg.chart path.score, ol.timeline").count().catch(() => 0);
+        if (n > 0) drawn = true;
+      }
+      if (!drawn) await page.waitForTimeout(500);
+    }
+    await page.waitForTimeout(800);
+    const shot = join(shots, "journey-view.png");
+    await page.screenshot({ path: shot });
+    log(`  screenshot: ${shot}`);
+    results.push({ name, ok: drawn, detail: drawn ? undefined : "the journey view did not draw a chart or a timeline" });
+  } catch (err) {
+    try {
+      await ctx.pages()[0]?.screenshot({ path: join(shots, "ui-failure.png") });
+    } catch {}
+    results.push({ name, ok: false, detail: `${err instanceof Error ? err.message : String(err)}\n${cs.output().slice(-2000)}` });
+  } finally {
+    await ctx.close().catch(() => {});
+    cs.stop();
+  }
+}
+
+let uiJourneyFile = "nordic.crmrules";
+
+async function main() {
+  ensureBuilt();
+  const setup = ensureSetup(root);
+  const runDir = join(setup.cache, `run-${process.pid}`);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  // A scratch copy of the fixture workspace: tests may edit it.
+  const workspace = join(runDir, "workspace");
+  cpSync(join(here, "workspace"), workspace, { recursive: true });
+  try {
+    if (wantSuite) {
+      log("extension-host suite (code-server)");
+      await runSuite(setup, runDir, workspace);
+    }
+    if (wantUi) {
+      log("UI test (code-server + Chromium)");
+      // The UI test shows the real example workspace when it is there.
+      const acme = join(root, "examples", "acme");
+      let uiWs = workspace;
+      if (existsSync(join(acme, "journeys"))) {
+        uiWs = join(runDir, "acme");
+        cpSync(acme, uiWs, { recursive: true });
+        uiJourneyFile = process.env.CRMRULES_E2E_JOURNEY ?? "nordic-key-account.crmrules";
+      }
+      await runUi(setup, runDir, uiWs);
+    }
+  } catch (err) {
+    results.push({ name: "e2e harness", ok: false, detail: err instanceof Error ? err.stack : String(err) });
+  } finally {
+    if (!process.env.CRMRULES_E2E_KEEP) rmSync(runDir, { recursive: true, force: true });
+  }
+  for (const r of results) {
+    log(`${r.ok ? "✔" : "✘"} ${r.name}`);
+    if (!r.ok && r.detail) log(String(r.detail).replace(/^/gm, "    "));
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+await main();
