@@ -1,0 +1,424 @@
+/**
+ * The binder: parses every file, resolves imports (relative to the importing
+ * file, never outside the root), detects import cycles, collects every
+ * declaration into a symbol with its `///` doc comment, and reports duplicate
+ * names among files that see each other. Name *uses* are resolved by the
+ * checker through `Binding.lookup`, which records references.
+ */
+import { parse, type ParseResult } from "../syntax/parse.js";
+import type * as A from "../syntax/ast.js";
+import type { CrmSymbol, Reference, SymbolKind, WorkspaceInput } from "../workspace.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../diagnostics/catalogue.js";
+import type { Range } from "../text/positions.js";
+import { EMPTY_RANGE } from "../text/positions.js";
+import { isInside, normalizePath, relativeTo, resolveImport } from "./paths.js";
+import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "./builtins.js";
+
+/** Top-level names share one namespace per group. */
+export type Group = "value" | "event" | "stage" | "target" | "route" | "consent" | "action" | "workflow" | "journey" | "field";
+
+export const GROUP_OF: Partial<Record<SymbolKind, Group>> = {
+  set: "value",
+  territory: "value",
+  score: "value",
+  grade: "value",
+  event: "event",
+  stage: "stage",
+  owner: "target",
+  queue: "target",
+  team: "target",
+  route: "route",
+  consent: "consent",
+  action: "action",
+  workflow: "workflow",
+  journey: "journey",
+  field: "field",
+};
+
+/** Words for kinds in messages. */
+export const KIND_WORDS: Record<SymbolKind, string> = {
+  field: "lead field",
+  event: "event",
+  payloadField: "event field",
+  set: "set",
+  territory: "territory",
+  score: "score",
+  scoreRule: "scoring rule",
+  grade: "grade",
+  gradeLetter: "grade letter",
+  stage: "stage",
+  owner: "owner",
+  queue: "queue",
+  team: "team",
+  route: "route",
+  routeRule: "routing rule",
+  consent: "consent purpose",
+  action: "action",
+  param: "action parameter",
+  workflow: "workflow",
+  journey: "journey",
+  enumValue: "value",
+};
+
+export function article(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+export class Binding {
+  readonly files = new Map<string, ParseResult>();
+  readonly symbols = new Map<string, CrmSymbol>();
+  readonly references: Reference[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  /** group → name → declarations (workspace-wide; filtered by visibility on lookup). */
+  private readonly groups = new Map<Group, Map<string, CrmSymbol[]>>();
+  /** container symbol id → member name → first member symbol. */
+  readonly members = new Map<string, Map<string, CrmSymbol>>();
+  /** Files visible from a file (itself plus everything reachable through imports). */
+  readonly visible = new Map<string, Set<string>>();
+  /** Direct importers of a file. */
+  readonly importers = new Map<string, Set<string>>();
+  /** Symbol ids with at least one reference. */
+  readonly referenced = new Set<string>();
+  /** Builtin event types by event name → field name → type. */
+  readonly builtinFieldTypes = new Map<string, Map<string, BuiltinFieldType>>();
+
+  constructor(readonly root: string) {}
+
+  lookup(uri: string, group: Group, name: string): CrmSymbol | undefined {
+    const list = this.groups.get(group)?.get(name);
+    if (!list) return undefined;
+    const vis = this.visible.get(uri);
+    for (const s of list) if (s.builtin || s.uri === uri || vis?.has(s.uri)) return s;
+    return undefined;
+  }
+
+  /** Names of a group visible from a file (for did-you-mean; only on error paths). */
+  namesVisible(uri: string, group: Group, kinds?: SymbolKind[]): string[] {
+    const out: string[] = [];
+    const vis = this.visible.get(uri);
+    for (const [name, list] of this.groups.get(group) ?? []) {
+      if (list.some((s) => (s.builtin || s.uri === uri || vis?.has(s.uri)) && (!kinds || kinds.includes(s.kind)))) out.push(name);
+    }
+    return out;
+  }
+
+  /** Every declaration of a group (all files). */
+  allOf(group: Group): CrmSymbol[] {
+    const out: CrmSymbol[] = [];
+    for (const list of this.groups.get(group)?.values() ?? []) out.push(...list);
+    return out;
+  }
+
+  member(container: CrmSymbol, name: string): CrmSymbol | undefined {
+    return this.members.get(container.id)?.get(name);
+  }
+
+  addRef(uri: string, range: Range, sym: CrmSymbol): void {
+    this.references.push({ uri, range, symbolId: sym.id });
+    this.referenced.add(sym.id);
+  }
+
+  /** @internal */
+  register(sym: CrmSymbol): void {
+    this.symbols.set(sym.id, sym);
+    const g = GROUP_OF[sym.kind];
+    if (!g) return;
+    let m = this.groups.get(g);
+    if (!m) this.groups.set(g, (m = new Map()));
+    const list = m.get(sym.name);
+    if (list) list.push(sym);
+    else m.set(sym.name, [sym]);
+  }
+
+  /** @internal */
+  registerMember(container: CrmSymbol, sym: CrmSymbol): CrmSymbol | undefined {
+    this.symbols.set(sym.id, sym);
+    let m = this.members.get(container.id);
+    if (!m) this.members.set(container.id, (m = new Map()));
+    const prev = m.get(sym.name);
+    if (!prev) m.set(sym.name, sym);
+    return prev;
+  }
+
+  /** @internal */
+  groupEntries(): IterableIterator<[Group, Map<string, CrmSymbol[]>]> {
+    return this.groups.entries();
+  }
+}
+
+export function typeText(t: A.TypeRef | undefined): string {
+  if (!t) return "?";
+  switch (t.kind) {
+    case "SimpleType":
+      return t.name.text;
+    case "EnumType":
+      return `enum(${t.values.map((v) => v.text).join(", ")})`;
+    case "ListType":
+      return `list(${typeText(t.element)})`;
+  }
+}
+
+function builtinTypeText(t: BuiltinFieldType): string {
+  return typeof t === "string" ? t : `enum(${t.enum.join(", ")})`;
+}
+
+/** Parses and binds a workspace. */
+export function bind(input: WorkspaceInput): Binding {
+  const root = normalizePath(input.root);
+  const b = new Binding(root);
+  const uris: string[] = [];
+  for (const f of input.files) {
+    const uri = normalizePath(f.uri);
+    if (b.files.has(uri)) continue;
+    const pr = parse(f.text, uri);
+    b.files.set(uri, pr);
+    uris.push(uri);
+    b.diagnostics.push(...pr.diagnostics);
+  }
+  uris.sort();
+  addBuiltins(b);
+  const edges = resolveImports(b, uris);
+  computeVisibility(b, uris, edges);
+  for (const uri of uris) collect(b, uri);
+  reportDuplicates(b, uris);
+  return b;
+}
+
+function addBuiltins(b: Binding): void {
+  for (const e of BUILTIN_EVENTS) {
+    const ev: CrmSymbol = { id: `builtin:${e.name}`, name: e.name, kind: "event", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, doc: e.doc, detail: `built-in event { ${e.fields.map((f) => `${f.name}: ${builtinTypeText(f.type)}`).join(", ")} }`, builtin: true };
+    b.register(ev);
+    const types = new Map<string, BuiltinFieldType>();
+    for (const f of e.fields) {
+      b.registerMember(ev, { id: `builtin:${e.name}.${f.name}`, name: f.name, kind: "payloadField", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, container: e.name, detail: builtinTypeText(f.type), builtin: true });
+      types.set(f.name, f.type);
+    }
+    b.builtinFieldTypes.set(e.name, types);
+  }
+}
+
+function resolveImports(b: Binding, uris: string[]): Map<string, { to: string; node: A.ImportDecl }[]> {
+  const edges = new Map<string, { to: string; node: A.ImportDecl }[]>();
+  for (const uri of uris) {
+    const list: { to: string; node: A.ImportDecl }[] = [];
+    edges.set(uri, list);
+    for (const imp of b.files.get(uri)!.file.imports) {
+      if (!imp.path) continue;
+      const spec = imp.path.value;
+      const target = resolveImport(uri, spec);
+      if (!isInside(b.root, target)) {
+        b.diagnostics.push(makeDiagnostic("CR2004", uri, imp.path.range, `\`${spec}\` points outside the workspace folder; imports must stay inside it`));
+        continue;
+      }
+      if (!b.files.has(target)) {
+        b.diagnostics.push(makeDiagnostic("CR2003", uri, imp.path.range, `no workspace file \`${relativeTo(b.root, target)}\` to import (paths are relative to this file)`));
+        continue;
+      }
+      list.push({ to: target, node: imp });
+      let r = b.importers.get(target);
+      if (!r) b.importers.set(target, (r = new Set()));
+      r.add(uri);
+    }
+  }
+  // Cycles: depth-first search; a back edge closes a cycle, reported at that import.
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (u: string): void => {
+    state.set(u, 1);
+    stack.push(u);
+    for (const e of edges.get(u) ?? []) {
+      const s = state.get(e.to);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(e.to)).concat(e.to).map((p) => relativeTo(b.root, p));
+        b.diagnostics.push(makeDiagnostic("CR2005", u, e.node.path!.range, `this import closes a circle of imports: ${cycle.map((c) => `\`${c}\``).join(" → ")}`));
+      } else if (!s) visit(e.to);
+    }
+    stack.pop();
+    state.set(u, 2);
+  };
+  for (const u of uris) if (!state.has(u)) visit(u);
+  return edges;
+}
+
+function computeVisibility(b: Binding, uris: string[], edges: Map<string, { to: string }[]>): void {
+  for (const u of uris) {
+    const seen = new Set<string>([u]);
+    const queue = [u];
+    while (queue.length) {
+      const x = queue.pop()!;
+      for (const e of edges.get(x) ?? []) if (!seen.has(e.to)) (seen.add(e.to), queue.push(e.to));
+    }
+    b.visible.set(u, seen);
+  }
+}
+
+/** `///` comments alone on their line, by line number. */
+function docLines(pr: ParseResult): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const c of pr.comments) {
+    if (!c.image.startsWith("///")) continue;
+    const line = (c.startLine ?? 1) - 1;
+    if (!pr.lines.lineText(line).trimStart().startsWith("///")) continue;
+    m.set(line, c.image.slice(3).replace(/^ /, ""));
+  }
+  return m;
+}
+
+function collect(b: Binding, uri: string): void {
+  const pr = b.files.get(uri)!;
+  const docs = docLines(pr);
+  const docFor = (range: Range): string | undefined => {
+    if (!docs.size) return undefined;
+    const parts: string[] = [];
+    for (let l = range.start.line - 1; docs.has(l); l--) parts.unshift(docs.get(l)!);
+    return parts.length ? parts.join("\n") : undefined;
+  };
+  const mk = (name: A.Name, kind: SymbolKind, node: A.Node, detail?: string, container?: string): CrmSymbol => {
+    const s: CrmSymbol = { id: `${uri}#${name.range.start.offset}`, name: name.text, kind, uri, range: name.range, declRange: node.range, node };
+    if (container !== undefined) s.container = container;
+    if (detail !== undefined) s.detail = detail;
+    const doc = docFor(node.range);
+    if (doc !== undefined) s.doc = doc;
+    return s;
+  };
+  const memberDup = (container: CrmSymbol, s: CrmSymbol, what: string) => {
+    const prev = b.registerMember(container, s);
+    if (prev)
+      b.diagnostics.push(
+        makeDiagnostic("CR2002", uri, s.range, `${what} \`${s.name}\` is already declared in \`${container.name}\``, {
+          related: [{ uri: prev.uri, range: prev.range, message: `first \`${s.name}\`` }],
+        }),
+      );
+  };
+  const enumMembers = (owner: CrmSymbol, t: A.TypeRef | undefined) => {
+    const et = t?.kind === "EnumType" ? t : t?.kind === "ListType" && t.element?.kind === "EnumType" ? t.element : undefined;
+    if (!et) return;
+    for (const v of et.values) memberDup(owner, mk(v, "enumValue", v, `value of \`${owner.name}\``, owner.name), "the value");
+  };
+  for (const d of pr.file.decls) {
+    switch (d.kind) {
+      case "Lead":
+        for (const f of d.fields) {
+          if (!f.name) continue;
+          const s = mk(f.name, "field", f, typeText(f.type), "lead");
+          b.register(s);
+          enumMembers(s, f.type);
+        }
+        break;
+      case "Event": {
+        if (!d.name) break;
+        if (BUILTIN_EVENT_NAMES.has(d.name.text)) {
+          b.diagnostics.push(makeDiagnostic("CR2006", uri, d.name.range, `\`${d.name.text}\` is a built-in event; remove this declaration`, { fixes: [removeFix(pr, uri, d.range, `remove the declaration of \`${d.name.text}\``)] }));
+          break;
+        }
+        const ev = mk(d.name, "event", d, `event { ${d.fields.map((f) => `${f.name?.text ?? "?"}: ${typeText(f.type)}`).join(", ")} }`);
+        b.register(ev);
+        for (const f of d.fields) {
+          if (!f.name) continue;
+          const s = mk(f.name, "payloadField", f, typeText(f.type), ev.name);
+          memberDup(ev, s, "the field");
+          enumMembers(s, f.type);
+        }
+        break;
+      }
+      case "Set":
+        if (d.name) b.register(mk(d.name, d.keyword, d, d.keyword));
+        break;
+      case "Score": {
+        if (!d.name) break;
+        const cap = d.settings.find((s) => s.kind === "Cap") as A.CapSetting | undefined;
+        const sc = mk(d.name, "score", d, `score${d.label ? ` "${d.label.value}"` : ""}${cap?.value ? ` (cap ${cap.value.value})` : ""}`);
+        b.register(sc);
+        for (const r of d.rules) if (r.name) memberDup(sc, mk(r.name, "scoreRule", r, r.points ? `${r.points.text} points` : undefined, sc.name), "a rule");
+        break;
+      }
+      case "Grade": {
+        if (!d.name) break;
+        const g = mk(d.name, "grade", d, `grade from ${d.score?.text ?? "?"} (${d.entries.map((e) => e.letter?.text ?? "?").join(", ")})`);
+        b.register(g);
+        for (const e of d.entries) if (e.letter) memberDup(g, mk(e.letter, "gradeLetter", e, e.otherwise ? "otherwise" : `>= ${e.min?.value ?? "?"}`, g.name), "the letter");
+        break;
+      }
+      case "Stage":
+        if (d.name) b.register(mk(d.name, "stage", d, `stage${d.modifiers.length ? " " + d.modifiers.map((m) => m.text).join(" ") : ""}`));
+        break;
+      case "Owner":
+        if (d.name) b.register(mk(d.name, "owner", d, d.email ? `owner ${d.email.value}` : "owner"));
+        break;
+      case "Queue":
+        if (d.name) b.register(mk(d.name, "queue", d, d.label ? `queue "${d.label.value}"` : "queue"));
+        break;
+      case "Team":
+        if (d.name) b.register(mk(d.name, "team", d, `team ${d.strategy?.text ?? ""} (${d.members.map((m) => m.owner?.text ?? "?").join(", ")})`.replace("  ", " ")));
+        break;
+      case "Route": {
+        if (!d.name) break;
+        const r = mk(d.name, "route", d, "route");
+        b.register(r);
+        for (const rule of d.rules) if (rule.name) memberDup(r, mk(rule.name, "routeRule", rule, undefined, r.name), "a rule");
+        break;
+      }
+      case "Consent":
+        if (d.name) b.register(mk(d.name, "consent", d, d.label ? `consent "${d.label.value}"` : "consent"));
+        break;
+      case "Action": {
+        if (!d.name) break;
+        const reach = d.reach === "internal" ? "internal" : `contact${d.requires ? ` requires ${d.requires.text}` : ""}`;
+        const a = mk(d.name, "action", d, `action ${d.name.text}(${d.params.map((p) => `${p.name?.text ?? "?"}: ${typeText(p.type)}`).join(", ")}) ${reach}`);
+        b.register(a);
+        for (const p of d.params) if (p.name) memberDup(a, mk(p.name, "param", p, typeText(p.type), a.name), "the parameter");
+        break;
+      }
+      case "Workflow":
+        if (d.name) b.register(mk(d.name, "workflow", d, "workflow"));
+        break;
+      case "Journey":
+        if (d.name) b.register(mk({ kind: "Name", text: d.name.value, range: d.name.range }, "journey", d, "journey"));
+        break;
+      case "Reenter":
+        break;
+    }
+  }
+}
+
+/** A fix that deletes a declaration together with its line break. */
+export function removeFix(pr: ParseResult, uri: string, range: Range, title: string): { title: string; edits: { uri: string; range: Range; newText: string }[] } {
+  const text = pr.lines.text;
+  let end = range.end.offset;
+  while (end < text.length && (text[end] === " " || text[end] === "\t")) end++;
+  if (text[end] === "\r") end++;
+  if (text[end] === "\n") end++;
+  let start = range.start.offset;
+  // Take the `///` doc lines above along.
+  let line = range.start.line;
+  while (line > 0 && pr.lines.lineText(line - 1).trimStart().startsWith("///")) line--;
+  if (line < range.start.line) start = pr.lines.offsetAt(line, 0);
+  return { title, edits: [{ uri, range: pr.lines.range(start, end), newText: "" }] };
+}
+
+function reportDuplicates(b: Binding, uris: string[]): void {
+  const sees = (f: string, u: string) => f === u || (b.visible.get(f)?.has(u) ?? false);
+  const coVisible = (x: string, y: string): boolean => {
+    if (x === y || sees(x, y) || sees(y, x)) return true;
+    for (const f of uris) if (sees(f, x) && sees(f, y)) return true;
+    return false;
+  };
+  for (const [group, names] of b.groupEntries()) {
+    for (const [name, list] of names) {
+      if (list.length < 2) continue;
+      const sorted = [...list].sort((p, q) => (p.builtin ? -1 : q.builtin ? 1 : p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+      for (let j = 1; j < sorted.length; j++) {
+        const s = sorted[j]!;
+        const first = sorted.slice(0, j).find((p) => coVisible(p.uri, s.uri));
+        if (!first) continue;
+        const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
+        b.diagnostics.push(
+          makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""} (as ${article(KIND_WORDS[first.kind])})`, {
+            related: [{ uri: first.uri, range: first.range, message: `first declaration of \`${name}\`` }],
+          }),
+        );
+      }
+    }
+  }
+}

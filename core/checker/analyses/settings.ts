@@ -1,0 +1,86 @@
+/**
+ * Settings that cannot be meant: zero or negative periods, decay outside
+ * (0%, 100%], a cap below one rule's points, a floor above the cap, team
+ * weights ≤ 0, `limit 0`, grade letters out of order.
+ */
+import type * as A from "../../syntax/ast.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/catalogue.js";
+import type { Binding } from "../../binder/bind.js";
+import type { Checker } from "../checker.js";
+
+/** Calls `f` on every AST node under `n` (objects with a string `kind` and a `range`). */
+export function walk(n: unknown, f: (node: A.Node) => void): void {
+  if (Array.isArray(n)) {
+    for (const x of n) walk(x, f);
+    return;
+  }
+  if (!n || typeof n !== "object") return;
+  const node = n as Record<string, unknown>;
+  if (typeof node["kind"] === "string" && node["range"]) f(node as unknown as A.Node);
+  for (const k in node) {
+    if (k === "range" || k === "opRange" || k === "reachRange") continue;
+    const v = node[k];
+    if (v && typeof v === "object") walk(v, f);
+  }
+}
+
+export function settings(b: Binding, _c: Checker): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [uri, pr] of b.files) {
+    walk(pr.file.decls, (n) => {
+      if (n.kind === "Duration") {
+        const d = n as A.Duration;
+        if (d.amount && d.amount.value <= 0)
+          out.push(makeDiagnostic("CR5001", uri, d.range, `a period of \`${d.unit ? `${d.amount.text} ${d.unit.text}` : d.amount.text}\` is ${d.amount.value === 0 ? "zero" : "negative"}; periods must be longer than zero`));
+      } else if (n.kind === "Limit") {
+        const l = n as A.Limit;
+        if (l.count && l.count.value <= 0) out.push(makeDiagnostic("CR5006", uri, l.count.range, `\`limit ${l.count.text}\` means this can never happen; remove it or allow at least 1`));
+      } else if (n.kind === "Member") {
+        const m = n as A.TeamMember;
+        if (m.weight && m.weight.value <= 0) out.push(makeDiagnostic("CR5005", uri, m.weight.range, `\`weight ${m.weight.text}\` would never give \`${m.owner?.text ?? "this member"}\` a lead; weights must be above zero`));
+      }
+    });
+    for (const d of pr.file.decls) {
+      if (d.kind === "Score") score(uri, d, out);
+      else if (d.kind === "Grade") grade(uri, d, out);
+    }
+  }
+  return out;
+}
+
+function score(uri: string, d: A.ScoreDecl, out: Diagnostic[]): void {
+  let cap: A.NumberLit | undefined;
+  let floor: A.NumberLit | undefined;
+  for (const s of d.settings) {
+    if (s.kind === "Cap") cap = s.value ?? cap;
+    else if (s.kind === "Floor") floor = s.value ?? floor;
+    else if (s.percent && (s.percent.value <= 0 || s.percent.value > 100))
+      out.push(makeDiagnostic("CR5002", uri, s.percent.range, `decay of ${s.percent.text}% is out of range; use more than 0% and at most 100%`));
+  }
+  if (cap && floor && floor.value > cap.value)
+    out.push(makeDiagnostic("CR5004", uri, floor.range, `floor ${floor.text} is above the cap ${cap.text}`, { related: [{ uri, range: cap.range, message: "the cap" }] }));
+  for (const r of d.rules) {
+    if (!r.points) continue;
+    if (cap && r.points.value > cap.value)
+      out.push(makeDiagnostic("CR5003", uri, r.points.range, `\`${r.name?.text ?? "this rule"}\` gives ${r.points.value} points but \`${d.name?.text ?? "the score"}\` is capped at ${cap.value}`, { related: [{ uri, range: cap.range, message: "the cap" }] }));
+  }
+}
+
+function grade(uri: string, d: A.GradeDecl, out: Diagnostic[]): void {
+  let prev: A.GradeEntry | undefined;
+  let otherwise: A.GradeEntry | undefined;
+  for (const e of d.entries) {
+    if (otherwise) {
+      out.push(makeDiagnostic("CR5007", uri, e.range, `\`${e.letter?.text ?? "this letter"}\` comes after \`otherwise\`, so no score ever gets it`, { related: [{ uri, range: otherwise.range, message: "the `otherwise` letter" }] }));
+      continue;
+    }
+    if (e.otherwise) {
+      otherwise = e;
+      continue;
+    }
+    if (prev?.min && e.min && e.min.value >= prev.min.value)
+      out.push(makeDiagnostic("CR5007", uri, e.min.range, `\`${e.letter?.text ?? "?"} >= ${e.min.text}\` must be below \`${prev.letter?.text ?? "?"} >= ${prev.min.text}\`; write the best letter first`, { related: [{ uri, range: prev.range, message: "the letter before" }] }));
+    if (e.min) prev = e;
+  }
+}

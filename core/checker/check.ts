@@ -1,0 +1,52 @@
+/**
+ * `checkWorkspace`: parse → bind → resolve and type → analyses, producing the
+ * `WorkspaceCheck` contract of core/workspace.ts. Pure: no IO, no clock.
+ */
+import type { WorkspaceCheck, WorkspaceInput } from "../workspace.js";
+import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { bind, type Binding } from "../binder/bind.js";
+import { Checker } from "./checker.js";
+import { checkFile } from "./declarations.js";
+import { unusedDeclarations } from "./unused.js";
+import { runAnalyses } from "./analyses/index.js";
+
+/** The full result, with the internal model the queries and analyses use. */
+export interface CheckResult extends WorkspaceCheck {
+  /** @internal binder state (symbol tables, visibility). */
+  readonly binding: Binding;
+  /** @internal type information. */
+  readonly checker: Checker;
+}
+
+export function checkWorkspace(input: WorkspaceInput): CheckResult {
+  const b = bind(input);
+  const c = new Checker(b);
+  for (const [uri, pr] of b.files) checkFile(c, uri, pr.file);
+  const diagnostics: Diagnostic[] = [...b.diagnostics, ...c.diagnostics];
+  diagnostics.push(...unusedDeclarations(b));
+  diagnostics.push(...runAnalyses(b, c));
+  diagnostics.sort(compareDiagnostics);
+  const dependentsMemo = new Map<string, string[]>();
+  return {
+    root: b.root,
+    files: b.files,
+    diagnostics,
+    symbols: b.symbols,
+    references: b.references,
+    binding: b,
+    checker: c,
+    visibleFiles(uri: string): string[] {
+      return [...(b.visible.get(uri) ?? (b.files.has(uri) ? [uri] : []))].sort();
+    },
+    dependents(uri: string): string[] {
+      const memo = dependentsMemo.get(uri);
+      if (memo) return memo;
+      const seen = new Set<string>([uri]);
+      const queue = [uri];
+      while (queue.length) for (const i of b.importers.get(queue.pop()!) ?? []) if (!seen.has(i)) (seen.add(i), queue.push(i));
+      const out = [...seen].filter((u) => b.files.has(u)).sort();
+      dependentsMemo.set(uri, out);
+      return out;
+    },
+  };
+}

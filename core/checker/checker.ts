@@ -1,0 +1,460 @@
+/**
+ * Name resolution and types: every name use is resolved (recording a
+ * reference), every expression typed against the schema, journeys checked
+ * against the schema. Analyses run afterwards (core/checker/analyses/).
+ */
+import type * as A from "../syntax/ast.js";
+import type { CrmSymbol, SymbolKind } from "../workspace.js";
+import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
+import { makeDiagnostic, type DiagExtras } from "../diagnostics/catalogue.js";
+import type { Range } from "../text/positions.js";
+import { article, KIND_WORDS, type Binding, type Group } from "../binder/bind.js";
+import { suggest } from "../binder/didYouMean.js";
+import { isCountryCode } from "./countries.js";
+import { compatible, describe, isOrdered, T, type Ty } from "./types.js";
+
+const SIMPLE_TYPES = ["text", "number", "boolean", "date", "email", "country"];
+
+/** What a bare name may mean in an expression. */
+interface Ctx {
+  uri: string;
+  /** Inside `where`: the event whose payload fields are in scope. */
+  payload?: CrmSymbol;
+}
+
+export class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly setTypes = new Map<string, Ty>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(readonly b: Binding) {}
+
+  report(code: string, uri: string, range: Range, message: string, extras?: DiagExtras): void {
+    this.diagnostics.push(makeDiagnostic(code, uri, range, message, extras));
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /** A did-you-mean fix list (closest first, preferred). */
+  fixesFor(uri: string, range: Range, name: string, candidates: Iterable<string>): { hint: string; fixes: Fix[] } {
+    const best = suggest(name, candidates);
+    if (!best.length) return { hint: "", fixes: [] };
+    return {
+      hint: `; did you mean \`${best[0]}\`?`,
+      fixes: best.map((c, i) => ({ title: `change to \`${c}\``, edits: [{ uri, range, newText: c }], ...(i === 0 ? { preferred: true } : {}) })),
+    };
+  }
+
+  /** Resolves a name of a group, checks its kind, records the reference. */
+  resolve(uri: string, name: A.Name | undefined, group: Group, kinds: SymbolKind[], what: string): CrmSymbol | undefined {
+    if (!name) return undefined;
+    const s = this.b.lookup(uri, group, name.text);
+    if (!s) {
+      const { hint, fixes } = this.fixesFor(uri, name.range, name.text, this.b.namesVisible(uri, group, kinds));
+      this.report("CR2001", uri, name.range, `no ${what} named \`${name.text}\`${hint}`, { fixes });
+      return undefined;
+    }
+    this.b.addRef(uri, name.range, s);
+    if (!kinds.includes(s.kind)) {
+      this.report("CR2008", uri, name.range, `\`${name.text}\` is ${article(KIND_WORDS[s.kind])}, not ${article(what)}`);
+      return undefined;
+    }
+    return s;
+  }
+
+  leadField(uri: string, name: A.Name): CrmSymbol | undefined {
+    const s = this.b.lookup(uri, "field", name.text);
+    if (!s) {
+      const { hint, fixes } = this.fixesFor(uri, name.range, name.text, this.b.namesVisible(uri, "field"));
+      this.report("CR3001", uri, name.range, `the lead has no field \`${name.text}\`${hint}`, { fixes });
+      return undefined;
+    }
+    this.b.addRef(uri, name.range, s);
+    return s;
+  }
+
+  payloadField(uri: string, ev: CrmSymbol, name: A.Name): CrmSymbol | undefined {
+    const s = this.b.member(ev, name.text);
+    if (!s) {
+      const { hint, fixes } = this.fixesFor(uri, name.range, name.text, this.b.members.get(ev.id)?.keys() ?? []);
+      this.report("CR3001", uri, name.range, `the event \`${ev.name}\` has no field \`${name.text}\`${hint}`, { fixes });
+      return undefined;
+    }
+    this.b.addRef(uri, name.range, s);
+    return s;
+  }
+
+  // ---------------------------------------------------------------- types of declarations
+
+  typeOfRef(t: A.TypeRef | undefined, owner?: CrmSymbol): Ty {
+    if (!t) return T.unknown;
+    switch (t.kind) {
+      case "SimpleType":
+        return SIMPLE_TYPES.includes(t.name.text) ? ({ k: t.name.text } as Ty) : T.unknown;
+      case "EnumType":
+        return { k: "enum", values: t.values.map((v) => v.text), ...(owner ? { owner } : {}) };
+      case "ListType":
+        return { k: "list", el: this.typeOfRef(t.element, owner) };
+    }
+  }
+
+  /** Reports unknown type names in a schema field. */
+  checkTypeRef(uri: string, t: A.TypeRef | undefined): void {
+    if (!t) return;
+    if (t.kind === "SimpleType" && !SIMPLE_TYPES.includes(t.name.text)) {
+      const { hint, fixes } = this.fixesFor(uri, t.name.range, t.name.text, [...SIMPLE_TYPES, "enum", "list"]);
+      this.report("CR3006", uri, t.name.range, `\`${t.name.text}\` is not a type${hint || "; use text, number, boolean, date, email, country, enum(…) or list(…)"}`, { fixes });
+    }
+    if (t.kind === "ListType") this.checkTypeRef(uri, t.element);
+  }
+
+  typeOfSymbol(s: CrmSymbol): Ty {
+    switch (s.kind) {
+      case "field":
+      case "payloadField":
+      case "param": {
+        if (s.builtin) {
+          const bt = this.b.builtinFieldTypes.get(s.container ?? "")?.get(s.name);
+          if (bt === undefined) return T.unknown;
+          if (typeof bt === "string") return bt === "purpose" ? T.purpose : T.text;
+          return { k: "enum", values: bt.enum, owner: s };
+        }
+        return this.typeOfRef((s.node as A.FieldDecl).type, s);
+      }
+      case "score":
+        return { k: "number", score: s };
+      case "grade": {
+        const g = s.node as A.GradeDecl;
+        return { k: "grade", sym: s, letters: g.entries.flatMap((e) => (e.letter ? [e.letter.text] : [])) };
+      }
+      case "set":
+      case "territory":
+        return this.setType(s);
+      case "event":
+        return T.boolean;
+      default:
+        return T.unknown;
+    }
+  }
+
+  setType(s: CrmSymbol): Ty {
+    const memo = this.setTypes.get(s.id);
+    if (memo) return memo;
+    if (this.inProgress.has(s.id)) return { k: "set", el: s.kind === "territory" ? T.country : T.unknown };
+    this.inProgress.add(s.id);
+    const d = s.node as A.SetDecl;
+    const expected: Ty | undefined = d.keyword === "territory" ? { k: "set", el: T.country } : undefined;
+    let t = d.value ? this.infer(d.value, { uri: s.uri }, expected) : T.unknown;
+    if (t.k === "list") t = { k: "set", el: t.el };
+    if (t.k !== "set" && t.k !== "unknown" && d.value) {
+      this.report("CR3002", s.uri, d.value.range, `a ${d.keyword} is a list of values in square brackets, not ${describe(t)}`);
+      t = T.unknown;
+    }
+    if (d.keyword === "territory" && t.k === "set" && t.el.k !== "country" && t.el.k !== "unknown" && d.value)
+      this.report("CR3002", s.uri, d.value.range, `a territory lists countries, not ${describe(t.el)}`);
+    const result: Ty = t.k === "set" ? t : { k: "set", el: d.keyword === "territory" ? T.country : T.unknown };
+    this.inProgress.delete(s.id);
+    this.setTypes.set(s.id, result);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  condition(e: A.Expr | undefined, ctx: Ctx): void {
+    if (!e) return;
+    const t = this.infer(e, ctx, T.boolean);
+    if (t.k !== "boolean" && t.k !== "unknown")
+      this.report("CR3005", ctx.uri, e.range, `this is ${describe(t)}, but a condition must be true or false (compare it, as in \`x >= 10\`)`);
+  }
+
+  /** A name with no dots that is neither a lead field path nor resolvable on its own: its meaning comes from the other side. */
+  private isBare(e: A.Expr | undefined, ctx: Ctx): boolean {
+    if (!e) return false;
+    if (e.kind === "Paren") return this.isBare(e.inner, ctx);
+    if (e.kind === "List") return e.items.length > 0 && e.items.every((i) => this.isBare(i, ctx));
+    if (e.kind !== "Path" || e.segments.length || e.head.text === "lead") return false;
+    const n = e.head.text;
+    if (ctx.payload && this.b.member(ctx.payload, n)) return false;
+    if (this.b.lookup(ctx.uri, "value", n) || this.b.lookup(ctx.uri, "event", n)) return false;
+    return true;
+  }
+
+  infer(e: A.Expr, ctx: Ctx, expected?: Ty): Ty {
+    switch (e.kind) {
+      case "Number":
+        return T.number;
+      case "String":
+        return T.text;
+      case "Bool":
+        return T.boolean;
+      case "Date":
+        return T.date;
+      case "Paren":
+        return e.inner ? this.infer(e.inner, ctx, expected) : T.unknown;
+      case "StageRef":
+        return T.stage;
+      case "List": {
+        const el = expected?.k === "set" || expected?.k === "list" ? expected.el : undefined;
+        let first: Ty | undefined = el;
+        for (const item of e.items) {
+          const t = this.infer(item, ctx, first);
+          if (!first || first.k === "unknown") first = t;
+          else if (!compatible(first, t)) this.report("CR3002", ctx.uri, item.range, `this list mixes ${describe(first)} with ${describe(t)}`);
+        }
+        return { k: "set", el: first ?? T.unknown };
+      }
+      case "Path":
+        return this.path(e, ctx, expected);
+      case "Count": {
+        const ev = this.resolve(ctx.uri, e.event, "event", ["event"], "event");
+        if (e.where) this.condition(e.where, ev ? { uri: ctx.uri, payload: ev } : ctx);
+        return T.number;
+      }
+      case "Within":
+        this.resolve(ctx.uri, e.event, "event", ["event"], "event");
+        return T.boolean;
+      case "On":
+        this.resolve(ctx.uri, e.event, "event", ["event"], "event");
+        return T.boolean;
+      case "Unary": {
+        if (!e.operand) return e.op === "not" ? T.boolean : T.number;
+        if (e.op === "not") {
+          this.condition(e.operand, ctx);
+          return T.boolean;
+        }
+        const t = this.infer(e.operand, ctx);
+        if (t.k !== "number" && t.k !== "unknown") this.report("CR3002", ctx.uri, e.operand.range, `\`-\` needs a number, not ${describe(t)}`);
+        return T.number;
+      }
+      case "Is": {
+        const t = e.operand ? this.infer(e.operand, ctx) : T.unknown;
+        const test = e.test?.text;
+        if (e.test && test !== "missing" && test !== "present" && test !== "unscored") {
+          const { hint, fixes } = this.fixesFor(ctx.uri, e.test.range, e.test.text, ["missing", "present", "unscored"]);
+          this.report("CR3010", ctx.uri, e.test.range, `\`is ${e.test.text}\` is not a test; use \`is missing\`, \`is present\` or \`is unscored\`${hint}`, { fixes });
+        } else if (test === "unscored" && e.operand && t.k !== "unknown" && !(t.k === "number" && t.score) && t.k !== "grade")
+          this.report("CR3002", ctx.uri, e.operand.range, `only scores and grades can be unscored; this is ${describe(t)}`);
+        return T.boolean;
+      }
+      case "Between": {
+        const t = e.operand ? this.infer(e.operand, ctx) : T.unknown;
+        if (e.operand && !isOrdered(t)) this.report("CR3002", ctx.uri, e.operand.range, `\`between\` compares numbers or dates, not ${describe(t)}`);
+        for (const side of [e.low, e.high]) {
+          if (!side) continue;
+          const st = this.infer(side, ctx, t);
+          if (!compatible(t, st)) this.report("CR3002", ctx.uri, side.range, `expected ${describe(t)} here, found ${describe(st)}`);
+        }
+        return T.boolean;
+      }
+      case "Binary":
+        return this.binary(e, ctx, expected);
+    }
+  }
+
+  private binary(e: A.BinaryExpr, ctx: Ctx, expected?: Ty): Ty {
+    const { op } = e;
+    if (op === "and" || op === "or") {
+      this.condition(e.left, ctx);
+      this.condition(e.right, ctx);
+      return T.boolean;
+    }
+    if (!e.left || !e.right) {
+      if (e.left) this.infer(e.left, ctx);
+      if (e.right) this.infer(e.right, ctx);
+      return op === "+" || op === "-" || op === "*" || op === "/" ? T.unknown : T.boolean;
+    }
+    // Infer the side that does not depend on the other first, so bare enum values and countries resolve.
+    let lt: Ty, rt: Ty;
+    const setLike = op === "in" || op === "not in";
+    if (this.isBare(e.left, ctx) && !this.isBare(e.right, ctx)) {
+      rt = this.infer(e.right, ctx, op === "+" || op === "-" ? expected : undefined);
+      lt = this.infer(e.left, ctx, setLike ? (rt.k === "set" || rt.k === "list" ? rt.el : undefined) : op === "contains" ? undefined : rt);
+    } else {
+      lt = this.infer(e.left, ctx, op === "+" || op === "-" ? expected : undefined);
+      const exp: Ty | undefined = setLike ? { k: "set", el: lt.k === "list" ? lt.el : lt } : op === "contains" && lt.k === "list" ? lt.el : op === "+" || op === "-" ? (lt.k === "set" ? lt : expected) : lt;
+      rt = this.infer(e.right, ctx, exp);
+    }
+    const u = ctx.uri;
+    switch (op) {
+      case "==":
+      case "!=":
+        if (!compatible(lt, rt)) this.report("CR3002", u, e.right.range, `\`${op}\` compares ${describe(lt)} with ${describe(rt)}; both sides must be the same kind of value`);
+        return T.boolean;
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        if (!isOrdered(lt)) this.report("CR3002", u, e.left.range, `\`${op}\` compares numbers, dates, grades or stages, not ${describe(lt)}${lt.k === "text" ? " (text is compared letter by letter, so \"9\" > \"80000\")" : ""}`);
+        else if (!compatible(lt, rt)) this.report("CR3002", u, e.right.range, `\`${op}\` compares ${describe(lt)} with ${describe(rt)}; both sides must be the same kind of value`);
+        return T.boolean;
+      case "in":
+      case "not in":
+        if (rt.k !== "set" && rt.k !== "list" && rt.k !== "unknown") this.report("CR3002", u, e.right.range, `\`${op}\` needs a list, set or territory on the right, not ${describe(rt)}`);
+        else if ((rt.k === "set" || rt.k === "list") && !compatible(lt, rt.el)) this.report("CR3002", u, e.right.range, `\`${op}\` looks for ${describe(lt)} in ${describe(rt)}`);
+        return T.boolean;
+      case "starts_with":
+      case "ends_with":
+      case "matches":
+      case "contains": {
+        if (op === "contains" && lt.k === "list") {
+          if (!compatible(lt.el, rt)) this.report("CR3002", u, e.right.range, `this list holds ${describe(lt.el)}, not ${describe(rt)}`);
+          return T.boolean;
+        }
+        if (lt.k !== "text" && lt.k !== "email" && lt.k !== "unknown") this.report("CR3002", u, e.left.range, `\`${op}\` works on text, not ${describe(lt)}`);
+        if (rt.k !== "text" && rt.k !== "email" && rt.k !== "unknown") this.report("CR3002", u, e.right.range, `\`${op}\` needs text on the right, not ${describe(rt)}`);
+        return T.boolean;
+      }
+      case "+":
+      case "-":
+        if (lt.k === "set" || rt.k === "set") {
+          if (lt.k !== "set" && lt.k !== "unknown") this.report("CR3002", u, e.left.range, `\`${op}\` on sets needs a set on both sides, not ${describe(lt)}`);
+          else if (rt.k !== "set" && rt.k !== "unknown") this.report("CR3002", u, e.right.range, `\`${op}\` on sets needs a set on both sides, not ${describe(rt)}`);
+          else if (lt.k === "set" && rt.k === "set" && !compatible(lt.el, rt.el)) this.report("CR3002", u, e.right.range, `cannot combine ${describe(lt)} with ${describe(rt)}`);
+          return lt.k === "set" ? lt : rt;
+        }
+      // falls through
+      case "*":
+      case "/":
+        for (const [side, t] of [[e.left, lt], [e.right, rt]] as const)
+          if (t.k !== "number" && t.k !== "unknown") this.report("CR3002", u, side.range, `\`${op}\` needs numbers, not ${describe(t)}`);
+        return T.number;
+    }
+    return T.unknown;
+  }
+
+  private path(e: A.PathExpr, ctx: Ctx, expected?: Ty): Ty {
+    const u = ctx.uri;
+    const head = e.head;
+    if (head.text === "lead") {
+      const seg = e.segments[0];
+      if (!seg) {
+        this.report("CR3001", u, head.range, "`lead` alone is not a value; name a field, as in `lead.country`");
+        return T.unknown;
+      }
+      const f = this.leadField(u, seg);
+      return f ? this.sub(this.typeOfSymbol(f), e.segments.slice(1), u) : T.unknown;
+    }
+    if (ctx.payload) {
+      const pf = this.b.member(ctx.payload, head.text);
+      if (pf) {
+        this.b.addRef(u, head.range, pf);
+        return this.sub(this.typeOfSymbol(pf), e.segments, u);
+      }
+    }
+    if (e.segments.length === 0 && expected) {
+      const v = this.valueOf(head, expected, u);
+      if (v) return v;
+    }
+    const s = this.b.lookup(u, "value", head.text) ?? this.b.lookup(u, "event", head.text);
+    if (s) {
+      this.b.addRef(u, head.range, s);
+      if (e.segments[0]) {
+        this.report("CR3001", u, e.segments[0].range, `${article(KIND_WORDS[s.kind])} has no parts; remove \`.${e.segments[0].text}\``);
+        return T.unknown;
+      }
+      return this.typeOfSymbol(s);
+    }
+    if (e.segments.length === 0 && !expected && /^[A-Z]{2}$/.test(head.text)) {
+      if (isCountryCode(head.text)) return T.country;
+    }
+    // Unknown: explain against what was expected.
+    const exp = expected && (expected.k === "set" || expected.k === "list") ? expected.el : expected;
+    if (exp?.k === "enum") {
+      const { hint, fixes } = this.fixesFor(u, head.range, head.text, exp.values);
+      this.report("CR3003", u, head.range, `\`${head.text}\` is not a value of ${exp.owner ? `\`${exp.owner.name}\`` : "this field"} (${describe(exp)})${hint}`, { fixes });
+      return T.unknown;
+    }
+    if (exp?.k === "country") {
+      const { hint, fixes } = this.fixesFor(u, head.range, head.text.toUpperCase() === head.text ? head.text : head.text.toUpperCase(), [...(isCountryCode(head.text.toUpperCase()) ? [head.text.toUpperCase()] : []), ...this.b.namesVisible(u, "value", ["territory", "set"])]);
+      this.report("CR3004", u, head.range, `\`${head.text}\` is not a country code (use two capital letters, as in \`NO\` or \`DE\`)${hint}`, { fixes });
+      return T.unknown;
+    }
+    if (exp?.k === "grade") {
+      const { hint, fixes } = this.fixesFor(u, head.range, head.text, exp.letters);
+      this.report("CR3009", u, head.range, `\`${head.text}\` is not a letter of \`${exp.sym.name}\` (${exp.letters.join(", ")})${hint}`, { fixes });
+      return T.unknown;
+    }
+    if (exp?.k === "stage") {
+      this.resolve(u, head, "stage", ["stage"], "stage");
+      return T.stage;
+    }
+    if (exp?.k === "purpose") {
+      this.resolve(u, head, "consent", ["consent"], "consent purpose");
+      return T.purpose;
+    }
+    const cands = [...this.b.namesVisible(u, "value"), ...this.b.namesVisible(u, "event"), ...(ctx.payload ? [...(this.b.members.get(ctx.payload.id)?.keys() ?? [])] : [])];
+    const { hint, fixes } = this.fixesFor(u, head.range, head.text, cands);
+    this.report("CR2001", u, head.range, `no score, grade, set, event${ctx.payload ? ` or field of \`${ctx.payload.name}\`` : ""} named \`${head.text}\`${hint}`, { fixes });
+    return T.unknown;
+  }
+
+  /** `.domain` on an email; nothing else has parts. */
+  private sub(t: Ty, segs: A.Name[], uri: string): Ty {
+    if (!segs.length) return t;
+    const s = segs[0]!;
+    if (t.k === "email" && s.text === "domain" && segs.length === 1) return T.text;
+    const { hint, fixes } = t.k === "email" ? this.fixesFor(uri, s.range, s.text, ["domain"]) : { hint: "", fixes: [] };
+    this.report("CR3001", uri, s.range, t.k === "email" ? `an email address has only the part \`.domain\`, not \`.${s.text}\`${hint}` : `${describe(t)} has no part \`.${s.text}\``, { fixes });
+    return T.unknown;
+  }
+
+  /** A bare name read as a value of the expected type (enum value, country, grade letter, stage, purpose). */
+  private valueOf(name: A.Name, expected: Ty, uri: string): Ty | undefined {
+    const exp = expected.k === "set" || expected.k === "list" ? expected.el : expected;
+    switch (exp.k) {
+      case "enum":
+        if (exp.values.includes(name.text)) {
+          const m = exp.owner && this.b.member(exp.owner, name.text);
+          if (m) this.b.addRef(uri, name.range, m);
+          return exp;
+        }
+        return undefined;
+      case "country":
+        return isCountryCode(name.text) ? T.country : undefined;
+      case "grade":
+        if (exp.letters.includes(name.text)) {
+          const m = this.b.member(exp.sym, name.text);
+          if (m) this.b.addRef(uri, name.range, m);
+          return exp;
+        }
+        return undefined;
+      case "stage": {
+        const s = this.b.lookup(uri, "stage", name.text);
+        if (s) {
+          this.b.addRef(uri, name.range, s);
+          return T.stage;
+        }
+        return undefined;
+      }
+      case "purpose": {
+        const s = this.b.lookup(uri, "consent", name.text);
+        if (s) {
+          this.b.addRef(uri, name.range, s);
+          return T.purpose;
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- records (journeys)
+
+  /** Checks a value written for a field of type `t` (journey lead, payload, update, action argument). */
+  value(e: A.Expr, t: Ty, uri: string, field: string, code = "CR3007"): void {
+    if (t.k === "purpose" && e.kind === "String") {
+      const s = this.b.lookup(uri, "consent", e.value);
+      if (!s) {
+        const { hint } = this.fixesFor(uri, e.range, e.value, this.b.namesVisible(uri, "consent"));
+        this.report("CR2001", uri, e.range, `no consent purpose named \`${e.value}\`${hint}`);
+      } else this.b.addRef(uri, e.range, s);
+      return;
+    }
+    const before = this.diagnostics.length;
+    const vt = this.infer(e, { uri }, t);
+    if (this.diagnostics.length > before) return;
+    const ok = t.k === "list" ? vt.k === "set" && compatible(t.el, vt.el) : compatible(t, vt);
+    if (!ok) this.report(code, uri, e.range, `\`${field}\` holds ${describe(t)}, not ${describe(vt)}`);
+  }
+}

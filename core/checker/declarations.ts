@@ -1,0 +1,203 @@
+/** Walks every declaration of a file: resolves names and checks types (schema, rules, routing, consent, workflows, journeys). */
+import type * as A from "../syntax/ast.js";
+import type { CrmSymbol } from "../workspace.js";
+import type { Checker } from "./checker.js";
+import { T, type Ty } from "./types.js";
+
+const BASES = ["opt_in", "double_opt_in", "opt_out", "implied"];
+
+export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
+  const b = c.b;
+  const trigger = (t: A.Trigger | undefined) => {
+    if (!t) return;
+    if (t.kind === "StageTrigger") c.resolve(uri, t.stage, "stage", ["stage"], "stage");
+    else {
+      const ev = c.resolve(uri, t.event, "event", ["event"], "event");
+      if (t.where) c.condition(t.where, ev ? { uri, payload: ev } : { uri });
+    }
+  };
+  const target = (t: A.Target | undefined) => {
+    if (!t || t.targetKind === "discard" || !t.ref) return;
+    c.resolve(uri, t.ref, "target", [t.targetKind], t.targetKind);
+  };
+  const call = (call: A.ActionCall | undefined, requireArgs: boolean) => {
+    if (!call) return;
+    const a = c.resolve(uri, call.action, "action", ["action"], "action");
+    if (!a || !call.action) return;
+    const params = (a.node as A.ActionDecl).params;
+    if (!call.args) {
+      if (requireArgs && params.length)
+        c.report("CR3008", uri, call.action.range, `\`${a.name}\` needs ${params.length} value${params.length > 1 ? "s" : ""} (${params.map((p) => p.name?.text ?? "?").join(", ")}), as in \`${a.name}(…)\``);
+      return;
+    }
+    if (call.args.length !== params.length) {
+      c.report("CR3008", uri, call.range, `\`${a.name}\` takes ${params.length} value${params.length === 1 ? "" : "s"}${params.length ? ` (${params.map((p) => p.name?.text ?? "?").join(", ")})` : ""}, but ${call.args.length} ${call.args.length === 1 ? "is" : "are"} given`);
+    }
+    call.args.forEach((arg, i) => {
+      const p = params[i];
+      if (!p?.name) {
+        c.infer(arg, { uri });
+        return;
+      }
+      const ps = b.member(a, p.name.text);
+      c.value(arg, ps ? c.typeOfSymbol(ps) : T.unknown, uri, p.name.text, "CR3008");
+    });
+  };
+  const record = (rec: A.RecordLit | undefined, lookupField: (n: A.Name) => CrmSymbol | undefined) => {
+    if (!rec) return;
+    const seen = new Set<string>();
+    for (const en of rec.entries) {
+      if (!en.key) continue;
+      if (seen.has(en.key.text)) c.report("CR2002", uri, en.key.range, `\`${en.key.text}\` is given twice`);
+      seen.add(en.key.text);
+      const f = lookupField(en.key);
+      if (en.value) {
+        if (f) c.value(en.value, c.typeOfSymbol(f), uri, en.key.text);
+        else c.infer(en.value, { uri });
+      }
+    }
+  };
+
+  for (const d of file.decls) {
+    switch (d.kind) {
+      case "Lead":
+        for (const f of d.fields) c.checkTypeRef(uri, f.type);
+        break;
+      case "Event":
+        for (const f of d.fields) c.checkTypeRef(uri, f.type);
+        break;
+      case "Set": {
+        const s = d.name && b.lookup(uri, "value", d.name.text);
+        if (s && s.node === d) c.setType(s);
+        else if (d.value) c.infer(d.value, { uri });
+        break;
+      }
+      case "Score":
+        for (const r of d.rules) {
+          const t = r.trigger;
+          if (!t) continue;
+          if (t.kind === "AttributeTrigger") c.condition(t.when, { uri });
+          else if (t.kind === "EventTrigger") {
+            const ev = c.resolve(uri, t.event, "event", ["event"], "event");
+            if (t.where) c.condition(t.where, ev ? { uri, payload: ev } : { uri });
+            c.condition(t.when, { uri });
+          } else for (const ev of t.events) c.resolve(uri, ev, "event", ["event"], "event");
+        }
+        break;
+      case "Grade":
+        c.resolve(uri, d.score, "value", ["score"], "score");
+        break;
+      case "Stage":
+        for (const m of d.modifiers)
+          if (m.text !== "initial" && m.text !== "detour") {
+            const { hint, fixes } = c.fixesFor(uri, m.range, m.text, ["initial", "detour"]);
+            c.report("CR3010", uri, m.range, `\`${m.text}\` is not a stage option; use \`initial\` or \`detour\`${hint}`, { fixes });
+          }
+        c.condition(d.when, { uri });
+        break;
+      case "Reenter": {
+        const s = c.resolve(uri, d.stage, "stage", ["stage"], "stage");
+        const f = c.resolve(uri, d.from, "stage", ["stage"], "stage");
+        const isDetour = (x: CrmSymbol) => (x.node as A.StageDecl).modifiers.some((m) => m.text === "detour");
+        if (f && d.from && !isDetour(f)) c.report("CR3012", uri, d.from.range, `\`${f.name}\` is not a detour stage, so leads never need to re-enter from it (mark it \`detour\`)`);
+        if (s && d.stage && isDetour(s)) c.report("CR3012", uri, d.stage.range, `\`${s.name}\` is itself a detour stage; re-entry leads back to a regular stage`);
+        break;
+      }
+      case "Owner":
+      case "Queue":
+        break;
+      case "Team":
+        if (d.strategy && d.strategy.text !== "round_robin") {
+          const { hint, fixes } = c.fixesFor(uri, d.strategy.range, d.strategy.text, ["round_robin"]);
+          c.report("CR3010", uri, d.strategy.range, `\`${d.strategy.text}\` is not a team strategy; use \`round_robin\`${hint}`, { fixes });
+        }
+        for (const m of d.members) c.resolve(uri, m.owner, "target", ["owner"], "owner");
+        break;
+      case "Route":
+        trigger(d.trigger);
+        for (const r of d.rules) {
+          c.condition(r.when, { uri });
+          target(r.target);
+          for (const e of r.escalations) target(e.target);
+        }
+        if (d.fallback) {
+          target(d.fallback.target);
+          for (const e of d.fallback.escalations) target(e.target);
+        }
+        break;
+      case "Consent": {
+        if (d.name && !b.namesVisible(uri, "field").some((n) => b.lookup(uri, "field", n) && c.typeOfSymbol(b.lookup(uri, "field", n)!).k === "country"))
+          c.report("CR3011", uri, d.name.range, "consent rules choose by the lead's country, but the lead schema has no field of type `country`");
+        for (const cl of d.clauses) {
+          if (cl.region) {
+            const t = c.infer(cl.region, { uri }, { k: "set", el: T.country });
+            if (t.k !== "set" && t.k !== "unknown" && t.k !== "country") c.report("CR3002", uri, cl.region.range, `\`in\` needs countries (a territory or a list like \`[DE, AT]\`)`);
+          }
+          for (const bs of cl.bases) {
+            if (!bs.basis) continue;
+            if (!BASES.includes(bs.basis.text)) {
+              const { hint, fixes } = c.fixesFor(uri, bs.basis.range, bs.basis.text, BASES);
+              c.report("CR3010", uri, bs.basis.range, `\`${bs.basis.text}\` is not a consent basis; use opt_in, double_opt_in, opt_out or implied${hint}`, { fixes });
+              continue;
+            }
+            if (bs.basis.text === "implied") {
+              if (!bs.anchor || !bs.impliedFor) c.report("CR3010", uri, bs.range, "implied consent needs a period and the event it follows, as in `implied 6 months after inquiry`");
+              else c.resolve(uri, bs.anchor, "event", ["event"], "event");
+            }
+            if (bs.expires && bs.basis.text !== "opt_in" && bs.basis.text !== "double_opt_in")
+              c.report("CR3010", uri, bs.expires.range, `only opt_in and double_opt_in consent can expire`);
+          }
+        }
+        break;
+      }
+      case "Action":
+        for (const p of d.params) c.checkTypeRef(uri, p.type);
+        if (d.requires) c.resolve(uri, d.requires, "consent", ["consent"], "consent purpose");
+        break;
+      case "Workflow":
+        trigger(d.trigger);
+        for (const s of d.steps) {
+          if (s.kind !== "Do") continue;
+          call(s.call, true);
+          c.condition(s.when, { uri });
+          c.condition(s.unless, { uri });
+        }
+        break;
+      case "Journey":
+        record(d.lead, (n) => c.leadField(uri, n));
+        for (const s of d.steps) {
+          if (s.kind === "EventStep") {
+            const ev = c.resolve(uri, s.event, "event", ["event"], "event");
+            record(s.payload, (n) => (ev ? c.payloadField(uri, ev, n) : undefined));
+          } else if (s.kind === "UpdateStep") record(s.values, (n) => c.leadField(uri, n));
+          else if (s.expectation) expectation(s.expectation);
+        }
+        break;
+    }
+  }
+
+  function expectation(x: A.Expectation): void {
+    switch (x.kind) {
+      case "ExpectStage":
+        c.resolve(uri, x.stage, "stage", ["stage"], "stage");
+        break;
+      case "ExpectScore":
+        c.resolve(uri, x.score, "value", ["score"], "score");
+        break;
+      case "ExpectGrade": {
+        const g = c.resolve(uri, x.grade, "value", ["grade"], "grade");
+        if (g && x.letter) {
+          const gt = c.typeOfSymbol(g) as Extract<Ty, { k: "grade" }>;
+          c.infer({ kind: "Path", head: x.letter, segments: [], range: x.letter.range }, { uri }, gt);
+        }
+        break;
+      }
+      case "ExpectRouted":
+        target(x.target);
+        break;
+      case "ExpectAction":
+        call(x.call, false);
+        break;
+    }
+  }
+}

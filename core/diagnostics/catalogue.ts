@@ -1,0 +1,97 @@
+/**
+ * The diagnostics catalogue: every code the core can emit, with its default
+ * severity, a short title and a help text (used by SARIF rules and docs).
+ * INVARIANT: every `code` a phase emits is a key here (test/checker/catalogue.test.ts).
+ */
+import type { Diagnostic, Fix, RelatedInfo, Severity } from "./diagnostic.js";
+import type { Range } from "../text/positions.js";
+
+export interface CatalogueEntry {
+  code: string;
+  severity: Severity;
+  title: string;
+  help: string;
+}
+
+const entries: CatalogueEntry[] = [
+  // ------------------------------------------------------------ syntax (core/syntax)
+  { code: "CR1000", severity: "error", title: "unreadable text", help: "The file could not be read at this point. Check the line for a missing bracket or a stray word." },
+  { code: "CR1001", severity: "error", title: "unexpected character", help: "A character that is not part of the language (for example `$` or `#`). Remove it or put it inside double quotes." },
+  { code: "CR1002", severity: "error", title: "missing or unexpected word", help: "Something expected at this point is missing (a name, a number, a bracket, a colon). The message says what was expected." },
+  { code: "CR1003", severity: "error", title: "unrecognised construct", help: "None of the forms allowed here starts like this. The message lists what may appear." },
+  { code: "CR1004", severity: "error", title: "missing required part", help: "A construct needs at least one of something (for example a value in a list)." },
+  { code: "CR1005", severity: "error", title: "unexpected text after the end", help: "Text was found where no declaration can start." },
+  { code: "CR1006", severity: "error", title: "unterminated text", help: "A text value starts with `\"` but has no closing quote on the same line." },
+  { code: "CR1007", severity: "error", title: "second `otherwise` in a route", help: "A route has at most one `otherwise`; the later one would never be used." },
+  { code: "CR1008", severity: "error", title: "unknown `is` test in an expectation", help: "Only `expect score NAME is unscored` is allowed after `is` in a score expectation." },
+  { code: "CR1009", severity: "error", title: "unknown time unit", help: "Durations use minutes, hours, days, weeks, months (30 days) or years (365 days)." },
+  { code: "CR1010", severity: "error", title: "malformed type", help: "Types are `text`, `number`, `boolean`, `date`, `email`, `country`, `enum(a, b)` or `list(T)`." },
+  // ------------------------------------------------------------ names and files (core/binder)
+  { code: "CR2001", severity: "error", title: "unknown name", help: "A name that no visible declaration defines. Check the spelling (a did-you-mean fix is offered) or import the file that declares it." },
+  { code: "CR2002", severity: "error", title: "duplicate name", help: "Two declarations of the same kind share a name in files that see each other. Rename one of them." },
+  { code: "CR2003", severity: "error", title: "imported file not found", help: "The path in `import` does not name a file of the workspace. Paths are relative to the importing file." },
+  { code: "CR2004", severity: "error", title: "import outside the workspace", help: "Imports must stay inside the workspace folder so that every check sees the same files." },
+  { code: "CR2005", severity: "error", title: "import cycle", help: "Files import each other in a circle. Move the shared declarations into a file both import." },
+  { code: "CR2006", severity: "error", title: "built-in event redeclared", help: "`consent_given`, `consent_withdrawn`, `unsubscribed`, `erasure_requested` and `sales_activity` are built in; remove the declaration." },
+  { code: "CR2007", severity: "warning", title: "unused declaration", help: "Nothing refers to this declaration. Remove it, or use it in a rule." },
+  { code: "CR2008", severity: "error", title: "wrong kind of name", help: "The name exists but is of another kind (for example an owner where a team is expected)." },
+  // ------------------------------------------------------------ types (core/checker)
+  { code: "CR3001", severity: "error", title: "unknown field", help: "The lead schema or the event declares no field of this name. Check the spelling or add the field to the schema." },
+  { code: "CR3002", severity: "error", title: "mismatched types", help: "The two sides of a comparison or operation hold different kinds of values (for example a number and a text)." },
+  { code: "CR3003", severity: "error", title: "unknown enum value", help: "The value is not one of the values the field's `enum(…)` lists." },
+  { code: "CR3004", severity: "error", title: "unknown country code", help: "Countries are ISO 3166-1 alpha-2 codes in capitals, such as `NO`, `DE` or `US`." },
+  { code: "CR3005", severity: "error", title: "not a condition", help: "A `when`, `where` or `unless` needs something that is true or false, such as a comparison." },
+  { code: "CR3006", severity: "error", title: "unknown type", help: "Field types are `text`, `number`, `boolean`, `date`, `email`, `country`, `enum(…)` and `list(…)`." },
+  { code: "CR3007", severity: "error", title: "wrong value for a field", help: "A journey gives a field a value of the wrong kind (for example text for a number field)." },
+  { code: "CR3008", severity: "error", title: "wrong action arguments", help: "An action call passes a different number of values than the action declares, or a value of the wrong kind." },
+  { code: "CR3009", severity: "error", title: "unknown grade letter", help: "The letter is not one of the grade's letters." },
+  { code: "CR3010", severity: "error", title: "unknown word", help: "A word in a fixed position is not one the language knows here (a stage modifier, a team strategy, a consent basis or an `is` test)." },
+  { code: "CR3011", severity: "error", title: "consent needs a country field", help: "Consent clauses choose by the lead's country, so the lead schema needs a field of type `country`." },
+  { code: "CR3012", severity: "error", title: "invalid re-entry", help: "`reenter S from D` needs D to be a `detour` stage and S a regular stage." },
+  // ------------------------------------------------------------ domain analyses (core/checker/analyses)
+  { code: "CR4001", severity: "warning", title: "routing rule never matches", help: "An earlier rule (or `otherwise`) matches every lead this rule would match, so it never routes anyone. Move it up or narrow the earlier rule." },
+  { code: "CR4002", severity: "warning", title: "leads no routing rule covers", help: "Without `otherwise`, some leads match no rule and stay unrouted. The message shows one such lead; add `otherwise -> queue …`." },
+  { code: "CR4003", severity: "warning", title: "threshold no lead can reach", help: "The most points the score can ever hold (from its cap, rule points and limits) is below the threshold, so the condition is never true." },
+  { code: "CR4004", severity: "error", title: "contact action without consent purpose", help: "An action that contacts people must say which consent it needs (`requires PURPOSE`), or be marked `internal`." },
+  { code: "CR4005", severity: "error", title: "consent weaker than the law", help: "A consent clause lets contacts through on a basis weaker than the legal baseline for some country: EU/EEA opt-in, DE and AT double opt-in, CA express or implied for at most 24 months after a purchase or 6 months after an inquiry." },
+  { code: "CR4006", severity: "warning", title: "countries without a consent rule", help: "No clause covers some countries and there is no `otherwise`, so every contact there is blocked. Add `otherwise: opt_in` if that is not intended." },
+  { code: "CR4007", severity: "error", title: "contact without a consent declaration", help: "A workflow sends a contact action whose purpose has no `consent` declaration, so it can never be proved to be allowed." },
+  // ------------------------------------------------------------ settings
+  { code: "CR5001", severity: "error", title: "zero or negative period", help: "Periods (`within`, `per`, `every`, `wait`, `expires after`, `escalate after`, `after`) must be longer than zero." },
+  { code: "CR5002", severity: "error", title: "decay out of range", help: "Decay is a percentage above 0% and at most 100%." },
+  { code: "CR5003", severity: "warning", title: "cap below a rule's points", help: "A single rule gives more points than the score's cap (or takes away more than its floor allows), so part of it can never count." },
+  { code: "CR5004", severity: "error", title: "floor above cap", help: "A score's floor must not be higher than its cap." },
+  { code: "CR5005", severity: "error", title: "non-positive team weight", help: "Round-robin weights must be above zero; remove the member instead of giving it weight 0." },
+  { code: "CR5006", severity: "error", title: "limit of zero", help: "`limit 0` means the rule can never fire; remove the rule instead." },
+  { code: "CR5007", severity: "error", title: "grade letters out of order", help: "Grade entries are written best first, so each minimum must be below the previous one, and `otherwise` comes last." },
+];
+
+export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.code, e]));
+
+/** Every catalogue entry, in code order. */
+export function allCodes(): CatalogueEntry[] {
+  return [...entries].sort((a, b) => (a.code < b.code ? -1 : 1));
+}
+
+export function catalogueEntry(code: string): CatalogueEntry | undefined {
+  return CATALOGUE.get(code);
+}
+
+export interface DiagExtras {
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+  tags?: Diagnostic["tags"];
+  example?: Record<string, unknown>;
+  severity?: Diagnostic["severity"];
+}
+
+/** Builds a diagnostic with the catalogue's default severity. */
+export function makeDiagnostic(code: string, uri: string, range: Range, message: string, extras: DiagExtras = {}): Diagnostic {
+  const entry = CATALOGUE.get(code);
+  const d: Diagnostic = { code, severity: extras.severity ?? entry?.severity ?? "error", message, uri, range };
+  if (extras.related?.length) d.related = extras.related;
+  if (extras.fixes?.length) d.fixes = extras.fixes;
+  if (extras.tags?.length) d.tags = extras.tags;
+  if (extras.example) d.example = extras.example;
+  return d;
+}
