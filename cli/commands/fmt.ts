@@ -1,0 +1,96 @@
+/** `crmrules fmt [paths…]`: rewrite files in the canonical layout (like prettier / gofmt). */
+import { writeFileSync } from "node:fs";
+import { Command } from "commander";
+import { format } from "../../core/format/format.js";
+import { colorsFor } from "../color.js";
+import { ExitCode, UsageError } from "../exit.js";
+import { decodeText, displayPath, ioMessage, loadWorkspace } from "../files.js";
+import { reportProblems, worst, write } from "../report.js";
+
+interface FmtOptions {
+  check?: boolean;
+  stdin?: boolean;
+  indent: string;
+}
+
+export function fmtCommand(): Command {
+  return new Command("fmt")
+    .description("format .crmrules files in place in the one canonical layout")
+    .argument("[paths...]", "files or folders to format", ["."])
+    .option("--check", "change nothing: list the files that are not formatted and exit with 1 if there are any")
+    .option("--stdin", "format the text read from standard input and write it to standard output")
+    .option("--indent <spaces>", "spaces per indentation level", "2")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ crmrules fmt                      format every .crmrules file under the current folder
+  $ crmrules fmt --check              in CI: fail when a file is not formatted
+  $ cat rules.crmrules | crmrules fmt --stdin
+
+Lines with a syntax error are left exactly as written.
+`,
+    )
+    .action(async (paths: string[], opts: FmtOptions) => {
+      process.exitCode = await runFmt(paths, opts);
+    });
+}
+
+function indentOf(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new UsageError(`\`--indent ${s}\` must be a whole number of spaces from 1 to 8`);
+  return n;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCode> {
+  const indent = indentOf(opts.indent);
+  if (opts.stdin) {
+    const r = decodeText(await readStdin());
+    if (!r.ok) {
+      reportProblems([{ input: "standard input", message: r.message }]);
+      return ExitCode.Usage;
+    }
+    const out = format(r.text, { indent });
+    write(out);
+    return opts.check && out !== r.text ? ExitCode.Findings : ExitCode.Success;
+  }
+  const cwd = process.cwd();
+  const ws = loadWorkspace(paths, { cwd });
+  const problems = [...ws.problems];
+  const c = colorsFor(process.stdout);
+  const changed: string[] = [];
+  for (const f of ws.files) {
+    const out = format(f.text, { indent });
+    if (out === f.text) continue;
+    const name = displayPath(f.uri, cwd);
+    if (opts.check) {
+      changed.push(name);
+      continue;
+    }
+    try {
+      writeFileSync(f.uri, out);
+      changed.push(name);
+    } catch (e) {
+      problems.push({ input: name, message: ioMessage(e).replace("cannot be read", "cannot be written") });
+    }
+  }
+  reportProblems(problems);
+  if (opts.check) {
+    for (const n of changed) write(`${n}\n`);
+    process.stderr.write(
+      changed.length
+        ? `${c.yellow(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} not formatted`)} (run \`crmrules fmt\`)\n`
+        : `${c.green(`all ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} formatted`)}\n`,
+    );
+  } else {
+    for (const n of changed) write(`formatted ${n}\n`);
+    process.stderr.write(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? "" : "s"} changed\n`);
+  }
+  return worst(opts.check && changed.length ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);
+}

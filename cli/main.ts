@@ -1,0 +1,61 @@
+/**
+ * `crmrules`: the command line. A thin adapter over the core: it reads files,
+ * calls the core and renders results; only it knows exit codes and terminals.
+ */
+import "./compat.js";
+import { Command, CommanderError } from "commander";
+import { colorsFor } from "./color.js";
+import { ExitCode, UsageError } from "./exit.js";
+import { VERSION } from "./version.js";
+import { checkCommand } from "./commands/check.js";
+import { fmtCommand } from "./commands/fmt.js";
+import { lspCommand } from "./commands/lsp.js";
+
+export function program(): Command {
+  const p = new Command("crmrules")
+    .description("check, test, simulate and format CRM rules: lead scoring, routing and marketing consent")
+    .version(VERSION, "-v, --version")
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ crmrules check                        find mistakes in every .crmrules file here
+  $ crmrules fmt --check                  fail when a file is not formatted
+
+Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable input.
+Colour is used on a terminal unless NO_COLOR is set.
+`,
+    );
+  for (const cmd of [checkCommand(), fmtCommand(), lspCommand()]) p.addCommand(cmd);
+  const c = colorsFor(process.stderr);
+  const configure = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.configureOutput({ outputError: (str, write) => write(c.red(str)) });
+    for (const sub of cmd.commands) configure(sub);
+  };
+  configure(p);
+  return p;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const c = colorsFor(process.stderr);
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      process.exitCode = e.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
+      return;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`${c.red("crmrules:")} ${e.message}\n`);
+      process.exitCode = ExitCode.Usage;
+      return;
+    }
+    process.stderr.write(`${c.red("crmrules: internal error:")} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = ExitCode.Usage;
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,18 @@
+/** Reporting input problems on stderr, and the exit code they imply. */
+import { colorsFor } from "./color.js";
+import type { InputProblem } from "./files.js";
+import { ExitCode } from "./exit.js";
+
+export function reportProblems(problems: InputProblem[]): void {
+  const c = colorsFor(process.stderr);
+  for (const p of problems) process.stderr.write(`${c.red("crmrules:")} ${c.bold(p.input)} ${p.message}\n`);
+}
+
+/** The worse of two exit codes (usage problems outrank findings). */
+export function worst(...codes: ExitCode[]): ExitCode {
+  return Math.max(ExitCode.Success, ...codes) as ExitCode;
+}
+
+export function write(text: string): void {
+  process.stdout.write(text);
+}

@@ -1,0 +1,166 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, REPO, golden, run, stable } from "./harness.js";
+
+// The official SARIF 2.1.0 schema (rtm.5, JSON Schema draft-04) as shipped by
+// @microsoft/jest-sarif, validated with the Ajv 6 that package depends on (Ajv 8 has no draft-04).
+const jestSarif = createRequire(path.join(REPO, "node_modules/@microsoft/jest-sarif/package.json"));
+const Ajv6 = jestSarif("ajv");
+const sarifSchema = jestSarif("./lib/schemas/sarif-2.1.0-rtm.5.json");
+function validateSarif(log: unknown): string[] {
+  const ajv = new Ajv6({ schemaId: "id", meta: false, allErrors: true, unknownFormats: "ignore" });
+  ajv.addMetaSchema(jestSarif("ajv/lib/refs/json-schema-draft-04.json"));
+  const ok = ajv.validate(sarifSchema, log);
+  return ok ? [] : (ajv.errors ?? []).map((e: { dataPath: string; message: string }) => `${e.dataPath} ${e.message}`);
+}
+
+describe("crmrules check", () => {
+  it("reports a clean workspace with exit code 0", async () => {
+    const r = await run(["check", "acme-v1"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    golden("check/clean.txt", r.stdout);
+  });
+
+  it("shows each problem with its source line and a caret under the range, exit code 1", async () => {
+    const r = await run(["check", "broken"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\n15 \| stage mql when fit >= 20 \$\n   \|                          \^\n/);
+    golden("check/broken.txt", r.stdout);
+  });
+
+  it("colours only when asked (never with NO_COLOR)", async () => {
+    const noColor = await run(["check", "broken"]);
+    expect(noColor.stdout).not.toMatch(/\x1b\[/);
+    const forced = await run(["check", "broken"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    expect(forced.stdout).toMatch(/\x1b\[31m/);
+    const both = await run(["check", "broken"], { env: { NO_COLOR: "1", FORCE_COLOR: "1" } });
+    expect(both.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("writes JSON with 1-based positions", async () => {
+    const r = await run(["check", "broken", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.summary).toEqual({ files: 2, errors: 4, warnings: 0, notes: 0 });
+    const dollar = json.diagnostics.find((d: { code: string }) => d.code === "CR1001");
+    expect(dollar).toMatchObject({ file: "broken/rules.crmrules", line: 15, column: 26, endLine: 15, endColumn: 27, title: "unexpected character" });
+    golden("check/broken.json", r.stdout);
+  });
+
+  it("writes SARIF 2.1.0 that the official schema accepts, with rules from the catalogue", async () => {
+    const r = await run(["check", "broken", "--format", "sarif"]);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(["CR1001", "CR1002", "CR1006", "CR1007"]);
+    expect(run0.tool.driver.rules[0].help.text).toMatch(/not part of the language/);
+    for (const res of run0.results) expect(run0.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+    expect(run0.results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: "other.crmrules", uriBaseId: "%SRCROOT%" });
+    golden("check/broken.sarif", stable(r.stdout));
+    // The schema check can fail: a result without a message is rejected.
+    const bad = structuredClone(log);
+    delete bad.runs[0].results[0].message;
+    expect(validateSarif(bad).length).toBeGreaterThan(0);
+  });
+
+  it("writes a clean SARIF log with no results", async () => {
+    const r = await run(["check", "acme-v1", "--format", "sarif"]);
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].artifacts).toHaveLength(4);
+  });
+
+  it("writes GitHub workflow annotations", async () => {
+    const r = await run(["check", "broken", "--format", "github"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("::error file=broken/rules.crmrules,line=15,endLine=15,col=26,endColumn=26,title=CR1001 unexpected character::unexpected character `$`");
+    golden("check/broken.github.txt", r.stdout);
+  });
+
+  it("writes JUnit XML with one case per file", async () => {
+    const r = await run(["check", "broken", "acme-v1", "--format", "junit"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="crmrules check" tests="6" failures="2" errors="0" skipped="0">/);
+    expect(r.stdout.match(/<failure /g)).toHaveLength(2);
+    golden("check/junit.xml", r.stdout);
+  });
+
+  it("takes the root from --root and makes SARIF uris relative to it", async () => {
+    const r = await run(["check", "acme-v1/journeys", "--root", "acme-v1", "--format", "sarif"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs[0].artifacts[0].location.uri).toBe("journeys/journeys.crmrules");
+  });
+
+  describe("bad input", () => {
+    it("names a missing path, checks the rest and exits with 2", async () => {
+      const r = await run(["check", "no-such-folder", "acme-v1"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("crmrules: no-such-folder does not exist\n");
+      expect(r.stdout).toBe("no problems in 4 files\n");
+    });
+
+    it("skips binary, non-UTF-8 and oversized files with one message each", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "crmrules-bad-"));
+      writeFileSync(path.join(dir, "ok.crmrules"), "owner kari \"kari@acme.example\"\n");
+      writeFileSync(path.join(dir, "image.crmrules"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+      writeFileSync(path.join(dir, "latin1.crmrules"), Buffer.from([0x6f, 0x77, 0x6e, 0x65, 0x72, 0x20, 0xe6, 0x0a]));
+      writeFileSync(path.join(dir, "huge.crmrules"), Buffer.alloc(5 * 1024 * 1024 + 1, 0x20));
+      const r = await run(["check", "."], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr.split("\n").filter(Boolean).sort()).toEqual([
+        "crmrules: huge.crmrules is 5.0 MB, over the 5 MB limit for a rules file; skipped",
+        "crmrules: image.crmrules is not a text file (it contains binary data); skipped",
+        "crmrules: latin1.crmrules is not UTF-8 text; skipped",
+      ]);
+      expect(r.stdout).toBe("no problems in 1 file\n");
+    });
+
+    it.skipIf(process.getuid?.() === 0)("names an unreadable file", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "crmrules-perm-"));
+      const f = path.join(dir, "secret.crmrules");
+      writeFileSync(f, "owner a \"a@b.example\"\n");
+      chmodSync(f, 0);
+      const r = await run(["check", "."], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("crmrules: secret.crmrules cannot be read (permission denied)\n");
+    });
+
+    it("says when a folder holds no rules files", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "crmrules-empty-"));
+      mkdirSync(path.join(dir, "sub"));
+      const r = await run(["check", "sub"], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("crmrules: sub contains no .crmrules files\n");
+    });
+
+    it("rejects an unknown format and an unknown command with exit code 2", async () => {
+      const f = await run(["check", "acme-v1", "--format", "xml"]);
+      expect(f.code).toBe(2);
+      expect(f.stderr).toMatch(/argument 'xml' is invalid. Allowed choices are text, json, sarif, github, junit/);
+      const c = await run(["chek"]);
+      expect(c.code).toBe(2);
+      expect(c.stderr).toMatch(/unknown command 'chek'[\s\S]*Did you mean check\?/);
+    });
+  });
+
+  it("fails on warnings only with --fail-level warning", async () => {
+    const r = await run(["check", "acme-v1", "--fail-level", "warning"]);
+    expect(r.code).toBe(0);
+  });
+
+  it("has help with examples, and exit code 0 for --help and --version", async () => {
+    const h = await run(["check", "--help"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("Examples:");
+    const v = await run(["--version"]);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
