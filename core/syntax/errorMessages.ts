@@ -92,7 +92,9 @@ function oneOf(words: string[]): string {
 }
 
 export const crmErrorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (ruleName === "duration" && expected.name === "AnyName")
+      return `expected a time unit${after(previous)} (minutes, hours, days, weeks, months or years), ${quoteFound(actual)}`;
     // The top-level loop stopped at something that cannot start a declaration.
     if (expected === EOF) return `unexpected \`${actual.image}\`: expected a declaration such as \`score\`, \`route\` or \`journey\``;
     return `expected ${expectedWord(expected, previous)}${after(previous)}${example(expected, previous)}, ${quoteFound(actual)}`;

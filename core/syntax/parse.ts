@@ -53,7 +53,7 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
       });
   }
   const p = parser();
-  p.extraErrors = [];
+  p.resetState();
   p.input = lexed.tokens;
   let file: CrmFile;
   try {

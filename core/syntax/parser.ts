@@ -4,7 +4,7 @@
  * re-sync to the next token that can follow) and the node that was being
  * built is kept with whatever it had parsed so far.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import type { Range } from "../text/positions.js";
 import * as T from "./tokens.js";
@@ -23,6 +23,14 @@ const COMPARE_OPS: Record<string, A.CompareOp> = {
   Greater: ">",
 };
 
+const baseCanInsert = (EmbeddedActionsParser.prototype as unknown as {
+  canRecoverWithSingleTokenInsertion(t: TokenType, f: TokenType[]): boolean;
+}).canRecoverWithSingleTokenInsertion;
+
+const DECL_KINDS = new Set<string>([
+  "Lead", "Event", "Set", "Score", "Grade", "Stage", "Reenter", "Owner", "Queue", "Team", "Route", "Consent", "Action", "Workflow", "Journey",
+]);
+
 export class CrmParser extends EmbeddedActionsParser {
   /** The node each active rule is building, indexed by rule-stack depth (for recovery). */
   private partials: unknown[] = [];
@@ -31,7 +39,13 @@ export class CrmParser extends EmbeddedActionsParser {
   /** Problems the grammar itself cannot express (e.g. two `otherwise` in a route). */
   extraErrors: { message: string; range: Range; code: string }[] = [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the partial node of whichever rule is recovering
-  private readonly recover = { recoveryValueFunc: (): any => this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] };
+  private readonly recover = {
+    recoveryValueFunc: (): any => {
+      const partial = this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] as A.Node | undefined;
+      // The node covers what the rule consumed, including the tokens skipped to recover.
+      return partial ? this.finish(partial) : undefined;
+    },
+  };
 
   constructor() {
     super(T.ALL_TOKENS, {
@@ -41,6 +55,13 @@ export class CrmParser extends EmbeddedActionsParser {
       skipValidations: process.env.NODE_ENV === "production",
     });
     this.performSelfAnalysis();
+  }
+
+  /** Forgets the state of the previous parse (the instance is reused). */
+  resetState(): void {
+    this.partials = [];
+    this.allowWithinExpr = true;
+    this.extraErrors = [];
   }
 
   // ------------------------------------------------------------ helpers
@@ -116,7 +137,7 @@ export class CrmParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------ file
 
   public file = this.RULE("file", () => {
-    const file: A.CrmFile = { kind: "File", uri: "", imports: [], decls: [], range: this.tokRange(this.LA(1)) };
+    const file = this.begin<A.CrmFile>({ kind: "File", uri: "", imports: [], decls: [], range: this.tokRange(this.LA(1)) });
     this.MANY(() => {
       this.OR([
         {
@@ -134,6 +155,20 @@ export class CrmParser extends EmbeddedActionsParser {
       ]);
     });
     return file;
+  }, {
+    // The top rule always recovers (at the end of the file). Keep the
+    // declaration that was being read when it gave up: its partial node is
+    // still on the partials stack.
+    recoveryValueFunc: (): any => {
+      const file = this.partials[0] as A.CrmFile | undefined;
+      if (!file) return undefined;
+      for (const p of this.partials.slice(1, 3) as (A.Node | undefined)[]) {
+        if (!p || file.decls.includes(p as A.Decl) || file.imports.includes(p as A.ImportDecl)) continue;
+        if (p.kind === "Import") file.imports.push(this.finish(p as A.ImportDecl));
+        else if (DECL_KINDS.has(p.kind)) file.decls.push(this.finish(p as A.Decl));
+      }
+      return file;
+    },
   });
 
   private importDecl = this.RULE(
@@ -166,6 +201,13 @@ export class CrmParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.workflowDecl) },
       { ALT: () => this.SUBRULE(this.journeyDecl) },
     ]) as A.Decl;
+  }, {
+    // A declaration whose last part is broken recovers here (what follows a
+    // declaration is the next one); keep the partial node its rule built.
+    recoveryValueFunc: (): any => {
+      const child = this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX + 1] as A.Node | undefined;
+      return child && DECL_KINDS.has(child.kind) ? this.finish(child) : undefined;
+    },
   });
 
   // ------------------------------------------------------------ schema
@@ -1093,7 +1135,7 @@ export class CrmParser extends EmbeddedActionsParser {
             const kw = this.CONSUME(Kw.stage);
             const node = this.begin<A.ExpectStage>({ kind: "ExpectStage", range: this.tokRange(kw) });
             const op = this.SUBRULE(this.compareOp);
-            this.ACTION(() => (node.op = op.op));
+            this.ACTION(() => (node.op = op?.op));
             node.stage = this.name(this.CONSUME(T.AnyName));
             return this.finish(node) as A.Expectation;
           },
@@ -1107,7 +1149,7 @@ export class CrmParser extends EmbeddedActionsParser {
               {
                 ALT: () => {
                   const op = this.SUBRULE2(this.compareOp);
-                  this.ACTION(() => (node.op = op.op));
+                  this.ACTION(() => (node.op = op?.op));
                   node.value = this.SUBRULE(this.signedNumber);
                 },
               },
@@ -1145,7 +1187,7 @@ export class CrmParser extends EmbeddedActionsParser {
             const node = this.begin<A.ExpectGrade>({ kind: "ExpectGrade", range: this.tokRange(kw) });
             node.grade = this.name(this.CONSUME4(T.Identifier));
             const op = this.SUBRULE3(this.compareOp);
-            this.ACTION(() => (node.op = op.op));
+            this.ACTION(() => (node.op = op?.op));
             node.letter = this.name(this.CONSUME5(T.Identifier));
             return this.finish(node) as A.Expectation;
           },
@@ -1348,7 +1390,7 @@ export class CrmParser extends EmbeddedActionsParser {
           ALT: () => {
             const op = this.SUBRULE(this.compareOp);
             const right = this.SUBRULE2(this.addExpr);
-            result = this.ACTION(() => this.bin(op.op, op.tok, left, right));
+            result = this.ACTION(() => (op ? this.bin(op.op, op.tok, left, right) : left));
           },
         },
         {
@@ -1571,6 +1613,29 @@ export class CrmParser extends EmbeddedActionsParser {
   protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
     return INSERTABLE.has(tokType);
   }
+
+  /**
+   * At the end of the file, a missing closer is inserted (one error, the
+   * enclosing declaration completes) even though the grammar's follow sets
+   * never mention the end of the file.
+   */
+  canRecoverWithSingleTokenInsertion(expectedTokType: TokenType, follows: TokenType[]): boolean {
+    if (this.LA(1).tokenType === EOF && INSERTABLE.has(expectedTokType)) return true;
+    return baseCanInsert.call(this, expectedTokType, follows);
+  }
+}
+
+// INVARIANT: a rule's partial node is cleared when the rule is entered, so
+// recovery never hands back a node left by an earlier rule at the same depth.
+{
+  const proto = CrmParser.prototype as unknown as { ruleInvocationStateUpdate(...args: unknown[]): void };
+  const base = proto.ruleInvocationStateUpdate;
+  proto.ruleInvocationStateUpdate = function (this: { partials: unknown[]; RULE_STACK_IDX: number }, ...args: unknown[]) {
+    base.apply(this, args);
+    // The slot below belongs to a child that has not started yet.
+    this.partials[this.RULE_STACK_IDX] = undefined;
+    this.partials[this.RULE_STACK_IDX + 1] = undefined;
+  };
 }
 
 const INSERTABLE = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.Colon, T.Arrow, T.Comma, T.Equals, T.Percent]);

@@ -414,7 +414,7 @@ describe("expressions", () => {
     expect(path.segments.map((s) => s.text)).toEqual(["email", "domain"]);
     expect(t(p.src, path)).toBe("lead.email.domain");
     expect(expr("lead.owner == x").e).toMatchObject({ left: { segments: [{ text: "owner" }] } });
-    expect((expr("stage == mql").e as A.BinaryExpr).left.kind).toBe("StageRef");
+    expect((expr("stage == mql").e as A.BinaryExpr).left?.kind).toBe("StageRef");
     const paren = expr("(a or b) and c");
     const pe = (paren.e as A.BinaryExpr).left as A.ParenExpr;
     expect(pe.kind).toBe("Paren");

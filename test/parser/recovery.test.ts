@@ -1,0 +1,130 @@
+// Error recovery: a broken file reports every problem with a precise range and
+// a plain-language message, and the tree keeps everything that did parse.
+import { describe, expect, it } from "vitest";
+import { parse } from "../../core/syntax/parse.js";
+import type * as A from "../../core/syntax/ast.js";
+import { checkRanges, errorsOf, slice } from "./helpers.js";
+import { SAMPLE } from "./sample.js";
+
+/** The house style for messages: lowercase start, no final period, no parser type names. */
+function expectPlainMessages(src: string): void {
+  for (const d of parse(src).diagnostics) {
+    expect(d.message).toMatch(/^[a-z`]/);
+    expect(d.message).not.toMatch(/\.$/);
+    expect(d.message).not.toMatch(/Exception|Token|EOF|Identifier|AnyName|Kw_|NumberLiteral|StringLiteral|LBrace|RBrace/);
+    expect(d.severity).toBe("error");
+    expect(d.code).toMatch(/^CR1\d{3}$/);
+  }
+}
+
+describe("several errors in one file", () => {
+  const src = `score fit {
+  rule a: +20 when
+  rule b: +10 on
+  cap
+}
+stage mql when fit >=
+route r on stage mql {
+  rule x: when a -> owner
+  otherwise queue q
+}
+owner kari`;
+
+  it("reports each of them with line, column and a plain message", () => {
+    expect(errorsOf(src)).toEqual([
+      "3:3 expected a condition after `when`, found `rule`",
+      "4:3 expected a name after `on`, found `cap`",
+      "5:1 expected a number of points after `cap` (as in `cap 100`), found `}`",
+      "7:1 expected a value after `>=`, found `route`",
+      "9:13 expected `->` after `otherwise`, found `queue`",
+      "8:21 expected the name of the owner after `owner`, found `otherwise`",
+    ]);
+    expectPlainMessages(src);
+  });
+
+  it("each range covers the offending token", () => {
+    const r = parse(src);
+    expect(r.diagnostics.map((d) => slice(src, d.range))).toEqual(["rule", "cap", "}", "route", "queue", "owner"]);
+  });
+
+  it("keeps everything that did parse", () => {
+    const r = parse(src);
+    checkRanges(src, r.file);
+    expect(r.file.decls.map((d) => d.kind)).toEqual(["Score", "Stage", "Route", "Owner"]);
+    const score = r.file.decls[0] as A.ScoreDecl;
+    expect(score.rules.map((x) => x.name?.text)).toEqual(["a", "b"]);
+    expect(score.rules[0]!.points?.value).toBe(20);
+    const stage = r.file.decls[1] as A.StageDecl;
+    expect(stage.name?.text).toBe("mql");
+    // FIXME: a condition cut short at its end is dropped as a whole (the
+    // expression rules have no partial node to hand back); the stage is kept.
+    expect(stage.when).toBeUndefined();
+    expect(stage.range.end.offset).toBe(src.indexOf(">=") + 2);
+    const route = r.file.decls[2] as A.RouteDecl;
+    expect(route.rules[0]!.name?.text).toBe("x");
+    expect(route.rules[0]!.target?.targetKind).toBe("owner");
+    expect((r.file.decls[3] as A.OwnerDecl).name?.text).toBe("kari");
+  });
+});
+
+describe("single problems", () => {
+  const cases: [string, string[]][] = [
+    ["owner a \"no end\nqueue q", ["1:9 this text has no closing quote `\"` on the same line"]],
+    ["queue q # x", ["1:9 unexpected character `#`", "1:11 unexpected `x`: expected a declaration such as `score`, `route` or `journey`"]],
+    ["}\nowner b", ["1:1 unexpected `}`: expected a declaration such as `score`, `route` or `journey`"]],
+    ["score s { rule r: +1 on e within 14 }", ["1:37 expected a time unit after `14` (minutes, hours, days, weeks, months or years), found `}`"]],
+    ["score s { rule r: +1 on e within days }", ["1:34 expected a number of days before `days` (as in `14 days`)"]],
+    ["score s { rule r: +1 on e within 3 fortnights }", ["1:36 `fortnights` is not a time unit; use minutes, hours, days, weeks, months or years"]],
+    ["score s { decay 25 every 30 days }", ["1:20 expected `%` after `25`, found `every`"]],
+    ["journey \"j\" { day expect stage == x }", ["1:19 expected a day number after `day` (as in `day 3`), found `expect`"]],
+    ["journey \"j\" { day 1 at 25 e }", ["1:24 expected a time of day after `at` (as in `day 3 at 14:30`), found `25`"]],
+    ["journey \"j\" { expect score fit is present }", ["1:35 expected `unscored` after `is`, found `present`"]],
+    ["route r on stage s { otherwise -> discard otherwise -> discard }", ["1:43 a route has only one `otherwise`; this one is never used"]],
+    ["event e { t: text(3) }", ["1:19 expected `)` after `(`, found `3`", "1:18 `text` takes nothing in parentheses; only `enum(…)` and `list(…)` do"]],
+    ["event e { t: enum }", ["1:14 expected the values in parentheses after `enum` (as in `enum(saas, finance)`)"]],
+    ["event e { t: enum() }", ["1:14 an enum needs at least one value, as in `enum(saas, finance)`"]],
+    ["event e { t: list() }", ["1:14 expected the element type in parentheses after `list` (as in `list(text)`)"]],
+    ["event e { t: list(text, number) }", ["1:25 a list has one element type, as in `list(text)`"]],
+    ["lead { email email }", ["1:14 expected `:` after `email`, found `email`"]],
+    ["import schema", ["1:8 expected a file path in double quotes after `import` (as in `import \"./schema.crmrules\"`), found `schema`"]],
+    ["stage s when (a or b", ["1:21 expected `)` after `b`, the file ended"]],
+    ["score s { rule x: +1 when (a", ["1:29 expected `)` after `a`, the file ended", "1:29 expected `}` after `a`, the file ended"]],
+    ["owner a\nstage s when", ["2:13 expected a condition after `when`, the file ended"]],
+  ];
+  for (const [src, expected] of cases) {
+    it(JSON.stringify(src), () => {
+      expect(errorsOf(src)).toEqual(expected);
+      expectPlainMessages(src);
+      checkRanges(src, parse(src).file);
+    });
+  }
+});
+
+describe("half-typed text", () => {
+  it("a file cut at every character never throws and keeps ranges inside the text", () => {
+    for (let i = 0; i <= SAMPLE.length; i += 7) {
+      const src = SAMPLE.slice(0, i);
+      const r = parse(src);
+      for (const d of r.diagnostics) {
+        expect(d.range.start.offset).toBeGreaterThanOrEqual(0);
+        expect(d.range.end.offset).toBeLessThanOrEqual(src.length);
+        expect(d.range.start.offset).toBeLessThanOrEqual(d.range.end.offset);
+      }
+      checkRanges(src, r.file);
+    }
+  });
+
+  it("a missing closing brace at the end is reported at the end of the file", () => {
+    const src = "score s {\n  rule a: +1 when x\n";
+    expect(errorsOf(src)).toEqual(["2:20 expected `}` after `x`, the file ended"]);
+    const r = parse(src);
+    expect((r.file.decls[0] as A.ScoreDecl).rules).toHaveLength(1);
+    checkRanges(src, r.file);
+  });
+
+  it("a declaration cut short at the end of the file is kept", () => {
+    const r = parse("owner a\nstage s when");
+    expect(r.file.decls.map((d) => d.kind)).toEqual(["Owner", "Stage"]);
+    expect((r.file.decls[1] as A.StageDecl).name?.text).toBe("s");
+  });
+});
