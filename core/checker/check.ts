@@ -9,6 +9,7 @@ import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
 import { unusedDeclarations } from "./unused.js";
 import { runAnalyses } from "./analyses/index.js";
+import type { MaxScore } from "./analyses/unreachableStages.js";
 
 /** The full result, with the internal model the queries and analyses use. */
 export interface CheckResult extends WorkspaceCheck {
@@ -16,6 +17,8 @@ export interface CheckResult extends WorkspaceCheck {
   readonly binding: Binding;
   /** @internal type information. */
   readonly checker: Checker;
+  /** The most each score can ever hold, by score symbol id (see `maxPossibleScore`). */
+  readonly maxScores: Map<string, MaxScore>;
 }
 
 export function checkWorkspace(input: WorkspaceInput): CheckResult {
@@ -24,7 +27,8 @@ export function checkWorkspace(input: WorkspaceInput): CheckResult {
   for (const [uri, pr] of b.files) checkFile(c, uri, pr.file);
   const diagnostics: Diagnostic[] = [...b.diagnostics, ...c.diagnostics];
   diagnostics.push(...unusedDeclarations(b));
-  diagnostics.push(...runAnalyses(b, c));
+  const maxScores = new Map<string, MaxScore>();
+  diagnostics.push(...runAnalyses(b, c, maxScores));
   diagnostics.sort(compareDiagnostics);
   const dependentsMemo = new Map<string, string[]>();
   return {
@@ -35,6 +39,7 @@ export function checkWorkspace(input: WorkspaceInput): CheckResult {
     references: b.references,
     binding: b,
     checker: c,
+    maxScores,
     visibleFiles(uri: string): string[] {
       return [...(b.visible.get(uri) ?? (b.files.has(uri) ? [uri] : []))].sort();
     },

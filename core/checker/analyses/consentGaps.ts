@@ -1,0 +1,156 @@
+/**
+ * Consent gaps: a contact action without `requires`; a consent purpose whose
+ * clauses let some jurisdiction through on a basis weaker than the legal
+ * baseline (EU/EEA opt-in, DE/AT double opt-in, CA express or implied for at
+ * most 24 months after a purchase / 6 months after an inquiry, US opt-out), or
+ * leave countries uncovered without `otherwise`; a workflow sending a contact
+ * action whose purpose has no consent declaration.
+ */
+import type * as A from "../../syntax/ast.js";
+import type { Diagnostic, Fix } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/catalogue.js";
+import type { Binding } from "../../binder/bind.js";
+import type { ParseResult } from "../../syntax/parse.js";
+import { constValue } from "./conditions.js";
+import { COUNTRY_CODES, EU_EEA, EXAMPLE_COUNTRIES } from "../countries.js";
+
+const DAY = 1440;
+const UNIT_MINUTES: Record<string, number> = { minute: 1, hour: 60, day: DAY, week: 7 * DAY, month: 30 * DAY, year: 365 * DAY };
+
+export function durationMinutes(d: A.Duration | undefined): number | undefined {
+  if (!d?.amount || !d.unit) return undefined;
+  const u = UNIT_MINUTES[d.unit.text.replace(/s$/, "")];
+  return u === undefined ? undefined : d.amount.value * u;
+}
+
+interface Requirement {
+  label: string;
+  ok(basis: A.ConsentBasis): boolean;
+}
+
+const strong = (bs: A.ConsentBasis) => bs.basis?.text === "opt_in" || bs.basis?.text === "double_opt_in";
+
+/** The legal baseline, in the order countries are tried for examples. */
+export function requirementFor(country: string): Requirement | undefined {
+  if (country === "DE" || country === "AT") return { label: `${country} needs double opt-in`, ok: (bs) => bs.basis?.text === "double_opt_in" };
+  if (EU_EEA.includes(country)) return { label: `${country} (EU/EEA) needs opt-in`, ok: strong };
+  if (country === "CA")
+    return {
+      label: "CA needs express consent, or implied consent for at most 24 months after a purchase or 6 months after an inquiry",
+      ok: (bs) => {
+        if (strong(bs)) return true;
+        if (bs.basis?.text !== "implied") return false;
+        const mins = durationMinutes(bs.impliedFor);
+        if (mins === undefined) return true;
+        const anchor = bs.anchor?.text ?? "";
+        // The law counts calendar time (2 years, 6 months); allow the longest calendar length of each.
+        const limit = /purchase|contract|order|sale/.test(anchor) ? 2 * 366 * DAY : 184 * DAY;
+        return mins <= limit;
+      },
+    };
+  return undefined;
+}
+
+const CHECKED_COUNTRIES = ["DE", "AT", ...EU_EEA.filter((c) => c !== "DE" && c !== "AT").sort(), "CA"];
+
+export function consentGaps(b: Binding): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) {
+      if (d.kind === "Consent") consent(b, uri, pr, d, out);
+      else if (d.kind === "Action") action(b, uri, pr, d, out);
+      else if (d.kind === "Workflow") workflow(b, uri, d, out);
+    }
+  }
+  return out;
+}
+
+/** For each clause, the countries it decides (earlier clauses win); undefined when a region cannot be evaluated. */
+export function clauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<string>[] | undefined {
+  const taken = new Set<string>();
+  const out: Set<string>[] = [];
+  for (const cl of d.clauses) {
+    let region: Set<string>;
+    if (cl.otherwise) region = new Set([...COUNTRY_CODES].filter((c) => !taken.has(c)));
+    else {
+      const v = constValue(cl.region, b, uri);
+      const set = v instanceof Set ? v : typeof v === "string" ? new Set([v]) : undefined;
+      if (!set) return undefined;
+      region = new Set([...set].filter((c): c is string => typeof c === "string" && !taken.has(c)));
+    }
+    for (const c of region) taken.add(c);
+    out.push(region);
+  }
+  return out;
+}
+
+function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out: Diagnostic[]): void {
+  if (!d.name) return;
+  const regions = clauseCountries(b, uri, d);
+  if (!regions) return;
+  d.clauses.forEach((cl, i) => {
+    const countries = regions[i]!;
+    for (const bs of cl.bases) {
+      if (!bs.basis) continue;
+      const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(bs));
+      if (!bad) continue;
+      const req = requirementFor(bad)!;
+      const what = bs.basis.text === "implied" && bs.impliedFor ? `implied consent for ${bs.impliedFor.amount?.text ?? "?"} ${bs.impliedFor.unit?.text ?? ""} after \`${bs.anchor?.text ?? "?"}\`` : `\`${bs.basis.text}\``;
+      out.push(
+        makeDiagnostic("CR4005", uri, bs.range, `${cl.otherwise ? "`otherwise`" : "this clause"} lets \`${d.name!.text}\` reach a lead in \`${bad}\` on ${what}, but ${req.label}`, {
+          example: { country: bad },
+        }),
+      );
+    }
+  });
+  if (!d.clauses.some((c) => c.otherwise)) {
+    const covered = new Set<string>();
+    for (const r of regions) for (const c of r) covered.add(c);
+    const example = EXAMPLE_COUNTRIES.find((c) => !covered.has(c)) ?? [...COUNTRY_CODES].find((c) => !covered.has(c));
+    if (!example) return;
+    const text = pr.lines.text;
+    const close = d.range.end.offset - 1;
+    const fixes: Fix[] = [];
+    if (text[close] === "}") {
+      const pos = pr.lines.position(close);
+      const before = pr.lines.lineText(pos.line).slice(0, pos.character);
+      const at = before.trim() === "" ? pr.lines.offsetAt(pos.line, 0) : close;
+      fixes.push({ title: "add `otherwise: opt_in`", preferred: true, edits: [{ uri, range: pr.lines.range(at, at), newText: before.trim() === "" ? `${before}  otherwise: opt_in\n` : ` otherwise: opt_in ` }] });
+    }
+    out.push(
+      makeDiagnostic("CR4006", uri, d.name.range, `no clause of \`${d.name.text}\` covers leads in \`${example}\` (and other countries), so every contact to them is blocked; add \`otherwise\``, {
+        example: { country: example },
+        fixes,
+      }),
+    );
+  }
+}
+
+function action(b: Binding, uri: string, pr: ParseResult, d: A.ActionDecl, out: Diagnostic[]): void {
+  if (d.reach === "internal" || d.requires || !d.name) return;
+  const purposes = b.namesVisible(uri, "consent").sort();
+  const at = d.reachRange ?? d.range;
+  const insert = d.reachRange ? " requires " : " contact requires ";
+  const fixes: Fix[] = (purposes.length ? purposes : ["email_marketing"]).map((p, i) => ({
+    title: `add \`requires ${p}\``,
+    edits: [{ uri, range: pr.lines.range(at.end.offset, at.end.offset), newText: `${insert}${p}` }],
+    ...(i === 0 ? { preferred: true } : {}),
+  }));
+  if (!d.reachRange) fixes.push({ title: "mark it `internal`", edits: [{ uri, range: pr.lines.range(d.range.end.offset, d.range.end.offset), newText: " internal" }] });
+  out.push(makeDiagnostic("CR4004", uri, d.reachRange ?? d.name.range, `\`${d.name.text}\` contacts people but names no consent purpose; add \`requires …\`${d.reachRange ? "" : " or mark it `internal`"}`, { fixes }));
+}
+
+function workflow(b: Binding, uri: string, d: A.WorkflowDecl, out: Diagnostic[]): void {
+  for (const s of d.steps) {
+    if (s.kind !== "Do" || !s.call?.action) continue;
+    const a = b.lookup(uri, "action", s.call.action.text);
+    if (!a || a.kind !== "action") continue;
+    const ad = a.node as A.ActionDecl;
+    if (ad.reach === "internal") continue;
+    if (!ad.requires) {
+      out.push(makeDiagnostic("CR4007", uri, s.call.action.range, `\`${a.name}\` contacts people but has no consent purpose, so nothing proves this send is allowed`, { related: [{ uri: a.uri, range: a.range, message: `\`${a.name}\` is declared here` }] }));
+    } else if (!b.lookup(a.uri, "consent", ad.requires.text)) {
+      out.push(makeDiagnostic("CR4007", uri, s.call.action.range, `\`${a.name}\` needs consent \`${ad.requires.text}\`, which no \`consent\` declaration defines, so this send can never be proved allowed`, { related: [{ uri: a.uri, range: ad.requires.range, message: "the purpose it requires" }] }));
+    }
+  }
+}

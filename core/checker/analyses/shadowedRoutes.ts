@@ -1,0 +1,79 @@
+/**
+ * Routing rules that can never match: an earlier rule matches every lead the
+ * later one would match (decided over the boundary values of both rules'
+ * conditions, with missing fields and unknown tests as third values), or the
+ * rule is written after `otherwise`.
+ */
+import type * as A from "../../syntax/ast.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/catalogue.js";
+import type { Binding } from "../../binder/bind.js";
+import { CondCompiler, enumerate, evaluate, fieldsOf, type Cond, type Tri, type Val } from "./conditions.js";
+
+/** Combinations tried per pair of rules; beyond it the pair is not judged (no report). */
+const PAIR_BUDGET = 20_000;
+/** Pairs judged per route (keeps huge routes linear enough). */
+const PAIRS_PER_ROUTE = 5_000;
+
+export function shadowedRoutes(b: Binding): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) if (d.kind === "Route") route(b, uri, pr.lines.text, d, out);
+  }
+  return out;
+}
+
+function ruleLabel(r: A.RouteRule): string {
+  return r.name ? `\`${r.name.text}\`` : "this rule";
+}
+
+function route(b: Binding, uri: string, text: string, d: A.RouteDecl, out: Diagnostic[]): void {
+  const fb = d.fallback;
+  const cc = new CondCompiler(b, uri, text);
+  const conds: Cond[] = d.rules.map((r) => cc.compile(r.when));
+  let pairs = 0;
+  d.rules.forEach((r, j) => {
+    const at = r.name?.range ?? r.range;
+    if (fb && r.range.start.offset > fb.range.start.offset) {
+      out.push(makeDiagnostic("CR4001", uri, at, `${ruleLabel(r)} comes after \`otherwise\`, so it never routes anyone`, { related: [{ uri, range: fb.range, message: "`otherwise` takes every lead that reaches it" }] }));
+      return;
+    }
+    for (let i = 0; i < j; i++) {
+      if (++pairs > PAIRS_PER_ROUTE) return;
+      if (implies(cc, conds[j]!, conds[i]!)) {
+        const s = d.rules[i]!;
+        out.push(
+          makeDiagnostic("CR4001", uri, at, `${ruleLabel(r)} never matches: every lead it would take is already taken by ${ruleLabel(s)} above it`, {
+            related: [{ uri, range: s.name?.range ?? s.range, message: `${ruleLabel(s)} matches first` }],
+          }),
+        );
+        return;
+      }
+    }
+  });
+}
+
+/** True when `later` can be true and every lead that makes `later` true makes `earlier` true. */
+export function implies(cc: CondCompiler, later: Cond, earlier: Cond): boolean {
+  const { fields, opaque } = fieldsOf(later);
+  fieldsOf(earlier, fields, opaque);
+  const fieldList = [...fields];
+  const opaqueList = [...opaque];
+  const domains: unknown[][] = [...fieldList.map((f) => [...cc.domain(f), undefined]), ...opaqueList.map(() => [true, false, undefined])];
+  const lead = new Map<string, Val | undefined>();
+  const op = new Map<string, Tri>();
+  let satisfiable = false;
+  let holds = true;
+  const complete = enumerate([...fieldList, ...opaqueList], domains, PAIR_BUDGET, (vals) => {
+    fieldList.forEach((f, i) => lead.set(f, vals[i] as Val | undefined));
+    opaqueList.forEach((k, i) => op.set(k, vals[fieldList.length + i] as Tri));
+    if (evaluate(later, lead, op) !== true) return true;
+    satisfiable = true;
+    if (evaluate(earlier, lead, op) !== true) {
+      holds = false;
+      return false;
+    }
+    return true;
+  });
+  return complete && satisfiable && holds;
+}

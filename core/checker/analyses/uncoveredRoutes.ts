@@ -1,0 +1,75 @@
+/**
+ * Leads no routing rule covers: for a route without `otherwise`, search the
+ * boundary values of every field the rules test for a lead on which every
+ * rule is false (tests on scores, events and stages count as "maybe"), and
+ * report it as an example with a fix that adds `otherwise -> queue …`.
+ */
+import type * as A from "../../syntax/ast.js";
+import type { Diagnostic, TextEdit } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/catalogue.js";
+import type { Binding } from "../../binder/bind.js";
+import type { ParseResult } from "../../syntax/parse.js";
+import { CondCompiler, enumerate, evaluate, fieldsOf, type Val } from "./conditions.js";
+
+const BUDGET = 200_000;
+
+export function uncoveredRoutes(b: Binding): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) if (d.kind === "Route" && !d.fallback && d.name) route(b, uri, pr, d, out);
+  }
+  return out;
+}
+
+/** The first lead (field → value) that no rule of the route matches, or undefined when every lead is (maybe) covered. */
+export function uncoveredLead(b: Binding, uri: string, text: string, d: A.RouteDecl): Record<string, Val> | undefined {
+  const cc = new CondCompiler(b, uri, text);
+  const conds = d.rules.map((r) => cc.compile(r.when));
+  const fields = new Set<string>();
+  for (const c of conds) fieldsOf(c, fields);
+  const list = [...fields].sort((x, y) => (x === "country" ? -1 : y === "country" ? 1 : x < y ? -1 : 1));
+  const domains = list.map((f) => cc.domain(f));
+  const lead = new Map<string, Val | undefined>();
+  const none = new Map<string, boolean | undefined>();
+  let found: Record<string, Val> | undefined;
+  enumerate(list, domains, BUDGET, (vals) => {
+    list.forEach((f, i) => lead.set(f, vals[i] as Val));
+    for (const c of conds) if (evaluate(c, lead, none) !== false) return true;
+    found = {};
+    list.forEach((f, i) => (found![f] = vals[i] as Val));
+    return false;
+  });
+  return found;
+}
+
+function route(b: Binding, uri: string, pr: ParseResult, d: A.RouteDecl, out: Diagnostic[]): void {
+  const example = uncoveredLead(b, uri, pr.lines.text, d);
+  if (!example) return;
+  const shown = Object.entries(example).map(([k, v]) => `${k}: ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
+  const lead = shown.length ? `{ ${shown.join(", ")} }` : "every lead";
+  const message = d.rules.length
+    ? `some leads match no rule of \`${d.name!.text}\` and stay unrouted, for example ${lead}; add \`otherwise\``
+    : `\`${d.name!.text}\` has no rules and no \`otherwise\`, so every lead stays unrouted`;
+  out.push(makeDiagnostic("CR4002", uri, d.name!.range, message, { example, fixes: [fallbackFix(b, uri, pr, d)] }));
+}
+
+function fallbackFix(b: Binding, uri: string, pr: ParseResult, d: A.RouteDecl): { title: string; edits: TextEdit[]; preferred: boolean } {
+  const queues = b.namesVisible(uri, "target", ["queue"]).sort();
+  const queue = queues.includes("unrouted") ? "unrouted" : (queues[0] ?? "unrouted");
+  const text = pr.lines.text;
+  const close = d.range.end.offset - 1;
+  const edits: TextEdit[] = [];
+  if (text[close] === "}") {
+    const pos = pr.lines.position(close);
+    const before = pr.lines.lineText(pos.line).slice(0, pos.character);
+    if (before.trim() === "") {
+      const at = pr.lines.offsetAt(pos.line, 0);
+      edits.push({ uri, range: pr.lines.range(at, at), newText: `${before}  otherwise -> queue ${queue}\n` });
+    } else edits.push({ uri, range: pr.lines.range(close, close), newText: ` otherwise -> queue ${queue} ` });
+  }
+  if (!queues.length) {
+    const end = d.range.end.offset;
+    edits.push({ uri, range: pr.lines.range(end, end), newText: `\n\nqueue unrouted "Unrouted leads"` });
+  }
+  return { title: `add \`otherwise -> queue ${queue}\``, edits, preferred: true };
+}

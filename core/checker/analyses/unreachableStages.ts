@@ -1,0 +1,122 @@
+/**
+ * Thresholds no lead can reach: the most a score can ever hold is its
+ * positive attribute points (each counted once) plus positive event points
+ * that a `limit N` (without `per`) bounds, clamped to cap and floor; any
+ * unbounded positive rule makes it unbounded unless capped. A comparison
+ * `score >= N` (or `>`, `==`, `between`, or a grade letter whose minimum is
+ * above that) in any condition can then never be true.
+ */
+import type * as A from "../../syntax/ast.js";
+import type { CrmSymbol } from "../../workspace.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/catalogue.js";
+import type { Binding } from "../../binder/bind.js";
+import { walk } from "./settings.js";
+
+export interface MaxScore {
+  /** The most the score can ever hold (Infinity when unbounded). */
+  value: number;
+  /** Why, in words, for messages and hovers. */
+  reason: string;
+}
+
+export function maxScoreOf(d: A.ScoreDecl): MaxScore {
+  let sum = 0;
+  let unbounded: string | undefined;
+  let cap: number | undefined;
+  let floor: number | undefined;
+  for (const s of d.settings) {
+    if (s.kind === "Cap" && s.value) cap = s.value.value;
+    if (s.kind === "Floor" && s.value) floor = s.value.value;
+  }
+  for (const r of d.rules) {
+    const p = r.points?.value;
+    if (p === undefined || p <= 0 || !r.trigger) continue;
+    const t = r.trigger;
+    if (t.kind === "AttributeTrigger") sum += p;
+    else if (t.kind === "EventTrigger") {
+      if (t.limit?.count && !t.limit.per) sum += p * Math.max(0, t.limit.count.value);
+      else unbounded ??= r.name?.text ?? "a rule";
+    } else unbounded ??= r.name?.text ?? "a rule";
+  }
+  let value = unbounded ? Infinity : sum;
+  let reason = unbounded ? `\`${unbounded}\` can add points again and again` : `its rules add at most ${sum} points`;
+  if (cap !== undefined && cap < value) {
+    value = cap;
+    reason = `it is capped at ${cap}`;
+  }
+  if (floor !== undefined && floor > value) {
+    value = floor;
+    reason = `its floor is ${floor}`;
+  }
+  return { value, reason };
+}
+
+export function unreachableStages(b: Binding, maxima: Map<string, MaxScore>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const maxOf = (s: CrmSymbol): MaxScore => {
+    let m = maxima.get(s.id);
+    if (!m) maxima.set(s.id, (m = maxScoreOf(s.node as A.ScoreDecl)));
+    return m;
+  };
+  for (const s of b.symbols.values()) if (s.kind === "score" && !s.builtin) maxOf(s);
+  for (const [uri, pr] of b.files) {
+    const scoreNamed = (e: A.Expr | undefined): CrmSymbol | undefined => {
+      if (e?.kind === "Paren") return scoreNamed(e.inner);
+      if (e?.kind !== "Path" || e.segments.length) return undefined;
+      const s = b.lookup(uri, "value", e.head.text);
+      return s?.kind === "score" || s?.kind === "grade" ? s : undefined;
+    };
+    const report = (at: A.Node, s: CrmSymbol, m: MaxScore, what: string) =>
+      out.push(
+        makeDiagnostic("CR4003", uri, at.range, `no lead can reach ${what}: the most \`${s.name}\` can ever be is ${m.value} (${m.reason})`, {
+          related: [{ uri: s.uri, range: s.range, message: `\`${s.name}\` is declared here` }],
+          example: { score: s.name, maxPossible: m.value },
+        }),
+      );
+    const gradeMin = (g: CrmSymbol, letter: string): { score?: CrmSymbol; min?: number } => {
+      const gd = g.node as A.GradeDecl;
+      const score = gd.score ? b.lookup(g.uri, "value", gd.score.text) : undefined;
+      const e = gd.entries.find((x) => x.letter?.text === letter);
+      return { ...(score?.kind === "score" ? { score } : {}), ...(e?.min ? { min: e.min.value } : {}) };
+    };
+    walk(pr.file.decls, (n) => {
+      if (n.kind === "Grade") {
+        const g = n as A.GradeDecl;
+        const score = g.score ? b.lookup(uri, "value", g.score.text) : undefined;
+        if (score?.kind !== "score") return;
+        const m = maxOf(score);
+        for (const e of g.entries) if (e.min && e.min.value > m.value) report(e, score, m, `grade \`${e.letter?.text ?? "?"}\` (${e.min.value} or more)`);
+        return;
+      }
+      if (n.kind === "Between") {
+        const bt = n as A.BetweenExpr;
+        const s = scoreNamed(bt.operand);
+        if (s?.kind === "score" && bt.low?.kind === "Number" && bt.low.value > maxOf(s).value) report(bt, s, maxOf(s), `\`${s.name}\` of ${bt.low.value} or more`);
+        return;
+      }
+      if (n.kind !== "Binary") return;
+      const e = n as A.BinaryExpr;
+      let op = e.op;
+      let s = scoreNamed(e.left);
+      let other = e.right;
+      if (!s) {
+        s = scoreNamed(e.right);
+        other = e.left;
+        op = op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : op === ">=" ? "<=" : op;
+      }
+      if (!s || !other) return;
+      if (s.kind === "score" && other.kind === "Number") {
+        const m = maxOf(s);
+        const v = other.value;
+        if (((op === ">=" || op === "==") && v > m.value) || (op === ">" && v >= m.value)) report(e, s, m, `\`${s.name} ${op} ${v}\``);
+      } else if (s.kind === "grade" && other.kind === "Path" && !other.segments.length) {
+        const { score, min } = gradeMin(s, other.head.text);
+        if (!score || min === undefined) return;
+        const m = maxOf(score);
+        if ((op === ">=" || op === "==") && min > m.value) report(e, score, m, `grade \`${other.head.text}\` of \`${s.name}\` (${min} or more)`);
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/** Queries the language server and CLI ask of a finished check. */
+import type { CrmSymbol, Reference, WorkspaceCheck } from "../workspace.js";
+import type { CheckResult } from "./check.js";
+import { maxScoreOf, type MaxScore } from "./analyses/unreachableStages.js";
+import type * as A from "../syntax/ast.js";
+
+/** The symbol declared or referenced at `offset` in `uri` (the name under the cursor), if any. */
+export function symbolAt(check: WorkspaceCheck, uri: string, offset: number): CrmSymbol | undefined {
+  const idx = indexOf(check);
+  const refs = idx.refsByUri.get(uri);
+  if (refs) {
+    // Binary search by start offset over references sorted by position.
+    let lo = 0;
+    let hi = refs.length - 1;
+    let found: Reference | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = refs[mid]!;
+      if (r.range.start.offset <= offset) {
+        if (offset <= r.range.end.offset) found = r;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found) return check.symbols.get(found.symbolId);
+  }
+  for (const s of idx.declsByUri.get(uri) ?? []) if (s.range.start.offset <= offset && offset <= s.range.end.offset) return s;
+  return undefined;
+}
+
+/** Every use of a symbol (declarations excluded; add `symbol.range` for rename). */
+export function referencesTo(check: WorkspaceCheck, symbolId: string): Reference[] {
+  return indexOf(check).refsBySymbol.get(symbolId) ?? [];
+}
+
+/**
+ * The most the named score can ever hold (Infinity when unbounded), with the
+ * reason in words, or undefined when no such score exists. `uri` picks the
+ * declaration visible from that file when names repeat across unrelated files.
+ */
+export function maxPossibleScore(check: WorkspaceCheck, scoreName: string, uri?: string): MaxScore | undefined {
+  let sym: CrmSymbol | undefined;
+  const res = check as Partial<CheckResult>;
+  if (uri && res.binding) {
+    const s = res.binding.lookup(uri, "value", scoreName);
+    if (s?.kind === "score") sym = s;
+  }
+  if (!sym) for (const s of check.symbols.values()) if (s.kind === "score" && s.name === scoreName) (sym ??= s);
+  if (!sym) return undefined;
+  return res.maxScores?.get(sym.id) ?? maxScoreOf(sym.node as A.ScoreDecl);
+}
+
+interface Index {
+  refsByUri: Map<string, Reference[]>;
+  refsBySymbol: Map<string, Reference[]>;
+  declsByUri: Map<string, CrmSymbol[]>;
+}
+
+const indexes = new WeakMap<WorkspaceCheck, Index>();
+
+function indexOf(check: WorkspaceCheck): Index {
+  let idx = indexes.get(check);
+  if (idx) return idx;
+  idx = { refsByUri: new Map(), refsBySymbol: new Map(), declsByUri: new Map() };
+  for (const r of check.references) {
+    push(idx.refsByUri, r.uri, r);
+    push(idx.refsBySymbol, r.symbolId, r);
+  }
+  for (const list of idx.refsByUri.values()) list.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  for (const s of check.symbols.values()) if (!s.builtin) push(idx.declsByUri, s.uri, s);
+  indexes.set(check, idx);
+  return idx;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
