@@ -185,9 +185,11 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
         const want = `${e.negated ? "not " : ""}escalated to ${targetText(e.target)}`;
         return { pass: e.negated ? !hit : hit, expected: want, actual };
       }
-      const actual = decided.length ? decided.map((r) => `${showTarget(r.target)} by ${r.route}.${r.rule}`).join(", ") : "not routed";
-      if (!e.target) return { pass: e.negated ? decided.length === 0 : decided.length > 0, expected: e.negated ? "not routed" : "routed", actual };
-      const hit = decided.some((r) => targetMatches(r.target, e.target!));
+      const cur = sim.assignment;
+      const last = decided[decided.length - 1];
+      const actual = !cur ? "not routed" : last && last.target === cur ? `${showTarget(cur)} by ${last.route}.${last.rule}` : `${showTarget(cur)} by escalation`;
+      if (!e.target) return { pass: e.negated ? cur === null : cur !== null, expected: e.negated ? "not routed" : "routed", actual };
+      const hit = targetMatches(cur, e.target);
       return { pass: e.negated ? !hit : hit, expected: `${e.negated ? "not " : ""}routed to ${targetText(e.target)}`, actual };
     }
     case "ExpectAction": {

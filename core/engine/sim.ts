@@ -25,6 +25,8 @@ interface Timer {
   source: SourceRef;
   cancelled: boolean;
   fire: () => void;
+  /** When given and false at fire time, the timer leaves no trace entry (a decay tick with nothing to decay). */
+  worthTracing?: () => boolean;
 }
 
 interface ScoreState {
@@ -116,6 +118,8 @@ export class Simulation implements EvalCtx {
   private runCounter = 0;
   erasedAt: number | null = null;
   readonly routing: FinalState["routing"] = [];
+  /** The lead's current owner, team or queue: the latest routing decision or escalation. */
+  assignment: TargetValue | null = null;
   readonly escalated: TargetValue[] = [];
   readonly sent: FinalState["sent"] = [];
   readonly blocked: FinalState["blocked"] = [];
@@ -173,7 +177,7 @@ export class Simulation implements EvalCtx {
     for (const s of this.scores.values()) s.def.rules.forEach((r, i) => r.kind === "inactivity" && this.armInactivity(s, r, i, 0));
     this.settleScores();
     const init = this.rules.stages[this.rules.initialStage];
-    if (init) this.enterStage(init.index, "initial", {}, init.source, []);
+    if (init) this.enterStage(init.index, "initial", {}, init.source);
     this.settle(null);
   }
 
@@ -185,7 +189,7 @@ export class Simulation implements EvalCtx {
       this.timers.shift();
       if (next.cancelled) continue;
       this.now = Math.max(this.now, next.due);
-      this.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
+      if (!next.worthTracing || next.worthTracing()) this.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
       next.fire();
       this.settle(null);
     }
@@ -275,6 +279,7 @@ export class Simulation implements EvalCtx {
       scores,
       grades,
       routing: this.routing.map((r) => ({ ...r })),
+      assignment: this.assignment ? { ...this.assignment } : null,
       escalations: this.escalated.map((e) => ({ ...e })),
       sent: this.sent.map((s) => ({ ...s })),
       blocked: this.blocked.map((b) => ({ ...b })),
@@ -357,8 +362,11 @@ export class Simulation implements EvalCtx {
         }
         k++;
         s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
+        s.decayTimer.worthTracing = idle;
       };
+      const idle = () => Math.trunc(s.beh * (1 - dec.percent / 100)) !== s.beh;
       s.decayTimer = this.schedule(start + dec.every, "decay", s.def.name, s.def.source, tick);
+      s.decayTimer.worthTracing = idle;
     }
   }
 
@@ -460,13 +468,12 @@ export class Simulation implements EvalCtx {
         }
       }
       if (!move) break;
-      const passed: number[] = [];
-      if (move.how === "forward") for (let i = this.stageIndex + 1; i < move.to; i++) if (!stages[i]!.detour) passed.push(i);
-      this.enterStage(move.to, move.how, move.values, move.source, passed);
+      this.enterStage(move.to, move.how, move.values, move.source);
     }
   }
 
-  private enterStage(to: number, how: "initial" | "forward" | "detour" | "reenter", values: Record<string, Value>, source: SourceRef, passed: number[]): void {
+  /** Enters a stage; routes and workflows `on stage` it run (stages skipped over by a jump do not trigger). */
+  private enterStage(to: number, how: "initial" | "forward" | "detour" | "reenter", values: Record<string, Value>, source: SourceRef): void {
     const from = this.stageName;
     const st = this.rules.stages[to]!;
     this.stageIndex = to;
@@ -483,10 +490,8 @@ export class Simulation implements EvalCtx {
       }
     }
     const event = this.current;
-    for (const i of [...passed, to]) {
-      for (const route of this.rules.routes) if (route.trigger.kind === "stage" && route.trigger.stage === i) this.runRoute(route, `entered ${this.rules.stages[i]!.name}${i === to ? "" : " (passed through)"}`);
-      for (const wf of this.rules.workflows) if (wf.trigger.kind === "stage" && wf.trigger.stage === i) this.startWorkflow(wf, `entered ${this.rules.stages[i]!.name}${i === to ? "" : " (passed through)"}`);
-    }
+    for (const route of this.rules.routes) if (route.trigger.kind === "stage" && route.trigger.stage === to) this.runRoute(route, `entered ${st.name}`);
+    for (const wf of this.rules.workflows) if (wf.trigger.kind === "stage" && wf.trigger.stage === to) this.startWorkflow(wf, `entered ${st.name}`);
     this.current = event;
   }
 
@@ -524,6 +529,7 @@ export class Simulation implements EvalCtx {
     }
     const res = this.resolveTarget(route, chosen.target);
     this.routing.push({ route: route.name, rule: chosen.rule, target: res.target });
+    if (res.target) this.assignment = res.target;
     const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
     this.push({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
     if (!res.target) return;
@@ -535,6 +541,7 @@ export class Simulation implements EvalCtx {
         const r = this.resolveTarget({ ...route, fallback: null }, e.target);
         const target = r.target ?? tv;
         this.escalated.push(target);
+        this.assignment = target;
         this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
       });
       this.escalationTimers.push(timer);

@@ -184,7 +184,10 @@ export interface FinalState {
   stage: string | null;
   scores: Record<string, number | null>;
   grades: Record<string, string | null>;
+  /** Every routing decision, in order. */
   routing: { route: string; rule: string | null; target: TargetValue | null }[];
+  /** Where the lead is now: the latest routing decision or escalation (null: never routed). */
+  assignment: TargetValue | null;
   escalations: TargetValue[];
   sent: { action: string; args: Value[]; at: number }[];
   blocked: { action: string; args: Value[]; at: number; purpose: string | null; clause: string | null; reason: string }[];
