@@ -109,6 +109,8 @@ const NO_SPACE_BEFORE = new Set(["Comma", "Colon", "Semicolon", "RParen", "RBrac
 const VALUE_END = new Set(["Identifier", "NumberLiteral", "StringLiteral", "DateLiteral", "TimeOfDay", "RParen", "RBracket", "Kw_true", "Kw_false"]);
 /** Words directly followed by `(` with no space: calls, `enum(`, `list(`, `count(`. */
 const CALL_WORDS = new Set(["Identifier", "Kw_count"]);
+/** A line starting with one of these lines up with the line that opened it. */
+const CLOSERS = new Set(["RBrace", "RBracket", "RParen"]);
 const COMMENT = new Set(["LineComment", "DocComment", "BlockComment"]);
 
 /** Nodes that stand on a line of their own; a line inside one (at the same depth) is a continuation. */
@@ -225,7 +227,7 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
     }
     while (open.length > 0 && open[open.length - 1]!.end <= first.start) open.pop();
     const continues =
-      first.type !== "RBrace" && open.some((s) => s.start < first.start && first.start < s.end && s.depth === lineDepth);
+      !CLOSERS.has(first.type) && open.some((s) => s.start < first.start && first.start < s.end && s.depth === lineDepth);
     if (continues) level++;
     let out = unit.repeat(level);
     for (let i = 0; i < line.pieces.length; i++) {
