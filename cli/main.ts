@@ -10,6 +10,9 @@ import { VERSION } from "./version.js";
 import { checkCommand } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { lspCommand } from "./commands/lsp.js";
+import { testCommand } from "./commands/test.js";
+import { simulateCommand } from "./commands/simulate.js";
+import { diffCommand } from "./commands/diff.js";
 
 export function program(): Command {
   const p = new Command("crmrules")
@@ -27,7 +30,7 @@ Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), fmtCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), diffCommand(), fmtCommand(), lspCommand()]) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();

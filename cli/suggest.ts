@@ -8,6 +8,10 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     let d = distance(lower, cl);
     // A candidate that contains what was typed is a good guess ("nordic" → "Nordic CTO converts").
     if (lower.length >= 3 && cl.includes(lower)) d = Math.min(d, 1);
+    // A one-word guess is compared with each word of a longer name ("danihs" → "Danish director …").
+    if (!lower.includes(" ") && cl.includes(" ")) {
+      for (const w of cl.split(/\s+/)) if (w.length >= 3) d = Math.min(d, distance(lower, w) + 1);
+    }
     if (d < bestScore) {
       bestScore = d;
       best = c;

@@ -1,0 +1,157 @@
+/** `crmrules simulate <journey>`: replay one journey and show its trace, or answer why. */
+import { existsSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { renderEntry, runJourney, why, type JourneyResult, type WhyQuery } from "../../core/engine/index.js";
+import { colorsFor, plain, type Colors } from "../color.js";
+import { ExitCode, UsageError } from "../exit.js";
+import { displayPath, loadWorkspace, toPosix } from "../files.js";
+import { journeysOf } from "../journeys.js";
+import { reportProblems, worst, write } from "../report.js";
+import { closest } from "../suggest.js";
+import { checkFiles, type WorkspaceJourney } from "../workspace.js";
+import { location } from "../output/caret.js";
+
+interface SimulateOptions {
+  format: "text" | "json";
+  why?: string[];
+  seed?: string;
+  root?: string;
+}
+
+export function simulateCommand(): Command {
+  return new Command("simulate")
+    .description("replay a journey and show what happened, step by step: scores, stages, routing, consent and actions")
+    .argument("<journey>", "the journey's name (or part of it), or a .crmrules file whose journeys to replay")
+    .argument("[paths...]", "files or folders of the workspace", ["."])
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--why <question...>", "answer one question: `score NAME`, `route` or `action NAME`")
+    .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
+    .option("--root <folder>", "workspace root (default: the folder containing every path)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ crmrules simulate "Nordic CTO converts after a webinar"
+  $ crmrules simulate nordic --why score fit      why does the lead have this fit score?
+  $ crmrules simulate nordic --why route          why was the lead routed there?
+  $ crmrules simulate nordic --why action send_email
+  $ crmrules simulate journeys/nordic.crmrules --format json
+`,
+    )
+    .action((journey: string, paths: string[], opts: SimulateOptions) => {
+      process.exitCode = runSimulate(journey, paths, opts);
+    });
+}
+
+export function parseWhy(words: string[] | undefined): WhyQuery | undefined {
+  if (!words) return undefined;
+  const [kind, name, ...rest] = words;
+  const usage = "`--why` takes `score NAME`, `route` or `action NAME`";
+  if (rest.length) throw new UsageError(`${usage}; \`${rest.join(" ")}\` is one word too many`);
+  if (kind === "route") {
+    if (name !== undefined) throw new UsageError(`${usage}; \`route\` takes no name`);
+    return { kind: "route" };
+  }
+  if (kind === "score" || kind === "action") {
+    if (!name) throw new UsageError(`${usage}; \`${kind}\` needs a name`);
+    return { kind, name };
+  }
+  throw new UsageError(`${usage}, not \`${words.join(" ")}\``);
+}
+
+function parseSeed(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`\`--seed ${s}\` must be a whole number of 0 or more`);
+  return n;
+}
+
+/** Journeys named by `arg`: a file (all its journeys), an exact name, or the one name containing it. */
+export function pickJourneys(arg: string, journeys: WorkspaceJourney[], cwd: string): WorkspaceJourney[] {
+  const asPath = path.resolve(cwd, arg);
+  if (arg.endsWith(".crmrules") || (existsSync(asPath) && statSync(asPath).isFile())) {
+    const uri = toPosix(asPath);
+    const inFile = journeys.filter((j) => j.uri === uri);
+    if (inFile.length) return inFile;
+    if (!existsSync(asPath)) throw new UsageError(`\`${arg}\` does not exist`);
+    throw new UsageError(`\`${arg}\` declares no journeys (or is not part of the workspace)`);
+  }
+  const lower = arg.toLowerCase();
+  const exact = journeys.filter((j) => j.name.toLowerCase() === lower);
+  if (exact.length) return exact.slice(0, 1);
+  const partial = journeys.filter((j) => j.name.toLowerCase().includes(lower));
+  if (partial.length === 1) return partial;
+  if (partial.length > 1) throw new UsageError(`\`${arg}\` matches ${partial.length} journeys: ${partial.map((j) => `"${j.name}"`).join(", ")}; give more of the name`);
+  const near = closest(arg, journeys.map((j) => j.name));
+  throw new UsageError(`there is no journey named \`${arg}\`${near ? `; did you mean "${near}"?` : journeys.length ? "" : " (the workspace has no journeys)"}`);
+}
+
+export function runSimulate(arg: string, paths: string[], opts: SimulateOptions): ExitCode {
+  const query = parseWhy(opts.why);
+  const seed = parseSeed(opts.seed);
+  const cwd = process.cwd();
+  const ws = loadWorkspace(paths, { root: opts.root, cwd });
+  reportProblems(ws.problems);
+  const check = checkFiles(ws.root, ws.files);
+  const picked = pickJourneys(arg, journeysOf(check), cwd);
+  if (query && query.kind !== "route") {
+    for (const j of picked) {
+      const names = query.kind === "score" ? j.rules.scores.map((s) => s.name) : [...j.rules.actions.keys()];
+      if (!names.includes(query.name)) {
+        const near = closest(query.name, names);
+        throw new UsageError(`there is no ${query.kind} named \`${query.name}\`${near ? `; did you mean \`${near}\`?` : ""}`);
+      }
+    }
+  }
+  const results = picked.map((j) => runJourney(j.rules, j.decl, seed === undefined ? {} : { seed }));
+  const c = colorsFor(process.stdout);
+  if (opts.format === "json") {
+    const docs = results.map((r) => (query ? { journey: r.journey, question: query, ...why(r, query) } : r));
+    write(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + "\n");
+  } else {
+    const parts = results.map((r) => (query ? renderWhy(r, query, cwd, c) : renderTrace(r, cwd, c)));
+    write(parts.join("\n"));
+  }
+  return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success);
+}
+
+const TONE: Record<string, keyof Colors> = { score: "cyan", suppressed: "dim", stage: "magenta", route: "green", escalation: "yellow", action: "blue", expect: "bold", note: "yellow" };
+
+export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): string {
+  const out: string[] = [c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`)];
+  let last = "";
+  for (const e of r.trace) {
+    if (e.time !== last) {
+      out.push(c.bold(e.time));
+      last = e.time;
+    }
+    let text = renderEntry(e);
+    if (e.kind === "expect") text = e.pass ? c.green(text) : c.red(text);
+    else if (e.kind === "action" && e.status === "blocked") text = c.red(text);
+    else {
+      const tone = TONE[e.kind];
+      if (tone) text = (c[tone] as (s: string) => string)(text);
+    }
+    out.push(`  ${text}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`);
+  }
+  const f = r.final;
+  out.push(c.bold(`at the end (${f.time})`));
+  out.push(`  stage: ${f.stage ?? "none"}`);
+  const scores = Object.entries(f.scores).map(([k, v]) => `${k} ${v ?? "unscored"}`);
+  if (scores.length) out.push(`  scores: ${scores.join(", ")}`);
+  const grades = Object.entries(f.grades).map(([k, v]) => `${k} ${v ?? "none"}`);
+  if (grades.length) out.push(`  grades: ${grades.join(", ")}`);
+  for (const x of f.routing) out.push(`  routed by ${x.route}: ${x.target ? `${x.target.kind} ${x.target.name ?? ""}${x.target.member ? ` (owner ${x.target.member})` : ""}`.trim() : "nobody"}${x.rule ? ` (rule ${x.rule})` : ""}`);
+  out.push(`  sent: ${f.sent.length ? f.sent.map((s) => s.action).join(", ") : "nothing"}; blocked: ${f.blocked.length ? f.blocked.map((s) => s.action).join(", ") : "nothing"}`);
+  const passed = r.expectations.filter((x) => x.pass).length;
+  if (r.expectations.length) out.push((r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`));
+  return out.join("\n") + "\n";
+}
+
+function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors): string {
+  const a = why(r, q);
+  const out = [c.bold(`journey "${r.journey}": why ${q.kind}${q.kind === "route" ? "" : " " + q.name}?`), a.summary];
+  a.entries.forEach((e, i) => out.push(`  ${a.lines[i]}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`));
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,95 @@
+/** `crmrules test [paths…]`: run every journey's expectations, with a coverage summary. */
+import { Command, Option } from "commander";
+import { colorsFor } from "../color.js";
+import { ExitCode, UsageError } from "../exit.js";
+import { loadWorkspace } from "../files.js";
+import { coverage, journeysOf, runAll } from "../journeys.js";
+import { reportProblems, worst, write } from "../report.js";
+import { closest } from "../suggest.js";
+import { checkFiles } from "../workspace.js";
+import { renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
+
+export const TEST_FORMATS = ["text", "json", "junit", "github"] as const;
+
+interface TestOptions {
+  format: (typeof TEST_FORMATS)[number];
+  filter?: string;
+  minCoverage?: string;
+  root?: string;
+  verbose?: boolean;
+}
+
+export function testCommand(): Command {
+  return new Command("test")
+    .description("run the journeys: replay each one and check its `expect` lines; report what no journey exercises")
+    .argument("[paths...]", "files or folders (the whole workspace is checked; journeys in these paths run)", ["."])
+    .addOption(new Option("-f, --format <format>", "output format").choices(TEST_FORMATS).default("text"))
+    .option("--filter <text>", "run only journeys whose name contains this text (case does not matter)")
+    .option("--min-coverage <percent>", "fail when fewer than this percentage of score rules, routing entries and consent clauses are exercised")
+    .option("--root <folder>", "workspace root (default: the folder containing every path)")
+    .option("--verbose", "list every item no journey exercises")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ crmrules test                          run every journey under the current folder
+  $ crmrules test --filter nordic          only journeys with "nordic" in their name
+  $ crmrules test --format junit > crmrules-junit.xml
+  $ crmrules test --min-coverage 80        fail below 80% coverage
+
+Exit codes: 0 all passed, 1 a journey failed or coverage is below the minimum, 2 bad arguments or unreadable input.
+`,
+    )
+    .action((paths: string[], opts: TestOptions) => {
+      process.exitCode = runTest(paths, opts);
+    });
+}
+
+function parseMin(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const n = Number(s.replace(/%$/, ""));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`\`--min-coverage ${s}\` must be a percentage from 0 to 100`);
+  return n;
+}
+
+export function runTest(paths: string[], opts: TestOptions): ExitCode {
+  const minCoverage = parseMin(opts.minCoverage);
+  const cwd = process.cwd();
+  const ws = loadWorkspace(paths, { root: opts.root, cwd });
+  reportProblems(ws.problems);
+  const check = checkFiles(ws.root, ws.files);
+  const errors = check.diagnostics.filter((d) => d.severity === "error").length;
+  const c = colorsFor(process.stderr);
+  if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
+  let journeys = journeysOf(check);
+  if (journeys.length === 0) {
+    process.stderr.write(`${c.red("crmrules:")} no journeys found in ${ws.files.length} file${ws.files.length === 1 ? "" : "s"}\n`);
+    return ExitCode.Usage;
+  }
+  if (opts.filter !== undefined) {
+    const f = opts.filter.toLowerCase();
+    const all = journeys;
+    journeys = journeys.filter((j) => j.name.toLowerCase().includes(f));
+    if (journeys.length === 0) {
+      const near = closest(opts.filter, all.map((j) => j.name));
+      throw new UsageError(`no journey name contains \`${opts.filter}\`${near ? `; did you mean \`${near}\`?` : ""}`);
+    }
+  }
+  const runs = runAll(journeys);
+  const report: TestReport = { runs, coverage: coverage(check, runs), texts: new Map(ws.files.map((f) => [f.uri, f.text])), cwd, minCoverage };
+  switch (opts.format) {
+    case "json":
+      write(renderTestJson(report));
+      break;
+    case "junit":
+      write(renderTestJUnit(report));
+      break;
+    case "github":
+      write(renderTestGithub(report));
+      break;
+    default:
+      write(renderTestText(report, colorsFor(process.stdout), opts.verbose));
+  }
+  const failed = runs.some((r) => !r.result.passed) || errors > 0 || (minCoverage !== null && report.coverage.percent < minCoverage);
+  return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);
+}

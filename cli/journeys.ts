@@ -1,0 +1,74 @@
+/**
+ * Running a workspace's journeys and measuring which rules they exercise:
+ * shared by `test`, `simulate` and `diff`.
+ */
+import type { WorkspaceCheck } from "../core/workspace.js";
+import { compile, runJourney, type CompiledRules, type JourneyResult, type SourceRef } from "../core/engine/index.js";
+import { journeysOf, type WorkspaceJourney } from "./workspace.js";
+
+export interface JourneyRun {
+  journey: WorkspaceJourney;
+  result: JourneyResult;
+}
+
+export function runAll(journeys: WorkspaceJourney[]): JourneyRun[] {
+  return journeys.map((journey) => ({ journey, result: runJourney(journey.rules, journey.decl) }));
+}
+
+export type CoverageKind = "score rule" | "routing entry" | "consent clause";
+
+export interface CoverageItem {
+  kind: CoverageKind;
+  /** `fit.enterprise`, `inbound.otherwise`, `email_marketing in dach`. */
+  name: string;
+  source: SourceRef;
+  covered: boolean;
+}
+
+export interface Coverage {
+  items: CoverageItem[];
+  covered: number;
+  total: number;
+  /** 0–100, one decimal; 100 when there is nothing to cover. */
+  percent: number;
+}
+
+const key = (s: SourceRef) => `${s.uri}#${s.range.start.offset}`;
+
+/** Every score rule, routing entry and consent clause of the workspace, and whether some journey run used it. */
+export function coverage(check: WorkspaceCheck, runs: JourneyRun[]): Coverage {
+  const items = new Map<string, CoverageItem>();
+  const add = (kind: CoverageKind, name: string, source: SourceRef) => {
+    if (!items.has(key(source))) items.set(key(source), { kind, name, source, covered: false });
+  };
+  const universe = (rules: CompiledRules) => {
+    for (const s of rules.scores) for (const r of s.rules) add("score rule", `${s.name}.${r.name}`, r.source);
+    for (const r of rules.routes) {
+      for (const rr of r.rules) add("routing entry", `${r.name}.${rr.name}`, rr.source);
+      if (r.fallback) add("routing entry", `${r.name}.otherwise`, r.fallback.source);
+    }
+    for (const c of rules.consents.values()) for (const cl of c.clauses) add("consent clause", `${c.name} ${cl.region === null ? "otherwise" : cl.text}`, cl.source);
+  };
+  for (const uri of [...check.files.keys()].sort()) universe(compile(check, uri));
+  const hit = new Set<string>();
+  for (const { journey, result } of runs) {
+    const rules = journey.rules;
+    for (const e of result.trace) {
+      if (e.kind === "score") {
+        const r = rules.scores.find((s) => s.name === e.score)?.rules.find((x) => x.name === e.rule);
+        if (r) hit.add(key(r.source));
+      } else if (e.kind === "route" && e.rule !== null) {
+        const route = rules.routes.find((r) => r.name === e.route);
+        const src = e.rule === "otherwise" ? route?.fallback?.source : route?.rules.find((x) => x.name === e.rule)?.source;
+        if (src) hit.add(key(src));
+      } else if (e.kind === "action" && e.consent?.clauseSource) hit.add(key(e.consent.clauseSource));
+    }
+  }
+  for (const [k, item] of items) if (hit.has(k)) item.covered = true;
+  const list = [...items.values()].sort((a, b) => (a.source.uri < b.source.uri ? -1 : a.source.uri > b.source.uri ? 1 : a.source.range.start.offset - b.source.range.start.offset));
+  const covered = list.filter((i) => i.covered).length;
+  const percent = list.length === 0 ? 100 : Math.floor((covered / list.length) * 1000) / 10;
+  return { items: list, covered, total: list.length, percent };
+}
+
+export { journeysOf };
