@@ -1,0 +1,120 @@
+/** Benchmark 1: lexing, parsing and full check of a generated 100,000-line workspace. */
+import { crmLexer } from "../../core/syntax/tokens.js";
+import { parse } from "../../core/syntax/parse.js";
+import { generateWorkspace } from "./gen/workspace.js";
+import { summarize, timeMs, gc } from "./stats.js";
+import { result, type BenchResult, type Skipped } from "./report.js";
+import type { Optional } from "./optional.js";
+
+export const GROUP = "Parse and check";
+
+export async function parseBench(opt: Optional, runs: number): Promise<{ results: BenchResult[]; skipped: Skipped[] }> {
+  const ws = generateWorkspace({ seed: 20261123, lines: 100_000, files: 400 });
+  const lines = ws.lines;
+  const results: BenchResult[] = [];
+  const skipped: Skipped[] = [];
+  const desc = `${ws.files.length} generated files, ${lines.toLocaleString("en-US")} lines (seed 20261123)`;
+
+  // Sanity: the generated workspace must be free of syntax errors, or we would time error recovery.
+  let syntaxErrors = 0;
+  for (const f of ws.files) syntaxErrors += parse(f.text, f.uri).diagnostics.length;
+  if (syntaxErrors > 0) throw new Error(`the generated workspace has ${syntaxErrors} syntax error(s); fix bench/src/gen/workspace.ts`);
+
+  const measure = (fn: () => void): number[] => {
+    fn(); // warm-up (JIT)
+    fn();
+    const xs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      gc();
+      xs.push(timeMs(fn));
+    }
+    return xs;
+  };
+
+  let tokenCount = 0;
+  const lexMs = measure(() => {
+    tokenCount = 0;
+    for (const f of ws.files) tokenCount += crmLexer.tokenize(f.text).tokens.length;
+  });
+  const parseMs = measure(() => {
+    for (const f of ws.files) parse(f.text, f.uri);
+  });
+  const perSec = (ms: number[]) => summarize(ms.map((m) => lines / (m / 1000)));
+  results.push(
+    result({
+      group: GROUP,
+      name: "lex.linesPerSec",
+      title: "Lexing alone",
+      unit: "lines/s",
+      summary: perSec(lexMs),
+      target: null,
+      how: `\`crmLexer.tokenize\` over every file of the workspace (${desc}; ${tokenCount.toLocaleString("en-US")} tokens).`,
+    }),
+    result({
+      group: GROUP,
+      name: "parse.linesPerSec",
+      title: "Parsing (lexing + AST)",
+      unit: "lines/s",
+      summary: perSec(parseMs),
+      target: null,
+      how: "`parse(text, uri)` over every file (lexing, recovering Chevrotain parser, AST with ranges, line index).",
+    }),
+    result({
+      group: GROUP,
+      name: "parse.ms",
+      title: "Parsing the workspace",
+      unit: "ms",
+      summary: summarize(parseMs),
+      target: null,
+      how: "Wall time of the parse pass above for the whole workspace.",
+    }),
+  );
+
+  if (!opt.checkWorkspace) {
+    skipped.push({ group: GROUP, name: "check.full.ms", reason: "core/checker/check.ts (`checkWorkspace`) is not in the tree yet" });
+    skipped.push({ group: GROUP, name: "check.ratioToLex", reason: "needs the full check" });
+    return { results, skipped };
+  }
+  const check = opt.checkWorkspace;
+  const input = { root: ws.root, files: ws.files.map((f) => ({ uri: f.uri, text: f.text })) };
+  let diagnostics = 0;
+  const checkMs = measure(() => {
+    diagnostics = check(input).diagnostics.length;
+  });
+  const lexMedian = summarize(lexMs).median;
+  results.push(
+    result({
+      group: GROUP,
+      name: "check.full.ms",
+      title: "Full check of 100k lines",
+      unit: "ms",
+      summary: summarize(checkMs),
+      target: { op: "<", value: 1000 },
+      how: `\`checkWorkspace({root, files})\` from source text to sorted diagnostics (parse, bind, types, analyses) for the whole workspace; ${diagnostics} diagnostic(s) reported on the generated input.`,
+      closeGap:
+        "Profile with `node --cpu-prof bench/.out/main.cjs --only check` and look for analyses that are quadratic in the number of rules or files (routing coverage, consent reachability), and for repeated work per visible file (cache per-file binding, share symbol tables across importers).",
+      extra: { diagnostics },
+    }),
+    result({
+      group: GROUP,
+      name: "check.linesPerSec",
+      title: "Full check throughput",
+      unit: "lines/s",
+      summary: perSec(checkMs),
+      target: null,
+      how: "Same pass, as lines per second.",
+    }),
+    result({
+      group: GROUP,
+      name: "check.ratioToLex",
+      title: "Full check ÷ lexing alone",
+      unit: "×",
+      summary: summarize(checkMs.map((m) => m / lexMedian)),
+      target: { op: "<", value: 5 },
+      how: "Each full-check run divided by the median lexing time of the same workspace: the cost of everything after the lexer, relative to the cheapest possible pass.",
+      closeGap:
+        "The parser itself is usually 2–3× lexing; the rest is binding and analyses. Avoid re-walking the AST per analysis (one visitor collecting everything), and skip the heavier analyses for files whose inputs did not change.",
+    }),
+  );
+  return { results, skipped };
+}
