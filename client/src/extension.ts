@@ -9,7 +9,9 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { JourneyPanel } from "./journeyPanel.js";
 import { JourneyTests, type RunSummary } from "./testing.js";
 import { journeysOf } from "./journeys.js";
-import { RunJourney, type JourneyParams, type JourneyRunResult } from "./protocol.js";
+import type { JourneyParams, JourneyRunResult } from "./protocol.js";
+import { requestRun } from "./requests.js";
+import { splitDiff } from "./diffView.js";
 
 let client: LanguageClient | undefined;
 let tests: JourneyTests | undefined;
@@ -79,8 +81,7 @@ async function pickJourney(): Promise<JourneyParams | undefined> {
 }
 
 async function runJourney(params: JourneyParams): Promise<JourneyRunResult> {
-  if (!client) throw new Error("the CRM Rules language server is not running");
-  return client.sendRequest<JourneyRunResult>(RunJourney, params);
+  return requestRun(client, params);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CrmRulesApi> {
@@ -140,8 +141,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CrmRul
   reg("crmrules.simulateJourney", async (arg?: unknown, name?: unknown) => {
     const params = toParams(arg, name) ?? (await pickJourney());
     if (!params) return undefined;
-    const result = await runJourney(params);
     await JourneyPanel.show(getClient, params, output);
+    const result = await runJourney(params);
     if (result?.error) void vscode.window.showErrorMessage(`journey \`${params.name}\`: ${result.error}`);
     return result;
   });
@@ -246,29 +247,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<CrmRul
     await tests!.refreshAll();
   })();
   return { client: getClient, tests, journeyPanel: () => JourneyPanel.current, ready };
-}
-
-/**
- * Splits a `crmrules diff --format json` report into the HEAD side and the working-tree side:
- * every `before`/`head` value goes left, every `after`/`current` value right, keyed by where it sits.
- */
-export function splitDiff(report: unknown): { before: string; after: string } {
-  const pick = (v: unknown, side: "before" | "after"): unknown => {
-    if (Array.isArray(v)) return v.map((x) => pick(x, side));
-    if (v && typeof v === "object") {
-      const o = v as Record<string, unknown>;
-      const keys = side === "before" ? ["before", "head", "old", "base"] : ["after", "current", "new", "working"];
-      const other = side === "before" ? ["after", "current", "new", "working"] : ["before", "head", "old", "base"];
-      const out: Record<string, unknown> = {};
-      for (const [k, val] of Object.entries(o)) {
-        if (keys.includes(k)) return { ...Object.fromEntries(Object.entries(o).filter(([kk]) => !keys.includes(kk) && !other.includes(kk))), outcome: pick(val, side) };
-        if (!other.includes(k)) out[k] = pick(val, side);
-      }
-      return out;
-    }
-    return v;
-  };
-  return { before: JSON.stringify(pick(report, "before"), null, 2) + "\n", after: JSON.stringify(pick(report, "after"), null, 2) + "\n" };
 }
 
 export async function deactivate(): Promise<void> {

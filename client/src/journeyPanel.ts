@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import { randomBytes } from "node:crypto";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { JourneyViewRequest, type JourneyParams, type JourneyView } from "./protocol.js";
+import type { JourneyParams, JourneyView } from "./protocol.js";
+import { requestView } from "./requests.js";
 import { renderJourneyHtml } from "./journeyHtml.js";
 
 export class JourneyPanel implements vscode.Disposable {
@@ -58,11 +59,7 @@ export class JourneyPanel implements vscode.Disposable {
       message = "the CRM Rules language server is not running";
     } else {
       try {
-        view = await c.sendRequest<JourneyView>(JourneyViewRequest, this.params);
-        if (view) {
-          view = { ...view, events: view.events ?? [], scores: view.scores ?? [], stages: view.stages ?? [], routing: view.routing ?? [], actions: view.actions ?? [] };
-          view.uri ??= this.params.uri;
-        } else message = `journey \`${this.params.name}\` was not found`;
+        view = await requestView(c, this.params);
       } catch (err) {
         message = `could not simulate \`${this.params.name}\`: ${err instanceof Error ? err.message : String(err)}`;
         this.log.appendLine(message);

@@ -5,7 +5,8 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { journeysOf } from "./journeys.js";
-import { RunJourney, type JourneyRunResult, type Rng } from "./protocol.js";
+import type { JourneyRunResult, Rng } from "./protocol.js";
+import { requestRun } from "./requests.js";
 
 export interface RunSummary {
   passed: number;
@@ -165,10 +166,7 @@ export class JourneyTests implements vscode.Disposable {
   }
 
   private async runOne(item: vscode.TestItem): Promise<JourneyRunResult> {
-    const c = this.client();
-    if (!c) throw new Error("the CRM Rules language server is not running");
-    const uri = item.uri!;
-    return c.sendRequest<JourneyRunResult>(RunJourney, { uri: uri.toString(), name: item.label });
+    return requestRun(this.client(), { uri: item.uri!.toString(), name: item.label });
   }
 
   private report(run: vscode.TestRun, item: vscode.TestItem, result: JourneyRunResult, ms: number): void {

@@ -1,0 +1,46 @@
+/** Sends the custom requests and normalizes the answers (see adapt.ts). */
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { JourneyViewRequest, RunJourney, type JourneyParams, type JourneyRunResult, type JourneyView } from "./protocol.js";
+import { stageThresholds, toRunResult, toView } from "./adapt.js";
+
+const METHOD_NOT_FOUND = -32601;
+
+function isMethodNotFound(err: unknown): boolean {
+  return !!err && typeof err === "object" && ((err as { code?: number }).code === METHOD_NOT_FOUND || /Unhandled method/.test(String((err as Error).message)));
+}
+
+export async function requestRun(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyRunResult> {
+  if (!client) throw new Error("the CRM Rules language server is not running");
+  const raw = await client.sendRequest(RunJourney, params);
+  return toRunResult(raw, params.uri, params.name);
+}
+
+async function workspaceTexts(): Promise<{ uri: string; text: string }[]> {
+  const out: { uri: string; text: string }[] = [];
+  const open = new Map(vscode.workspace.textDocuments.filter((d) => d.languageId === "crmrules").map((d) => [d.uri.toString(), d.getText()]));
+  for (const u of await vscode.workspace.findFiles("**/*.crmrules", "**/node_modules/**", 500)) {
+    const text = open.get(u.toString()) ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
+    out.push({ uri: u.fsPath, text });
+  }
+  return out;
+}
+
+/** The journey view's data: `crmrules/journeyView`, or the run result when the server has no such request. */
+export async function requestView(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyView> {
+  if (!client) throw new Error("the CRM Rules language server is not running");
+  let raw: unknown;
+  try {
+    raw = await client.sendRequest(JourneyViewRequest, params);
+  } catch (err) {
+    if (!isMethodNotFound(err)) throw err;
+    raw = await client.sendRequest(RunJourney, params);
+  }
+  let thresholds = new Map<string, { value: number; label: string }[]>();
+  try {
+    thresholds = stageThresholds(await workspaceTexts());
+  } catch {
+    // thresholds are a nicety: the chart is drawn without them
+  }
+  return toView(raw, params.uri, params.name, thresholds);
+}
