@@ -413,8 +413,9 @@ function reportDuplicates(b: Binding, uris: string[]): void {
         const first = sorted.slice(0, j).find((p) => coVisible(p.uri, s.uri));
         if (!first) continue;
         const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
+        const as = group === "field" || group === "journey" ? "" : ` (as ${article(KIND_WORDS[first.kind])})`;
         b.diagnostics.push(
-          makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""} (as ${article(KIND_WORDS[first.kind])})`, {
+          makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""}${as}`, {
             related: [{ uri: first.uri, range: first.range, message: `first declaration of \`${name}\`` }],
           }),
         );
