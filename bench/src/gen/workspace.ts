@@ -81,6 +81,8 @@ class Block {
   constructor(
     readonly r: Rng,
     readonly s: string,
+    /** Suffix of the last score block in the same file (journeys expect on it). */
+    readonly lastScore: string | null,
   ) {}
   line(t: string): void {
     this.out.push(t);
@@ -136,8 +138,8 @@ function scoreBlock(b: Block): void {
   b.line(`}`);
   b.line(``);
   b.line(`grade grade_${s} from score_${s} {`);
-  b.line(`  A >= ${r.int(6, 9) * 10}`);
-  b.line(`  B >= ${r.int(3, 5) * 10}`);
+  b.line(`  A >= ${r.int(4, 5) * 10}`);
+  b.line(`  B >= ${r.int(2, 3) * 10}`);
   b.line(`  C otherwise`);
   b.line(`}`);
   b.line(``);
@@ -157,7 +159,7 @@ function routeBlock(b: Block): void {
   b.line(r.chance(0.5) ? `route r_${s} on stage mql {` : `route r_${s} on form_submitted where form != "newsletter" {`);
   const n = r.int(2, 5);
   for (let i = 0; i < n; i++) {
-    const target = r.pick([`owner o1_${s}`, `team t_${s}`, `queue q_${s}`, `owner kari`, `discard`]);
+    const target = i === 0 ? `team t_${s}` : r.pick([`owner o1_${s}`, `team t_${s}`, `queue q_${s}`, `owner kari`, `discard`]);
     const esc = r.chance(0.3) ? ` escalate after ${r.int(1, 8)} hours to queue q_${s}` : "";
     b.line(`  rule rr_${i}: when ${cond(r)} -> ${target}${esc}`);
   }
@@ -207,7 +209,10 @@ function journeyBlock(b: Block): void {
     }
   }
   b.line(`  expect stage >= new`);
-  b.line(`  expect score score_${s} between -100 and 1000`);
+  if (b.lastScore) {
+    b.line(`  expect score score_${b.lastScore} between -100 and 1000`);
+    b.line(`  expect grade grade_${b.lastScore} >= C`);
+  }
   b.line(`  day ${day + 5} expect blocked none`);
   b.line(`}`);
   b.line(``);
@@ -226,8 +231,10 @@ export function generateWorkspace(opts: WorkspaceOptions): GeneratedWorkspace {
     const dir = `area_${Math.floor(f / 50)}`;
     const lines: string[] = [`import "../schema.crmrules"`, ``];
     let k = 0;
+    let lastScore: string | null = null;
     while (lines.length < perFile) {
-      const b = new Block(r, `f${f}_${k}`);
+      const b = new Block(r, `f${f}_${k}`, lastScore);
+      if (k % kinds.length === 0) lastScore = `f${f}_${k}`;
       kinds[k % kinds.length]!(b);
       lines.push(...b.out);
       k++;
