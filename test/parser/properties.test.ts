@@ -61,7 +61,7 @@ function mutate(text: string, toks: Tok[], muts: Mutation[]): string {
     if (m.kind === "delete") pieces[i] = "";
     else if (m.kind === "duplicate") pieces[i] = pieces[i] + " " + pieces[i];
     else {
-      const j = m.with % pieces.length;
+      const j = (m as { with: number }).with % pieces.length;
       [pieces[i], pieces[j]] = [pieces[j]!, pieces[i]!];
     }
   }
