@@ -1,0 +1,74 @@
+/**
+ * Event-log records (docs/event-log.md): one JSON object per line.
+ * Pure parsing and validation; the line reader lives in runtime/bulk.
+ */
+import type { Value } from "../trace.js";
+
+export type LogRecord =
+  | { type: "lead"; lead: string; at: number | string; fields: Record<string, Value> }
+  | { type: "update"; lead: string; at: number | string; fields: Record<string, Value> }
+  | { type: "event"; lead: string; at: number | string; event: string; payload: Record<string, Value> };
+
+export type ParsedLine = { ok: true; record: LogRecord } | { ok: false; reason: string };
+
+function isValue(v: unknown): v is Value {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isValue);
+  return false;
+}
+
+function valueMap(v: unknown, what: string): Record<string, Value> | string {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return `\`${what}\` must be an object of field values`;
+  const out: Record<string, Value> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (!isValue(x)) return `\`${what}.${k}\` must be text, a number, true/false, null or a list of those`;
+    out[k] = x;
+  }
+  return out;
+}
+
+/** Parses one line. Blank lines are not records (the caller skips them). */
+export function parseRecord(line: string): ParsedLine {
+  let j: unknown;
+  try {
+    j = JSON.parse(line);
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, "")})` };
+  }
+  if (typeof j !== "object" || j === null || Array.isArray(j)) return { ok: false, reason: "a record must be a JSON object" };
+  const o = j as Record<string, unknown>;
+  if (o["type"] !== "lead" && o["type"] !== "event" && o["type"] !== "update") return { ok: false, reason: '`type` must be "lead", "event" or "update"' };
+  if (typeof o["lead"] !== "string" || o["lead"] === "") return { ok: false, reason: "`lead` must be a non-empty text id" };
+  const at = o["at"];
+  if (typeof at === "number") {
+    if (!Number.isFinite(at) || at < 0) return { ok: false, reason: "`at` must be a day offset >= 0 or an ISO date-time" };
+  } else if (typeof at === "string") {
+    if (Number.isNaN(Date.parse(at))) return { ok: false, reason: `\`at\` is not an ISO date-time: \`${at}\`` };
+  } else return { ok: false, reason: "`at` is missing (a day offset like 3.5 or an ISO date-time)" };
+  if (o["type"] === "event") {
+    if (typeof o["event"] !== "string" || o["event"] === "") return { ok: false, reason: "`event` must name the event" };
+    const payload = valueMap(o["payload"], "payload");
+    if (typeof payload === "string") return { ok: false, reason: payload };
+    return { ok: true, record: { type: "event", lead: o["lead"], at, event: o["event"], payload } };
+  }
+  const fields = valueMap(o["fields"], "fields");
+  if (typeof fields === "string") return { ok: false, reason: fields };
+  return { ok: true, record: { type: o["type"], lead: o["lead"], at, fields } };
+}
+
+/**
+ * Converts record times to minutes since the lead's day 0. Numbers are day
+ * offsets; ISO times count from 00:00 UTC of the date of the lead's first record.
+ */
+export function minutesOf(at: number | string, epochMs: number | null): number {
+  if (typeof at === "number") return Math.round(at * 1440);
+  return Math.max(0, Math.floor((Date.parse(at) - (epochMs ?? 0)) / 60000));
+}
+
+export function epochOf(first: number | string): number | null {
+  if (typeof first === "number") return null;
+  const d = new Date(Date.parse(first));
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}

@@ -1,0 +1,122 @@
+/**
+ * A small worker-thread pool for bulk replay. Finds dist/worker.js next to the
+ * bundle; when running from source (tests), bundles runtime/bulk/worker.ts
+ * once with esbuild into the temp directory.
+ */
+import { Worker } from "node:worker_threads";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { RulesSpec } from "./rules.js";
+import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
+import type { LogRecord } from "../../core/engine/bulk/records.js";
+
+declare const __dirname: string | undefined;
+
+function hereDir(): string {
+  if (typeof __dirname === "string") return __dirname;
+  return dirname(fileURLToPath(import.meta.url));
+}
+
+let bundled: Promise<string> | null = null;
+
+/** The worker script: `dist/worker.js` beside the running bundle, else a bundle of the source. */
+export async function resolveWorkerScript(explicit?: string): Promise<string> {
+  if (explicit) return explicit;
+  const here = hereDir();
+  const beside = join(here, "worker.js");
+  if (existsSync(beside) && !here.endsWith(join("runtime", "bulk"))) return beside;
+  const source = resolve(here, "worker.ts");
+  if (!existsSync(source)) throw new Error(`cannot find the bulk worker (looked for ${beside})`);
+  bundled ??= (async () => {
+    const dir = join(tmpdir(), "crmrules-worker");
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `worker-${process.pid}-${Math.floor(statSync(source).mtimeMs)}.cjs`);
+    const esbuild = await import("esbuild");
+    await esbuild.build({ entryPoints: [source], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: out, logLevel: "error" });
+    return out;
+  })();
+  return bundled;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+export class WorkerPool {
+  private slots: Slot[] = [];
+  private pending = new Map<number, { resolve: (o: LeadOutcome[]) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 0;
+
+  private constructor() {}
+
+  static async start(size: number, spec: RulesSpec, seed: number, workerScript?: string): Promise<WorkerPool> {
+    const pool = new WorkerPool();
+    const script = await resolveWorkerScript(workerScript);
+    await Promise.all(
+      Array.from({ length: Math.max(1, size) }, async () => {
+        const worker = new Worker(script);
+        const slot: Slot = { worker, busy: 0 };
+        await new Promise<void>((res, rej) => {
+          const onMsg = (m: WorkerResponse) => {
+            if (m.type === "ready") {
+              worker.off("message", onMsg);
+              res();
+            } else if (m.type === "error") rej(new Error(m.message));
+          };
+          worker.on("message", onMsg);
+          worker.once("error", rej);
+          worker.postMessage({ type: "init", spec, seed } satisfies WorkerRequest);
+        });
+        worker.on("message", (m: WorkerResponse) => pool.onMessage(m));
+        worker.on("error", (e) => pool.failAll(slot, e));
+        pool.slots.push(slot);
+      }),
+    );
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Batches in flight (for back-pressure). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  run(leads: { lead: string; records: LogRecord[] }[]): Promise<LeadOutcome[]> {
+    const slot = this.slots.reduce((a, s) => (s.busy < a.busy ? s : a), this.slots[0]!);
+    const id = this.nextId++;
+    slot.busy++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ type: "batch", id, leads } satisfies WorkerRequest);
+    });
+  }
+
+  private onMessage(m: WorkerResponse): void {
+    if (m.type === "ready") return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    p.slot.busy--;
+    if (m.type === "result") p.resolve(m.outcomes);
+    else p.reject(new Error(m.message));
+  }
+
+  private failAll(slot: Slot, e: Error): void {
+    for (const [id, p] of this.pending) if (p.slot === slot) {
+      this.pending.delete(id);
+      p.reject(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}

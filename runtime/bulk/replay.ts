@@ -1,0 +1,109 @@
+/**
+ * `replayLog`: streams a JSON Lines event log (docs/event-log.md) through the
+ * rules, on worker threads or in this thread, with progress, per-lead outcomes
+ * (in log order) and every malformed line reported with its number.
+ */
+import { availableParallelism } from "node:os";
+import type { Writable } from "node:stream";
+import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
+import { readLines, type LineSource } from "./lines.js";
+import { groupLeads, type LineError, type LeadRecords } from "./group.js";
+import { compileSpec, type RulesSpec } from "./rules.js";
+import { WorkerPool } from "./pool.js";
+
+export interface BulkProgress {
+  lines: number;
+  leads: number;
+  errors: number;
+}
+
+export interface ReplayLogOptions {
+  rules: RulesSpec;
+  input: LineSource;
+  /** Worker threads; 0 replays in this thread. Default: min(2, available cores). */
+  workers?: number;
+  seed?: number;
+  /** Leads per batch sent to a worker (default 200). */
+  batchSize?: number;
+  maxRecordsPerLead?: number;
+  /** Called for every lead, in log order. */
+  onOutcome?: (o: LeadOutcome) => void;
+  /** Per-lead outcomes as JSON Lines. */
+  outcomes?: Writable;
+  onError?: (e: LineError) => void;
+  onProgress?: (p: BulkProgress) => void;
+  /** Errors kept in the result (all are passed to `onError`); default 10 000. */
+  keepErrors?: number;
+  workerScript?: string;
+}
+
+export interface ReplayLogResult {
+  summary: BulkSummary;
+  errors: LineError[];
+  errorCount: number;
+  lines: number;
+}
+
+export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult> {
+  const workers = opts.workers ?? Math.min(2, availableParallelism());
+  const batchSize = Math.max(1, opts.batchSize ?? 200);
+  const keep = opts.keepErrors ?? 10_000;
+  const seed = opts.seed ?? 0;
+  const summary = emptySummary();
+  const errors: LineError[] = [];
+  let errorCount = 0;
+  let lines = 0;
+  let leads = 0;
+  const progress = () => opts.onProgress?.({ lines, leads, errors: errorCount });
+  const onError = (e: LineError) => {
+    errorCount++;
+    if (errors.length < keep) errors.push(e);
+    opts.onError?.(e);
+  };
+  const emit = async (o: LeadOutcome) => {
+    addOutcome(summary, o);
+    leads++;
+    opts.onOutcome?.(o);
+    if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
+  };
+  const groups = groupLeads(readLines(opts.input), { maxRecordsPerLead: opts.maxRecordsPerLead, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+
+  if (workers <= 0) {
+    const rules = compileSpec(opts.rules);
+    for await (const g of groups) {
+      await emit(replayLead(rules, g.lead, g.records, { seed }));
+      if (leads % 1000 === 0) progress();
+    }
+  } else {
+    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
+    try {
+      // Batches are dispatched as they fill; results are emitted in log order.
+      const queue: Promise<LeadOutcome[]>[] = [];
+      const maxInFlight = pool.size * 2;
+      let batch: LeadRecords[] = [];
+      const flush = () => {
+        if (batch.length === 0) return;
+        const p = pool.run(batch.map((b) => ({ lead: b.lead, records: b.records })));
+        p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
+        queue.push(p);
+        batch = [];
+      };
+      const drainOne = async () => {
+        const outs = await queue.shift()!;
+        for (const o of outs) await emit(o);
+        progress();
+      };
+      for await (const g of groups) {
+        batch.push(g);
+        if (batch.length >= batchSize) flush();
+        while (queue.length >= maxInFlight) await drainOne();
+      }
+      flush();
+      while (queue.length) await drainOne();
+    } finally {
+      await pool.close();
+    }
+  }
+  progress();
+  return { summary: sortSummary(summary), errors, errorCount, lines };
+}

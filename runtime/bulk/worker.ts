@@ -1,0 +1,28 @@
+/**
+ * Bulk-replay worker (build entry → dist/worker.js). Receives the rules once,
+ * then batches of leads; answers each batch with its outcomes.
+ */
+import { parentPort } from "node:worker_threads";
+import { replayLead, type LeadOutcome } from "../../core/engine/bulk/replay.js";
+import type { CompiledRules } from "../../core/engine/index.js";
+import { compileSpec } from "./rules.js";
+import type { WorkerRequest, WorkerResponse } from "./protocol.js";
+
+let rules: CompiledRules | null = null;
+let seed = 0;
+
+parentPort?.on("message", (m: WorkerRequest) => {
+  try {
+    if (m.type === "init") {
+      rules = compileSpec(m.spec);
+      seed = m.seed;
+      parentPort!.postMessage({ type: "ready" } satisfies WorkerResponse);
+      return;
+    }
+    if (!rules) throw new Error("the worker received leads before its rules");
+    const outcomes: LeadOutcome[] = m.leads.map((l) => replayLead(rules!, l.lead, l.records, { seed }));
+    parentPort!.postMessage({ type: "result", id: m.id, outcomes } satisfies WorkerResponse);
+  } catch (e) {
+    parentPort!.postMessage({ type: "error", id: m.type === "batch" ? m.id : -1, message: (e as Error).stack ?? String(e) } satisfies WorkerResponse);
+  }
+});
