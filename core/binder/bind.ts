@@ -78,6 +78,8 @@ export class Binding {
   readonly visible = new Map<string, Set<string>>();
   /** Direct importers of a file. */
   readonly importers = new Map<string, Set<string>>();
+  /** Symbol ids reported as duplicates (not reported again as unused). */
+  readonly duplicates = new Set<string>();
   /** Symbol ids with at least one reference. */
   readonly referenced = new Set<string>();
   /** Builtin event types by event name → field name → type. */
@@ -284,6 +286,7 @@ function collect(b: Binding, uri: string): void {
   };
   const memberDup = (container: CrmSymbol, s: CrmSymbol, what: string) => {
     const prev = b.registerMember(container, s);
+    if (prev) b.duplicates.add(s.id);
     if (prev)
       b.diagnostics.push(
         makeDiagnostic("CR2002", uri, s.range, `${what} \`${s.name}\` is already declared in \`${container.name}\``, {
@@ -413,6 +416,7 @@ function reportDuplicates(b: Binding, uris: string[]): void {
         const first = sorted.slice(0, j).find((p) => coVisible(p.uri, s.uri));
         if (!first) continue;
         const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
+        b.duplicates.add(s.id);
         const as = group === "field" || group === "journey" ? "" : ` (as ${article(KIND_WORDS[first.kind])})`;
         b.diagnostics.push(
           makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""}${as}`, {

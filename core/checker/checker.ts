@@ -195,11 +195,14 @@ export class Checker {
         return T.stage;
       case "List": {
         const el = expected?.k === "set" || expected?.k === "list" ? expected.el : undefined;
-        let first: Ty | undefined = el;
+        let first: Ty | undefined = el && el.k !== "unknown" ? el : undefined;
+        const fromContext = !!first;
         for (const item of e.items) {
+          const before = this.diagnostics.length;
           const t = this.infer(item, ctx, first);
           if (!first || first.k === "unknown") first = t;
-          else if (!compatible(first, t)) this.report("CR3002", ctx.uri, item.range, `this list mixes ${describe(first)} with ${describe(t)}`);
+          else if (this.diagnostics.length === before && !compatible(first, t))
+            this.report("CR3002", ctx.uri, item.range, fromContext ? `expected ${describe(first)} here, found ${describe(t)}` : `this list mixes ${describe(first)} with ${describe(t)}`);
         }
         return { k: "set", el: first ?? T.unknown };
       }
@@ -365,7 +368,11 @@ export class Checker {
       return T.unknown;
     }
     if (exp?.k === "country") {
-      const { hint, fixes } = this.fixesFor(u, head.range, head.text.toUpperCase() === head.text ? head.text : head.text.toUpperCase(), [...(isCountryCode(head.text.toUpperCase()) ? [head.text.toUpperCase()] : []), ...this.b.namesVisible(u, "value", ["territory", "set"])]);
+      const upper = head.text.toUpperCase();
+      const { hint, fixes } =
+        upper !== head.text && isCountryCode(upper)
+          ? { hint: `; did you mean \`${upper}\`?`, fixes: [{ title: `change to \`${upper}\``, edits: [{ uri: u, range: head.range, newText: upper }], preferred: true }] }
+          : this.fixesFor(u, head.range, head.text, this.b.namesVisible(u, "value", ["territory", "set"]));
       this.report("CR3004", u, head.range, `\`${head.text}\` is not a country code (use two capital letters, as in \`NO\` or \`DE\`)${hint}`, { fixes });
       return T.unknown;
     }
@@ -382,9 +389,17 @@ export class Checker {
       this.resolve(u, head, "consent", ["consent"], "consent purpose");
       return T.purpose;
     }
+    if (e.segments.length === 0 && (exp?.k === "text" || exp?.k === "email")) {
+      const quoted = JSON.stringify(head.text);
+      this.report("CR3002", u, head.range, `\`${head.text}\` is a bare word, but text is expected here; write it in double quotes: \`${quoted}\``, {
+        fixes: [{ title: `write \`${quoted}\``, edits: [{ uri: u, range: head.range, newText: quoted }], preferred: true }],
+      });
+      return T.unknown;
+    }
     const cands = [...this.b.namesVisible(u, "value"), ...this.b.namesVisible(u, "event"), ...(ctx.payload ? [...(this.b.members.get(ctx.payload.id)?.keys() ?? [])] : [])];
     const { hint, fixes } = this.fixesFor(u, head.range, head.text, cands);
-    this.report("CR2001", u, head.range, `no score, grade, set, event${ctx.payload ? ` or field of \`${ctx.payload.name}\`` : ""} named \`${head.text}\`${hint}`, { fixes });
+    const what = ctx.payload ? `field of \`${ctx.payload.name}\`, score, grade, set or event` : "score, grade, set or event";
+    this.report("CR2001", u, head.range, `no ${what} named \`${head.text}\`${hint}`, { fixes });
     return T.unknown;
   }
 

@@ -11,7 +11,7 @@ const CHECKED: SymbolKind[] = ["set", "territory", "owner", "queue", "team", "gr
 export function unusedDeclarations(b: Binding): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of b.symbols.values()) {
-    if (s.builtin || !CHECKED.includes(s.kind) || b.referenced.has(s.id)) continue;
+    if (s.builtin || !CHECKED.includes(s.kind) || b.referenced.has(s.id) || b.duplicates.has(s.id)) continue;
     const pr = b.files.get(s.uri);
     if (!pr || !s.node) continue;
     const node = s.node as A.Node;

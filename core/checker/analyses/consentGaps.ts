@@ -91,7 +91,7 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
   d.clauses.forEach((cl, i) => {
     const countries = regions[i]!;
     for (const bs of cl.bases) {
-      if (!bs.basis) continue;
+      if (!bs.basis || !["opt_in", "double_opt_in", "opt_out", "implied"].includes(bs.basis.text)) continue;
       const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(bs));
       if (!bad) continue;
       const req = requirementFor(bad)!;

@@ -1,0 +1,46 @@
+// Golden diagnostics: each cases/*.crmrules is a workspace of its own, each
+// cases/<folder>/ a multi-file workspace; `X.diagnostics.txt` beside every file
+// lists its diagnostics. `UPDATE_GOLDEN=1` rewrites the expected files.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkWorkspace } from "../../../core/checker/check.js";
+import { allCodes } from "../../../core/diagnostics/catalogue.js";
+import { crmFiles, formatDiagnostic } from "../../checker/helpers.js";
+
+const casesDir = resolve(__dirname, "cases");
+const update = process.env["UPDATE_GOLDEN"] === "1";
+const seen = new Set<string>();
+
+function expectedPath(file: string): string {
+  return file.replace(/\.crmrules$/, ".diagnostics.txt");
+}
+
+describe("golden diagnostics", () => {
+  const entries = readdirSync(casesDir).sort();
+  for (const name of entries) {
+    const p = join(casesDir, name);
+    const isDir = statSync(p).isDirectory();
+    if (!isDir && !name.endsWith(".crmrules")) continue;
+    const files = isDir ? crmFiles(p) : [p];
+    const root = isDir ? p : casesDir;
+    it(name, () => {
+      const check = checkWorkspace({ root, files: files.map((f) => ({ uri: resolve(f), text: readFileSync(f, "utf8") })) });
+      for (const f of files) {
+        const lines = check.diagnostics.filter((d) => d.uri === resolve(f)).map((d) => (seen.add(d.code), formatDiagnostic(d)));
+        const actual = lines.join("\n") + (lines.length ? "\n" : "");
+        const exp = expectedPath(f);
+        if (update) writeFileSync(exp, actual);
+        expect(existsSync(exp), `${exp} is missing; run with UPDATE_GOLDEN=1`).toBe(true);
+        expect(actual, f.slice(casesDir.length + 1)).toBe(readFileSync(exp, "utf8"));
+      }
+    });
+  }
+
+  it("covers every catalogue code (except the parser's internal safety net CR1000)", () => {
+    const missing = allCodes()
+      .map((e) => e.code)
+      .filter((c) => c !== "CR1000" && !seen.has(c));
+    expect(missing).toEqual([]);
+  });
+});
