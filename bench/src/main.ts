@@ -5,13 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { loadOptional } from "./optional.js";
 import { parseBench, GROUP as PARSE_GROUP } from "./parseBench.js";
 import { lspBench, startupBench, LATENCY_GROUP, STARTUP_GROUP } from "./lspBench.js";
-import { simBench, simWorkerMain, rulesText, FULL_SIZE, GROUP as SIM_GROUP, type SimSize } from "./simBench.js";
+import { simBench, rulesText, FULL_SIZE, GROUP as SIM_GROUP, type SimSize } from "./simBench.js";
 import { generateLog } from "./sim/model.js";
 import { compileBenchRules, runOurs } from "./sim/ours.js";
+import { toJsonLines, runBulk } from "./sim/bulk.js";
 import { machineInfo, printTable, renderMarkdown, writeResultsJson, type BenchResult, type Results, type Skipped } from "./report.js";
 
 const GROUPS = [
@@ -28,7 +28,7 @@ const GROUPS = [
   {
     group: SIM_GROUP,
     intro:
-      "A generated log of 1,000,000 events (page views with bursts, forms, webinars, demo requests) for 20,000 leads whose fields are sometimes missing, replayed through the rules in `bench/sim/rules.crmrules`: a fit score (attribute rules), an engagement score (event rules with `starts_with` filters, `limit 3 per 7 days`, `at least 3 times within 1 day`, cap and floor), stages `new → mql → sql` (`demo_requested within 14 days`) and a first-match route on entering mql. These are the scoring and routing parts of a typical funnel, chosen so that every baseline can express them; timers (decay, inactivity, escalations), consent and workflows are left out because the peers have no notion of time. All implementations must produce the same fit, engagement, stage, route rule and target for every lead, or the run fails.",
+      "A generated log of 1,000,000 events (page views with bursts, forms, webinars, demo requests) for 20,000 leads whose fields are sometimes missing, replayed through the rules in `bench/sim/rules.crmrules`: a fit score (attribute rules), an engagement score (event rules with `starts_with` filters, `limit 3 per 7 days`, `at least 3 times within 1 day`, cap and floor), stages `new → mql → sql` (`demo_requested within 14 days`) and a first-match route on entering mql. These are the scoring and routing parts of a typical funnel, chosen so that every baseline can express them; timers (decay, inactivity, escalations), consent and workflows are left out because the peers have no notion of time. Our engine runs two ways: directly (one `Simulation` per lead from core/engine, events handed over as objects, like the baselines) and through runtime/bulk's `replayLog` on the same log written as JSON Lines (the `crmrules` bulk path, in-thread and on its worker pool). All implementations must produce the same fit, engagement, stage, route rule and target for every lead (the bulk outcome has no rule name, so it is compared on the rest), or the run fails.",
   },
   {
     group: STARTUP_GROUP,
@@ -40,8 +40,8 @@ const NOTES = [
   "Figures taken while other helpers were building and testing on the same 2-core machine are noisy (see the load average above); the min–max spread shows how much. Re-run `npm run bench` on an idle machine for figures to compare releases with.",
 ];
 
-async function measureMemory(mainJs: string, repo: string, size: SimSize): Promise<{ peakMB: number; baseMB: number } | null> {
-  const out = execFileSync(process.execPath, ["--max-old-space-size=8192", mainJs, "--sim-memory", repo, JSON.stringify(size)], { encoding: "utf8", maxBuffer: 1 << 20 });
+async function measureMemory(mainJs: string, repo: string, size: SimSize, mode: "direct" | "bulk"): Promise<{ peakMB: number; baseMB: number }> {
+  const out = execFileSync(process.execPath, ["--max-old-space-size=8192", mainJs, "--sim-memory", repo, JSON.stringify(size), mode], { encoding: "utf8", maxBuffer: 1 << 20 });
   const line = out.trim().split("\n").pop()!;
   return JSON.parse(line) as { peakMB: number; baseMB: number };
 }
@@ -51,8 +51,16 @@ async function main(): Promise<void> {
   if (argv[0] === "--sim-memory") {
     const repo = argv[1]!;
     const size = JSON.parse(argv[2]!) as SimSize;
-    const rules = compileBenchRules(rulesText(repo));
+    const text = rulesText(repo);
+    const rules = compileBenchRules(text);
     const log = generateLog(size);
+    if (argv[3] === "bulk") {
+      const lines = toJsonLines(log);
+      const baseMB = process.memoryUsage().rss / 2 ** 20;
+      await runBulk({ rulesText: text, lines, leads: log.leads, workers: 0, workerScript: path.join(repo, "dist", "worker.js") });
+      console.log(JSON.stringify({ peakMB: process.resourceUsage().maxRSS / 1024, baseMB }));
+      return;
+    }
     const baseMB = process.memoryUsage().rss / 2 ** 20;
     runOurs(rules, log);
     console.log(JSON.stringify({ peakMB: process.resourceUsage().maxRSS / 1024, baseMB }));
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
   if (only.has("sim")) {
     step("simulation");
     const size = quick ? { seed: 1123, leads: 400, events: 20_000, peerLeads: 100 } : FULL_SIZE;
-    add(await simBench({ repo, mainJs, size, runs: quick ? 1 : 3, peerRuns: quick ? 1 : 2, memory: () => measureMemory(mainJs, repo, size) }));
+    add(await simBench({ repo, mainJs, size, runs: quick ? 1 : 3, peerRuns: quick ? 1 : 2, memory: (mode) => measureMemory(mainJs, repo, size, mode) }));
   }
   if (only.has("startup")) {
     step("start-up");
@@ -110,11 +118,7 @@ async function main(): Promise<void> {
   console.log("\nwrote bench/results.json and BENCHMARKS.md");
 }
 
-if (!isMainThread && (workerData as { mode?: string } | null)?.mode === "sim-worker") {
-  void simWorkerMain(workerData as never, parentPort!);
-} else {
-  main().catch((e: unknown) => {
-    console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
-  });
-}
+main().catch((e: unknown) => {
+  console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});
