@@ -16,9 +16,7 @@
  * (text outside whitespace is never lost, added or reordered), and
  * `format(format(x)) === format(x)`.
  */
-import type { IToken } from "chevrotain";
-import { crmLexer } from "../syntax/tokens.js";
-import { parse } from "../syntax/parse.js";
+import { parse, type ParseResult } from "../syntax/parse.js";
 import { LineIndex, type Range } from "../text/positions.js";
 
 export interface FormatOptions {
@@ -92,6 +90,8 @@ interface Piece {
 /** A run of pieces with no line break between them. */
 interface OutLine {
   pieces: Piece[];
+  /** Index of the first piece among all pieces. */
+  firstIndex: number;
   /** Source lines covered (0-based, inclusive). */
   firstLine: number;
   lastLine: number;
@@ -147,7 +147,7 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
   const eol = /\r\n?|\n/.exec(text)?.[0] ?? "\n";
   const index = new LineIndex(text);
   const parsed = parse(text);
-  const pieces = collectPieces(text);
+  const pieces = collectPieces(text, parsed);
   if (pieces.length === 0) return { text: "", lines: [] };
 
   // Source lines that a syntax error touches are left as written.
@@ -164,6 +164,7 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
   // Split into lines at every line break between pieces.
   const lines: OutLine[] = [];
   let current: Piece[] = [];
+  let currentStart = 0;
   let blankBefore = false;
   const flush = (): void => {
     if (current.length === 0) return;
@@ -171,6 +172,7 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
     const lastLine = index.position(current[current.length - 1]!.end).line;
     lines.push({
       pieces: current,
+      firstIndex: currentStart,
       firstLine,
       lastLine,
       startOffset: index.offsetAt(firstLine, 0),
@@ -190,18 +192,31 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
         blankBefore = breaks > 1;
       }
     }
+    if (current.length === 0) currentStart = i;
     current.push(p);
   }
   flush();
 
-  // Brace depth at each piece start, then the layout of each line.
-  const depthAt = new Map<number, number>();
+  // Brace depth before each piece (pieces are in text order), then the layout of each line.
+  const depths = new Int32Array(pieces.length);
   let depth = 0;
-  for (const line of lines) for (const p of line.pieces) {
-    depthAt.set(p.start, depth);
-    if (p.type === "LBrace") depth++;
-    else if (p.type === "RBrace") depth = Math.max(0, depth - 1);
+  for (let i = 0; i < pieces.length; i++) {
+    depths[i] = depth;
+    const type = pieces[i]!.type;
+    if (type === "LBrace") depth++;
+    else if (type === "RBrace") depth = Math.max(0, depth - 1);
   }
+  /** Depth before the piece that starts at `offset` (or the first one after it). */
+  const depthAtOffset = (offset: number): number => {
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pieces[mid]!.start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return depths[lo] ?? 0;
+  };
 
   const open: { start: number; end: number; depth: number }[] = [];
   let next = 0;
@@ -215,15 +230,15 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
       continue;
     }
     // Leading `}` close their level before the line is indented.
-    let level = depthAt.get(first.start) ?? 0;
+    const lineDepth = depths[line.firstIndex] ?? 0;
+    let level = lineDepth;
     for (const p of line.pieces) {
       if (p.type !== "RBrace") break;
       level = Math.max(0, level - 1);
     }
-    const lineDepth = depthAt.get(first.start) ?? 0;
     while (next < statements.length && statements[next]!.start < first.start) {
       const s = statements[next++]!;
-      open.push({ ...s, depth: depthAt.get(s.start) ?? -1 });
+      open.push({ ...s, depth: depthAtOffset(s.start) });
     }
     while (open.length > 0 && open[open.length - 1]!.end <= first.start) open.pop();
     const continues =
@@ -282,10 +297,9 @@ function lineContentEnd(text: string, from: number): number {
 }
 
 /** Tokens and comments in order, plus unreadable text between them as `Raw` pieces. */
-function collectPieces(text: string): Piece[] {
-  const lexed = crmLexer.tokenize(text);
-  const comments = (lexed.groups["comments"] ?? []) as IToken[];
-  const toks = lexed.tokens;
+function collectPieces(text: string, parsed: ParseResult): Piece[] {
+  const comments = parsed.comments;
+  const toks = parsed.tokens;
   const merged: Piece[] = [];
   let i = 0;
   let j = 0;
@@ -293,7 +307,8 @@ function collectPieces(text: string): Piece[] {
     const t = i < toks.length && (j >= comments.length || toks[i]!.startOffset < comments[j]!.startOffset) ? toks[i++]! : comments[j++]!;
     merged.push({ image: t.image, start: t.startOffset, end: t.startOffset + t.image.length, type: t.tokenType.name });
   }
-  if (lexed.errors.length === 0) return merged;
+  // Only a file with problems can hold characters the lexer skipped.
+  if (parsed.diagnostics.length === 0) return merged;
   // Keep every character the lexer skipped: split the non-whitespace of each gap into pieces.
   const out: Piece[] = [];
   let pos = 0;
