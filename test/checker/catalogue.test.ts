@@ -1,0 +1,35 @@
+// The catalogue is complete and documented: every code has a title, help and a docs section.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allCodes, makeDiagnostic } from "../../core/diagnostics/catalogue.js";
+import { EMPTY_RANGE } from "../../core/text/positions.js";
+
+describe("diagnostics catalogue", () => {
+  it("has unique, well-formed codes with titles and help", () => {
+    const codes = allCodes().map((e) => e.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const e of allCodes()) {
+      expect(e.code).toMatch(/^CR[1-5]\d{3}$/);
+      expect(e.title.length).toBeGreaterThan(3);
+      expect(e.help.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("includes the syntax codes the parser emits", () => {
+    const parserText = readFileSync(resolve(__dirname, "../../core/syntax/parser.ts"), "utf8") + readFileSync(resolve(__dirname, "../../core/syntax/parse.ts"), "utf8");
+    const emitted = new Set([...parserText.matchAll(/"(CR1\d{3})"/g)].map((m) => m[1]!));
+    const known = new Set(allCodes().map((e) => e.code));
+    expect([...emitted].filter((c) => !known.has(c))).toEqual([]);
+  });
+
+  it("is documented in docs/diagnostics.md, one section per code", () => {
+    const doc = readFileSync(resolve(__dirname, "../../docs/diagnostics.md"), "utf8");
+    for (const e of allCodes()) expect(doc, e.code).toContain(`## ${e.code} — ${e.title}`);
+  });
+
+  it("builds diagnostics with the default severity unless told otherwise", () => {
+    expect(makeDiagnostic("CR2007", "/a", EMPTY_RANGE, "x").severity).toBe("warning");
+    expect(makeDiagnostic("CR2007", "/a", EMPTY_RANGE, "x", { severity: "error" }).severity).toBe("error");
+  });
+});
