@@ -21,7 +21,10 @@ export interface InputProblem {
 export interface LoadedWorkspace {
   /** Absolute POSIX path. */
   root: string;
+  /** Every file of the workspace (with `--root`: every file under the root, so imports resolve). */
   files: SourceFile[];
+  /** Uris of the files the paths name: the ones to report on. */
+  selected: Set<string>;
   problems: InputProblem[];
 }
 
@@ -150,7 +153,14 @@ export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: 
   const found = discover(inputs.length ? inputs : ["."], cwd);
   const problems = [...found.problems];
   const files: SourceFile[] = [];
-  for (const f of found.files) {
+  const selected = new Set(found.files.map(toPosix));
+  const all = new Set(found.files);
+  if (options.root) {
+    const under = discover([path.resolve(cwd, options.root)], cwd);
+    problems.push(...under.problems);
+    for (const f of under.files) all.add(f);
+  }
+  for (const f of [...all].sort()) {
     const r = readTextFile(f);
     if (r.ok) files.push({ uri: toPosix(f), text: r.text });
     else problems.push({ input: displayPath(f, cwd), message: r.message });
@@ -161,5 +171,5 @@ export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: 
       if (!(f.uri + "/").startsWith(root.endsWith("/") ? root : root + "/")) problems.push({ input: displayPath(f.uri, cwd), message: `is outside the workspace root \`${displayPath(root, cwd)}\`` });
     }
   }
-  return { root, files, problems };
+  return { root, files, selected, problems };
 }

@@ -47,9 +47,9 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
   const checked = checkFiles(ws.root, ws.files);
   const report: CheckReport = {
     root: ws.root,
-    files: ws.files.map((f) => f.uri),
+    files: ws.files.map((f) => f.uri).filter((u) => ws.selected.has(u)),
     texts: new Map(ws.files.map((f) => [f.uri, f.text])),
-    diagnostics: checked.diagnostics,
+    diagnostics: checked.diagnostics.filter((d) => ws.selected.has(d.uri)),
     cwd,
   };
   const failLevel: Severity = opts.failLevel;

@@ -61,7 +61,7 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   const c = colorsFor(process.stderr);
   if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
-  let journeys = journeysOf(check);
+  let journeys = journeysOf(check).filter((j) => ws.selected.has(j.uri));
   if (journeys.length === 0) {
     process.stderr.write(`${c.red("crmrules:")} no journeys found in ${ws.files.length} file${ws.files.length === 1 ? "" : "s"}\n`);
     return ExitCode.Usage;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, REPO, golden, run, stable } from "./harness.js";
+import { parseJUnit } from "./xml.js";
 
 // The official SARIF 2.1.0 schema (rtm.5, JSON Schema draft-04) as shipped by
 // @microsoft/jest-sarif, validated with the Ajv 6 that package depends on (Ajv 8 has no draft-04).
@@ -45,7 +46,9 @@ describe("crmrules check", () => {
     const r = await run(["check", "broken", "--format", "json"]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json.summary).toEqual({ files: 2, errors: 4, warnings: 0, notes: 0 });
+    expect(json.summary).toMatchObject({ files: 2, errors: 8 });
+    const typo = json.diagnostics.find((d: { message: string }) => d.message.includes("`fitt`"));
+    expect(typo.fixes[0]).toMatchObject({ title: "change to `fit`", edits: [{ file: "broken/rules.crmrules", line: 16, column: 33, newText: "fit" }] });
     const dollar = json.diagnostics.find((d: { code: string }) => d.code === "CR1001");
     expect(dollar).toMatchObject({ file: "broken/rules.crmrules", line: 15, column: 26, endLine: 15, endColumn: 27, title: "unexpected character" });
     golden("check/broken.json", r.stdout);
@@ -57,7 +60,12 @@ describe("crmrules check", () => {
     const log = JSON.parse(r.stdout);
     expect(validateSarif(log)).toEqual([]);
     const run0 = log.runs[0];
-    expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(["CR1001", "CR1002", "CR1006", "CR1007"]);
+    expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(["CR1001", "CR1002", "CR1006", "CR1007", "CR2001", "CR2002", "CR2007"]);
+    // did-you-mean fixes and related locations are carried over
+    const typo = run0.results.find((x: { message: { text: string } }) => x.message.text.includes("`fitt`"));
+    expect(typo.fixes[0].artifactChanges[0].replacements[0]).toEqual({ deletedRegion: { startLine: 16, startColumn: 33, endLine: 16, endColumn: 37 }, insertedContent: { text: "fit" } });
+    const dup = run0.results.find((x: { ruleId: string }) => x.ruleId === "CR2002");
+    expect(dup.relatedLocations[0].physicalLocation.region.startLine).toBe(6);
     expect(run0.tool.driver.rules[0].help.text).toMatch(/not part of the language/);
     for (const res of run0.results) expect(run0.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
     expect(run0.results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: "other.crmrules", uriBaseId: "%SRCROOT%" });
@@ -88,13 +96,19 @@ describe("crmrules check", () => {
     const r = await run(["check", "broken", "acme-v1", "--format", "junit"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="crmrules check" tests="6" failures="2" errors="0" skipped="0">/);
-    expect(r.stdout.match(/<failure /g)).toHaveLength(2);
+    const x = await parseJUnit(r.stdout);
+    const cases = x.suites[0]!.cases;
+    expect(cases).toHaveLength(6);
+    expect(cases.filter((c) => c.failure).map((c) => c.attrs.name)).toEqual(["broken/other.crmrules", "broken/rules.crmrules"]);
+    expect(cases.find((c) => c.attrs.name === "broken/rules.crmrules")!.failure!.text).toContain("broken/rules.crmrules:15:26 error CR1001: unexpected character `$`");
     golden("check/junit.xml", r.stdout);
   });
 
   it("takes the root from --root and makes SARIF uris relative to it", async () => {
+    // Files under the root are read (so imports resolve) but only the named paths are reported.
     const r = await run(["check", "acme-v1/journeys", "--root", "acme-v1", "--format", "sarif"]);
     expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs[0].artifacts).toHaveLength(1);
     expect(JSON.parse(r.stdout).runs[0].artifacts[0].location.uri).toBe("journeys/journeys.crmrules");
   });
 
@@ -108,7 +122,7 @@ describe("crmrules check", () => {
 
     it("skips binary, non-UTF-8 and oversized files with one message each", async () => {
       const dir = mkdtempSync(path.join(tmpdir(), "crmrules-bad-"));
-      writeFileSync(path.join(dir, "ok.crmrules"), "owner kari \"kari@acme.example\"\n");
+      writeFileSync(path.join(dir, "ok.crmrules"), "// rules will follow\n");
       writeFileSync(path.join(dir, "image.crmrules"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
       writeFileSync(path.join(dir, "latin1.crmrules"), Buffer.from([0x6f, 0x77, 0x6e, 0x65, 0x72, 0x20, 0xe6, 0x0a]));
       writeFileSync(path.join(dir, "huge.crmrules"), Buffer.alloc(5 * 1024 * 1024 + 1, 0x20));
@@ -151,8 +165,13 @@ describe("crmrules check", () => {
   });
 
   it("fails on warnings only with --fail-level warning", async () => {
-    const r = await run(["check", "acme-v1", "--fail-level", "warning"]);
-    expect(r.code).toBe(0);
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-warn-"));
+    writeFileSync(path.join(dir, "a.crmrules"), 'owner kari "kari@acme.example"\n');
+    const atError = await run(["check", "."], { cwd: dir });
+    expect(atError.code).toBe(0);
+    expect(atError.stdout).toContain("warning[CR2007]: owner `kari` is never used");
+    const atWarning = await run(["check", ".", "--fail-level", "warning"], { cwd: dir });
+    expect(atWarning.code).toBe(1);
   });
 
   it("has help with examples, and exit code 0 for --help and --version", async () => {
