@@ -10,8 +10,10 @@ import { generateLog, subsetLog, assertSameOutcomes, type SimLog, type SimEvent 
 import { runHandwritten, fitOf, routeOf, emailDomain } from "../../bench/src/sim/handwritten.js";
 import { runPeer, jsonRulesEngine, zenEngine } from "../../bench/src/sim/peers.js";
 import { compileBenchRules, runOurs } from "../../bench/src/sim/ours.js";
+import { toJsonLines, runBulk } from "../../bench/src/sim/bulk.js";
 
-const rules = compileBenchRules(readFileSync(path.join(__dirname, "../../bench/sim/rules.crmrules"), "utf8"));
+const rulesText = readFileSync(path.join(__dirname, "../../bench/sim/rules.crmrules"), "utf8");
+const rules = compileBenchRules(rulesText);
 const DAY = 1440;
 
 async function allAgree(log: SimLog): Promise<void> {
@@ -79,6 +81,15 @@ describe("benchmark baselines agree with our engine", () => {
     expect(hw[2]!.routeRule).toBe("finance_enterprise");
     expect(hw[0]).toEqual({ fit: null, engagement: 40, stage: "new", routedTo: null, routeRule: null });
     await allAgree(log);
+  });
+
+  it("the JSON Lines form of the log replays to the same outcomes through runtime/bulk", async () => {
+    const log = generateLog({ seed: 11, leads: 80, events: 3_000 });
+    const lines = toJsonLines(log);
+    expect(lines).toHaveLength(log.leads.length + log.events.length);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: "lead", lead: "lead-0", at: 0 });
+    const bulk = await runBulk({ rulesText, lines, leads: log.leads, workers: 0, workerScript: "" });
+    assertSameOutcomes("runtime/bulk", runHandwritten(log), bulk, log.leads, false);
   });
 
   it("the outcome check fails on a single difference", () => {
