@@ -90,21 +90,8 @@ function firstLine(s: string): string {
   return l.length > 1 ? l[0] + " …" : s;
 }
 
-function declNode(snap: Snapshot, d: Decl): A.Node | undefined {
-  const pr = snap.files.get(d.uri);
-  if (!pr) return undefined;
-  // The declaration whose range is d.declRange.
-  const want = d.declRange.start.offset;
-  const end = d.declRange.end.offset;
-  const stack: A.Node[] = [pr.file];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.range.start.offset === want && n.range.end.offset === end && n.kind !== "Name") return n;
-    for (const v of Object.values(n))
-      if (Array.isArray(v)) for (const x of v) (x && typeof x === "object" && "kind" in x && x.range.start.offset <= want && x.range.end.offset >= end && stack.push(x));
-      else if (v && typeof v === "object" && "kind" in v && (v as A.Node).range && (v as A.Node).range.start.offset <= want && (v as A.Node).range.end.offset >= end) stack.push(v as A.Node);
-  }
-  return undefined;
+function declNode(_snap: Snapshot, d: Decl): A.Node | undefined {
+  return d.decl;
 }
 
 export function duration(d: A.Duration | undefined): string {

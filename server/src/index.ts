@@ -17,7 +17,10 @@ export interface Decl {
   declRange: Range;
   container?: string;
   doc?: string;
+  /** The name node. */
   node: A.Node;
+  /** The whole declaration node. */
+  decl: A.Node;
 }
 
 export interface Occurrence {
@@ -120,7 +123,7 @@ export class NameIndex {
     const doc = (n: A.Node) => docs.get(n.range.start.line);
     const add = (name: A.Name | undefined, key: string, kind: SymbolKind, node: A.Node, container?: string) => {
       if (!name || !name.text) return;
-      this.addDecl({ key, name: name.text, kind, uri, range: name.range, declRange: node.range, container, doc: doc(node), node: name });
+      this.addDecl({ key, name: name.text, kind, uri, range: name.range, declRange: node.range, container, doc: doc(node), node: name, decl: node });
     };
     for (const d of pr.file.decls) {
       switch (d.kind) {

@@ -1,0 +1,431 @@
+/**
+ * Protocol tests: the real built server as a child process, over stdio, one
+ * test (at least) per feature, on the fixture workspaces with exact positions.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { readFileSync, writeFileSync, unlinkSync } from "node:fs";
+import * as P from "vscode-languageserver-protocol/node";
+import { copyFixture, startClient, uri, type Client } from "./helpers.js";
+
+let root: string;
+let second: string;
+let c: Client;
+const R = () => uri(join(root, "routing.crmrules"));
+const S = () => uri(join(root, "scoring.crmrules"));
+const SCH = () => uri(join(root, "schema.crmrules"));
+const rng = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+
+function open(u: string, text: string, version = 1) {
+  return c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version, text } });
+}
+function fileText(u: string): string {
+  return readFileSync(new URL(u), "utf8");
+}
+
+beforeAll(async () => {
+  root = copyFixture("basic");
+  second = copyFixture("second");
+  c = await startClient([root, second]);
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+describe("initialize", () => {
+  it("announces every implemented capability", () => {
+    const caps = c.init.capabilities;
+    expect(caps.textDocumentSync).toMatchObject({ openClose: true, change: P.TextDocumentSyncKind.Incremental });
+    for (const k of [
+      "hoverProvider",
+      "definitionProvider",
+      "referencesProvider",
+      "documentHighlightProvider",
+      "documentSymbolProvider",
+      "workspaceSymbolProvider",
+      "foldingRangeProvider",
+      "selectionRangeProvider",
+    ] as const)
+      expect(caps[k], k).toBeTruthy();
+    expect(caps.renameProvider).toEqual({ prepareProvider: true });
+    expect(caps.semanticTokensProvider).toMatchObject({ full: { delta: true } });
+    expect(caps.diagnosticProvider).toMatchObject({ interFileDependencies: true });
+    expect(caps.completionProvider?.triggerCharacters).toContain(".");
+  });
+});
+
+describe("diagnostics", () => {
+  it("publishes the diagnostics of files that are not open, with code, range and message", async () => {
+    const broken = copyFixture("broken");
+    const b = await startClient([broken]);
+    try {
+      const d = await b.diagnostics(uri(join(broken, "broken.crmrules")));
+      expect(d.diagnostics).toEqual([
+        { range: rng(4, 0, 4, 1), severity: 1, code: "CR1003", source: "crmrules", message: "expected a value after `==`, found `}`" },
+      ]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it("re-publishes after an edit, tagged with the document version, and clears when fixed", async () => {
+    const u = S();
+    const text = fileText(u);
+    await open(u, text, 1);
+    await c.diagnostics(u, (p) => p.version === 1 && p.diagnostics.length === 0);
+    // Break line 4 (`  cap 50` → `  cap `).
+    await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: u, version: 2 },
+      contentChanges: [{ range: rng(4, 6, 4, 8), text: "" }],
+    });
+    const broken = await c.diagnostics(u, (p) => p.version === 2);
+    expect(broken.diagnostics.length).toBeGreaterThan(0);
+    expect(broken.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message])).toEqual([[5, 2, "expected a number of points after `cap` (as in `cap 100`), found `rule`"]]);
+    await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: u, version: 3 },
+      contentChanges: [{ range: rng(4, 6, 4, 6), text: "50" }],
+    });
+    const fixed = await c.diagnostics(u, (p) => p.version === 3);
+    expect(fixed.diagnostics).toEqual([]);
+  });
+
+  it("drops stale results: after rapid edits only the newest version is published", async () => {
+    const u = uri(join(root, "stale.crmrules"));
+    await open(u, "", 1);
+    await c.diagnostics(u, (p) => p.version === 1);
+    const seen: number[] = [];
+    const sub = c.onPublish((p) => p.uri === u && seen.push(p.version ?? -1));
+    for (let v = 2; v <= 30; v++)
+      await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: u, version: v }, contentChanges: [{ text: v % 2 ? "score x {" : "score x {}" }] });
+    const last = await c.diagnostics(u, (p) => p.version === 30);
+    sub.dispose();
+    expect(last.diagnostics).toEqual([]);
+    // Debouncing: far fewer publications than edits, and never an older version after a newer one.
+    expect(seen.length).toBeLessThan(10);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
+  it("answers pull diagnostics (textDocument/diagnostic) with full and unchanged reports", async () => {
+    const broken = copyFixture("broken");
+    const b = await startClient([broken], { pull: true });
+    try {
+      const u = uri(join(broken, "broken.crmrules"));
+      const r = (await b.conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as P.FullDocumentDiagnosticReport;
+      expect(r.kind).toBe("full");
+      expect(r.items.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message])).toEqual([["CR1003", 4, 0, "expected a value after `==`, found `}`"]]);
+      const again = await b.conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: u }, previousResultId: r.resultId });
+      expect(again).toEqual({ kind: "unchanged", resultId: r.resultId });
+      // A pull client receives no pushed diagnostics.
+      expect(b.latest.size).toBe(0);
+    } finally {
+      await b.stop();
+    }
+  });
+});
+
+describe("navigation", () => {
+  it("goes to the definition of a territory in the same file", async () => {
+    const r = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 14, character: 50 } })) as P.LocationLink[];
+    expect(r).toEqual([{ originSelectionRange: rng(14, 48, 14, 55), targetUri: R(), targetRange: rng(2, 0, 2, 40), targetSelectionRange: rng(2, 10, 2, 17) }]);
+  });
+
+  it("goes to a definition in another file (a stage, a lead field, an event payload field)", async () => {
+    const stage = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 13, character: 24 } })) as P.LocationLink[];
+    expect(stage.map((l) => [l.targetUri, l.targetSelectionRange])).toEqual([[S(), rng(19, 6, 19, 9)]]);
+    const field = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 16, character: 28 } })) as P.LocationLink[];
+    expect(field.map((l) => [l.targetUri, l.targetSelectionRange])).toEqual([[SCH(), rng(5, 2, 5, 6)]]);
+    const payload = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 22, character: 20 } })) as P.LocationLink[];
+    expect(payload.map((l) => [l.targetUri, l.targetSelectionRange])).toEqual([[SCH(), rng(9, 18, 9, 21)]]);
+  });
+
+  it("finds every reference of a lead field across files", async () => {
+    const refs = await c.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: SCH() }, position: { line: 5, character: 3 }, context: { includeDeclaration: true } });
+    expect(refs?.map((l) => [l.uri.split("/").pop(), l.range.start.line, l.range.start.character])).toEqual([
+      ["routing.crmrules", 16, 27],
+      ["routing.crmrules", 21, 71],
+      ["schema.crmrules", 5, 2],
+      ["scoring.crmrules", 5, 37],
+      ["scoring.crmrules", 7, 30],
+    ]);
+    const noDecl = await c.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: SCH() }, position: { line: 5, character: 3 }, context: { includeDeclaration: false } });
+    expect(noDecl).toHaveLength(4);
+  });
+
+  it("highlights the uses of an owner in one document", async () => {
+    const h = await c.conn.sendRequest(P.DocumentHighlightRequest.type, { textDocument: { uri: R() }, position: { line: 5, character: 7 } });
+    expect(h).toEqual([
+      { range: rng(5, 6, 5, 10), kind: P.DocumentHighlightKind.Write },
+      { range: rng(10, 9, 10, 13), kind: P.DocumentHighlightKind.Read },
+      { range: rng(14, 95, 14, 99), kind: P.DocumentHighlightKind.Read },
+      { range: rng(26, 25, 26, 29), kind: P.DocumentHighlightKind.Read },
+    ]);
+  });
+});
+
+describe("symbols", () => {
+  it("outlines a document: scores with their rules, stages", async () => {
+    const syms = (await c.conn.sendRequest(P.DocumentSymbolRequest.type, { textDocument: { uri: S() } })) as P.DocumentSymbol[];
+    expect(syms.map((s) => [s.name, s.kind, s.detail, s.children?.map((x) => x.name) ?? []])).toEqual([
+      ["fit", P.SymbolKind.Class, 'score "Fit"', ["decision_maker", "enterprise", "student"]],
+      ["engagement", P.SymbolKind.Class, 'score "Engagement"', ["pricing_visit", "webinar", "demo"]],
+      ["lead_in", P.SymbolKind.EnumMember, "stage", []],
+      ["mql", P.SymbolKind.EnumMember, "stage", []],
+      ["sql", P.SymbolKind.EnumMember, "stage", []],
+    ]);
+    expect(syms[0]!.range).toEqual(rng(3, 0, 8, 1));
+    expect(syms[0]!.selectionRange).toEqual(rng(3, 6, 3, 9));
+    const routing = (await c.conn.sendRequest(P.DocumentSymbolRequest.type, { textDocument: { uri: R() } })) as P.DocumentSymbol[];
+    expect(routing.map((s) => s.name)).toContain("Nordic CTO converts after a webinar");
+    expect(routing.find((s) => s.name === "inbound")!.children!.map((x) => x.name)).toEqual(["enterprise_nordics", "emea", "students"]);
+  });
+
+  it("searches symbols across every workspace folder", async () => {
+    const r = (await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "nord" })) as P.WorkspaceSymbol[];
+    expect(r.map((s) => s.name)).toEqual(["enterprise_nordics", "Nordic CTO converts after a webinar", "nordics"]);
+    const q = (await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "backlog" })) as P.WorkspaceSymbol[];
+    expect(q.map((s) => [s.name, (s.location as P.Location).uri])).toEqual([["backlog", uri(join(second, "b.crmrules"))]]);
+  });
+});
+
+describe("rename", () => {
+  it("prepares and renames an owner across files", async () => {
+    const prep = await c.conn.sendRequest(P.PrepareRenameRequest.type, { textDocument: { uri: R() }, position: { line: 26, character: 26 } });
+    expect(prep).toEqual(rng(26, 25, 26, 29));
+    const edit = await c.conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: R() }, position: { line: 26, character: 26 }, newName: "kari_n" });
+    expect(edit?.changes?.[R()]?.map((e) => [e.range.start.line, e.range.start.character, e.newText])).toEqual([
+      [5, 6, "kari_n"],
+      [10, 9, "kari_n"],
+      [14, 95, "kari_n"],
+      [26, 25, "kari_n"],
+    ]);
+  });
+
+  it("renames an event in every file that uses it", async () => {
+    const edit = await c.conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: SCH() }, position: { line: 9, character: 8 }, newName: "visit" });
+    expect(Object.keys(edit!.changes!).sort()).toEqual([R(), SCH(), S()].sort());
+    expect(edit!.changes![S()]!.map((e) => e.range)).toEqual([rng(13, 29, 13, 38)]);
+  });
+
+  it("rejects a keyword, an invalid name, a clash and a non-name", async () => {
+    const at = { textDocument: { uri: R() }, position: { line: 5, character: 7 } };
+    await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "route" })).rejects.toThrow("`route` is a keyword of the language");
+    await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "2x" })).rejects.toThrow("`2x` is not a valid name");
+    await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "anna" })).rejects.toThrow("`anna` is already declared (line 7 of routing.crmrules)");
+    await expect(c.conn.sendRequest(P.PrepareRenameRequest.type, { textDocument: { uri: R() }, position: { line: 13, character: 2 } })).rejects.toThrow("not a name you can rename");
+  });
+});
+
+describe("hover", () => {
+  const hov = async (u: string, line: number, character: number) => {
+    const h = await c.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: { line, character } });
+    return (h?.contents as P.MarkupContent | undefined)?.value;
+  };
+  it("shows a score's maximum possible value", async () => {
+    expect(await hov(S(), 19, 15)).toBe('score `fit` "Fit"\n\nmaximum possible value: 35\n\ncapped at 50\n\n3 rules\n\nHow well the lead fits our ideal customer.');
+  });
+  it("shows a rule's points, window and limit in words", async () => {
+    expect(await hov(S(), 13, 8)).toBe('rule `pricing_visit` of score `engagement`\n\nadds 10 points on each `page_view`, where url starts_with "/pricing", at most 3 times per 7 days');
+  });
+  it("shows a territory's countries, through unions", async () => {
+    expect(await hov(R(), 15, 45)).toBe("territory `dach`\n\n3 items: DE, AT, CH");
+  });
+  it("shows a field's type and an event's doc comment", async () => {
+    expect(await hov(R(), 16, 27)).toBe("lead field `lead.role`: `enum(executive, director, manager, individual, student)`");
+    expect(await hov(S(), 13, 31)).toBe("event `page_view { url: text }`\n\nA visit to a page of the website.");
+  });
+  it("returns null where there is nothing to say", async () => {
+    expect(await hov(S(), 1, 0)).toBeUndefined();
+  });
+});
+
+describe("completion", () => {
+  const labels = async (u: string, text: string, line: number, character: number) => {
+    await open(u, text);
+    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: u }, position: { line, character } })) as P.CompletionList;
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+    return r.items.map((i) => i.label);
+  };
+  const scratch = () => uri(join(root, "scratch.crmrules"));
+
+  it("offers lead fields after `lead.` in half-typed input", async () => {
+    expect(await labels(scratch(), "stage x when lead.", 0, 18)).toEqual(["email", "country", "company_size", "role"]);
+    expect(await labels(scratch(), "stage x when lead.email.", 0, 24)).toEqual(["domain"]);
+  });
+  it("offers event names after `on`, with built-in events", async () => {
+    const l = await labels(scratch(), 'score s "S" {\n  rule r: +5 on ', 1, 16);
+    expect(l).toEqual(["page_view", "webinar_attended", "demo_requested", "consent_given", "consent_withdrawn", "unsubscribed", "erasure_requested", "sales_activity"]);
+  });
+  it("offers payload fields inside `where`", async () => {
+    expect(await labels(scratch(), 'score s "S" {\n  rule r: +5 on page_view where ', 1, 32)).toEqual(["url"]);
+  });
+  it("offers enum values after a comparison with an enum field", async () => {
+    expect(await labels(scratch(), "stage x when lead.role == ", 0, 26)).toEqual(["executive", "director", "manager", "individual", "student"]);
+    expect(await labels(scratch(), "stage x when lead.role in [executive, ", 0, 38)).toEqual(["executive", "director", "manager", "individual", "student"]);
+  });
+  it("offers territories after `in` in a consent clause, targets and owners in routes", async () => {
+    expect(await labels(scratch(), "consent c {\n  in ", 1, 5)).toEqual(["nordics", "dach"]);
+    expect(await labels(scratch(), "route r on stage mql {\n  rule a: when lead.role == student -> ", 1, 39)).toEqual(["owner", "team", "queue", "discard"]);
+    expect(await labels(scratch(), "route r on stage mql {\n  rule a: when lead.role == student -> owner ", 1, 45)).toEqual(["kari", "anna", "zoe"]);
+    expect(await labels(scratch(), "route r on stage ", 0, 17)).toEqual(["lead_in", "mql", "sql"]);
+  });
+  it("offers scores and stages in expectations, payload fields in journey events", async () => {
+    expect(await labels(scratch(), 'journey "j" {\n  expect score ', 1, 15)).toEqual(["fit", "engagement"]);
+    expect(await labels(scratch(), 'journey "j" {\n  expect stage == ', 1, 18)).toEqual(["lead_in", "mql", "sql"]);
+    expect(await labels(scratch(), 'journey "j" {\n  day 1 webinar_attended { ', 1, 27)).toEqual(["topic"]);
+    expect(await labels(scratch(), 'journey "j" {\n  lead { country: NO, ', 1, 22)).toEqual(["email", "country", "company_size", "role"]);
+  });
+  it("offers a snippet for every construct at the top level, with documentation", async () => {
+    await open(scratch(), "");
+    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: scratch() }, position: { line: 0, character: 0 } })) as P.CompletionList;
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: scratch() } });
+    expect(r.items.map((i) => i.label)).toEqual(["import", "lead", "event", "territory", "set", "score", "grade", "stage", "reenter", "owner", "queue", "team", "route", "consent", "action", "workflow", "journey"]);
+    const score = r.items.find((i) => i.label === "score")!;
+    expect(score.insertTextFormat).toBe(P.InsertTextFormat.Snippet);
+    expect(score.insertText).toBe('score ${1:name} "${2:Label}" {\n  cap ${3:100}\n  rule ${4:rule_name}: +${5:10} when ${6:lead.field == value}\n}');
+    expect((score.documentation as P.MarkupContent).value).toContain("`cap` bounds it");
+  });
+  it("offers the statements a score body allows", async () => {
+    expect(await labels(scratch(), 'score s "S" {\n  ', 1, 2)).toEqual(["rule", "rule on", "cap", "floor", "decay"]);
+  });
+});
+
+describe("structure", () => {
+  it("folds blocks and comment runs", async () => {
+    const f = await c.conn.sendRequest(P.FoldingRangeRequest.type, { textDocument: { uri: S() } });
+    expect(f).toEqual([
+      { startLine: 3, endLine: 7 },
+      { startLine: 10, endLine: 15 },
+    ]);
+    const r = await c.conn.sendRequest(P.FoldingRangeRequest.type, { textDocument: { uri: R() } });
+    expect(r).toEqual([
+      { startLine: 8, endLine: 10 },
+      { startLine: 13, endLine: 17 },
+      { startLine: 20, endLine: 27 },
+    ]);
+  });
+
+  it("expands the selection from a name to its expression, rule, declaration and file", async () => {
+    const [s] = (await c.conn.sendRequest(P.SelectionRangeRequest.type, { textDocument: { uri: S() }, positions: [{ line: 6, character: 36 }] }))!;
+    const chain: P.Range[] = [];
+    for (let x: P.SelectionRange | undefined = s; x; x = x.parent) chain.push(x.range);
+    expect(chain).toEqual([
+      rng(6, 33, 6, 45), // company_size
+      rng(6, 28, 6, 45), // lead.company_size
+      rng(6, 28, 6, 53), // lead.company_size >= 1000
+      rng(6, 23, 6, 53), // when …
+      rng(6, 2, 6, 53), // the rule
+      rng(3, 0, 8, 1), // the score
+      rng(0, 0, 21, 0), // the file
+    ]);
+  });
+});
+
+describe("semantic tokens", () => {
+  it("classifies declarations and uses, and answers deltas after an edit", async () => {
+    const u = SCH();
+    await open(u, fileText(u), 1);
+    const full = await c.conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: u } });
+    const legend = (c.init.capabilities.semanticTokensProvider as P.SemanticTokensOptions).legend;
+    const decoded = decode(full!.data, legend);
+    // `event page_view { url: text }` on line 9.
+    expect(decoded.filter((t) => t.line === 9)).toEqual([
+      { line: 9, char: 0, len: 5, type: "keyword", mods: [] },
+      { line: 9, char: 6, len: 9, type: "event", mods: ["declaration"] },
+      { line: 9, char: 18, len: 3, type: "property", mods: ["declaration"] },
+      { line: 9, char: 23, len: 4, type: "type", mods: ["defaultLibrary"] },
+    ]);
+    expect(decoded[0]).toEqual({ line: 0, char: 0, len: 30, type: "comment", mods: ["documentation"] });
+    await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: u, version: 2 }, contentChanges: [{ range: rng(11, 0, 11, 0), text: "event trial_started {}\n" }] });
+    const delta = (await c.conn.sendRequest(P.SemanticTokensDeltaRequest.type, { textDocument: { uri: u }, previousResultId: full!.resultId! })) as P.SemanticTokensDelta;
+    expect(delta.edits.length).toBeGreaterThan(0);
+    const again = await c.conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: u } });
+    expect(decode(again!.data, legend).filter((t) => t.line === 11)).toEqual([
+      { line: 11, char: 0, len: 5, type: "keyword", mods: [] },
+      { line: 11, char: 6, len: 13, type: "event", mods: ["declaration"] },
+    ]);
+    // Applying the delta to the first result gives the new full result.
+    const applied = [...full!.data];
+    for (const e of [...delta.edits].sort((a, b) => b.start - a.start)) applied.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    expect(applied).toEqual(again!.data);
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+});
+
+describe("code actions", () => {
+  it("organizes imports", async () => {
+    const u = uri(join(second, "imports.crmrules"));
+    const actions = (await c.conn.sendRequest(P.CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: rng(0, 0, 0, 0),
+      context: { diagnostics: [], only: [P.CodeActionKind.SourceOrganizeImports] },
+    })) as P.CodeAction[];
+    expect(actions).toEqual([
+      {
+        title: "Organize imports",
+        kind: "source.organizeImports",
+        edit: { changes: { [u]: [{ range: rng(0, 0, 1, 21), newText: 'import "./a.crmrules"\nimport "./b.crmrules"' }] } },
+      },
+    ]);
+  });
+});
+
+describe("workspace model", () => {
+  it("picks up files created, changed and deleted on disk (watched files)", async () => {
+    const path = join(second, "new.crmrules");
+    writeFileSync(path, "queue fresh \n");
+    await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Created }] });
+    const d = await c.diagnostics(uri(path));
+    expect(d.diagnostics).toEqual([]);
+    expect(((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "fresh" })) as P.WorkspaceSymbol[]).map((s) => s.name)).toEqual(["fresh"]);
+    writeFileSync(path, "queue fresh {\n");
+    await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Changed }] });
+    const broken = await c.diagnostics(uri(path), (p) => p.diagnostics.length > 0);
+    expect(broken.diagnostics[0]!.range.start.line).toBe(0);
+    unlinkSync(path);
+    await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Deleted }] });
+    await c.diagnostics(uri(path), (p) => p.diagnostics.length === 0);
+    expect(await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "fresh" })).toEqual([]);
+  });
+
+  it("lets an open document override the disk for every other file", async () => {
+    const u = uri(join(second, "a.crmrules"));
+    await open(u, 'queue spillover "Spillover"\n');
+    expect(((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "spillover" })) as P.WorkspaceSymbol[]).map((s) => s.name)).toEqual(["spillover"]);
+    expect(await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "overflow" })).toEqual([]);
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+    expect(((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "overflow" })) as P.WorkspaceSymbol[]).map((s) => s.name)).toEqual(["overflow"]);
+  });
+});
+
+describe("robustness", () => {
+  it("answers a cancelled request with RequestCancelled and keeps serving", async () => {
+    const source = new P.CancellationTokenSource();
+    const pending = c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "" }, source.token);
+    source.cancel();
+    await expect(pending).rejects.toMatchObject({ code: P.LSPErrorCodes.RequestCancelled });
+    const ok = await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "dach" });
+    expect(ok).toHaveLength(1);
+  });
+
+  it("answers requests about unknown documents and positions out of range without failing", async () => {
+    const u = uri(join(root, "nowhere.crmrules"));
+    expect(await c.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: { line: 3, character: 3 } })).toBeNull();
+    expect(await c.conn.sendRequest(P.DocumentSymbolRequest.type, { textDocument: { uri: u } })).toEqual([]);
+    expect(await c.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: S() }, position: { line: 999, character: 999 } })).toBeNull();
+    expect(await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: S() }, position: { line: -1, character: -5 } })).toEqual([]);
+  });
+});
+
+function decode(data: number[], legend: P.SemanticTokensLegend) {
+  const out: { line: number; char: number; len: number; type: string; mods: string[] }[] = [];
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i]!;
+    char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
+    const m = data[i + 4]!;
+    out.push({ line, char, len: data[i + 2]!, type: legend.tokenTypes[data[i + 3]!]!, mods: legend.tokenModifiers.filter((_, j) => m & (1 << j)) });
+  }
+  return out;
+}
