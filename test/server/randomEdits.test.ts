@@ -1,0 +1,152 @@
+/**
+ * Randomized editing: hundreds of random edits (insertions, deletions, pastes
+ * of other files) through `didChange`, with requests interleaved and some of
+ * them cancelled. The server must never crash, answer every request (or
+ * report it cancelled), and end with the same diagnostics a fresh server
+ * computes for the final texts.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { join } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as P from "vscode-languageserver-protocol/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { copyFixture, FIXTURES, startClient, uri, type Client } from "./helpers.js";
+
+/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FRAGMENTS = [
+  " ", "\n", "{", "}", "(", ")", "[", "]", ",", ":", ".", "->", "==", ">=", "+", "-", "%", '"', '"x"', "lead.", "lead.role", "when ", "on ", "where ",
+  "rule r: +5 ", "score s {", "stage s when ", "route r on stage mql {", "journey \"j\" {", "day 3 ", "expect stage == ", "within 14 days",
+  "limit 3 per 7 days", "territory t = [NO, SE]", "event e { a: text }", "// comment\n", "/* block\ncomment */", "0", "42", "2026-01-15", "14:30", "é", "😀", "\t", "\r\n",
+];
+
+let c: Client;
+let root: string;
+const SEED = Number(process.env.CRM_FUZZ_SEED ?? 20261123);
+
+beforeAll(async () => {
+  root = copyFixture("basic");
+  c = await startClient([root], { debounceMs: 5 });
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+it(`survives 400 random edits with interleaved requests (seed ${SEED})`, async () => {
+  const rand = rng(SEED);
+  const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const names = ["scoring.crmrules", "routing.crmrules"];
+  const docs = new Map<string, TextDocument>();
+  for (const n of names) {
+    const u = uri(join(root, n));
+    const text = readFileSync(join(root, n), "utf8");
+    docs.set(u, TextDocument.create(u, "crmrules", 1, text));
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text } });
+  }
+  const pastes = ["schema.crmrules", "scoring.crmrules", "routing.crmrules"].map((n) => readFileSync(join(FIXTURES, "basic", n), "utf8"));
+  const pending: Promise<unknown>[] = [];
+  const failures: string[] = [];
+  const request = <R,>(method: string, params: unknown, cancel: boolean) => {
+    const src = new P.CancellationTokenSource();
+    const p = c.conn.sendRequest<R>(method, params, src.token).catch((e: P.ResponseError<unknown>) => {
+      if (e.code === P.LSPErrorCodes.RequestCancelled) return;
+      failures.push(`${method}: ${e.code} ${e.message}`);
+    });
+    if (cancel) src.cancel();
+    pending.push(p);
+  };
+
+  for (let i = 0; i < 400; i++) {
+    const u = pick([...docs.keys()]);
+    const doc = docs.get(u)!;
+    const text = doc.getText();
+    const a = Math.floor(rand() * (text.length + 1));
+    const r = rand();
+    let change: { range: P.Range; text: string };
+    if (r < 0.5) change = { range: { start: doc.positionAt(a), end: doc.positionAt(a) }, text: pick(FRAGMENTS) };
+    else if (r < 0.85) {
+      const b = Math.min(text.length, a + Math.floor(rand() * 40));
+      change = { range: { start: doc.positionAt(a), end: doc.positionAt(b) }, text: "" };
+    } else {
+      const src = pick(pastes);
+      const s = Math.floor(rand() * src.length);
+      change = { range: { start: doc.positionAt(a), end: doc.positionAt(a) }, text: src.slice(s, s + Math.floor(rand() * 400)) };
+    }
+    const next = TextDocument.update(doc, [change], doc.version + 1);
+    docs.set(u, next);
+    await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: u, version: next.version }, contentChanges: [change] });
+
+    // Interleave a few requests at random positions (some far outside the text).
+    const pos = rand() < 0.1 ? { line: 9999, character: 9999 } : next.positionAt(Math.floor(rand() * (next.getText().length + 1)));
+    const td = { textDocument: { uri: u } };
+    const cancel = rand() < 0.15;
+    switch (Math.floor(rand() * 11)) {
+      case 0:
+        request(P.CompletionRequest.method, { ...td, position: pos }, cancel);
+        break;
+      case 1:
+        request(P.HoverRequest.method, { ...td, position: pos }, cancel);
+        break;
+      case 2:
+        request(P.DefinitionRequest.method, { ...td, position: pos }, cancel);
+        break;
+      case 3:
+        request(P.ReferencesRequest.method, { ...td, position: pos, context: { includeDeclaration: true } }, cancel);
+        break;
+      case 4:
+        request(P.DocumentSymbolRequest.method, td, cancel);
+        break;
+      case 5:
+        request(P.SemanticTokensRequest.method, td, cancel);
+        break;
+      case 6:
+        request(P.FoldingRangeRequest.method, td, cancel);
+        break;
+      case 7:
+        request(P.SelectionRangeRequest.method, { ...td, positions: [pos] }, cancel);
+        break;
+      case 8:
+        request(P.CodeActionRequest.method, { ...td, range: { start: pos, end: pos }, context: { diagnostics: [] } }, cancel);
+        break;
+      case 9:
+        request(P.DocumentHighlightRequest.method, { ...td, position: pos }, cancel);
+        break;
+      case 10:
+        request(P.WorkspaceSymbolRequest.method, { query: pick(["", "a", "fit", "zz"]) }, cancel);
+        break;
+    }
+    if (i % 50 === 49) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  expect(failures).toEqual([]);
+  expect(c.child.exitCode).toBeNull();
+
+  // Final diagnostics of the edited server…
+  const got = new Map<string, P.Diagnostic[]>();
+  for (const [u, d] of docs) got.set(u.slice(uri(root).length), (await c.diagnostics(u, (p) => p.version === d.version)).diagnostics);
+
+  // …equal those of a fresh server that reads the final texts from disk.
+  const fresh = mkdtempSync(join(tmpdir(), "crm-ls-fresh-"));
+  for (const n of ["schema.crmrules", "scoring.crmrules", "routing.crmrules"]) writeFileSync(join(fresh, n), readFileSync(join(root, n), "utf8"));
+  for (const [u, d] of docs) writeFileSync(join(fresh, u.slice(uri(root).length + 1)), d.getText());
+  const f = await startClient([fresh]);
+  try {
+    for (const [rel, diags] of got) {
+      const p = await f.diagnostics(uri(fresh) + rel);
+      expect(JSON.stringify(p.diagnostics).replaceAll(uri(fresh), "ROOT"), rel).toBe(JSON.stringify(diags).replaceAll(uri(root), "ROOT"));
+    }
+  } finally {
+    await f.stop();
+  }
+});
