@@ -6,6 +6,9 @@
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
 import { EOF } from "chevrotain";
 
+/** The tail of the message for text where no declaration can start (code CR1005). */
+export const NOT_A_DECLARATION = ": expected a declaration such as `score`, `route` or `journey`";
+
 /** What a missing token means, by the word before it. */
 const AFTER_HINTS: Record<string, [what: string, example: string]> = {
   within: ["a duration", "within 14 days"],
@@ -96,11 +99,11 @@ export const crmErrorMessages: IParserErrorMessageProvider = {
     if (ruleName === "duration" && expected.name === "AnyName")
       return `expected a time unit${after(previous)} (minutes, hours, days, weeks, months or years), ${quoteFound(actual)}`;
     // The top-level loop stopped at something that cannot start a declaration.
-    if (expected === EOF) return `unexpected \`${actual.image}\`: expected a declaration such as \`score\`, \`route\` or \`journey\``;
+    if (expected === EOF) return `unexpected \`${actual.image}\`${NOT_A_DECLARATION}`;
     return `expected ${expectedWord(expected, previous)}${after(previous)}${example(expected, previous)}, ${quoteFound(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected \`${firstRedundant.image}\`: expected a declaration such as \`score\`, \`route\` or \`journey\``;
+    return `unexpected \`${firstRedundant.image}\`${NOT_A_DECLARATION}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
     const desc = RULE_DESCRIPTIONS[ruleName];

@@ -7,6 +7,7 @@ import type { CrmFile } from "./ast.js";
 import { CrmParser } from "./parser.js";
 import { crmLexer, StringLiteral, UnterminatedString } from "./tokens.js";
 import { LineIndex, type Range } from "../text/positions.js";
+import { NOT_A_DECLARATION } from "./errorMessages.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
 export interface ParseResult {
@@ -74,7 +75,8 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
       const at = prev && !Number.isNaN(prev.endOffset ?? NaN) ? (prev.endOffset ?? -1) + 1 : text.length;
       range = lines.range(at, at);
     } else range = lines.range(tok.startOffset, (tok.endOffset ?? tok.startOffset) + 1);
-    diagnostics.push({ code: codeOf(e.name), severity: "error", message: e.message, uri, range });
+    const code = e.message.endsWith(NOT_A_DECLARATION) ? "CR1005" : codeOf(e.name);
+    diagnostics.push({ code, severity: "error", message: e.message, uri, range });
   }
   for (const e of p.extraErrors) diagnostics.push({ code: e.code, severity: "error", message: e.message, uri, range: e.range });
   const comments = (lexed.groups["comments"] ?? []) as IToken[];

@@ -128,3 +128,13 @@ describe("half-typed text", () => {
     expect((r.file.decls[1] as A.StageDecl).name?.text).toBe("s");
   });
 });
+
+describe("codes", () => {
+  it("text where no declaration can start is CR1005, a missing word CR1002, an unknown character CR1001, open text CR1006", () => {
+    expect(parse("}\nowner a").diagnostics.map((d) => d.code)).toEqual(["CR1005"]);
+    expect(parse("owner a\nlead { x }").diagnostics.map((d) => d.code)).toEqual(["CR1002"]);
+    expect(parse("owner a $").diagnostics.map((d) => d.code)).toEqual(["CR1001"]);
+    expect(parse('owner a "b').diagnostics.map((d) => d.code)).toEqual(["CR1006"]);
+    expect(parse("stage s when )").diagnostics.map((d) => d.code)).toEqual(["CR1003"]);
+  });
+});
