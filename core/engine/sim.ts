@@ -444,27 +444,29 @@ export class Simulation implements EvalCtx {
     for (let guard = 0; guard <= stages.length; guard++) {
       const cur = stages[this.stageIndex];
       type Move = { to: number; how: "forward" | "detour" | "reenter"; values: Record<string, Value>; source: SourceRef };
+      // Eligible: later non-detour stages (from a non-detour), detours (from a detour: only later ones),
+      // reenter targets after their wait (from a detour). The furthest declared wins.
       let move = null as Move | null;
-      // A detour whose condition holds wins (disqualification beats progress).
+      const consider = (m: Move) => {
+        if (!move || m.to > move.to) move = m;
+      };
       for (const st of stages) {
-        if (!st.detour || st.index === this.stageIndex || !st.when) continue;
-        if (truth(st.when.ev(this)) === true) { move = { to: st.index, how: "detour", values: bindings(st.when, this), source: st.source }; break; }
-      }
-      if (!move && cur?.detour) {
-        let best = null as Move | null;
-        for (const re of this.rules.reenters) {
-          if (re.from !== this.stageIndex) continue;
-          if (this.now - this.stageEnteredAt < re.after) continue;
-          const st = stages[re.stage]!;
-          const ok = st.when ? truth(st.when.ev(this)) === true : true;
-          if (ok && (!best || re.stage > best.to)) best = { to: re.stage, how: "reenter", values: st.when ? bindings(st.when, this) : {}, source: re.source };
+        if (st.index === this.stageIndex || !st.when) continue;
+        if (st.detour) {
+          if (cur?.detour && st.index < this.stageIndex) continue;
+          if (move && st.index <= move.to) continue;
+          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "detour", values: bindings(st.when, this), source: st.source });
+        } else if (!cur?.detour && st.index > this.stageIndex) {
+          if (move && st.index <= move.to) continue;
+          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "forward", values: bindings(st.when, this), source: st.source });
         }
-        move = best;
-      } else if (!move) {
-        for (let i = stages.length - 1; i > this.stageIndex; i--) {
-          const st = stages[i]!;
-          if (st.detour || !st.when) continue;
-          if (truth(st.when.ev(this)) === true) { move = { to: i, how: "forward", values: bindings(st.when, this), source: st.source }; break; }
+      }
+      if (cur?.detour) {
+        for (const re of this.rules.reenters) {
+          if (re.from !== this.stageIndex || this.now - this.stageEnteredAt < re.after) continue;
+          const st = stages[re.stage]!;
+          if (st.detour || !st.when || (move && re.stage <= move.to)) continue;
+          if (truth(st.when.ev(this)) === true) consider({ to: re.stage, how: "reenter", values: bindings(st.when, this), source: re.source });
         }
       }
       if (!move) break;
@@ -512,7 +514,10 @@ export class Simulation implements EvalCtx {
   }
 
   private runRoute(route: CRoute, why: string): void {
-    if (this.routesDone.has(route.name)) return;
+    if (this.routesDone.has(route.name)) {
+      this.note(`route \`${route.name}\` was triggered again (${why}); a route routes a lead only once`, route.source);
+      return;
+    }
     this.routesDone.add(route.name);
     let chosen: { rule: string | null; target: CTarget; escalations: CEscalation[]; source: SourceRef; values: Record<string, Value> } | null = null;
     for (const r of route.rules) {

@@ -5,9 +5,8 @@
  */
 import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { RulesSpec } from "./rules.js";
 import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
@@ -15,9 +14,10 @@ import type { LogRecord } from "../../core/engine/bulk/records.js";
 
 declare const __dirname: string | undefined;
 
+/** The directory of this module: the bundle's (dist/) in CJS, runtime/bulk under vitest (which defines __dirname). */
 function hereDir(): string {
   if (typeof __dirname === "string") return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
+  return resolve("runtime", "bulk");
 }
 
 let bundled: Promise<string> | null = null;
@@ -34,7 +34,9 @@ export async function resolveWorkerScript(explicit?: string): Promise<string> {
     const dir = join(tmpdir(), "crmrules-worker");
     mkdirSync(dir, { recursive: true });
     const out = join(dir, `worker-${process.pid}-${Math.floor(statSync(source).mtimeMs)}.cjs`);
-    const esbuild = await import("esbuild");
+    // Only when running from source: a computed specifier keeps esbuild out of the bundles.
+    const specifier = ["es", "build"].join("");
+    const esbuild = (await import(specifier)) as typeof import("esbuild");
     await esbuild.build({ entryPoints: [source], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: out, logLevel: "error" });
     return out;
   })();

@@ -20,7 +20,7 @@ export interface LeadOutcome {
   sent: number;
   /** Sent actions by name. */
   sentActions: Record<string, number>;
-  blocked: { action: string; purpose: string | null; clause: string | null; at: string }[];
+  blocked: { action: string; purpose: string | null; clause: string | null; at: string; reason: string }[];
   escalations: number;
   erased: boolean;
   /** Problems with this lead's records (e.g. out of time order); those records were skipped. */
@@ -105,7 +105,7 @@ export function replayLead(rules: CompiledRules, lead: string, records: LogRecor
     grades: f.grades,
     sent: f.sent.length,
     sentActions: f.sent.reduce<Record<string, number>>((m, x) => ((m[x.action] = (m[x.action] ?? 0) + 1), m), {}),
-    blocked: f.blocked.map((b) => ({ action: b.action, purpose: b.purpose, clause: b.clause, at: formatTime(b.at) })),
+    blocked: f.blocked.map((b) => ({ action: b.action, purpose: b.purpose, clause: b.clause, at: formatTime(b.at), reason: b.reason })),
     escalations: f.escalations.length,
     erased: f.erased,
     problems,
@@ -126,11 +126,20 @@ export function addOutcome(s: BulkSummary, o: LeadOutcome): void {
   bump(s.perStage, o.stage ?? "(none)");
   bump(s.perAssignment, o.assignment ?? "(not routed)");
   for (const b of o.blocked) {
-    bump(s.blockedPerClause, b.purpose === null && b.clause === null ? "(no clause: erasure or undeclared)" : `${b.purpose ?? "?"} ${b.clause ?? "(no clause for the country)"}`);
+    bump(s.blockedPerClause, blockKey(b));
     bump(s.blockedPerAction, b.action);
   }
   for (const [k, v] of Object.entries(o.sentActions)) bump(s.sentPerAction, k, v);
   if (o.problems.length) s.leadsWithProblems++;
+}
+
+/** `email_marketing in [CA]`, `email_marketing (erasure)`, `email_marketing (no clause for the country)`. */
+export function blockKey(b: { purpose: string | null; clause: string | null; reason: string }): string {
+  const purpose = b.purpose ?? "(no purpose)";
+  if (b.clause) return `${purpose} ${b.clause}`;
+  if (b.reason.startsWith("erasure")) return `${purpose} (erasure)`;
+  if (b.reason.startsWith("no consent rule for the jurisdiction")) return `${purpose} (no clause for the country)`;
+  return `${purpose} (${b.reason})`;
 }
 
 export function mergeSummaries(a: BulkSummary, b: BulkSummary): BulkSummary {
