@@ -9,26 +9,31 @@ import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 import type { Checker } from "../checker.js";
 
-/** Calls `f` on every AST node under `n` (objects with a string `kind` and a `range`). */
+const LEAVES = new Set(["Name", "Number", "String", "Bool", "Date", "StageRef"]);
+
+/** Calls `f` on every AST node under `n` (objects with a string `kind` and a `range`). Leaves are visited without descending. */
 export function walk(n: unknown, f: (node: A.Node) => void): void {
   if (Array.isArray(n)) {
-    for (const x of n) walk(x, f);
+    for (let i = 0; i < n.length; i++) walk(n[i], f);
     return;
   }
   if (!n || typeof n !== "object") return;
   const node = n as Record<string, unknown>;
-  if (typeof node["kind"] === "string" && node["range"]) f(node as unknown as A.Node);
+  const kind = node["kind"];
+  if (typeof kind === "string") {
+    f(node as unknown as A.Node);
+    if (LEAVES.has(kind)) return;
+  }
   for (const k in node) {
-    if (k === "range" || k === "opRange" || k === "reachRange") continue;
+    if (k === "range" || k === "opRange" || k === "reachRange" || k === "kind") continue;
     const v = node[k];
     if (v && typeof v === "object") walk(v, f);
   }
 }
 
-export function settings(b: Binding, _c: Checker): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [uri, pr] of b.files) {
-    walk(pr.file.decls, (n) => {
+/** Per-node part of the settings checks (called from the shared walk in analyses/index.ts). */
+export function settingsVisitor(uri: string, out: Diagnostic[]): (n: A.Node) => void {
+  return (n) => {
       if (n.kind === "Duration") {
         const d = n as A.Duration;
         if (d.amount && d.amount.value <= 0)
@@ -40,7 +45,12 @@ export function settings(b: Binding, _c: Checker): Diagnostic[] {
         const m = n as A.TeamMember;
         if (m.weight && m.weight.value <= 0) out.push(makeDiagnostic("CR5005", uri, m.weight.range, `\`weight ${m.weight.text}\` would never give \`${m.owner?.text ?? "this member"}\` a lead; weights must be above zero`));
       }
-    });
+  };
+}
+
+export function settings(b: Binding, _c: Checker): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [uri, pr] of b.files) {
     for (const d of pr.file.decls) {
       if (d.kind === "Score") score(uri, d, out);
       else if (d.kind === "Grade") grade(uri, d, out);

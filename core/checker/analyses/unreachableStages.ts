@@ -11,7 +11,6 @@ import type { CrmSymbol } from "../../workspace.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
-import { walk } from "./settings.js";
 
 export interface MaxScore {
   /** The most the score can ever hold (Infinity when unbounded). */
@@ -52,15 +51,19 @@ export function maxScoreOf(d: A.ScoreDecl): MaxScore {
   return { value, reason };
 }
 
-export function unreachableStages(b: Binding, maxima: Map<string, MaxScore>): Diagnostic[] {
-  const out: Diagnostic[] = [];
+/** The maxima of every score, memoized by symbol id. */
+export function scoreMaxima(b: Binding, maxima: Map<string, MaxScore>): (s: CrmSymbol) => MaxScore {
   const maxOf = (s: CrmSymbol): MaxScore => {
     let m = maxima.get(s.id);
     if (!m) maxima.set(s.id, (m = maxScoreOf(s.node as A.ScoreDecl)));
     return m;
   };
   for (const s of b.symbols.values()) if (s.kind === "score" && !s.builtin) maxOf(s);
-  for (const [uri, pr] of b.files) {
+  return maxOf;
+}
+
+/** Per-node part of the analysis (called from the shared walk in analyses/index.ts). */
+export function unreachableVisitor(b: Binding, uri: string, maxOf: (s: CrmSymbol) => MaxScore, out: Diagnostic[]): (n: A.Node) => void {
     const scoreNamed = (e: A.Expr | undefined): CrmSymbol | undefined => {
       if (e?.kind === "Paren") return scoreNamed(e.inner);
       if (e?.kind !== "Path" || e.segments.length) return undefined;
@@ -80,7 +83,7 @@ export function unreachableStages(b: Binding, maxima: Map<string, MaxScore>): Di
       const e = gd.entries.find((x) => x.letter?.text === letter);
       return { ...(score?.kind === "score" ? { score } : {}), ...(e?.min ? { min: e.min.value } : {}) };
     };
-    walk(pr.file.decls, (n) => {
+    return (n: A.Node) => {
       if (n.kind === "Grade") {
         const g = n as A.GradeDecl;
         const score = g.score ? b.lookup(uri, "value", g.score.text) : undefined;
@@ -116,7 +119,5 @@ export function unreachableStages(b: Binding, maxima: Map<string, MaxScore>): Di
         const m = maxOf(score);
         if ((op === ">=" || op === "==") && min > m.value) report(e, score, m, `grade \`${other.head.text}\` of \`${s.name}\` (${min} or more)`);
       }
-    });
-  }
-  return out;
+    };
 }
