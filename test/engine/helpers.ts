@@ -7,6 +7,7 @@ import { join, dirname, resolve, posix } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
 import type { WorkspaceCheck } from "../../core/workspace.js";
 import { compile, type CompiledRules } from "../../core/engine/index.js";
+import { checkWorkspace } from "../../core/checker/check.js";
 
 export function workspaceFromTexts(root: string, files: Record<string, string>): WorkspaceCheck {
   const parsed = new Map<string, ParseResult>();
@@ -39,7 +40,8 @@ export function workspaceFromTexts(root: string, files: Record<string, string>):
 
 /** Compiles a single text (plus optional extra files) as `/ws/main.crmrules`. */
 export function compileText(text: string, extra: Record<string, string> = {}): CompiledRules {
-  const ws = workspaceFromTexts("/ws", { "/ws/main.crmrules": text, ...extra });
+  const all = { "/ws/main.crmrules": text, ...extra };
+  const ws = process.env["ENGINE_LITE_CHECK"] === "1" ? workspaceFromTexts("/ws", all) : checkWorkspace({ root: "/ws", files: Object.entries(all).map(([uri, t]) => ({ uri, text: t })) });
   const errors = ws.diagnostics.filter((d) => d.severity === "error");
   if (errors.length) throw new Error(errors.map((d) => `${d.uri}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join("\n"));
   return compile(ws, "/ws/main.crmrules");
