@@ -95,6 +95,8 @@ export interface SimOptions {
   seed?: number;
   /** Routing state to share with other simulations (default: a fresh pool from the seed). */
   pool?: RoutingPool;
+  /** Record the trace (default true; bulk replay turns it off). */
+  trace?: boolean;
 }
 
 export class Simulation implements EvalCtx {
@@ -106,6 +108,7 @@ export class Simulation implements EvalCtx {
   payload: Record<string, Value> | null = null;
   readonly trace: TraceEntry[] = [];
   readonly seed: number;
+  readonly tracing: boolean;
 
   private seq = 0;
   private timers: Timer[] = [];
@@ -126,6 +129,7 @@ export class Simulation implements EvalCtx {
 
   constructor(readonly rules: CompiledRules, opts: SimOptions = {}) {
     this.seed = opts.seed ?? 0;
+    this.tracing = opts.trace ?? true;
     this.pool = opts.pool ?? new RoutingPool(this.seed);
     for (const s of rules.scores) {
       this.scores.set(s.name, {
@@ -173,7 +177,7 @@ export class Simulation implements EvalCtx {
   /** Day 0: the lead arrives. */
   start(lead: Record<string, Value>, source: SourceRef): void {
     for (const [k, v] of Object.entries(lead)) this.setField(k, v);
-    this.push({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed });
+    this.log(() => ({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed }));
     for (const s of this.scores.values()) s.def.rules.forEach((r, i) => r.kind === "inactivity" && this.armInactivity(s, r, i, 0));
     this.settleScores();
     const init = this.rules.stages[this.rules.initialStage];
@@ -189,7 +193,7 @@ export class Simulation implements EvalCtx {
       this.timers.shift();
       if (next.cancelled) continue;
       this.now = Math.max(this.now, next.due);
-      if (!next.worthTracing || next.worthTracing()) this.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
+      if (!next.worthTracing || next.worthTracing()) this.log(() => ({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner }));
       next.fire();
       this.settle(null);
     }
@@ -201,7 +205,7 @@ export class Simulation implements EvalCtx {
     const info = this.rules.events.get(name);
     const p: Record<string, Value> = {};
     for (const [k, v] of Object.entries(payload)) p[k] = normalize(info?.fields.get(k), v);
-    this.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
+    this.log(() => ({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p }));
     const item: HistoryItem = { at: this.now, seq: this.seq++, payload: p };
     let list = this.hist.get(name);
     if (!list) this.hist.set(name, (list = []));
@@ -255,16 +259,21 @@ export class Simulation implements EvalCtx {
     for (const [k, v] of Object.entries(values)) this.setField(k, v);
     const shown: Record<string, Value> = {};
     for (const k of Object.keys(values)) shown[k] = this.fields.get(k) ?? null;
-    this.push({ kind: "update", at: this.now, time: formatTime(this.now), source, name: "update", values: shown });
+    this.log(() => ({ kind: "update", at: this.now, time: formatTime(this.now), source, name: "update", values: shown }));
     this.settle(null);
   }
 
   note(message: string, source: SourceRef): void {
-    this.push({ kind: "note", at: this.now, time: formatTime(this.now), source, message });
+    this.log(() => ({ kind: "note", at: this.now, time: formatTime(this.now), source, message }));
   }
 
   push(e: TraceEntry): void {
-    this.trace.push(e);
+    if (this.tracing) this.trace.push(e);
+  }
+
+  /** Builds the entry only when tracing (bulk replay runs without a trace). */
+  private log(make: () => TraceEntry): void {
+    if (this.tracing) this.trace.push(make());
   }
 
   final(): FinalState {
@@ -358,7 +367,7 @@ export class Simulation implements EvalCtx {
         const applied = nb - s.beh;
         s.beh = nb;
         if (applied !== 0) {
-          this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
+          this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } }));
         }
         k++;
         s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
@@ -376,7 +385,7 @@ export class Simulation implements EvalCtx {
       const per = r.limit.per;
       const n = per === null ? firings.length : firings.filter((f) => f >= this.now - per).length;
       if (n >= r.limit.count) {
-        this.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit.text, points: r.points });
+        this.log(() => ({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points }));
         return;
       }
     }
@@ -385,14 +394,14 @@ export class Simulation implements EvalCtx {
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
     const after = this.valueOf(s);
-    this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
+    this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values }));
     if (r.within !== null && r.times === null && applied !== 0) {
       this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
         const remove = applied > 0 ? Math.min(applied, Math.max(s.beh, 0)) : Math.max(applied, Math.min(s.beh, 0));
         const b = this.valueOf(s);
         s.beh -= remove;
         const a = this.valueOf(s);
-        this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
+        this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } }));
       });
     }
   }
@@ -411,7 +420,7 @@ export class Simulation implements EvalCtx {
         const h = this.history(e);
         last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
       }
-      this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
+      this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last }));
     });
   }
 
@@ -434,7 +443,7 @@ export class Simulation implements EvalCtx {
         s.attr += on ? r.points : -r.points;
         if (on) this.markScored(s);
         const after = this.valueOf(s);
-        this.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+        this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) }));
       });
     }
   }
@@ -481,7 +490,7 @@ export class Simulation implements EvalCtx {
     this.stageIndex = to;
     this.stageName = st.name;
     this.stageEnteredAt = this.now;
-    this.push({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values });
+    this.log(() => ({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values }));
     if (st.detour) {
       for (const re of this.rules.reenters) {
         if (re.from !== to || re.after <= 0) continue;
@@ -529,25 +538,25 @@ export class Simulation implements EvalCtx {
     if (!chosen && route.fallback) chosen = { rule: "otherwise", target: route.fallback.target, escalations: route.fallback.escalations, source: route.fallback.source, values: {} };
     if (!chosen) {
       this.routing.push({ route: route.name, rule: null, target: null });
-      this.push({ kind: "route", at: this.now, time: formatTime(this.now), source: route.source, route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} });
+      this.log(() => ({ kind: "route", at: this.now, time: formatTime(this.now), source: route.source, route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} }));
       return;
     }
     const res = this.resolveTarget(route, chosen.target);
     this.routing.push({ route: route.name, rule: chosen.rule, target: res.target });
     if (res.target) this.assignment = res.target;
     const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
-    this.push({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
+    this.log(() => ({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values }));
     if (!res.target) return;
     const routedAt = this.now;
     for (const e of chosen.escalations) {
       const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
-      this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` });
+      this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` }));
       const timer = this.schedule(routedAt + e.after, "escalation", `route ${route.name}`, e.source, () => {
         const r = this.resolveTarget({ ...route, fallback: null }, e.target);
         const target = r.target ?? tv;
         this.escalated.push(target);
         this.assignment = target;
-        this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
+        this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
       });
       this.escalationTimers.push(timer);
     }
@@ -557,7 +566,7 @@ export class Simulation implements EvalCtx {
     for (const t of this.escalationTimers) {
       if (t.cancelled || t.due < this.now) continue;
       t.cancelled = true;
-      this.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" });
+      this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" }));
     }
     this.escalationTimers = this.escalationTimers.filter((t) => !t.cancelled && t.due >= this.now);
     void source;
@@ -567,7 +576,7 @@ export class Simulation implements EvalCtx {
 
   private startWorkflow(wf: CWorkflow, why: string): void {
     const run = ++this.runCounter;
-    this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "started", run, reason: why });
+    this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "started", run, reason: why }));
     this.continueWorkflow(wf, run, 0);
   }
 
@@ -576,14 +585,14 @@ export class Simulation implements EvalCtx {
     for (let i = from; i < wf.steps.length; i++) {
       const step = wf.steps[i]!;
       if (step.kind === "wait") {
-        this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(this.now + step.duration)}` });
+        this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(this.now + step.duration)}` }));
         this.schedule(this.now + step.duration, "wait", `workflow ${wf.name}`, step.source, () => this.continueWorkflow(wf, run, i + 1));
         return;
       }
       this.runAction(wf, step);
     }
     this.current = event;
-    this.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "finished", run, reason: "every step ran" });
+    this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "finished", run, reason: "every step ran" }));
   }
 
   private runAction(wf: CWorkflow, step: Extract<CWorkflow["steps"][number], { kind: "do" }>): void {
@@ -596,29 +605,28 @@ export class Simulation implements EvalCtx {
     if (step.when) {
       const v = truth(step.when.ev(this));
       if (v !== true) {
-        this.push({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`when ${step.when.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when, this) });
+        this.log(() => ({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`when ${step.when!.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when!, this) }));
         return;
       }
     }
     if (step.unless) {
       if (truth(step.unless.ev(this)) === true) {
-        this.push({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`unless ${step.unless.text}\` is true`, values: bindings(step.unless, this) });
+        this.log(() => ({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`unless ${step.unless!.text}\` is true`, values: bindings(step.unless!, this) }));
         return;
       }
     }
     if (!action) {
-      this.push({ kind: "action", ...base, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} });
+      this.log(() => ({ kind: "action", ...base, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} }));
       this.blocked.push({ action: step.action, args, at: this.now, purpose: null, clause: null, reason: "undeclared action" });
       return;
     }
     if (action.reach === "internal") {
-      this.push({ kind: "action", ...base, status: "sent", consent: null, reason: "internal action", values: {} });
+      this.log(() => ({ kind: "action", ...base, status: "sent", consent: null, reason: "internal action", values: {} }));
       this.sent.push({ action: step.action, args, at: this.now });
       return;
     }
     const decision = this.consentFor(action.requires);
-    const entry: ActionEntry = { kind: "action", ...base, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values };
-    this.push(entry);
+    this.log((): ActionEntry => ({ kind: "action", ...base, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values }));
     if (decision.allowed) this.sent.push({ action: step.action, args, at: this.now });
     else this.blocked.push({ action: step.action, args, at: this.now, purpose: decision.consent.purpose || null, clause: decision.consent.clause, reason: decision.consent.reason });
   }

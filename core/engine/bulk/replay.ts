@@ -63,7 +63,7 @@ export function describeTarget(t: TargetValue | null): string | null {
 /** Replays one lead. Records must be this lead's, in time order (later out-of-order records are skipped and reported). */
 export function replayLead(rules: CompiledRules, lead: string, records: LogRecord[], opts: ReplayOptions = {}): LeadOutcome {
   const seed = leadSeed(lead, opts.seed ?? 0);
-  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed) });
+  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), trace: false });
   const src: SourceRef = { uri: `log:${lead}`, range: { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } } };
   const problems: string[] = [];
   const first = records[0];
