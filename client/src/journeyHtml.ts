@@ -73,7 +73,7 @@ export function renderChart(view: JourneyView): string {
   for (let d = 0; d <= days; d += step) {
     parts.push(`<text class="tick" x="${x(d * 1440)}" y="${H - 8}" text-anchor="middle">${d}</text>`);
   }
-  parts.push(`<text class="tick" x="${W - R}" y="${H - 8}" text-anchor="end">days</text>`);
+  parts.push(`<text class="tick" x="${L - 6}" y="${H - 8}" text-anchor="end">day</text>`);
   for (const st of view.stages) {
     parts.push(
       `<line class="stage" x1="${x(st.time)}" y1="${T}" x2="${x(st.time)}" y2="${y(vMin)}"/><text class="stage-label" x="${x(st.time) + 3}" y="${T + 10}">${esc(st.to)}</text>`,

@@ -3,6 +3,8 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { JourneyViewRequest, RunJourney, type JourneyParams, type JourneyRunResult, type JourneyView } from "./protocol.js";
 import { stageThresholds, toRunResult, toView } from "./adapt.js";
+import { checkWorkspace } from "../../core/checker/check.js";
+import { compile, runJourney } from "../../core/engine/index.js";
 
 const METHOD_NOT_FOUND = -32601;
 
@@ -10,10 +12,36 @@ function isMethodNotFound(err: unknown): boolean {
   return !!err && typeof err === "object" && ((err as { code?: number }).code === METHOD_NOT_FOUND || /Unhandled method/.test(String((err as Error).message)));
 }
 
-export async function requestRun(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyRunResult> {
+/**
+ * `crmrules/runJourney` on the server; while a server without that request is running, the
+ * journey is simulated in the extension host with the same core (checker + engine).
+ */
+async function runRaw(client: LanguageClient | undefined, params: JourneyParams): Promise<unknown> {
   if (!client) throw new Error("the CRM Rules language server is not running");
-  const raw = await client.sendRequest(RunJourney, params);
-  return toRunResult(raw, params.uri, params.name);
+  try {
+    return await client.sendRequest(RunJourney, params);
+  } catch (err) {
+    if (!isMethodNotFound(err)) throw err;
+    return runLocally(params);
+  }
+}
+
+export async function runLocally(params: JourneyParams): Promise<unknown> {
+  const target = params.uri.includes("://") ? vscode.Uri.parse(params.uri) : vscode.Uri.file(params.uri);
+  const folder = vscode.workspace.getWorkspaceFolder(target) ?? vscode.workspace.workspaceFolders?.[0];
+  const files = await workspaceTexts();
+  if (!files.some((f) => f.uri === target.fsPath)) {
+    const doc = await vscode.workspace.openTextDocument(target);
+    files.push({ uri: target.fsPath, text: doc.getText() });
+  }
+  const check = checkWorkspace({ root: folder?.uri.fsPath ?? "/", files });
+  const rules = compile(check, target.fsPath);
+  const j = rules.journeys.find((x) => x.uri === target.fsPath && x.journey.name?.value === params.name) ?? rules.journeys.find((x) => x.journey.name?.value === params.name);
+  return j ? runJourney(rules, j.journey) : null;
+}
+
+export async function requestRun(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyRunResult> {
+  return toRunResult(await runRaw(client, params), params.uri, params.name);
 }
 
 async function workspaceTexts(): Promise<{ uri: string; text: string }[]> {
@@ -34,7 +62,7 @@ export async function requestView(client: LanguageClient | undefined, params: Jo
     raw = await client.sendRequest(JourneyViewRequest, params);
   } catch (err) {
     if (!isMethodNotFound(err)) throw err;
-    raw = await client.sendRequest(RunJourney, params);
+    raw = await runRaw(client, params);
   }
   let thresholds = new Map<string, { value: number; label: string }[]>();
   try {

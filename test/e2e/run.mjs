@@ -122,7 +122,7 @@ async function launchBrowser(profileDir) {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    viewport: { width: 1400, height: 860 },
+    viewport: { width: 1600, height: 900 },
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
