@@ -1,7 +1,7 @@
 /** The simulation engine: compile once, run journeys, explain outcomes. Pure (no IO, no clock). */
 export { compile } from "./compile.js";
 export type { CompiledRules, FieldInfo, EventInfo, CScore, CStage, CRoute, CTeam, CConsent, CAction, CWorkflow } from "./compile.js";
-export { runJourney, recordValues, literalValue, showValue, showTarget } from "./run.js";
+export { runJourney, runFile, recordValues, literalValue, showValue, showTarget } from "./run.js";
 export type { RunOptions } from "./run.js";
 export { Simulation, RoutingPool } from "./sim.js";
 export type { SimOptions } from "./sim.js";

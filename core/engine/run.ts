@@ -211,3 +211,11 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
 function targetText(t: A.Target): string {
   return t.targetKind === "discard" ? "discard" : `${t.targetKind} ${t.ref?.text ?? "?"}`;
 }
+
+/**
+ * Compiles the rules visible from `uri` and runs every journey declared in that
+ * file, in written order (what `crmrules test` and the editor's "run journey" need).
+ */
+export function runFile(rules: CompiledRules, uri: string, opts: RunOptions = {}): JourneyResult[] {
+  return rules.journeys.filter((j) => j.uri === uri).map((j) => runJourney(rules, j.journey, opts));
+}

@@ -25,3 +25,20 @@ describe("why", () => {
     expect(why(r, { kind: "action", name: "other" }).entries).toEqual([]);
   });
 });
+
+describe("runFile", () => {
+  it("runs the journeys declared in one file, not those of imported files", async () => {
+    const { runFile } = await import("../../core/engine/index.js");
+    const main = readFileSync("test/golden/traces/nordic-cto.crmrules", "utf8");
+    const other = `import "./main.crmrules"\njourney "second" {\n  lead { country: SE }\n  expect stage == new\n}\n`;
+    const c = compileText(main, {});
+    expect(runFile(c, "/ws/main.crmrules").map((r) => r.journey)).toEqual(["Nordic CTO converts after a webinar"]);
+    const { checkWorkspace } = await import("../../core/checker/check.js");
+    const { compile } = await import("../../core/engine/index.js");
+    const ws = checkWorkspace({ root: "/ws", files: [{ uri: "/ws/main.crmrules", text: main }, { uri: "/ws/second.crmrules", text: other }] });
+    const rules = compile(ws, "/ws/second.crmrules");
+    const results = runFile(rules, "/ws/second.crmrules");
+    expect(results.map((r) => [r.journey, r.passed])).toEqual([["second", true]]);
+    expect(results[0]!.source.uri).toBe("/ws/second.crmrules");
+  });
+});
