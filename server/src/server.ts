@@ -137,7 +137,17 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     try {
       const snap = ws.snapshot();
       const affected = new Set<string>();
-      for (const p of dirty) for (const d of snap.dependents(p)) affected.add(d);
+      for (const p of dirty) {
+        if (!snap.files.has(p)) {
+          // A deleted file: every file that imported it may now report a missing import.
+          for (const q of snap.files.keys()) affected.add(q);
+          continue;
+        }
+        // What `p` can affect: the files that import it (types, duplicates, routing…)
+        // and the files it imports (whether their declarations are used).
+        for (const d of snap.dependents(p)) affected.add(d);
+        for (const d of snap.checkOf(p)?.visibleFiles(p) ?? []) affected.add(d);
+      }
       dirty.clear();
       if (pullDiagnostics) {
         if (refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
@@ -180,7 +190,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
 
   function handle<P, R>(name: string, fn: (params: P, token: L.CancellationToken) => R) {
     return async (params: P, token: L.CancellationToken): Promise<R> => {
-      // Yield once so a `$/cancelRequest` sent right after the request is seen.
+      // Yield twice: the connection processes one queued message per macrotask, so a
+      // `$/cancelRequest` that arrived with the request is handled before we start.
+      await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
       if (token.isCancellationRequested) throw new L.ResponseError(L.LSPErrorCodes.RequestCancelled, "the request was cancelled");
       try {

@@ -5,8 +5,9 @@
  * diagnostics) is rebuilt lazily after a change, re-parsing only changed files.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
+import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../../core/diagnostics/diagnostic.js";
 import { NameIndex } from "./index.js";
@@ -21,6 +22,8 @@ export interface Snapshot {
   diagnostics: Map<string, Diagnostic[]>;
   /** Files whose diagnostics a change to `path` can affect (itself plus importers). */
   dependents(path: string): string[];
+  /** The checker's result for the workspace folder holding `path`. */
+  checkOf(path: string): CheckResult | undefined;
 }
 
 export class Workspace {
@@ -123,68 +126,79 @@ export class Workspace {
     this.snap = undefined;
   }
 
-  /** The current snapshot, rebuilt when something changed since the last one. */
+  /** The workspace folder a file belongs to (the innermost), or its own directory for a loose file. */
+  rootOf(path: string): string {
+    let best: string | undefined;
+    for (const r of this.roots) if ((path === r || path.startsWith(r.endsWith("/") ? r : r + "/")) && (!best || r.length > best.length)) best = r;
+    return best ?? dirname(path);
+  }
+
+  /**
+   * The current snapshot, rebuilt when something changed since the last one:
+   * one `checkWorkspace` per workspace folder (the checker parses, binds,
+   * types and analyses); files that are not absolute paths (untitled
+   * documents) are only parsed.
+   */
   snapshot(): Snapshot {
     if (this.snap) return this.snap;
-    const files = new Map<string, ParseResult>();
+    const groups = new Map<string, string[]>();
+    const loose: string[] = [];
     for (const p of this.paths()) {
-      const text = this.text(p) ?? "";
-      const cached = this.parsed.get(p);
-      if (cached && cached.text === text) files.set(p, cached.result);
-      else {
-        const result = parse(text, p);
-        this.parsed.set(p, { text, result });
-        files.set(p, result);
+      if (!p.startsWith("/")) {
+        loose.push(p);
+        continue;
       }
+      const r = this.rootOf(p);
+      const g = groups.get(r);
+      if (g) g.push(p);
+      else groups.set(r, [p]);
+    }
+    const files = new Map<string, ParseResult>();
+    const diagnostics = new Map<string, Diagnostic[]>();
+    const checkByPath = new Map<string, CheckResult>();
+    for (const [root, paths] of groups) {
+      let check: CheckResult | undefined;
+      try {
+        check = checkWorkspace({ root, files: paths.map((uri) => ({ uri, text: this.text(uri) ?? "" })) });
+      } catch (e) {
+        // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
+        this.log(`checking ${root} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+      for (const p of paths) {
+        const pr = check?.files.get(p) ?? this.parseCached(p);
+        files.set(p, pr);
+        diagnostics.set(p, check ? [] : [...pr.diagnostics].sort(compareDiagnostics));
+        if (check) checkByPath.set(p, check);
+      }
+      for (const d of check?.diagnostics ?? []) {
+        const list = diagnostics.get(d.uri);
+        if (list) list.push(d);
+      }
+    }
+    for (const p of loose) {
+      const pr = this.parseCached(p);
+      files.set(p, pr);
+      diagnostics.set(p, [...pr.diagnostics].sort(compareDiagnostics));
     }
     for (const p of this.parsed.keys()) if (!files.has(p)) this.parsed.delete(p);
     const index = new NameIndex(files);
-    const diagnostics = new Map<string, Diagnostic[]>();
-    for (const [p, r] of files) diagnostics.set(p, [...r.diagnostics].sort(compareDiagnostics));
-    const importers = importGraph(files);
     this.snap = {
       generation: this.generation,
       files,
       index,
       diagnostics,
-      dependents: (path) => dependentsOf(path, importers),
+      dependents: (path) => checkByPath.get(path)?.dependents(path) ?? [path],
+      checkOf: (path) => checkByPath.get(path),
     };
     return this.snap;
   }
-}
 
-/** importers.get(x) = files that import x directly. */
-function importGraph(files: Map<string, ParseResult>): Map<string, Set<string>> {
-  const importers = new Map<string, Set<string>>();
-  for (const [p, r] of files) {
-    const dir = p.slice(0, p.lastIndexOf("/"));
-    for (const imp of r.file.imports) {
-      if (!imp.path) continue;
-      const target = normalize(imp.path.value.startsWith("/") ? imp.path.value : `${dir}/${imp.path.value}`);
-      let set = importers.get(target);
-      if (!set) importers.set(target, (set = new Set()));
-      set.add(p);
-    }
+  private parseCached(p: string): ParseResult {
+    const text = this.text(p) ?? "";
+    const cached = this.parsed.get(p);
+    if (cached && cached.text === text) return cached.result;
+    const result = parse(text, p);
+    this.parsed.set(p, { text, result });
+    return result;
   }
-  return importers;
-}
-
-function dependentsOf(path: string, importers: Map<string, Set<string>>): string[] {
-  const out = new Set<string>([path]);
-  const todo = [path];
-  while (todo.length) {
-    const p = todo.pop()!;
-    for (const i of importers.get(p) ?? []) if (!out.has(i)) (out.add(i), todo.push(i));
-  }
-  return [...out];
-}
-
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s === "..") parts.pop();
-    else parts.push(s);
-  }
-  return "/" + parts.join("/");
 }

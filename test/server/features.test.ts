@@ -124,6 +124,45 @@ describe("diagnostics", () => {
   });
 });
 
+describe("checker integration", () => {
+  it("publishes checker diagnostics with related information, offers fixes as quick fixes, and re-checks importers", async () => {
+    const dir = copyFixture("checks");
+    const k = await startClient([dir]);
+    try {
+      const rules = uri(join(dir, "rules.crmrules"));
+      const schema = uri(join(dir, "schema.crmrules"));
+      const d = await k.diagnostics(rules);
+      expect(d.diagnostics).toEqual([
+        { range: rng(3, 27, 3, 30), severity: 1, code: "CR3001", source: "crmrules", message: "the lead has no field `rol`; did you mean `role`?" },
+        { range: rng(3, 34, 3, 43), severity: 1, code: "CR2001", source: "crmrules", message: "no score, grade, set or event named `executive`" },
+        {
+          range: rng(6, 6, 6, 9),
+          severity: 1,
+          code: "CR2002",
+          source: "crmrules",
+          message: "the name `mql` is already declared (as a stage)",
+          relatedInformation: [{ location: { uri: rules, range: rng(5, 6, 5, 9) }, message: "first declaration of `mql`" }],
+        },
+      ]);
+      const actions = (await k.conn.sendRequest(P.CodeActionRequest.type, { textDocument: { uri: rules }, range: rng(3, 28, 3, 28), context: { diagnostics: [d.diagnostics[0]!] } })) as P.CodeAction[];
+      expect(actions.map((a) => [a.title, a.kind, a.isPreferred, a.edit])).toEqual([
+        ["change to `role`", "quickfix", true, { changes: { [rules]: [{ range: rng(3, 27, 3, 30), newText: "role" }] } }],
+      ]);
+      const unused = (await k.conn.sendRequest(P.CodeActionRequest.type, { textDocument: { uri: schema }, range: rng(4, 8, 4, 8), context: { diagnostics: [] } })) as P.CodeAction[];
+      expect(unused.map((a) => [a.title, a.edit])).toEqual([["remove the unused event `demo_requested`", { changes: { [schema]: [{ range: rng(4, 0, 5, 0), newText: "" }] } }]]);
+      // Renaming the field in the imported file re-checks the importer: the unknown-field error goes away.
+      const text = readFileSync(join(dir, "schema.crmrules"), "utf8");
+      await k.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: schema, languageId: "crmrules", version: 1, text } });
+      await k.conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: schema, version: 2 }, contentChanges: [{ range: rng(1, 2, 1, 6), text: "rol" }] });
+      const after = await k.diagnostics(rules, (p) => !p.diagnostics.some((x) => x.code === "CR3001"));
+      // (`executive` now resolves too: the field is known again, so its enum type applies.)
+      expect(after.diagnostics.map((x) => x.code)).toEqual(["CR2002"]);
+    } finally {
+      await k.stop();
+    }
+  });
+});
+
 describe("navigation", () => {
   it("goes to the definition of a territory in the same file", async () => {
     const r = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 14, character: 50 } })) as P.LocationLink[];
@@ -376,7 +415,8 @@ describe("workspace model", () => {
     writeFileSync(path, "queue fresh \n");
     await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Created }] });
     const d = await c.diagnostics(uri(path));
-    expect(d.diagnostics).toEqual([]);
+    // Checker diagnostics, with the `unnecessary` tag for an unused declaration.
+    expect(d.diagnostics).toEqual([{ range: rng(0, 6, 0, 11), severity: 2, code: "CR2007", source: "crmrules", message: "queue `fresh` is never used", tags: [P.DiagnosticTag.Unnecessary] }]);
     expect(((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "fresh" })) as P.WorkspaceSymbol[]).map((s) => s.name)).toEqual(["fresh"]);
     writeFileSync(path, "queue fresh {\n");
     await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Changed }] });
@@ -400,9 +440,17 @@ describe("workspace model", () => {
 
 describe("robustness", () => {
   it("answers a cancelled request with RequestCancelled and keeps serving", async () => {
+    // A large document makes the first request busy long enough that the second
+    // request and its cancellation are both queued behind it.
+    const big = uri(join(root, "big.crmrules"));
+    const lines = Array.from({ length: 3000 }, (_, i) => `owner o${i} "o${i}@acme.example"`).join("\n");
+    await open(big, lines);
+    const busy = c.conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: big } });
     const source = new P.CancellationTokenSource();
     const pending = c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "" }, source.token);
     source.cancel();
+    expect((await busy)!.data.length).toBe(3000 * 3 * 5);
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: big } });
     await expect(pending).rejects.toMatchObject({ code: P.LSPErrorCodes.RequestCancelled });
     const ok = await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "dach" });
     expect(ok).toHaveLength(1);
