@@ -17,6 +17,10 @@ import { prepareRename, rename } from "./rename.js";
 import { hover } from "./hover.js";
 import { complete } from "./completion.js";
 import { codeActions } from "./codeActions.js";
+import { formatDocument, formatDocumentRange } from "./formatting.js";
+
+/** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
+const FORMAT_ACTION = "source.format.crmrules";
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last keystroke before publishing diagnostics. */
@@ -60,7 +64,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         renameProvider: { prepareProvider: true },
         foldingRangeProvider: true,
         selectionRangeProvider: true,
-        codeActionProvider: { codeActionKinds: [L.CodeActionKind.QuickFix, L.CodeActionKind.SourceOrganizeImports] },
+        codeActionProvider: { codeActionKinds: [L.CodeActionKind.QuickFix, L.CodeActionKind.SourceOrganizeImports, FORMAT_ACTION] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: false },
         diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -271,7 +277,26 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onCodeAction(
     handle("codeAction", (p: L.CodeActionParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
-      return pr ? codeActions(pr, snap.diagnostics.get(path) ?? [], p) : [];
+      if (!pr) return [];
+      const out = codeActions(pr, snap.diagnostics.get(path) ?? [], p);
+      const only = p.context.only;
+      if (!only || only.some((k) => FORMAT_ACTION === k || FORMAT_ACTION.startsWith(k + "."))) {
+        const edits = formatDocument(pr.lines.text, { tabSize: 2, insertSpaces: true });
+        if (edits.length) out.push({ title: "Format document", kind: FORMAT_ACTION, edit: { changes: { [p.textDocument.uri]: edits } } });
+      }
+      return out;
+    }),
+  );
+  connection.onDocumentFormatting(
+    handle("formatting", (p: L.DocumentFormattingParams) => {
+      const text = ws.text(uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocument(text, p.options);
+    }),
+  );
+  connection.onDocumentRangeFormatting(
+    handle("rangeFormatting", (p: L.DocumentRangeFormattingParams) => {
+      const text = ws.text(uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocumentRange(text, p.range, p.options);
     }),
   );
   connection.languages.semanticTokens.on(

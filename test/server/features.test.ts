@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { readFileSync, writeFileSync, unlinkSync } from "node:fs";
 import * as P from "vscode-languageserver-protocol/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { copyFixture, startClient, uri, type Client } from "./helpers.js";
 
 let root: string;
@@ -406,6 +407,25 @@ describe("code actions", () => {
         edit: { changes: { [u]: [{ range: rng(0, 0, 1, 21), newText: 'import "./a.crmrules"\nimport "./b.crmrules"' }] } },
       },
     ]);
+  });
+});
+
+describe("formatting", () => {
+  const messy = 'score   fit "Fit" {\n    cap 50\nrule a:+20 when lead.role==executive\n}\n';
+  it("formats a document and a range through the core formatter", async () => {
+    const u = uri(join(root, "messy.crmrules"));
+    await open(u, messy);
+    const edits = await c.conn.sendRequest(P.DocumentFormattingRequest.type, { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } });
+    const doc = TextDocument.create(u, "crmrules", 1, messy);
+    expect(TextDocument.applyEdits(doc, edits!)).toBe('score fit "Fit" {\n  cap 50\n  rule a: +20 when lead.role == executive\n}\n');
+    const four = await c.conn.sendRequest(P.DocumentFormattingRequest.type, { textDocument: { uri: u }, options: { tabSize: 4, insertSpaces: true } });
+    expect(TextDocument.applyEdits(doc, four!)).toBe('score fit "Fit" {\n    cap 50\n    rule a: +20 when lead.role == executive\n}\n');
+    const ranged = await c.conn.sendRequest(P.DocumentRangeFormattingRequest.type, { textDocument: { uri: u }, range: rng(2, 0, 2, 3), options: { tabSize: 2, insertSpaces: true } });
+    expect(ranged).toEqual([{ range: rng(2, 0, 2, 36), newText: "  rule a: +20 when lead.role == executive" }]);
+    const actions = (await c.conn.sendRequest(P.CodeActionRequest.type, { textDocument: { uri: u }, range: rng(0, 0, 0, 0), context: { diagnostics: [], only: [P.CodeActionKind.Source] } })) as P.CodeAction[];
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([["Format document", "source.format.crmrules"]]);
+    expect(TextDocument.applyEdits(doc, actions[0]!.edit!.changes![u]!)).toBe(TextDocument.applyEdits(doc, edits!));
+    await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 });
 
