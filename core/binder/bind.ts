@@ -165,15 +165,17 @@ function builtinTypeText(t: BuiltinFieldType): string {
   return typeof t === "string" ? t : `enum(${t.enum.join(", ")})`;
 }
 
-/** Parses and binds a workspace. */
-export function bind(input: WorkspaceInput): Binding {
+/** Parses (or reuses unchanged parse results) and binds a workspace. */
+export function bind(input: WorkspaceInput, reuse?: ReadonlyMap<string, ParseResult>): Binding {
   const root = normalizePath(input.root);
   const b = new Binding(root);
   const uris: string[] = [];
   for (const f of input.files) {
     const uri = normalizePath(f.uri);
     if (b.files.has(uri)) continue;
-    const pr = parse(f.text, uri);
+    // Parse results are immutable: an unchanged text reuses the previous tree.
+    const prev = reuse?.get(uri);
+    const pr = prev && prev.lines.text === f.text ? prev : parse(f.text, uri);
     b.files.set(uri, pr);
     uris.push(uri);
     b.diagnostics.push(...pr.diagnostics);

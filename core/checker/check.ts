@@ -21,8 +21,13 @@ export interface CheckResult extends WorkspaceCheck {
   readonly maxScores: Map<string, MaxScore>;
 }
 
-export function checkWorkspace(input: WorkspaceInput): CheckResult {
-  const b = bind(input);
+export interface CheckOptions {
+  /** A previous check: files whose text is unchanged reuse its parse results (editors re-check on every keystroke). */
+  previous?: WorkspaceCheck;
+}
+
+export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}): CheckResult {
+  const b = bind(input, options.previous?.files);
   const c = new Checker(b);
   for (const [uri, pr] of b.files) checkFile(c, uri, pr.file);
   const diagnostics: Diagnostic[] = [...b.diagnostics, ...c.diagnostics];

@@ -9,24 +9,71 @@ import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 import type { Checker } from "../checker.js";
 
-const LEAVES = new Set(["Name", "Number", "String", "Bool", "Date", "StageRef"]);
+/** The child fields of each node kind that can hold nodes (everything else is a leaf or a range). */
+const CHILDREN: Record<string, readonly string[]> = {
+  Lead: ["fields"],
+  Field: ["type"],
+  ListType: ["element"],
+  Event: ["fields"],
+  Set: ["value"],
+  Score: ["settings", "rules"],
+  Decay: ["every"],
+  ScoreRule: ["trigger"],
+  AttributeTrigger: ["when"],
+  EventTrigger: ["where", "within", "limit", "when"],
+  InactivityTrigger: ["after"],
+  Limit: ["count", "per"],
+  Grade: ["entries"],
+  Stage: ["when"],
+  Reenter: ["after"],
+  Team: ["members", "cap"],
+  Member: ["weight"],
+  Route: ["trigger", "rules", "fallback"],
+  EventOccurrenceTrigger: ["where"],
+  RouteRule: ["when", "escalations"],
+  RouteFallback: ["escalations"],
+  Escalation: ["after"],
+  Consent: ["clauses"],
+  ConsentClause: ["region", "bases"],
+  ConsentBasis: ["expires", "impliedFor"],
+  Action: [],
+  Workflow: ["trigger", "steps"],
+  Do: ["call", "when", "unless"],
+  Wait: ["duration"],
+  ActionCall: ["args"],
+  Journey: ["lead", "steps"],
+  EventStep: ["payload"],
+  UpdateStep: ["values"],
+  ExpectStep: [],
+  Binary: ["left", "right"],
+  Unary: ["operand"],
+  Is: ["operand"],
+  Between: ["operand", "low", "high"],
+  List: ["items"],
+  Count: ["where", "within"],
+  Within: ["within"],
+  Paren: ["inner"],
+  Record: ["entries"],
+  RecordEntry: ["value"],
+};
 
-/** Calls `f` on every AST node under `n` (objects with a string `kind` and a `range`). Leaves are visited without descending. */
+/**
+ * Calls `f` on every node under `n` that can matter to an analysis
+ * (declarations, settings, expressions, durations, limits, members; not
+ * names or literals). Follows CHILDREN only, so it touches each node once.
+ */
 export function walk(n: unknown, f: (node: A.Node) => void): void {
   if (Array.isArray(n)) {
     for (let i = 0; i < n.length; i++) walk(n[i], f);
     return;
   }
   if (!n || typeof n !== "object") return;
-  const node = n as Record<string, unknown>;
-  const kind = node["kind"];
-  if (typeof kind === "string") {
-    f(node as unknown as A.Node);
-    if (LEAVES.has(kind)) return;
-  }
-  for (const k in node) {
-    if (k === "range" || k === "opRange" || k === "reachRange" || k === "kind") continue;
-    const v = node[k];
+  const node = n as A.Node & Record<string, unknown>;
+  const keys = CHILDREN[node.kind];
+  f(node);
+  if (!keys) return;
+  for (let i = 0; i < keys.length; i++) {
+    const v = node[keys[i]!];
     if (v && typeof v === "object") walk(v, f);
   }
 }

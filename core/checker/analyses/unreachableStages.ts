@@ -58,7 +58,12 @@ export function scoreMaxima(b: Binding, maxima: Map<string, MaxScore>): (s: CrmS
     if (!m) maxima.set(s.id, (m = maxScoreOf(s.node as A.ScoreDecl)));
     return m;
   };
-  for (const s of b.symbols.values()) if (s.kind === "score" && !s.builtin) maxOf(s);
+  for (const s of b.symbols.values()) {
+    if (s.kind !== "score" || s.builtin) continue;
+    const m = maxOf(s);
+    // Hover shows the reachable maximum next to the declaration.
+    s.detail = `${s.detail ?? "score"} · at most ${m.value === Infinity ? "unbounded" : m.value}`;
+  }
   return maxOf;
 }
 
