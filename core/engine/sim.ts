@@ -123,6 +123,8 @@ export class Simulation implements EvalCtx {
   readonly routing: FinalState["routing"] = [];
   /** The lead's current owner, team or queue: the latest routing decision or escalation. */
   assignment: TargetValue | null = null;
+  /** What set the assignment: `route.rule` or `escalation of route`. */
+  assignedBy: string | null = null;
   readonly escalated: TargetValue[] = [];
   readonly sent: FinalState["sent"] = [];
   readonly blocked: FinalState["blocked"] = [];
@@ -289,6 +291,7 @@ export class Simulation implements EvalCtx {
       grades,
       routing: this.routing.map((r) => ({ ...r })),
       assignment: this.assignment ? { ...this.assignment } : null,
+      assignedBy: this.assignedBy,
       escalations: this.escalated.map((e) => ({ ...e })),
       sent: this.sent.map((s) => ({ ...s })),
       blocked: this.blocked.map((b) => ({ ...b })),
@@ -543,7 +546,10 @@ export class Simulation implements EvalCtx {
     }
     const res = this.resolveTarget(route, chosen.target);
     this.routing.push({ route: route.name, rule: chosen.rule, target: res.target });
-    if (res.target) this.assignment = res.target;
+    if (res.target) {
+      this.assignment = res.target;
+      this.assignedBy = `${route.name}.${chosen.rule}`;
+    }
     const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
     this.log(() => ({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values }));
     if (!res.target) return;
@@ -556,6 +562,7 @@ export class Simulation implements EvalCtx {
         const target = r.target ?? tv;
         this.escalated.push(target);
         this.assignment = target;
+        this.assignedBy = `escalation of ${route.name}`;
         this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
       });
       this.escalationTimers.push(timer);

@@ -188,6 +188,8 @@ export interface FinalState {
   routing: { route: string; rule: string | null; target: TargetValue | null }[];
   /** Where the lead is now: the latest routing decision or escalation (null: never routed). */
   assignment: TargetValue | null;
+  /** What set the assignment: `route.rule` or `escalation of route` (null: never routed). */
+  assignedBy: string | null;
   escalations: TargetValue[];
   sent: { action: string; args: Value[]; at: number }[];
   blocked: { action: string; args: Value[]; at: number; purpose: string | null; clause: string | null; reason: string }[];

@@ -15,6 +15,8 @@ export interface LeadOutcome {
   stage: string | null;
   /** `owner kari`, `team sdr (owner anna)`, `queue unrouted`, `discard`, or null. */
   assignment: string | null;
+  /** What set the assignment: `route.rule`, `escalation of route`, or null. */
+  routedBy: string | null;
   scores: Record<string, number | null>;
   grades: Record<string, string | null>;
   sent: number;
@@ -101,6 +103,7 @@ export function replayLead(rules: CompiledRules, lead: string, records: LogRecor
     last: formatTime(now),
     stage: f.stage,
     assignment: describeTarget(f.assignment),
+    routedBy: f.assignedBy,
     scores: f.scores,
     grades: f.grades,
     sent: f.sent.length,
