@@ -26,6 +26,9 @@ async function runRaw(client: LanguageClient | undefined, params: JourneyParams)
   }
 }
 
+/** The last local check, reused while no rule file changes (a test run simulates many journeys). */
+let cache: { key: string; check: ReturnType<typeof checkWorkspace>; rules: Map<string, ReturnType<typeof compile>> } | undefined;
+
 export async function runLocally(params: JourneyParams): Promise<unknown> {
   const target = params.uri.includes("://") ? vscode.Uri.parse(params.uri) : vscode.Uri.file(params.uri);
   const folder = vscode.workspace.getWorkspaceFolder(target) ?? vscode.workspace.workspaceFolders?.[0];
@@ -34,8 +37,11 @@ export async function runLocally(params: JourneyParams): Promise<unknown> {
     const doc = await vscode.workspace.openTextDocument(target);
     files.push({ uri: target.fsPath, text: doc.getText() });
   }
-  const check = checkWorkspace({ root: folder?.uri.fsPath ?? "/", files });
-  const rules = compile(check, target.fsPath);
+  const root = folder?.uri.fsPath ?? "/";
+  const key = root + "\0" + files.map((f) => `${f.uri}\0${f.text}`).join("\0");
+  if (cache?.key !== key) cache = { key, check: checkWorkspace({ root, files }), rules: new Map() };
+  let rules = cache.rules.get(target.fsPath);
+  if (!rules) cache.rules.set(target.fsPath, (rules = compile(cache.check, target.fsPath)));
   const j = rules.journeys.find((x) => x.uri === target.fsPath && x.journey.name?.value === params.name) ?? rules.journeys.find((x) => x.journey.name?.value === params.name);
   return j ? runJourney(rules, j.journey) : null;
 }

@@ -7,7 +7,7 @@
 //   node test/e2e/run.mjs --suite    only the extension-host suite
 //   node test/e2e/run.mjs --ui       only the UI test
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,10 +46,24 @@ async function waitHttp(url, ms) {
   throw new Error(`code-server did not answer at ${url} within ${ms / 1000} s`);
 }
 
+function newestIn(dir) {
+  let t = 0;
+  for (const f of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, f.name);
+    t = Math.max(t, f.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds when a bundle is missing or older than the sources it comes from. */
 function ensureBuilt() {
-  const need = ["dist/client.js", "dist/server.js"].filter((f) => !existsSync(join(root, f)));
-  if (need.length) {
-    log(`building (${need.join(", ")} missing)`);
+  const bundles = { "dist/client.js": ["client/src", "core"], "dist/server.js": ["server/src", "core"] };
+  const stale = Object.entries(bundles).filter(([b, srcs]) => {
+    const p = join(root, b);
+    return !existsSync(p) || srcs.some((s) => existsSync(join(root, s)) && newestIn(join(root, s)) > statSync(p).mtimeMs);
+  });
+  if (stale.length) {
+    log(`building (${stale.map(([b]) => b).join(", ")} missing or older than the sources)`);
     execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
   }
 }
@@ -73,6 +87,7 @@ async function startCodeServer(setup, runDir, workspace) {
         "git.enabled": false,
         "workbench.colorTheme": "Default Dark Modern",
         "window.commandCenter": false,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
       },
       null,
       2,
@@ -195,11 +210,7 @@ async function runUi(setup, runDir, workspace) {
     const journeyLine = page.locator(".monaco-editor .view-line", { hasText: "journey " }).first();
     await journeyLine.click();
     await page.waitForTimeout(3000); // language server start and first check
-    await page.keyboard.press("F1");
-    await page.waitForSelector(".quick-input-widget input", { timeout: 10_000 });
-    await page.keyboard.type("CRM Rules: Simulate Journey");
-    await page.waitForTimeout(500);
-    await page.keyboard.press("Enter");
+    await runCommand(page, "CRM Rules: Simulate Journey");
     await page.waitForSelector('.tab[aria-label^="Journey:"]', { timeout: 30_000 });
     // The webview content lives in nested iframes.
     let drawn = false;
@@ -215,6 +226,23 @@ async function runUi(setup, runDir, workspace) {
     await page.screenshot({ path: shot });
     log(`  screenshot: ${shot}`);
     results.push({ name, ok: drawn, detail: drawn ? undefined : "the journey view did not draw a chart or a timeline" });
+    // The Testing view after running every journey.
+    const name2 = "ui: run all journeys and show them in the Testing view";
+    try {
+      await runCommand(page, "CRM Rules: Run All Journeys");
+      await page.waitForTimeout(1500);
+      await runCommand(page, "Testing: Focus on Test Explorer View");
+      const rows = page.locator(".test-explorer .monaco-list-row");
+      await rows.first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1000);
+      const passedIcons = await page.locator(".test-explorer .codicon-testing-passed-icon").count();
+      const shot2 = join(shots, "test-explorer.png");
+      await page.screenshot({ path: shot2 });
+      log(`  screenshot: ${shot2}`);
+      results.push({ name: name2, ok: passedIcons > 0, detail: passedIcons > 0 ? undefined : "no passed journey shown in the Testing view" });
+    } catch (err) {
+      results.push({ name: name2, ok: false, detail: err instanceof Error ? err.message : String(err) });
+    }
   } catch (err) {
     try {
       await ctx.pages()[0]?.screenshot({ path: join(shots, "ui-failure.png") });
@@ -227,6 +255,14 @@ async function runUi(setup, runDir, workspace) {
 }
 
 let uiJourneyFile = "nordic.crmrules";
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  await page.waitForSelector(".quick-input-widget input", { timeout: 10_000 });
+  await page.keyboard.type(title);
+  await page.waitForTimeout(600);
+  await page.keyboard.press("Enter");
+}
 
 async function main() {
   ensureBuilt();
