@@ -200,3 +200,21 @@ describe("settings", () => {
     expect(got).toEqual(["CR5004 20", "CR5002 101", "CR5001 0 days", "CR5003 +15", "CR5006 0", "CR5005 0"]);
   });
 });
+
+describe("shadowed routes on text and booleans", () => {
+  it("does not confuse `starts_with` with `ends_with` on the same text", () => {
+    expect(diags(`route r on form_submitted { rule a: when lead.email.domain starts_with "acme" -> queue sales  rule b: when lead.email.domain ends_with "acme" -> owner kari  otherwise -> discard }`, "CR4001")).toEqual([]);
+  });
+
+  it("sees that a narrower prefix is shadowed by a broader one", () => {
+    const [d] = diags(`route r on form_submitted { rule a: when lead.email.domain starts_with "ac" -> queue sales  rule b: when lead.email.domain starts_with "acme" -> owner kari  otherwise -> discard }`, "CR4001");
+    expect(d!.message).toContain("`b` never matches");
+  });
+
+  it("treats a boolean field as a test of its own", () => {
+    const [d] = diags(`route r on form_submitted { rule vips: when lead.vip -> owner kari  rule nordic_vips: when lead.vip and lead.country in nordics -> queue sales  otherwise -> discard }`, "CR4001");
+    expect(d!.message).toContain("`nordic_vips` never matches");
+    const [u] = diags(`route r on form_submitted { rule vips: when lead.vip -> owner kari }`, "CR4002");
+    expect(u!.example).toEqual({ vip: false });
+  });
+});

@@ -138,6 +138,13 @@ export class CondCompiler {
         return { k: "const", v: e.value };
       case "Unary":
         return e.op === "not" ? { k: "not", a: this.compile(e.operand) } : this.opaque(e);
+      case "Path": {
+        // A bare boolean field: `when lead.vip`.
+        const name = leadPath(e);
+        const f = name && this.field(name);
+        if (!name || !f || f.kind !== "boolean") return this.opaque(e);
+        return { k: "atom", field: name, test: (v) => (v === undefined ? undefined : v === true) };
+      }
       case "Binary":
         if (e.op === "and" || e.op === "or") return { k: e.op, a: this.compile(e.left), b: this.compile(e.right) };
         return this.compare(e) ?? this.opaque(e);
@@ -252,7 +259,10 @@ export class CondCompiler {
         const strs = [...f.mentioned].filter((v): v is string => typeof v === "string").sort();
         let fresh = name.endsWith("domain") ? "example.org" : "other";
         while (strs.includes(fresh)) fresh += "_";
-        return [fresh, ...strs];
+        // Texts around each constant, so prefix/suffix/contains tests get witnesses that satisfy one but not another.
+        const around = new Set<string>();
+        for (const x of strs) for (const v of [`_${x}`, `${x}_`]) if (!strs.includes(v)) around.add(v);
+        return [fresh, ...strs, ...around];
       }
       case "number": {
         const ts = [...new Set([...f.mentioned].filter((v): v is number => typeof v === "number"))].sort((a, b) => a - b);
