@@ -4,7 +4,7 @@
  * re-sync to the next token that can follow) and the node that was being
  * built is kept with whatever it had parsed so far.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, isRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import type { Range } from "../text/positions.js";
 import * as T from "./tokens.js";
@@ -26,6 +26,9 @@ const COMPARE_OPS: Record<string, A.CompareOp> = {
 const baseCanInsert = (EmbeddedActionsParser.prototype as unknown as {
   canRecoverWithSingleTokenInsertion(t: TokenType, f: TokenType[]): boolean;
 }).canRecoverWithSingleTokenInsertion;
+
+const EXPR_KINDS = new Set<string>(["Path", "Within", "Count", "Paren", "On", "List"]);
+const TOP_LEVEL = new Set<TokenType>(T.TOP_LEVEL_KEYWORDS.map((k) => Kw[k]));
 
 const DECL_KINDS = new Set<string>([
   "Lead", "Event", "Set", "Score", "Grade", "Stage", "Reenter", "Owner", "Queue", "Team", "Route", "Consent", "Action", "Workflow", "Journey",
@@ -93,7 +96,10 @@ export class CrmParser extends EmbeddedActionsParser {
     const prev = this.LA(0);
     if (prev && !Number.isNaN(prev.startOffset) && prev.startOffset >= 0 && !prev.isInsertedInRecovery) {
       const end = this.tokRange(prev).end;
-      if (end.offset > node.range.end.offset) node.range = { start: node.range.start, end };
+      // A node that read nothing (it started at a token it never consumed)
+      // is an empty range where it was expected.
+      if (node.range.start.offset >= end.offset) node.range = { start: end, end };
+      else if (end.offset > node.range.end.offset) node.range = { start: node.range.start, end };
     }
     return node;
   }
@@ -1414,6 +1420,7 @@ export class CrmParser extends EmbeddedActionsParser {
             result = this.ACTION(() => {
               const b = this.bin("not in", notTok, left, right);
               b.opRange = { start: this.tokRange(notTok).start, end: this.tokRange(inTok).end };
+              if (!right) b.range = { start: b.range.start, end: b.opRange.end };
               return b;
             });
           },
@@ -1444,7 +1451,7 @@ export class CrmParser extends EmbeddedActionsParser {
                 operand: left,
                 low,
                 high,
-                range: { start: this.at(left, this.tokRange(kw)).start, end: this.at(high, this.tokRange(kw)).end },
+                range: { start: this.at(left, this.tokRange(kw)).start, end: this.at(high ?? low, this.tokRange(kw)).end },
               }),
             );
           },
@@ -1475,6 +1482,16 @@ export class CrmParser extends EmbeddedActionsParser {
   });
 
   private unaryExpr = this.RULE("unaryExpr", (): A.Expr => {
+    try {
+      return this.unaryAlternatives();
+    } catch (e) {
+      // No value at all where one is needed (`fit >=` then a new line): see `primary`.
+      if (!isRecognitionException(e as Error)) throw e;
+      return undefined as unknown as A.Expr;
+    }
+  });
+
+  private unaryAlternatives(): A.Expr {
     return this.OR([
       {
         ALT: () => {
@@ -1490,11 +1507,27 @@ export class CrmParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.primary) },
     ]);
-  });
+  }
 
   private primary = this.RULE(
     "primary",
     (): A.Expr => {
+      try {
+        return this.primaryAlternatives();
+      } catch (e) {
+        // A missing or broken value ends the condition here: the error is
+        // already recorded, and the enclosing rules carry on with what was
+        // read (`fit >=` keeps `fit`), so the next declaration still parses.
+        if (!isRecognitionException(e as Error)) throw e;
+        const idx = (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX;
+        const partial = (this.partials[idx] ?? this.partials[idx + 1]) as A.Expr | undefined;
+        return (partial && EXPR_KINDS.has(partial.kind) ? this.finish(partial) : undefined) as A.Expr;
+      }
+    },
+    this.recover,
+  );
+
+  private primaryAlternatives(): A.Expr {
       return this.OR([
         { ALT: () => this.num(this.CONSUME(T.NumberLiteral)) as A.Expr },
         { ALT: () => this.str(this.CONSUME(T.StringLiteral)) as A.Expr },
@@ -1554,9 +1587,7 @@ export class CrmParser extends EmbeddedActionsParser {
         },
         { ALT: () => this.SUBRULE(this.pathExpr) },
       ]);
-    },
-    this.recover,
-  );
+  }
 
   private pathExpr = this.RULE(
     "pathExpr",
@@ -1564,9 +1595,25 @@ export class CrmParser extends EmbeddedActionsParser {
       const head = this.OR([{ ALT: () => this.CONSUME(Kw.lead) }, { ALT: () => this.CONSUME(T.Identifier) }]);
       const node = this.begin<A.PathExpr>({ kind: "Path", head: this.name(head), segments: [], range: this.tokRange(head) });
       this.MANY(() => {
-        this.CONSUME(T.Dot);
-        const seg = this.CONSUME(T.AnyName);
-        this.ACTION(() => node.segments.push(this.name(seg)));
+        const dot = this.CONSUME(T.Dot);
+        let seg: IToken | undefined;
+        // `lead.` at the end of a line followed by the next declaration is
+        // half-typed text: the declaration keyword is not a field name.
+        this.OPTION2({
+          GATE: () => !(TOP_LEVEL.has(this.LA(1).tokenType) && (this.LA(1).startLine ?? 0) > (dot.endLine ?? 0)),
+          DEF: () => (seg = this.CONSUME(T.AnyName)),
+        });
+        this.ACTION(() => {
+          if (seg) node.segments.push(this.name(seg));
+          else if (!dot.isInsertedInRecovery) {
+            const next = this.LA(1);
+            this.extraErrors.push({
+              code: "CR1002",
+              message: `expected a field name after \`.\`, ${next.tokenType === EOF ? "the file ended" : `found \`${next.image}\``}`,
+              range: this.tokRange(dot),
+            });
+          }
+        });
       });
       this.finish(node);
       let result: A.Expr = node;

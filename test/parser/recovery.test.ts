@@ -56,9 +56,9 @@ owner kari`;
     expect(score.rules[0]!.points?.value).toBe(20);
     const stage = r.file.decls[1] as A.StageDecl;
     expect(stage.name?.text).toBe("mql");
-    // FIXME: a condition cut short at its end is dropped as a whole (the
-    // expression rules have no partial node to hand back); the stage is kept.
-    expect(stage.when).toBeUndefined();
+    // The condition keeps what was read: `fit >=` with the right side missing.
+    expect(stage.when).toMatchObject({ kind: "Binary", op: ">=", left: { kind: "Path", head: { text: "fit" } } });
+    expect((stage.when as A.BinaryExpr).right).toBeUndefined();
     expect(stage.range.end.offset).toBe(src.indexOf(">=") + 2);
     const route = r.file.decls[2] as A.RouteDecl;
     expect(route.rules[0]!.name?.text).toBe("x");
@@ -119,6 +119,15 @@ describe("half-typed text", () => {
     expect(errorsOf(src)).toEqual(["2:20 expected `}` after `x`, the file ended"]);
     const r = parse(src);
     expect((r.file.decls[0] as A.ScoreDecl).rules).toHaveLength(1);
+    checkRanges(src, r.file);
+  });
+
+  it("a half-typed field path before the next declaration keeps both", () => {
+    const src = "stage s when lead.\nowner x";
+    expect(errorsOf(src)).toEqual(["1:18 expected a field name after `.`, found `owner`"]);
+    const r = parse(src);
+    expect(r.file.decls.map((d) => d.kind)).toEqual(["Stage", "Owner"]);
+    expect((r.file.decls[0] as A.StageDecl).when).toMatchObject({ kind: "Path", head: { text: "lead" }, segments: [] });
     checkRanges(src, r.file);
   });
 
