@@ -230,7 +230,8 @@ async function runUi(setup, runDir, workspace) {
     const name2 = "ui: run all journeys and show them in the Testing view";
     try {
       await runCommand(page, "CRM Rules: Run All Journeys");
-      await page.waitForTimeout(1500);
+      // The status bar item reports the run when it has finished.
+      await page.locator(".statusbar-item", { hasText: "journeys passing" }).first().waitFor({ timeout: 120_000 });
       await runCommand(page, "Testing: Focus on Test Explorer View");
       const rows = page.locator(".test-explorer .monaco-list-row");
       await rows.first().waitFor({ timeout: 20_000 });
