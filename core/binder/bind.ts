@@ -403,22 +403,26 @@ export function removeFix(pr: ParseResult, uri: string, range: Range, title: str
 }
 
 function reportDuplicates(b: Binding, uris: string[]): void {
-  const sees = (f: string, u: string) => f === u || (b.visible.get(f)?.has(u) ?? false);
-  const coVisible = (x: string, y: string): boolean => {
-    if (x === y || sees(x, y) || sees(y, x)) return true;
-    for (const f of uris) if (sees(f, x) && sees(f, y)) return true;
-    return false;
-  };
   for (const [group, names] of b.groupEntries()) {
     for (const [name, list] of names) {
       if (list.length < 2) continue;
-      const sorted = [...list].sort((p, q) => (p.builtin ? -1 : q.builtin ? 1 : p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
-      for (let j = 1; j < sorted.length; j++) {
-        const s = sorted[j]!;
-        const first = sorted.slice(0, j).find((p) => coVisible(p.uri, s.uri));
+      const sorted = [...list].sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+      // A later declaration is a duplicate when some file sees it together with an earlier one.
+      const firstOf = new Map<CrmSymbol, CrmSymbol>();
+      for (const f of uris) {
+        const vis = b.visible.get(f)!;
+        let first: CrmSymbol | undefined;
+        for (const s of sorted) {
+          if (!vis.has(s.uri)) continue;
+          if (!first) first = s;
+          else if (!firstOf.has(s) || sorted.indexOf(firstOf.get(s)!) > sorted.indexOf(first)) firstOf.set(s, first);
+        }
+      }
+      for (const s of sorted) {
+        const first = firstOf.get(s);
         if (!first) continue;
-        const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
         b.duplicates.add(s.id);
+        const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
         const as = group === "field" || group === "journey" ? "" : ` (as ${article(KIND_WORDS[first.kind])})`;
         b.diagnostics.push(
           makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""}${as}`, {
