@@ -28,8 +28,13 @@ export async function resolveWorkerScript(explicit?: string): Promise<string> {
   const here = hereDir();
   const beside = join(here, "worker.js");
   if (existsSync(beside) && !here.endsWith(join("runtime", "bulk"))) return beside;
-  const source = resolve(here, "worker.ts");
-  if (!existsSync(source)) throw new Error(`cannot find the bulk worker (looked for ${beside})`);
+  // From source: beside this module, else the repository layout from the working directory.
+  const source = [resolve(here, "worker.ts"), resolve("runtime", "bulk", "worker.ts")].find((p) => existsSync(p));
+  if (!source) {
+    const built = resolve("dist", "worker.js");
+    if (existsSync(built)) return built;
+    throw new Error(`cannot find the bulk worker (looked for ${beside}); build it with \`npm run build\` or pass \`workerScript\``);
+  }
   bundled ??= (async () => {
     const dir = join(tmpdir(), "crmrules-worker");
     mkdirSync(dir, { recursive: true });
