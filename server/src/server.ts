@@ -18,6 +18,8 @@ import { hover } from "./hover.js";
 import { complete } from "./completion.js";
 import { codeActions } from "./codeActions.js";
 import { formatDocument, formatDocumentRange } from "./formatting.js";
+import { JourneyRunner, journeyView, listJourneys, runJourneyRequest, type JourneyParams } from "./journeys.js";
+import { codeLenses, inlayHints } from "./codeLens.js";
 
 /** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
 const FORMAT_ACTION = "source.format.crmrules";
@@ -32,6 +34,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   const ws = new Workspace(log);
   const documents = new L.TextDocuments(TextDocument);
   const tokens = new SemanticTokensProvider();
+  const runner = new JourneyRunner(log);
   let debounceMs = options.debounceMs ?? 150;
   let pullDiagnostics = false;
   let watchRegistration = false;
@@ -66,6 +69,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         selectionRangeProvider: true,
         codeActionProvider: { codeActionKinds: [L.CodeActionKind.QuickFix, L.CodeActionKind.SourceOrganizeImports, FORMAT_ACTION] },
         documentFormattingProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: { resolveProvider: false },
         documentRangeFormattingProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: false },
         diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: false },
@@ -309,6 +314,38 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     handle("semanticTokensDelta", (p: L.SemanticTokensDeltaParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
       return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.index, path) : { data: [] };
+    }),
+  );
+
+  connection.onCodeLens(
+    handle("codeLens", (p: L.CodeLensParams) => codeLenses(ws.snapshot(), runner, uriToPath(p.textDocument.uri))),
+  );
+  connection.languages.inlayHint.on(
+    handle("inlayHint", (p: L.InlayHintParams) => inlayHints(ws.snapshot(), runner, uriToPath(p.textDocument.uri), p.range)),
+  );
+
+  // ------------------------------------------------------------ custom requests (see server/README.md)
+
+  connection.onRequest(
+    "crmrules/listJourneys",
+    handle("listJourneys", (p: { uri?: string } | undefined) => {
+      const snap = ws.snapshot();
+      const paths = p?.uri ? [uriToPath(p.uri)] : [...snap.files.keys()].sort();
+      return listJourneys(snap, runner, paths);
+    }),
+  );
+  connection.onRequest(
+    "crmrules/runJourney",
+    handle("runJourney", (p: JourneyParams) => {
+      if (!p || typeof p.uri !== "string" || typeof p.name !== "string") throw new L.ResponseError(L.ErrorCodes.InvalidParams, "expected { uri, name }");
+      return runJourneyRequest(ws.snapshot(), runner, uriToPath(p.uri), p.name);
+    }),
+  );
+  connection.onRequest(
+    "crmrules/journeyView",
+    handle("journeyView", (p: JourneyParams) => {
+      if (!p || typeof p.uri !== "string" || typeof p.name !== "string") throw new L.ResponseError(L.ErrorCodes.InvalidParams, "expected { uri, name }");
+      return journeyView(ws.snapshot(), runner, uriToPath(p.uri), p.name);
     }),
   );
 

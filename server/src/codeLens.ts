@@ -1,0 +1,129 @@
+/** Code lenses ("Simulate" and pass/fail above journeys, journeys routed above routing rules) and inlay hints. */
+import * as L from "vscode-languageserver";
+import type * as A from "../../core/syntax/ast.js";
+import type { JourneyResult, TraceEntry } from "../../core/engine/index.js";
+import { range } from "./convert.js";
+import { JourneyRunner, journeysOf } from "./journeys.js";
+import { pathToUri } from "./uri.js";
+import type { Snapshot } from "./workspace.js";
+
+/** Every journey result of the workspace folder holding `path` (journeys anywhere in it can reach its routes). */
+function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name: string; result: JourneyResult }[] {
+  const check = snap.checkOf(path);
+  const out: { name: string; result: JourneyResult }[] = [];
+  for (const p of snap.files.keys()) {
+    if (snap.checkOf(p) !== check) continue;
+    for (const j of journeysOf(snap, p)) {
+      const r = runner.run(snap, p, j);
+      if (!(r instanceof Error)) out.push({ name: j.name!.value, result: r });
+    }
+  }
+  return out;
+}
+
+/** route name → rule name (or `otherwise`) → journeys routed by it. */
+function routedBy(runs: { name: string; result: JourneyResult }[]): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const { name, result } of runs)
+    for (const e of result.trace)
+      if (e.kind === "route" && e.rule) {
+        const byRule = out.get(e.route) ?? out.set(e.route, new Map()).get(e.route)!;
+        const list = byRule.get(e.rule) ?? byRule.set(e.rule, []).get(e.rule)!;
+        if (!list.includes(name)) list.push(name);
+      }
+  return out;
+}
+
+export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string): L.CodeLens[] {
+  const pr = snap.files.get(path);
+  if (!pr) return [];
+  const uri = pathToUri(path);
+  const out: L.CodeLens[] = [];
+  for (const j of journeysOf(snap, path)) {
+    const r = range({ start: j.range.start, end: j.range.start });
+    const name = j.name!.value;
+    out.push({ range: r, command: { title: "▶ Simulate", command: "crmrules.simulateJourney", arguments: [uri, name] } });
+    const res = runner.run(snap, path, j);
+    let title: string;
+    if (res instanceof Error) title = `⚠ cannot run: ${res.message}`;
+    else {
+      const total = res.expectations.length;
+      const failed = res.expectations.filter((e) => !e.pass).length;
+      title = failed ? `✗ ${failed} of ${total} expectation${total === 1 ? "" : "s"} failed` : `✓ passed (${total} expectation${total === 1 ? "" : "s"})`;
+    }
+    out.push({ range: r, command: { title, command: "crmrules.showTraceText", arguments: [uri, name] } });
+  }
+  const routes = pr.file.decls.filter((d): d is A.RouteDecl => d.kind === "Route" && !!d.name);
+  if (routes.length) {
+    const by = routedBy(folderRuns(snap, runner, path));
+    for (const route of routes) {
+      const rules: { name: string; node: A.Node }[] = route.rules.filter((r) => r.name).map((r) => ({ name: r.name!.text, node: r }));
+      if (route.fallback) rules.push({ name: "otherwise", node: route.fallback });
+      for (const rule of rules) {
+        const n = by.get(route.name!.text)?.get(rule.name)?.length ?? 0;
+        out.push({
+          range: range({ start: rule.node.range.start, end: rule.node.range.start }),
+          command: { title: `routes ${n} journey${n === 1 ? "" : "s"}`, command: "" },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, within: L.Range): L.InlayHint[] {
+  const pr = snap.files.get(path);
+  if (!pr) return [];
+  const out: L.InlayHint[] = [];
+  const inside = (n: A.Node) => n.range.end.line >= within.start.line && n.range.start.line <= within.end.line;
+  // Journeys: after each event or update, the running scores and the stage reached.
+  for (const j of journeysOf(snap, path)) {
+    if (!inside(j)) continue;
+    const res = runner.run(snap, path, j);
+    if (res instanceof Error) continue;
+    for (const h of runningState(res.trace)) {
+      const step = j.steps.find((s) => s.range.start.offset === h.offset);
+      if (!step || !inside(step)) continue;
+      out.push({ position: range(step.range).end, label: h.label, paddingLeft: true, kind: L.InlayHintKind.Type, tooltip: "after this step (simulated)" });
+    }
+  }
+  // Routing: after each rule, the journeys it catches.
+  const routes = pr.file.decls.filter((d): d is A.RouteDecl => d.kind === "Route" && !!d.name && inside(d));
+  if (routes.length) {
+    const by = routedBy(folderRuns(snap, runner, path));
+    for (const route of routes) {
+      const rules: { name: string; node: A.Node }[] = route.rules.filter((r) => r.name).map((r) => ({ name: r.name!.text, node: r }));
+      if (route.fallback) rules.push({ name: "otherwise", node: route.fallback });
+      for (const rule of rules) {
+        const names = by.get(route.name!.text)?.get(rule.name) ?? [];
+        if (!names.length || !inside(rule.node)) continue;
+        out.push({ position: range(rule.node.range).end, label: `catches: ${names.map((n) => `"${n}"`).join(", ")}`, paddingLeft: true, kind: L.InlayHintKind.Parameter });
+      }
+    }
+  }
+  return out;
+}
+
+/** For each input step (by the offset of its source), the scores and stage once everything it caused has happened. */
+function runningState(trace: TraceEntry[]): { offset: number; label: string }[] {
+  const scores = new Map<string, number | null>();
+  let stage: string | null = null;
+  const out: { offset: number; label: string }[] = [];
+  let open: number | undefined;
+  const close = () => {
+    if (open === undefined) return;
+    const parts = [...scores].map(([k, v]) => `${k} ${v ?? "unscored"}`);
+    if (stage) parts.push(`stage ${stage}`);
+    out.push({ offset: open, label: parts.length ? `→ ${parts.join(", ")}` : "→ no change" });
+    open = undefined;
+  };
+  for (const e of trace) {
+    if (e.kind === "event" || e.kind === "update" || e.kind === "expect") {
+      close();
+      if (e.kind !== "expect") open = e.source.range.start.offset;
+    } else if (e.kind === "score") scores.set(e.score, e.after);
+    else if (e.kind === "stage") stage = e.to;
+  }
+  close();
+  return out;
+}

@@ -1,0 +1,262 @@
+/**
+ * Journeys through the engine: the custom requests (`crmrules/listJourneys`,
+ * `crmrules/runJourney`, `crmrules/journeyView`), code lenses and inlay hints.
+ * Shapes are documented in server/README.md.
+ */
+import * as L from "vscode-languageserver";
+import type * as A from "../../core/syntax/ast.js";
+import { compile, runJourney, renderTraceText, showTarget, showValue, type CompiledRules, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
+import type { Range } from "../../core/text/positions.js";
+import { range } from "./convert.js";
+import { pathToUri } from "./uri.js";
+import type { Snapshot } from "./workspace.js";
+
+export interface JourneyParams {
+  uri: string;
+  name: string;
+}
+
+export interface ExpectationInfo {
+  index: number;
+  text: string;
+  range: L.Range;
+}
+
+export interface JourneyInfo {
+  uri: string;
+  name: string;
+  range: L.Range;
+  expectations: ExpectationInfo[];
+  /** `passed` / `failed`, or `error` when the journey could not run. */
+  status: "passed" | "failed" | "error";
+}
+
+export interface ExpectationOutcome {
+  index: number;
+  text: string;
+  range: L.Range;
+  passed: boolean;
+  expected: string;
+  actual: string;
+}
+
+export interface JourneyRunResult {
+  uri: string;
+  name: string;
+  passed: boolean;
+  expectations: ExpectationOutcome[];
+  traceText?: string;
+  /** The engine's trace, every source converted to `{ uri, range }` in protocol form. */
+  trace?: unknown[];
+  error?: string;
+}
+
+/** Runs (and caches per snapshot) the journeys of one file. */
+export class JourneyRunner {
+  private generation = -1;
+  private rulesByFile = new Map<string, CompiledRules | Error>();
+  private results = new Map<string, JourneyResult | Error>();
+
+  constructor(private readonly log: (m: string) => void) {}
+
+  private reset(snap: Snapshot): void {
+    if (snap.generation === this.generation) return;
+    this.generation = snap.generation;
+    this.rulesByFile.clear();
+    this.results.clear();
+  }
+
+  rules(snap: Snapshot, path: string): CompiledRules | Error {
+    this.reset(snap);
+    let r = this.rulesByFile.get(path);
+    if (r) return r;
+    const check = snap.checkOf(path);
+    if (!check) r = new Error("this file is not part of a workspace folder, so its journeys cannot run");
+    else
+      try {
+        r = compile(check, path);
+      } catch (e) {
+        this.log(`compiling rules for ${path} failed: ${(e as Error).stack ?? String(e)}`);
+        r = new Error(`the rules could not be prepared for simulation: ${(e as Error).message}`);
+      }
+    this.rulesByFile.set(path, r);
+    return r;
+  }
+
+  run(snap: Snapshot, path: string, j: A.JourneyDecl): JourneyResult | Error {
+    this.reset(snap);
+    const key = `${path}#${j.range.start.offset}`;
+    let r = this.results.get(key);
+    if (r) return r;
+    const rules = this.rules(snap, path);
+    if (rules instanceof Error) r = rules;
+    else
+      try {
+        r = runJourney(rules, j);
+      } catch (e) {
+        this.log(`running journey ${j.name?.value ?? "?"} failed: ${(e as Error).stack ?? String(e)}`);
+        r = new Error(`the simulation failed: ${(e as Error).message}`);
+      }
+    this.results.set(key, r);
+    return r;
+  }
+}
+
+export function journeysOf(snap: Snapshot, path: string): A.JourneyDecl[] {
+  return (snap.files.get(path)?.file.decls ?? []).filter((d): d is A.JourneyDecl => d.kind === "Journey" && !!d.name);
+}
+
+function findJourney(snap: Snapshot, path: string, name: string): A.JourneyDecl | undefined {
+  return journeysOf(snap, path).find((j) => j.name!.value === name);
+}
+
+function expectationSteps(j: A.JourneyDecl): A.ExpectStep[] {
+  return j.steps.filter((s): s is A.ExpectStep => s.kind === "ExpectStep");
+}
+
+function stepText(snap: Snapshot, path: string, n: A.Node): string {
+  return snap.files.get(path)?.lines.text.slice(n.range.start.offset, n.range.end.offset).replace(/\s+/g, " ") ?? "";
+}
+
+export function listJourneys(snap: Snapshot, runner: JourneyRunner, paths: string[]): JourneyInfo[] {
+  const out: JourneyInfo[] = [];
+  for (const p of paths)
+    for (const j of journeysOf(snap, p)) {
+      const r = runner.run(snap, p, j);
+      out.push({
+        uri: pathToUri(p),
+        name: j.name!.value,
+        range: range(j.range),
+        expectations: expectationSteps(j).map((s, index) => ({ index, text: stepText(snap, p, s), range: range(s.range) })),
+        status: r instanceof Error ? "error" : r.passed ? "passed" : "failed",
+      });
+    }
+  return out;
+}
+
+/** Deep-converts every `{ uri, range }` source of engine output to protocol form. */
+export function toProtocol<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(toProtocol) as T;
+  if (!x || typeof x !== "object") return x;
+  const o = x as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = toProtocol(v);
+  if (typeof o["uri"] === "string" && o["range"] && typeof o["range"] === "object" && "start" in (o["range"] as object)) {
+    out["uri"] = pathToUri(o["uri"] as string);
+    out["range"] = range(o["range"] as Range);
+  }
+  return out as T;
+}
+
+export function runJourneyRequest(snap: Snapshot, runner: JourneyRunner, path: string, name: string): JourneyRunResult {
+  const j = findJourney(snap, path, name);
+  const uri = pathToUri(path);
+  if (!j) return { uri, name, passed: false, expectations: [], error: `there is no journey named "${name}" in this file` };
+  const r = runner.run(snap, path, j);
+  if (r instanceof Error) return { uri, name, passed: false, expectations: [], error: r.message };
+  const steps = expectationSteps(j);
+  return {
+    uri,
+    name,
+    passed: r.passed,
+    expectations: r.expectations.map((e, index) => ({ index, text: e.text, range: range(steps[index]?.range ?? e.source.range), passed: e.pass, expected: e.expected, actual: e.actual })),
+    traceText: renderTraceText(r),
+    trace: toProtocol(r.trace),
+  };
+}
+
+// ------------------------------------------------------------ the journey view
+
+interface Src {
+  uri: string;
+  range: L.Range;
+}
+const src = (s: { uri: string; range: Range }): Src => ({ uri: pathToUri(s.uri), range: range(s.range) });
+
+export interface JourneyView extends Src {
+  name: string;
+  end: number;
+  events: { time: number; label: string; uri: string; range: L.Range; rules: { rule: string; score: string; points: number; applied: number; note?: string; uri: string; range: L.Range }[] }[];
+  scores: { name: string; max?: number; min?: number; thresholds: { value: number; label: string }[]; points: { time: number; value: number }[] }[];
+  stages: (Src & { time: number; from?: string; to: string })[];
+  routing: (Src & { time: number; target: string; rule?: string; route: string; note?: string })[];
+  actions: (Src & { time: number; call: string; status: "sent" | "blocked"; consent?: string; reason?: string })[];
+  expectations: ExpectationOutcome[];
+  error?: string;
+}
+
+export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string, name: string): JourneyView | { name: string; uri: string; error: string; events: []; scores: []; stages: []; routing: []; actions: [] } {
+  const run = runJourneyRequest(snap, runner, path, name);
+  const j = findJourney(snap, path, name);
+  const rules = runner.rules(snap, path);
+  if (run.error || !j || rules instanceof Error) return { name, uri: pathToUri(path), error: run.error ?? "the rules could not be prepared", events: [], scores: [], stages: [], routing: [], actions: [] };
+  const r = runner.run(snap, path, j) as JourneyResult;
+  const view: JourneyView = { name, ...src(r.source), end: 0, events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
+  const thresholds = stageThresholds(snap, rules);
+  const series = new Map<string, { time: number; value: number }[]>();
+  let current: JourneyView["events"][number] | undefined;
+  for (const e of r.trace as TraceEntry[]) {
+    view.end = Math.max(view.end, e.at);
+    switch (e.kind) {
+      case "event":
+      case "update": {
+        const vals = Object.entries(e.values).map(([k, v]) => `${k}: ${showValue(v)}`);
+        current = { time: e.at, label: `${e.kind === "update" ? "update" : e.name}${vals.length ? ` { ${vals.join(", ")} }` : ""}`, ...src(e.source), rules: [] };
+        view.events.push(current);
+        break;
+      }
+      case "score": {
+        const list = series.get(e.score) ?? series.set(e.score, []).get(e.score)!;
+        if (e.after !== null) list.push({ time: e.at, value: e.after });
+        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: e.applied, ...src(e.source), ...(e.points !== e.applied ? { note: `${e.points} points, ${e.applied} applied` } : {}) });
+        break;
+      }
+      case "suppressed":
+        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: 0, note: `suppressed: ${e.detail}`, ...src(e.source) });
+        break;
+      case "stage":
+        view.stages.push({ time: e.at, ...(e.from ? { from: e.from } : {}), to: e.to, ...src(e.source) });
+        break;
+      case "route":
+        view.routing.push({ time: e.at, route: e.route, target: showTarget(e.target), ...(e.rule ? { rule: e.rule } : {}), note: e.reason, ...src(e.source) });
+        break;
+      case "escalation":
+        if (e.status === "escalated") view.routing.push({ time: e.at, route: e.route, target: showTarget(e.target), note: `escalated: ${e.reason}`, ...src(e.source) });
+        break;
+      case "action":
+        if (e.status === "sent" || e.status === "blocked")
+          view.actions.push({ time: e.at, call: `${e.action}(${e.args.map(showValue).join(", ")})`, status: e.status, ...(e.consent ? { consent: e.consent.purpose } : {}), reason: e.reason, ...src(e.source) });
+        break;
+    }
+  }
+  for (const s of rules.scores) {
+    const decl = snap.index.first(`top:${s.name}`);
+    const node = decl?.decl as A.ScoreDecl | undefined;
+    const cap = node?.settings.find((x): x is A.CapSetting => x.kind === "Cap")?.value?.value;
+    const floor = node?.settings.find((x): x is A.FloorSetting => x.kind === "Floor")?.value?.value;
+    view.scores.push({ name: s.name, ...(cap !== undefined ? { max: cap } : {}), ...(floor !== undefined ? { min: floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(s.name) ?? [] });
+  }
+  return view;
+}
+
+/** `stage mql when fit >= 20 and …` → fit: [{ value: 20, label: "mql" }] (for the chart's threshold lines). */
+function stageThresholds(snap: Snapshot, rules: CompiledRules): Map<string, { value: number; label: string }[]> {
+  const out = new Map<string, { value: number; label: string }[]>();
+  const scoreNames = new Set(rules.scores.map((s) => s.name));
+  const visit = (e: A.Expr | undefined, stage: string): void => {
+    if (!e) return;
+    if (e.kind === "Binary") {
+      if ((e.op === ">=" || e.op === ">") && e.left?.kind === "Path" && !e.left.segments.length && scoreNames.has(e.left.head.text) && e.right?.kind === "Number") {
+        const list = out.get(e.left.head.text) ?? out.set(e.left.head.text, []).get(e.left.head.text)!;
+        list.push({ value: e.right.value, label: stage });
+      }
+      visit(e.left, stage);
+      visit(e.right, stage);
+    } else if (e.kind === "Paren") visit(e.inner, stage);
+  };
+  for (const s of rules.stages) {
+    const decl = snap.index.first(`top:${s.name}`);
+    if (decl?.kind === "stage") visit((decl.decl as A.StageDecl).when, s.name);
+  }
+  return out;
+}
