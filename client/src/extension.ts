@@ -216,8 +216,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CrmRul
     if (json === undefined) return undefined;
     const report = JSON.parse(json) as unknown;
     const { before, after } = splitDiff(report);
-    const left = vscode.Uri.parse(`crmrules-diff:HEAD.outcomes.json`);
-    const right = vscode.Uri.parse(`crmrules-diff:working-tree.outcomes.json`);
+    const left = vscode.Uri.parse(`crmrules-diff:HEAD.outcomes.txt`);
+    const right = vscode.Uri.parse(`crmrules-diff:working-tree.outcomes.txt`);
     diffContent.set(left.toString(), before);
     diffContent.set(right.toString(), after);
     diffEmitter.fire(left);

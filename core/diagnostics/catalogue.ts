@@ -56,6 +56,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR4005", severity: "error", title: "consent weaker than the law", help: "A consent clause lets contacts through on a basis weaker than the legal baseline for some country: EU/EEA opt-in, DE and AT double opt-in, CA express or implied for at most 24 months after a purchase or 6 months after an inquiry." },
   { code: "CR4006", severity: "warning", title: "countries without a consent rule", help: "No clause covers some countries and there is no `otherwise`, so every contact there is blocked. Add `otherwise: opt_in` if that is not intended." },
   { code: "CR4007", severity: "error", title: "contact without a consent declaration", help: "A workflow sends a contact action whose purpose has no `consent` declaration, so it can never be proved to be allowed." },
+  { code: "CR4008", severity: "warning", title: "consent expires before the send", help: "A workflow waits longer before a contact than the consent it needs lasts, so a lead who consented when the workflow started is blocked by then. Shorten the wait or ask for consent again." },
   // ------------------------------------------------------------ settings
   { code: "CR5001", severity: "error", title: "zero or negative period", help: "Periods (`within`, `per`, `every`, `wait`, `expires after`, `escalate after`, `after`) must be longer than zero." },
   { code: "CR5002", severity: "error", title: "decay out of range", help: "Decay is a percentage above 0% and at most 100%." },

@@ -250,7 +250,8 @@ export class Simulation implements EvalCtx {
       });
     }
     this.settle(name);
-    // Event-triggered routes and workflows.
+    // Event-triggered routes and workflows (`on EVENT` in their conditions is still true).
+    this.current = name;
     for (const route of this.rules.routes) if (route.trigger.kind === "event" && route.trigger.event === name && this.triggerMatches(route.trigger.where, p)) this.runRoute(route, `on ${name}`);
     for (const wf of this.rules.workflows) if (wf.trigger.kind === "event" && wf.trigger.event === name && this.triggerMatches(wf.trigger.where, p)) this.startWorkflow(wf, `on ${name}`);
     this.current = null;

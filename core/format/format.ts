@@ -37,7 +37,8 @@ export function format(text: string, options?: FormatOptions): string {
 
 /**
  * Edits that format the lines touched by `range` (LSP range formatting).
- * Empty when those lines are already formatted.
+ * Only `line` and `character` of the range are read (offsets may be 0); the
+ * returned ranges carry all three. Empty when those lines are already formatted.
  */
 export function formatRange(text: string, range: Range, options?: FormatOptions): FormatEdit[] {
   const { lines } = layout(text, options);

@@ -218,3 +218,19 @@ describe("shadowed routes on text and booleans", () => {
     expect(u!.example).toEqual({ vip: false });
   });
 });
+
+describe("consent expiry before a send", () => {
+  it("reports a send that comes after the shortest-lived consent has expired, with the country", () => {
+    const body = `consent m "M" { in [DE, AT]: double_opt_in expires after 12 months  in [US]: opt_out  otherwise: opt_in expires after 24 months }
+action send(x: text) contact requires m
+workflow w on page_view { wait 6 months  do send("a")  wait 7 months  do send("b") }
+`;
+    const ds = diags(body, "CR4008");
+    expect(ds.map((d) => d.example)).toEqual([{ country: "DE" }]);
+    expect(ds[0]!.message).toBe("this send comes 6 months + 7 months after the workflow starts, but `m` consent for a lead in `DE` expires after 12 months, so a lead who consented at the start is blocked by then");
+  });
+
+  it("says nothing when some basis of the clause does not expire", () => {
+    expect(diags(`consent m "M" { in [DE, AT]: double_opt_in expires after 1 month or double_opt_in  otherwise: opt_in }\naction send contact requires m\nworkflow w on page_view { wait 2 months  do send }\n`, "CR4008")).toEqual([]);
+  });
+});

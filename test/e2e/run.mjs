@@ -274,6 +274,15 @@ async function main() {
   // A scratch copy of the fixture workspace: tests may edit it.
   const workspace = join(runDir, "workspace");
   cpSync(join(here, "workspace"), workspace, { recursive: true });
+  // A git repository, so that "Compare with HEAD" has a HEAD to compare with.
+  try {
+    const git = (...a) => execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", "-c", "commit.gpgsign=false", ...a], { cwd: workspace, stdio: "ignore" });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "fixture");
+  } catch (err) {
+    log(`git is not usable here, the compare test will fail: ${err.message}`);
+  }
   try {
     if (wantSuite) {
       log("extension-host suite (code-server)");

@@ -124,9 +124,30 @@ describe("journey view HTML", () => {
 });
 
 describe("compare with HEAD", () => {
-  it("splits a diff report into the HEAD side and the working-tree side", () => {
-    const { before, after } = splitDiff({ journeys: [{ name: "j", before: { stage: "mql" }, after: { stage: "sql" } }] });
-    expect(JSON.parse(before)).toEqual({ journeys: [{ name: "j", outcome: { stage: "mql" } }] });
-    expect(JSON.parse(after)).toEqual({ journeys: [{ name: "j", outcome: { stage: "sql" } }] });
+  it("renders each journey's outcome before and after, side by side", () => {
+    const report = {
+      base: "HEAD",
+      head: "the working folder",
+      journeys: [
+        {
+          name: "Dane reads the prices",
+          file: "journeys/a.crmrules",
+          line: 5,
+          before: { stage: "mql", scores: { fit: 30, intent: null }, sent: ["send_email"] },
+          after: { stage: "engaged", scores: { fit: 20, intent: null }, sent: [] },
+          changed: { stage: true },
+        },
+      ],
+    };
+    const { before, after } = splitDiff(report);
+    expect(before).toBe("journey outcomes with the rules of HEAD\n\nDane reads the prices  (journeys/a.crmrules:5)\n  stage: mql\n  scores: fit 30, intent unscored\n  sent: send_email\n");
+    expect(after).toContain("journey outcomes with the rules of the working folder");
+    expect(after).toContain("  stage: engaged\n  scores: fit 20, intent unscored\n  sent: none\n");
+  });
+
+  it("splits any other report on its before/after pairs", () => {
+    const { before, after } = splitDiff({ items: [{ id: 1, before: 1, after: 2 }] });
+    expect(JSON.parse(before)).toEqual({ items: [{ id: 1, outcome: 1 }] });
+    expect(JSON.parse(after)).toEqual({ items: [{ id: 1, outcome: 2 }] });
   });
 });

@@ -140,9 +140,21 @@ function action(b: Binding, uri: string, pr: ParseResult, d: A.ActionDecl, out: 
   out.push(makeDiagnostic("CR4004", uri, d.reachRange ?? d.name.range, `\`${d.name.text}\` contacts people but names no consent purpose; add \`requires …\`${d.reachRange ? "" : " or mark it `internal`"}`, { fixes }));
 }
 
+function durationText(d: A.Duration): string {
+  return `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
+}
+
 function workflow(b: Binding, uri: string, d: A.WorkflowDecl, out: Diagnostic[]): void {
+  let waited = 0;
+  const waits: A.Duration[] = [];
   for (const s of d.steps) {
+    if (s.kind === "Wait") {
+      const m = durationMinutes(s.duration);
+      if (m !== undefined && m > 0) (waited += m), waits.push(s.duration!);
+      continue;
+    }
     if (s.kind !== "Do" || !s.call?.action) continue;
+    if (waited > 0) expiryBeforeSend(b, uri, s.call.action, waited, waits, out);
     const a = b.lookup(uri, "action", s.call.action.text);
     if (!a || a.kind !== "action") continue;
     const ad = a.node as A.ActionDecl;
@@ -153,4 +165,33 @@ function workflow(b: Binding, uri: string, d: A.WorkflowDecl, out: Diagnostic[])
       out.push(makeDiagnostic("CR4007", uri, s.call.action.range, `\`${a.name}\` needs consent \`${ad.requires.text}\`, which no \`consent\` declaration defines, so this send can never be proved allowed`, { related: [{ uri: a.uri, range: ad.requires.range, message: "the purpose it requires" }] }));
     }
   }
+}
+
+/** A send after `waited` minutes, when the shortest consent expiry of the action's purpose is shorter. */
+function expiryBeforeSend(b: Binding, uri: string, at: A.Name, waited: number, waits: A.Duration[], out: Diagnostic[]): void {
+  const a = b.lookup(uri, "action", at.text);
+  const ad = a?.kind === "action" ? (a.node as A.ActionDecl) : undefined;
+  if (!a || !ad || ad.reach === "internal" || !ad.requires) return;
+  const c = b.lookup(a.uri, "consent", ad.requires.text);
+  if (!c || c.kind !== "consent") return;
+  const cd = c.node as A.ConsentDecl;
+  const regions = clauseCountries(b, c.uri, cd);
+  let worst: { bs: A.ConsentBasis; mins: number; clause: number } | undefined;
+  cd.clauses.forEach((cl, i) => {
+    // Only a clause whose every basis expires can block: any basis without expiry keeps the send allowed.
+    const mins = cl.bases.map((bs) => (bs.basis?.text === "opt_in" || bs.basis?.text === "double_opt_in" ? durationMinutes(bs.expires) : undefined));
+    if (!cl.bases.length || mins.some((m) => m === undefined)) return;
+    const longest = Math.max(...(mins as number[]));
+    if (longest < waited && (!worst || longest < worst.mins)) worst = { bs: cl.bases[mins.indexOf(longest)]!, mins: longest, clause: i };
+  });
+  if (!worst) return;
+  const region = regions?.[worst.clause];
+  const country = region ? (CHECKED_COUNTRIES.find((x) => region.has(x)) ?? [...region].sort()[0]) : undefined;
+  const total = waits.length === 1 ? durationText(waits[0]!) : `${waits.map(durationText).join(" + ")}`;
+  out.push(
+    makeDiagnostic("CR4008", uri, at.range, `this send comes ${total} after the workflow starts, but \`${c.name}\` consent${country ? ` for a lead in \`${country}\`` : ""} expires after ${durationText(worst.bs.expires!)}, so a lead who consented at the start is blocked by then`, {
+      related: [{ uri: c.uri, range: worst.bs.range, message: "the consent that expires" }],
+      ...(country ? { example: { country } } : {}),
+    }),
+  );
 }

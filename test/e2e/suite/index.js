@@ -189,6 +189,35 @@ test("Restart Language Server brings the server back", async () => {
   await waitFor("diagnostics after restart", () => vscode.languages.getDiagnostics(doc.uri).length > 0);
 });
 
+test("Compare with HEAD shows how an edit changes journey outcomes", async () => {
+  await api();
+  const doc = await open("rules.crmrules");
+  const original = doc.getText();
+  const i = original.indexOf("+40 on demo_requested");
+  assert.ok(i >= 0);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(i), doc.positionAt(i + 3)), "+20");
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  await doc.save();
+  try {
+    const report = await vscode.commands.executeCommand("crmrules.compareWithHead");
+    assert.ok(report && Array.isArray(report.journeys), `a diff report; got ${JSON.stringify(report).slice(0, 300)}`);
+    const j = report.journeys.find((x) => x.name === PASSING);
+    assert.ok(j, "the journey is in the report");
+    assert.equal(j.before.stage, "mql");
+    assert.notEqual(j.after.stage, "mql");
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab && tab.input instanceof vscode.TabInputTextDiff, "a diff editor is open");
+    const right = await vscode.workspace.openTextDocument(tab.input.modified);
+    assert.match(right.getText(), /Nordic CTO books a demo/);
+  } finally {
+    const all = new vscode.WorkspaceEdit();
+    all.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+    await vscode.workspace.applyEdit(all);
+    await doc.save();
+  }
+});
+
 async function run() {
   const out = process.env.CRMRULES_E2E_RESULTS;
   const only = process.env.CRMRULES_E2E_GREP ? new RegExp(process.env.CRMRULES_E2E_GREP) : undefined;
