@@ -80,3 +80,11 @@ describe("timing", () => {
     expect(r.expectations.map((e) => e.pass)).toEqual([true, true, true]);
   });
 });
+
+describe("on EVENT", () => {
+  it("is true in stage conditions, event-triggered route rules and workflow steps while the event is processed", () => {
+    const c = compileText(`lead { country: country }\nevent demo {}\nevent other {}\nowner a "a@x"\nowner b "b@x"\naction note internal\nstage new initial\nstage hot when on demo\nroute r on other {\n  rule d: when on other -> owner a\n  otherwise -> owner b\n}\nworkflow w on other { do note when on other }\njourney "j" {\n lead { country: US }\n day 1 other\n expect routed to owner a\n expect sent note\n expect stage == new\n day 2 demo\n expect stage == hot\n}`);
+    const r = runJourney(c, c.journeys[0]!.journey);
+    expect(r.expectations.map((e) => [e.text, e.pass])).toEqual([["expect routed to owner a", true], ["expect sent note", true], ["expect stage == new", true], ["expect stage == hot", true]]);
+  });
+});
