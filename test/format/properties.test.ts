@@ -122,6 +122,11 @@ describe("formatter properties", () => {
     );
   });
 
+  it("every prefix of the sample (half-typed text): idempotent and nothing lost", () => {
+    const text = files[0]!.text;
+    for (const t of tokensOf(text)) checkAny(text.slice(0, t.end));
+  });
+
   it("random token sequences: idempotent and nothing lost", () => {
     fc.assert(fc.property(soup, (t) => void checkAny(t)), { numRuns: 500 });
   });
