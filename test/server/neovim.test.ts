@@ -1,0 +1,87 @@
+/**
+ * A second, independent client: Debian's neovim (0.7.2, `vim.lsp.start_client`)
+ * runs headless against the built server and prints the diagnostics it received.
+ * neovim is installed with apt when missing; the test is skipped (with the
+ * reason) only when apt itself is unavailable.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildServer, copyFixture, SERVER } from "./helpers.js";
+
+function has(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+let skipReason: string | undefined;
+if (!has("nvim") && !has("apt-get")) skipReason = "neovim is not installed and apt-get is not available to install it";
+
+const LUA = `
+local out, server, node, root, file = os.getenv("CRM_OUT"), os.getenv("CRM_SERVER"), os.getenv("CRM_NODE"), os.getenv("CRM_ROOT"), os.getenv("CRM_FILE")
+local target = vim.uri_from_fname(file)
+local done = false
+local id = vim.lsp.start_client({
+  cmd = { node, server, "--stdio" },
+  root_dir = root,
+  name = "crmrules",
+  handlers = {
+    ["textDocument/publishDiagnostics"] = function(_, result)
+      if result.uri ~= target or done then return end
+      local f = io.open(out, "w")
+      for _, d in ipairs(result.diagnostics) do
+        f:write(string.format("%d:%d %s %s\\n", d.range.start.line, d.range.start.character, d.code, d.message))
+      end
+      f:close()
+      done = true
+    end,
+  },
+})
+vim.cmd("edit " .. vim.fn.fnameescape(file))
+vim.lsp.buf_attach_client(0, id)
+local ok = vim.wait(30000, function() return done end, 20)
+vim.lsp.stop_client(id, true)
+if ok then vim.cmd("qa!") else io.stderr:write("no diagnostics received\\n"); vim.cmd("cq!") end
+`;
+
+describe.skipIf(!!skipReason)(`neovim as a language client${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  beforeAll(async () => {
+    await buildServer();
+    if (!has("nvim")) {
+      const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+      const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
+      const run = (args: string[]) => spawnSync(sudo[0] ?? args[0]!, sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { env, stdio: "inherit", timeout: 240_000 });
+      if (run(["apt-get", "install", "-y", "--no-install-recommends", "neovim"]).status !== 0) {
+        run(["apt-get", "update"]);
+        run(["apt-get", "install", "-y", "--no-install-recommends", "neovim"]);
+      }
+    }
+    if (!has("nvim")) throw new Error("neovim could not be installed with apt-get");
+  }, 300_000);
+
+  it("receives the server's diagnostics in headless neovim", () => {
+    const version = execFileSync("nvim", ["--version"], { encoding: "utf8" }).split("\n")[0];
+    expect(version).toMatch(/^NVIM v0\.\d+/);
+    const root = copyFixture("checks");
+    const dir = mkdtempSync(join(tmpdir(), "crm-nvim-"));
+    const script = join(dir, "client.lua");
+    const out = join(dir, "diagnostics.txt");
+    writeFileSync(script, LUA);
+    const r = spawnSync("nvim", ["--headless", "--clean", "-n", "-c", `luafile ${script}`], {
+      env: { ...process.env, CRM_OUT: out, CRM_SERVER: SERVER, CRM_NODE: process.execPath, CRM_ROOT: root, CRM_FILE: join(root, "rules.crmrules"), HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, "utf8")).toBe(
+      [
+        "3:27 CR3001 the lead has no field `rol`; did you mean `role`?",
+        "3:34 CR2001 no score, grade, set or event named `executive`",
+        "6:6 CR2002 the name `mql` is already declared (as a stage)",
+        "",
+      ].join("\n"),
+    );
+  });
+});
