@@ -66,7 +66,18 @@ export function consentGaps(b: Binding): Diagnostic[] {
 }
 
 /** For each clause, the countries it decides (earlier clauses win); undefined when a region cannot be evaluated. */
+const clauseCache = new WeakMap<Binding, Map<A.ConsentDecl, Set<string>[] | undefined>>();
+
 export function clauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<string>[] | undefined {
+  let cache = clauseCache.get(b);
+  if (!cache) clauseCache.set(b, (cache = new Map()));
+  if (cache.has(d)) return cache.get(d);
+  const result = computeClauseCountries(b, uri, d);
+  cache.set(d, result);
+  return result;
+}
+
+function computeClauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<string>[] | undefined {
   const taken = new Set<string>();
   const out: Set<string>[] = [];
   for (const cl of d.clauses) {
