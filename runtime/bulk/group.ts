@@ -32,8 +32,12 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
   let epoch: number | null = null;
   let kind = "";
   let last = 0;
-  for await (const { n, text } of lines) {
+  for await (const { n, text, error } of lines) {
     opts.onLine?.(n);
+    if (error) {
+      opts.onError({ line: n, reason: error });
+      continue;
+    }
     if (text.trim() === "") continue;
     const p = parseRecord(text);
     if (!p.ok) {

@@ -26,6 +26,8 @@ export interface ReplayLogOptions {
   /** Leads per batch sent to a worker (default 200). */
   batchSize?: number;
   maxRecordsPerLead?: number;
+  /** Longer lines are reported and skipped (default 1 000 000 characters). */
+  maxLineLength?: number;
   /** Called for every lead, in log order. */
   onOutcome?: (o: LeadOutcome) => void;
   /** Per-lead outcomes as JSON Lines. */
@@ -66,7 +68,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     opts.onOutcome?.(o);
     if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
   };
-  const groups = groupLeads(readLines(opts.input), { maxRecordsPerLead: opts.maxRecordsPerLead, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
     const rules = compileSpec(opts.rules);

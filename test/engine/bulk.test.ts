@@ -101,3 +101,25 @@ describe("bulk replay", () => {
     expect(out.map((o) => o.lead)).toEqual(Array.from({ length: 10 }, (_, i) => `L${String(i + 1).padStart(6, "0")}`));
   });
 });
+
+describe("line reader", () => {
+  it("splits byte chunks at any boundary, handles CRLF and a last line without newline", async () => {
+    const { readLines } = await import("../../runtime/bulk/lines.js");
+    const text = "a\r\nbb\n\nccc\nä€x";
+    const bytes = Buffer.from(text, "utf8");
+    for (const size of [1, 2, 3, 5, 100]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const got: string[] = [];
+      for await (const l of readLines(Readable.from(chunks))) got.push(`${l.n}:${l.text}`);
+      expect(got).toEqual(["1:a", "2:bb", "3:", "4:ccc", "5:ä€x"]);
+    }
+  });
+
+  it("reports an over-long line by number and keeps going, without keeping it", async () => {
+    const lines = ['{"type":"lead","lead":"A","at":0,"fields":{}}', `{"type":"event","lead":"A","at":1,"event":"x","payload":{"t":"${"y".repeat(5000)}"}}`, '{"type":"event","lead":"A","at":2,"event":"demo_requested"}'];
+    const res = await replayLog({ rules: spec, input: Readable.from([lines.join("\n") + "\n"]), workers: 0, maxLineLength: 1000 });
+    expect(res.errors).toEqual([{ line: 2, reason: "this line is longer than 1,000 characters; it was skipped" }]);
+    expect(res.summary.records).toBe(2);
+  });
+});
