@@ -143,6 +143,16 @@ export class Checker {
     if (this.inProgress.has(s.id)) return { k: "set", el: s.kind === "territory" ? T.country : T.unknown };
     this.inProgress.add(s.id);
     const d = s.node as A.SetDecl;
+    // `set senior = [executive, director]`: bare words that name nothing are enum values, checked where the set is used.
+    if (d.keyword === "set" && d.value?.kind === "List" && d.value.items.length && d.value.items.every((i) => i.kind === "Path" && !i.segments.length && i.head.text !== "lead" && !this.b.lookup(s.uri, "value", i.head.text) && !this.b.lookup(s.uri, "event", i.head.text))) {
+      const names = d.value.items.map((i) => (i as A.PathExpr).head.text);
+      if (!names.every((n) => /^[A-Z]{2}$/.test(n) && isCountryCode(n))) {
+        const result: Ty = { k: "set", el: { k: "enum", values: names } };
+        this.inProgress.delete(s.id);
+        this.setTypes.set(s.id, result);
+        return result;
+      }
+    }
     const expected: Ty | undefined = d.keyword === "territory" ? { k: "set", el: T.country } : undefined;
     let t = d.value ? this.infer(d.value, { uri: s.uri }, expected) : T.unknown;
     if (t.k === "list") t = { k: "set", el: t.el };
@@ -294,6 +304,11 @@ export class Checker {
       case "not in":
         if (rt.k !== "set" && rt.k !== "list" && rt.k !== "unknown") this.report("CR3002", u, e.right.range, `\`${op}\` needs a list, set or territory on the right, not ${describe(rt)}`);
         else if ((rt.k === "set" || rt.k === "list") && !compatible(lt, rt.el)) this.report("CR3002", u, e.right.range, `\`${op}\` looks for ${describe(lt)} in ${describe(rt)}`);
+        else if (rt.k === "set" && rt.el.k === "enum" && !rt.el.owner && lt.k === "enum") {
+          const stray = rt.el.values.filter((v) => !lt.values.includes(v));
+          if (stray.length)
+            this.report("CR3003", u, e.right.range, `this set lists ${stray.map((v) => `\`${v}\``).join(", ")}, which ${stray.length > 1 ? "are not values" : "is not a value"} of ${lt.owner ? `\`${lt.owner.name}\`` : "this field"} (${describe(lt)})`);
+        }
         return T.boolean;
       case "starts_with":
       case "ends_with":
