@@ -10,7 +10,8 @@ import type { JourneyResult as EngineResult, TraceEntry } from "../../core/engin
 import { renderTraceText } from "../../core/engine/render.js";
 
 function isEngineResult(x: unknown): x is EngineResult {
-  return !!x && typeof x === "object" && Array.isArray((x as EngineResult).trace) && Array.isArray((x as EngineResult).expectations);
+  // The engine's result names the journey in `journey`; the protocol's shapes use `name`.
+  return !!x && typeof x === "object" && typeof (x as EngineResult).journey === "string" && Array.isArray((x as EngineResult).trace) && Array.isArray((x as EngineResult).expectations);
 }
 
 /** The engine result may come bare or wrapped (`{ result }`, `{ journey: {...} }`). */
@@ -84,7 +85,7 @@ export function toView(raw: unknown, uri: string, name: string, thresholds: Map<
       name: v.name ?? name,
       uri: v.uri ?? uri,
       events: v.events ?? [],
-      scores: (v.scores ?? []).map((s) => ({ ...s, thresholds: s.thresholds ?? thresholds.get(s.name) ?? [] })),
+      scores: (v.scores ?? []).map((s) => ({ ...s, thresholds: s.thresholds?.length ? s.thresholds : thresholds.get(s.name) ?? [] })),
       stages: v.stages ?? [],
       routing: v.routing ?? [],
       actions: v.actions ?? [],

@@ -86,6 +86,9 @@ describe("adapting engine results", () => {
     const r = toRunResult({ uri: "u", name: "n", passed: false, expectations: [{ index: 0, passed: false, expected: "a", actual: "b" }] }, "u", "n");
     expect(r.expectations[0]).toMatchObject({ passed: false, expected: "a", actual: "b" });
     expect(toRunResult(null, "u", "n").error).toMatch(/not found/);
+    // The server's answer may carry the raw trace beside the protocol fields.
+    const s = toRunResult({ uri: "u", name: "n", passed: true, trace: [], expectations: [{ index: 0, passed: true, expected: "a", actual: "a" }] }, "u", "n");
+    expect(s.expectations[0]!.passed).toBe(true);
   });
 });
 

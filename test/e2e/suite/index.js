@@ -168,7 +168,7 @@ test("running the journeys reports the pass and the failure with expected and ac
   assert.ok(pass && pass.passed, `"${PASSING}" passes: ${JSON.stringify(pass && pass.expectations)}`);
   assert.ok(fail && !fail.passed, `"${FAILING}" fails`);
   const bad = fail.expectations.filter((e) => !e.passed);
-  assert.equal(bad.length, 1, "exactly one expectation fails");
+  assert.equal(bad.length, 1, `exactly one expectation fails: ${JSON.stringify(fail.expectations)}`);
   assert.match(String(bad[0].expected) + String(bad[0].actual) + String(bad[0].message), /mql/);
   assert.ok(fail.expectations.some((e) => e.passed), "the score expectation passes");
   assert.deepEqual([summary.passed, summary.failed], [1, 1]);
