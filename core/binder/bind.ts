@@ -12,7 +12,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import type { Range } from "../text/positions.js";
 import { EMPTY_RANGE } from "../text/positions.js";
-import { isInside, normalizePath, relativeTo, resolveImport } from "./paths.js";
+import { isInside, normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
+import { suggest } from "./didYouMean.js";
 import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "./builtins.js";
 
 /** Top-level names share one namespace per group. */
@@ -216,7 +217,11 @@ function resolveImports(b: Binding, uris: string[]): Map<string, { to: string; n
         continue;
       }
       if (!b.files.has(target)) {
-        b.diagnostics.push(makeDiagnostic("CR2003", uri, imp.path.range, `no workspace file \`${relativeTo(b.root, target)}\` to import (paths are relative to this file)`));
+        // Did-you-mean over the workspace's files, compared as paths relative to the root.
+        const rel = relativeTo(b.root, target);
+        const best = suggest(rel, uris.map((u) => relativeTo(b.root, u)))[0];
+        const fixes = best ? [{ title: `import \`${best}\``, preferred: true, edits: [{ uri, range: imp.path.range, newText: JSON.stringify(relativeImport(uri, b.root + "/" + best)) }] }] : [];
+        b.diagnostics.push(makeDiagnostic("CR2003", uri, imp.path.range, `no workspace file \`${rel}\` to import (paths are relative to this file)${best ? `; did you mean \`${best}\`?` : ""}`, { fixes }));
         continue;
       }
       list.push({ to: target, node: imp });

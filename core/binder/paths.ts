@@ -37,3 +37,13 @@ export function relativeTo(root: string, p: string): string {
   const r = normalizePath(root).replace(/\/$/, "");
   return p.startsWith(r + "/") ? p.slice(r.length + 1) : p;
 }
+
+/** The import path from file `from` to file `to` (both absolute), starting with `./` or `../`. */
+export function relativeImport(from: string, to: string): string {
+  const a = dirname(from).split("/").filter(Boolean);
+  const b = normalizePath(to).split("/").filter(Boolean);
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  const up = a.length - i;
+  return (up === 0 ? "./" : "../".repeat(up)) + b.slice(i).join("/");
+}

@@ -106,3 +106,13 @@ describe("binder", () => {
     expect(d.fixes![0]!.edits[0]!.newText).toBe("page_view");
   });
 });
+
+describe("import did-you-mean", () => {
+  it("suggests the closest workspace file as a path relative to the importing file", () => {
+    const c = checkSources({ "rules/a.crmrules": `import "../shared/shema.crmrules"\n`, "shared/schema.crmrules": "" });
+    const [d] = c.diagnostics;
+    expect(d!.code).toBe("CR2003");
+    expect(d!.message).toBe("no workspace file `shared/shema.crmrules` to import (paths are relative to this file); did you mean `shared/schema.crmrules`?");
+    expect(d!.fixes![0]!.edits[0]!.newText).toBe('"../shared/schema.crmrules"');
+  });
+});
