@@ -76,3 +76,24 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (l) l.push(v);
   else m.set(k, [v]);
 }
+
+/**
+ * Declarations visible from `uri` (its own and those of every file it imports,
+ * plus built-in events), optionally of some kinds: what completion offers.
+ */
+export function namesInScope(check: WorkspaceCheck, uri: string, kinds?: readonly CrmSymbol["kind"][]): CrmSymbol[] {
+  const visible = new Set(check.visibleFiles(uri));
+  const out: CrmSymbol[] = [];
+  for (const s of check.symbols.values()) {
+    if (kinds && !kinds.includes(s.kind)) continue;
+    if (s.container !== undefined && s.kind !== "field") continue;
+    if (s.builtin ? s.kind === "event" : visible.has(s.uri)) out.push(s);
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Members of a declaration (payload fields of an event, rules of a score or route, letters of a grade, enum values of a field, parameters of an action). */
+export function membersOf(check: WorkspaceCheck, symbolId: string): CrmSymbol[] {
+  const res = check as Partial<CheckResult>;
+  return [...(res.binding?.members.get(symbolId)?.values() ?? [])];
+}

@@ -116,3 +116,19 @@ describe("import did-you-mean", () => {
     expect(d!.fixes![0]!.edits[0]!.newText).toBe('"../shared/schema.crmrules"');
   });
 });
+
+describe("completion queries", () => {
+  it("lists what a file can see, by kind, and the members of a declaration", async () => {
+    const { namesInScope, membersOf } = await import("../../core/checker/queries.js");
+    const c = checkSources(files);
+    expect(namesInScope(c, "/ws/stages.crmrules", ["field"]).map((s) => s.name)).toEqual(["country", "role"]);
+    expect(namesInScope(c, "/ws/lonely.crmrules", ["field"])).toEqual([]);
+    const events = namesInScope(c, "/ws/stages.crmrules", ["event"]).map((s) => s.name);
+    expect(events).toContain("page_view");
+    expect(events).toContain("consent_given");
+    expect(namesInScope(c, "/ws/lonely.crmrules", ["event"]).map((s) => s.name)).not.toContain("page_view");
+    const role = namesInScope(c, "/ws/stages.crmrules", ["field"]).find((s) => s.name === "role")!;
+    expect(membersOf(c, role.id).map((s) => s.name)).toEqual(["executive", "student"]);
+    expect(membersOf(c, "builtin:consent_given").map((s) => s.name)).toEqual(["purpose", "method"]);
+  });
+});
