@@ -11,6 +11,7 @@ import { runHandwritten } from "./sim/handwritten.js";
 import { runPeer, jsonRulesEngine, zenEngine } from "./sim/peers.js";
 import { compileBenchRules, runOurs } from "./sim/ours.js";
 import { toJsonLines, runBulk } from "./sim/bulk.js";
+import { acmeBench } from "./sim/acme.js";
 import { summarize, timeMs, timeMsAsync, gc } from "./stats.js";
 import { result, type BenchResult, type Skipped } from "./report.js";
 
@@ -125,7 +126,7 @@ export async function simBench(opts: { repo: string; mainJs: string; size: SimSi
     if (first) assertSameOutcomes(`runtime/bulk with ${workers} worker(s) vs the hand-written rules`, expected, got, log.leads, false);
     return ms;
   };
-  const bulkRuns = Math.min(runs, 3);
+  const bulkRuns = Math.min(runs, 2);
   const bulkMs: Record<number, number[]> = { 0: [], 1: [], 2: [] };
   for (const w of [0, 1, 2]) for (let i = 0; i < bulkRuns; i++) bulkMs[w]!.push(await bulk(w, i === 0));
   const bulkDesc = `\`replayLog\` (runtime/bulk) reading the same log as ${lines.length.toLocaleString("en-US")} JSON Lines records (one \`lead\` record per lead, then its events; already in memory, parsed and grouped by the runtime)`;
@@ -219,5 +220,8 @@ export async function simBench(opts: { repo: string; mainJs: string; size: SimSi
       }),
     );
   }
+  const acme = await acmeBench({ repo: opts.repo, group: GROUP, events: size.events, runs: 1, workerScript });
+  results.push(...acme.results);
+  skipped.push(...acme.skipped);
   return { results, skipped };
 }
