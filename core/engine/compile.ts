@@ -160,6 +160,8 @@ export interface CConsent {
 export interface CAction {
   name: string;
   params: string[];
+  /** Parameter types (`text`, `email`, …), parallel to `params`. */
+  paramTypes: string[];
   reach: "contact" | "internal";
   requires: string | null;
   source: SourceRef;
@@ -460,7 +462,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
         break;
       }
       case "Action":
-        if (d.name) actions.set(d.name.text, { name: d.name.text, params: d.params.map((p) => p.name?.text ?? ""), reach: d.reach ?? "contact", requires: d.requires?.text ?? null, source: src(uri, d) });
+        if (d.name) actions.set(d.name.text, { name: d.name.text, params: d.params.map((p) => p.name?.text ?? ""), paramTypes: d.params.map((p) => (p.type ? fieldInfo({ ...p, name: p.name ?? { kind: "Name", text: "", range: p.range } })?.type ?? "" : "")), reach: d.reach ?? "contact", requires: d.requires?.text ?? null, source: src(uri, d) });
         break;
       case "Workflow": {
         const tr = trigger(uri, d.trigger);

@@ -199,7 +199,11 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
       if (e.none) return { pass: list.length === 0, expected: `${word} none`, actual: shown };
       const call = e.call;
       const name = call?.action?.text ?? "?";
-      const args = call?.args?.map((a) => literalValue(a) ?? null);
+      const types = rules.actions.get(name)?.paramTypes ?? [];
+      const args = call?.args?.map((a, i) => {
+        const v = literalValue(a) ?? null;
+        return types[i] === "email" && typeof v === "string" ? v.toLowerCase() : v;
+      });
       const matches = list.filter((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i])))));
       const want = args ? showCall(name, args) : name;
       if (e.mode === "not_sent") return { pass: matches.length === 0, expected: `not sent ${want}`, actual: shown };

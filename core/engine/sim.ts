@@ -605,9 +605,10 @@ export class Simulation implements EvalCtx {
 
   private runAction(wf: CWorkflow, step: Extract<CWorkflow["steps"][number], { kind: "do" }>): void {
     const action = this.rules.actions.get(step.action);
-    const args = step.args.map((a) => {
+    const args = step.args.map((a, i) => {
       const v = a.ev(this);
-      return v === undefined ? null : v;
+      if (v === undefined) return null;
+      return action?.paramTypes[i] === "email" && typeof v === "string" ? v.toLowerCase() : v;
     });
     const base = { at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, action: step.action, args, reach: action?.reach ?? "contact" } as const;
     if (step.when) {

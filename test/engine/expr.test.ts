@@ -88,3 +88,11 @@ describe("on EVENT", () => {
     expect(r.expectations.map((e) => [e.text, e.pass])).toEqual([["expect routed to owner a", true], ["expect sent note", true], ["expect stage == new", true], ["expect stage == hot", true]]);
   });
 });
+
+describe("action arguments", () => {
+  it("email arguments compare case-insensitively in expectations, text exactly", () => {
+    const c = compileText(`lead { country: country }\nevent go {}\naction notify(to: email, msg: text) internal\nworkflow w on go { do notify("Boss@Acme.Example", "Hi") }\njourney "j" {\n lead { country: US }\n day 0 go\n expect sent notify("boss@acme.example", "Hi")\n expect sent notify("BOSS@ACME.EXAMPLE", "Hi")\n expect not sent notify("boss@acme.example", "hi")\n}`);
+    const r = runJourney(c, c.journeys[0]!.journey);
+    expect(r.expectations.map((e) => e.pass)).toEqual([true, true, true]);
+  });
+});
