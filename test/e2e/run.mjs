@@ -226,6 +226,25 @@ async function runUi(setup, runDir, workspace) {
     await page.screenshot({ path: shot });
     log(`  screenshot: ${shot}`);
     results.push({ name, ok: drawn, detail: drawn ? undefined : "the journey view did not draw a chart or a timeline" });
+    // Clicking a rule in the view opens its source line.
+    const name3 = "ui: clicking a rule in the journey view opens its source";
+    try {
+      let clicked = false;
+      for (const f of page.frames()) {
+        const item = f.locator("ul.rules li.src").first();
+        if ((await item.count().catch(() => 0)) > 0) {
+          await item.click();
+          clicked = true;
+          break;
+        }
+      }
+      if (!clicked) throw new Error("no rule item in the journey view");
+      await page.waitForSelector('.tab.active[aria-label^="scoring.crmrules"]', { timeout: 15_000 });
+      results.push({ name: name3, ok: true });
+      await row(journeyFile).click();
+    } catch (err) {
+      results.push({ name: name3, ok: false, detail: err instanceof Error ? err.message : String(err) });
+    }
     // The Testing view after running every journey.
     const name2 = "ui: run all journeys and show them in the Testing view";
     try {

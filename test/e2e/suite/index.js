@@ -139,6 +139,34 @@ test("Simulate Journey returns a trace and opens the journey view", async () => 
   assert.match(panel.lastHtml, /Content-Security-Policy/);
 });
 
+test("the journey view redraws when a rule changes", async () => {
+  const a = await api();
+  const jdoc = await open(...JOURNEY_FILE);
+  await vscode.commands.executeCommand("crmrules.simulateJourney", jdoc.uri.toString(), PASSING);
+  const panel = await waitFor("the journey view", () => a.journeyPanel());
+  const fitNow = () => {
+    const fit = panel.lastView && panel.lastView.scores.find((s) => s.name === "fit");
+    return fit && fit.points.length ? fit.points[fit.points.length - 1].value : undefined;
+  };
+  await waitFor("fit 35 in the view", () => fitNow() === 35);
+  const doc = await vscode.workspace.openTextDocument(ws("rules.crmrules"));
+  const original = doc.getText();
+  const i = original.indexOf("+15 when lead.company_size");
+  assert.ok(i >= 0);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(i), doc.positionAt(i + 3)), "+25");
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  try {
+    await waitFor("fit 45 in the view after the edit", () => fitNow() === 45, 20000);
+  } finally {
+    const back = new vscode.WorkspaceEdit();
+    back.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+    await vscode.workspace.applyEdit(back);
+    await doc.save();
+  }
+  await waitFor("fit 35 again after undoing the edit", () => fitNow() === 35, 20000);
+});
+
 test("Show Trace as Text returns the trace", async () => {
   await api();
   const doc = await open(...JOURNEY_FILE);
@@ -215,6 +243,20 @@ test("Compare with HEAD shows how an edit changes journey outcomes", async () =>
     all.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
     await vscode.workspace.applyEdit(all);
     await doc.save();
+  }
+});
+
+test("Format All Rule Files formats every file through the server", async () => {
+  await api();
+  const uri = ws("messy.crmrules");
+  await vscode.workspace.fs.writeFile(uri, Buffer.from('import "./schema.crmrules"\nqueue   spare    "Spare queue"\n'));
+  try {
+    const changed = await vscode.commands.executeCommand("crmrules.formatWorkspace");
+    assert.ok(changed >= 1, `at least the messy file changed; got ${changed}`);
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /^queue spare "Spare queue"$/m);
+  } finally {
+    await vscode.workspace.fs.delete(uri);
   }
 });
 
