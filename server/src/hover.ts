@@ -1,6 +1,7 @@
 /** Hover: what a name is, in words (type, doc, points, windows, maxima, countries). */
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
+import { maxPossibleScore } from "../../core/checker/queries.js";
 import { range } from "./convert.js";
 import { BUILTIN_EVENTS, type Decl } from "./index.js";
 import { typeText } from "./symbols.js";
@@ -46,9 +47,9 @@ export function describe(snap: Snapshot, d: Decl): string {
       const cap = s.settings.find((x): x is A.CapSetting => x.kind === "Cap")?.value?.value;
       const floor = s.settings.find((x): x is A.FloorSetting => x.kind === "Floor")?.value?.value;
       const decay = s.settings.find((x): x is A.DecaySetting => x.kind === "Decay");
-      const { max, unbounded } = maxPossible(s);
-      const best = cap !== undefined && (unbounded || max > cap) ? cap : max;
-      lines.push(unbounded && cap === undefined ? "maximum possible value: unbounded (a rule without a limit can fire again and again)" : `maximum possible value: ${best}`);
+      const check = snap.checkOf(d.uri);
+      const m = check ? maxPossibleScore(check, d.name, d.uri) : undefined;
+      if (m) lines.push(`maximum possible value: ${m.value === Infinity ? "unbounded" : m.value} (${m.reason})`);
       if (cap !== undefined) lines.push(`capped at ${cap}`);
       if (floor !== undefined) lines.push(`never below ${floor}`);
       if (decay?.percent) lines.push(`loses ${decay.percent.value}% every ${duration(decay.every)}`);
@@ -97,22 +98,6 @@ function declNode(_snap: Snapshot, d: Decl): A.Node | undefined {
 export function duration(d: A.Duration | undefined): string {
   if (!d) return "?";
   return `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
-}
-
-/** The highest value a score can reach: every positive rule at its most. */
-export function maxPossible(s: A.ScoreDecl): { max: number; unbounded: boolean } {
-  let max = 0;
-  let unbounded = false;
-  for (const r of s.rules) {
-    const p = r.points?.value ?? 0;
-    if (p <= 0) continue;
-    const t = r.trigger;
-    if (t?.kind === "EventTrigger") {
-      if (t.limit?.count && !t.limit.per) max += p * t.limit.count.value;
-      else unbounded = true;
-    } else max += p;
-  }
-  return { max, unbounded };
 }
 
 export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefined) => string): string {

@@ -40,6 +40,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   let watchRegistration = false;
   let folderEvents = false;
   let refreshSupport = false;
+  /** Views that depend on other files (lenses, hints, tokens) and that the client lets us refresh. */
+  const refreshViews: string[] = [];
   const published = new Map<string, string>();
   let pending: NodeJS.Timeout | undefined;
   const dirty = new Set<string>();
@@ -48,6 +50,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     const caps = params.capabilities;
     pullDiagnostics = !!caps.textDocument?.diagnostic;
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
+    if (caps.workspace?.codeLens?.refreshSupport) refreshViews.push("workspace/codeLens/refresh");
+    if (caps.workspace?.inlayHint?.refreshSupport) refreshViews.push("workspace/inlayHint/refresh");
+    if (caps.workspace?.semanticTokens?.refreshSupport) refreshViews.push("workspace/semanticTokens/refresh");
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     folderEvents = !!caps.workspace?.workspaceFolders;
     const opts = params.initializationOptions as { debounceMs?: number } | undefined;
@@ -160,6 +165,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         for (const d of snap.checkOf(p)?.visibleFiles(p) ?? []) affected.add(d);
       }
       dirty.clear();
+      for (const m of refreshViews) void connection.sendRequest(m).catch(() => undefined);
       if (pullDiagnostics) {
         if (refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
         return;

@@ -262,7 +262,10 @@ describe("hover", () => {
     return (h?.contents as P.MarkupContent | undefined)?.value;
   };
   it("shows a score's maximum possible value", async () => {
-    expect(await hov(S(), 19, 15)).toBe('score `fit` "Fit"\n\nmaximum possible value: 35\n\ncapped at 50\n\n3 rules\n\nHow well the lead fits our ideal customer.');
+    expect(await hov(S(), 19, 15)).toBe('score `fit` "Fit"\n\nmaximum possible value: 35 (its rules add at most 35 points)\n\ncapped at 50\n\n3 rules\n\nHow well the lead fits our ideal customer.');
+  });
+  it("shows an unbounded score's maximum as its cap, and its decay", async () => {
+    expect(await hov(S(), 19, 30)).toBe('score `engagement` "Engagement"\n\nmaximum possible value: 100 (it is capped at 100)\n\ncapped at 100\n\nloses 25% every 30 days\n\n3 rules');
   });
   it("shows a rule's points, window and limit in words", async () => {
     expect(await hov(S(), 13, 8)).toBe('rule `pricing_visit` of score `engagement`\n\nadds 10 points on each `page_view`, where url starts_with "/pricing", at most 3 times per 7 days');
