@@ -1,9 +1,10 @@
 /**
  * `npm run bench` entry (bundled by bench/run.mjs into bench/.out/main.cjs).
- * Options: --only parse,lsp,sim,startup   --quick (small inputs, for tests)
+ * Options: --only parse,lsp,sim,startup   --quick (small inputs, writes nothing)
+ *          --render (BENCHMARKS.md from the last bench/results.json, no measuring)
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadOptional } from "./optional.js";
 import { parseBench, GROUP as PARSE_GROUP } from "./parseBench.js";
@@ -64,6 +65,14 @@ async function main(): Promise<void> {
     const baseMB = process.memoryUsage().rss / 2 ** 20;
     runOurs(rules, log);
     console.log(JSON.stringify({ peakMB: process.resourceUsage().maxRSS / 1024, baseMB }));
+    return;
+  }
+  if (argv[0] === "--render") {
+    // Re-renders BENCHMARKS.md from the last bench/results.json (after editing the texts, without re-measuring).
+    const repo = path.resolve(process.env["CRMRULES_REPO"] ?? process.cwd());
+    const res = JSON.parse(readFileSync(path.join(repo, "bench", "results.json"), "utf8")) as Results;
+    writeFileSync(path.join(repo, "BENCHMARKS.md"), renderMarkdown(res, GROUPS) + "\n");
+    console.log("wrote BENCHMARKS.md from bench/results.json");
     return;
   }
   const quick = argv.includes("--quick");
