@@ -34,7 +34,6 @@ export const RULE_DESCRIPTIONS: Record<string, string> = {
   declaration: "a declaration (lead, event, score, stage, route, consent, action, workflow, journey…)",
   typeRef: "a type (text, number, boolean, date, email, country, enum(…), list(…))",
   scoreSetting: "`cap`, `floor` or `decay`",
-  scoreRule: "a scoring rule",
   expr: "a condition",
   whereExpr: "a condition",
   andExpr: "a condition",

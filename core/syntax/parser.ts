@@ -4,7 +4,7 @@
  * re-sync to the next token that can follow) and the node that was being
  * built is kept with whatever it had parsed so far.
  */
-import { EmbeddedActionsParser, EOF, isRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, isRecognitionException, tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import type { Range } from "../text/positions.js";
 import * as T from "./tokens.js";
@@ -29,6 +29,8 @@ const baseCanInsert = (EmbeddedActionsParser.prototype as unknown as {
 
 const EXPR_KINDS = new Set<string>(["Path", "Within", "Count", "Paren", "On", "List"]);
 const TOP_LEVEL = new Set<TokenType>(T.TOP_LEVEL_KEYWORDS.map((k) => Kw[k]));
+/** Tokens that can start a declaration or import. */
+const DECL_START = TOP_LEVEL;
 
 const DECL_KINDS = new Set<string>([
   "Lead", "Event", "Set", "Score", "Grade", "Stage", "Reenter", "Owner", "Queue", "Team", "Route", "Consent", "Action", "Workflow", "Journey",
@@ -1682,6 +1684,56 @@ export class CrmParser extends EmbeddedActionsParser {
     // The slot below belongs to a child that has not started yet.
     this.partials[this.RULE_STACK_IDX] = undefined;
     this.partials[this.RULE_STACK_IDX + 1] = undefined;
+  };
+}
+
+// Recovery skips to a point where parsing can resume. A declaration keyword
+// (`owner`, `lead`, `stage`, …) in the middle of a line is almost always part
+// of a broken statement (`-> owner kari`, `lead.role`), not the start of the
+// next declaration: resyncing there would turn one error into a cascade. So
+// during recovery such a keyword is only a resume point at the start of a line.
+{
+  type Engine = {
+    LA(k: number): IToken;
+    flattenFollowSet(): TokenType[];
+    SKIP_TOKEN(): IToken;
+    addToResyncTokens(t: IToken, list: IToken[]): void;
+    findReSyncTokenType(): TokenType;
+    reSyncTo(t: TokenType): IToken[];
+    tryInRepetitionRecovery(rule: unknown, args: unknown, lookahead: () => boolean, expected: TokenType): void;
+  };
+  const proto = CrmParser.prototype as unknown as Engine;
+  const midLineDeclKeyword = (tok: IToken, prev: IToken | undefined): boolean =>
+    DECL_START.has(tok.tokenType) &&
+    prev !== undefined &&
+    !Number.isNaN(prev.startOffset) &&
+    prev.tokenType !== EOF &&
+    (prev.endLine ?? 0) >= (tok.startLine ?? 0);
+  proto.findReSyncTokenType = function (this: Engine) {
+    const follows = this.flattenFollowSet();
+    for (let k = 1; ; k++) {
+      const tok = this.LA(k);
+      const match = follows.find((t) => tokenMatcher(tok, t));
+      if (match !== undefined && (tok.tokenType === EOF || !midLineDeclKeyword(tok, this.LA(k - 1)))) return match;
+      if (tok.tokenType === EOF) return EOF;
+    }
+  };
+  proto.reSyncTo = function (this: Engine, tokType: TokenType) {
+    const skipped: IToken[] = [];
+    let next = this.LA(1);
+    while (next.tokenType !== EOF && !(tokenMatcher(next, tokType) && !midLineDeclKeyword(next, this.LA(0)))) {
+      next = this.SKIP_TOKEN();
+      this.addToResyncTokens(next, skipped);
+    }
+    return skipped.slice(0, -1);
+  };
+  const baseRepetition = proto.tryInRepetitionRecovery;
+  proto.tryInRepetitionRecovery = function (this: Engine, rule, args, lookahead, expected) {
+    const self = this;
+    const guarded = function (this: Engine): boolean {
+      return !midLineDeclKeyword(self.LA(1), self.LA(0)) && lookahead.call(this);
+    };
+    baseRepetition.call(this, rule, args, guarded, expected);
   };
 }
 

@@ -147,3 +147,34 @@ describe("codes", () => {
     expect(parse("stage s when )").diagnostics.map((d) => d.code)).toEqual(["CR1003"]);
   });
 });
+
+describe("no cascades from declaration words inside a broken statement", () => {
+  it("a misspelled declaration keyword is one error, and `lead.x` inside it is not a `lead` block", () => {
+    const src = "scor fit {\n  rule a: +1 when lead.x == 1\n}\nowner kari";
+    expect(errorsOf(src)).toEqual(["1:1 unexpected `scor`: expected a declaration such as `score`, `route` or `journey`"]);
+    expect(parse(src).file.decls.map((d) => d.kind)).toEqual(["Owner"]);
+  });
+
+  it("a broken routing rule does not turn `owner kari` into a declaration", () => {
+    const src = "route r on stage mql {\n  rule a: when lead.x == 1 => owner kari\n  rule b: when lead.y == 2 -> queue q\n  otherwise -> discard\n}";
+    expect(errorsOf(src)).toEqual(["2:28 expected `->` after `1`, found `=`"]);
+    const r = parse(src);
+    expect(r.file.decls.map((d) => d.kind)).toEqual(["Route"]);
+    const route = r.file.decls[0] as A.RouteDecl;
+    expect(route.rules.map((x) => x.name?.text)).toEqual(["a", "b"]);
+    expect(route.fallback?.target?.targetKind).toBe("discard");
+    checkRanges(src, r.file);
+  });
+
+  it("a misspelled trigger word names the words that may follow", () => {
+    const src = "score fit {\n  rule b: +1 wen lead.x == 1\n  rule c: +2 on e\n}";
+    expect(errorsOf(src)).toEqual(["2:14 expected `when`, `on` or `after` after `1`, found `wen`"]);
+    expect((parse(src).file.decls[0] as A.ScoreDecl).rules.map((x) => x.name?.text)).toEqual(["b", "c"]);
+  });
+
+  it("a declaration word at the start of a line still starts the next declaration", () => {
+    const src = "route r on stage mql {\n  rule a: when x == 1 => discard\n}\nowner kari\nqueue q";
+    const r = parse(src);
+    expect(r.file.decls.map((d) => d.kind)).toEqual(["Route", "Owner", "Queue"]);
+  });
+});
