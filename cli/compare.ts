@@ -41,10 +41,25 @@ export interface JourneyDiff {
   note?: string;
 }
 
+export interface LogDiff {
+  /** The event log, as named. */
+  name: string;
+  leads: number;
+  lines: number;
+  malformedLines: number;
+  stageChanged: number;
+  ownerChanged: number;
+  stageMoves: { from: string; to: string; count: number }[];
+  ownerMoves: { from: string; to: string; count: number }[];
+  /** The first leads that change (at most 50), in log order. */
+  examples: { lead: string; before: { stage: string | null; assignment: string | null }; after: { stage: string | null; assignment: string | null } }[];
+}
+
 export interface DiffReport {
   base: string;
   head: string;
   journeys: JourneyDiff[];
+  log?: LogDiff;
   summary: {
     journeys: number;
     changed: number;
@@ -163,7 +178,7 @@ export function compareSides(base: Side, head: Side): DiffReport {
   return summarize(base.label, head.label, journeys, baseCheck, headCheck);
 }
 
-function tally(pairs: [string, string][]): { from: string; to: string; count: number }[] {
+export function tally(pairs: [string, string][]): { from: string; to: string; count: number }[] {
   const m = new Map<string, { from: string; to: string; count: number }>();
   for (const [from, to] of pairs) {
     const k = `${from}\u0000${to}`;

@@ -57,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     process.stderr.write(`${c.red("crmrules: internal error:")} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = ExitCode.Usage;
+    // Worker threads may still be alive: end here rather than hang.
+    process.exit(ExitCode.Usage);
   }
 }
 

@@ -3,7 +3,9 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { colorsFor } from "../color.js";
-import { compareSides, type Side } from "../compare.js";
+import { compareSides, tally, type LogDiff, type Side } from "../compare.js";
+import { openLog, replayBoth, rulesFile, type LeadChange } from "../bulk.js";
+import { checkFiles } from "../workspace.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, type InputProblem } from "../files.js";
 import { readRevision } from "../git.js";
@@ -12,6 +14,8 @@ import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../output/di
 
 interface DiffOptions {
   format: "text" | "markdown" | "json";
+  events?: string;
+  from?: string;
   dir: string;
   failOnChange?: boolean;
 }
@@ -23,7 +27,9 @@ export function diffCommand(): Command {
     .argument("[head]", "the rules after: a folder or a git revision (default: the working folder)")
     .addOption(new Option("-f, --format <format>", "output format (markdown is ready for a pull-request comment)").choices(["text", "markdown", "json"]).default("text"))
     .option("-C, --dir <folder>", "the workspace folder inside the repository, for git revisions", ".")
-    .option("--fail-on-change", "exit with 1 when some journey changes")
+    .option("--fail-on-change", "exit with 1 when some journey (or lead of --events) changes")
+    .option("--events <log.jsonl>", "also replay this event log (JSON Lines) through both versions and count the leads that change stage or owner")
+    .option("--from <file>", "with --events: the rules file (path relative to the workspace) whose declarations apply (default: the file that sees the most)")
     .addHelpText(
       "after",
       `
@@ -31,13 +37,14 @@ Examples:
   $ crmrules diff rules-old/ rules-new/             two folders
   $ crmrules diff main                              the main branch against the working folder
   $ crmrules diff origin/main HEAD -C rules --format markdown > diff.md
+  $ crmrules diff main --events last-quarter.jsonl   how many real leads would change
 
 Journeys are taken from <head> and replayed through both versions; git revisions are read
 with git itself, without a checkout.
 `,
     )
-    .action((base: string, head: string | undefined, opts: DiffOptions) => {
-      process.exitCode = runDiff(base, head, opts);
+    .action(async (base: string, head: string | undefined, opts: DiffOptions) => {
+      process.exitCode = await runDiff(base, head, opts);
     });
 }
 
@@ -75,17 +82,47 @@ function side(arg: string | undefined, opts: DiffOptions, cwd: string, problems:
   return { label: arg, root: rev.root, files: rev.files };
 }
 
-export function runDiff(baseArg: string, headArg: string | undefined, opts: DiffOptions): ExitCode {
+async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): Promise<LogDiff> {
+  const input = openLog(opts.events!, cwd);
+  const headCheck = checkFiles(head.root, head.files);
+  const headFrom = opts.from ? `${head.root}/${opts.from.replace(/^\.\//, "")}` : rulesFile(headCheck, undefined, cwd);
+  if (!headCheck.files.has(headFrom)) throw new UsageError(`\`--from ${opts.from}\` is not a .crmrules file of ${head.label}`);
+  const relFrom = path.posix.relative(head.root, headFrom);
+  const baseFrom = `${base.root}/${relFrom}`;
+  if (!base.files.some((f) => f.uri === baseFrom)) throw new UsageError(`${base.label} has no \`${relFrom}\` to replay the log through (give \`--from\`)`);
+  const changes: LeadChange[] = [];
+  const stagePairs: [string, string][] = [];
+  const ownerPairs: [string, string][] = [];
+  const r = await replayBoth({ root: base.root, files: base.files, fromUri: baseFrom }, { root: head.root, files: head.files, fromUri: headFrom }, input, (c) => {
+    if (changes.length < 50) changes.push(c);
+    if (c.before.stage !== c.after.stage) stagePairs.push([c.before.stage ?? "none", c.after.stage ?? "none"]);
+    if (c.before.assignment !== c.after.assignment) ownerPairs.push([c.before.assignment ?? "not routed", c.after.assignment ?? "not routed"]);
+  });
+  return {
+    name: input.name,
+    leads: r.leads,
+    lines: r.lines,
+    malformedLines: r.malformed,
+    stageChanged: r.stageChanged,
+    ownerChanged: r.ownerChanged,
+    stageMoves: tally(stagePairs),
+    ownerMoves: tally(ownerPairs),
+    examples: changes.map((c) => ({ lead: c.lead, before: { stage: c.before.stage, assignment: c.before.assignment }, after: { stage: c.after.stage, assignment: c.after.assignment } })),
+  };
+}
+
+export async function runDiff(baseArg: string, headArg: string | undefined, opts: DiffOptions): Promise<ExitCode> {
   const cwd = process.cwd();
   const problems: InputProblem[] = [];
   const base = side(baseArg, opts, cwd, problems);
   const head = side(headArg, opts, cwd, problems);
   reportProblems(problems);
   const report = compareSides(base, head);
-  if (report.journeys.length === 0) {
+  if (report.journeys.length === 0 && !opts.events) {
     process.stderr.write(`crmrules: ${head.label} has no journeys to replay\n`);
     return ExitCode.Usage;
   }
+  if (opts.events) report.log = await logDiff(base, head, opts, cwd);
   switch (opts.format) {
     case "json":
       write(renderDiffJson(report));
@@ -96,5 +133,6 @@ export function runDiff(baseArg: string, headArg: string | undefined, opts: Diff
     default:
       write(renderDiffText(report, colorsFor(process.stdout)));
   }
-  return worst(opts.failOnChange && report.summary.changed > 0 ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);
+  const changed = report.summary.changed > 0 || (report.log !== undefined && report.log.stageChanged + report.log.ownerChanged > 0);
+  return worst(opts.failOnChange && changed ? ExitCode.Findings : ExitCode.Success, problems.length || report.log?.malformedLines ? ExitCode.Usage : ExitCode.Success);
 }

@@ -11,9 +11,14 @@ import { reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, type WorkspaceJourney } from "../workspace.js";
 import { location } from "../output/caret.js";
+import { openLog, openOut, renderSummaryText, replay, rulesFile } from "../bulk.js";
 
 interface SimulateOptions {
   format: "text" | "json";
+  events?: string;
+  out?: string;
+  from?: string;
+  workers?: string;
   why?: string[];
   seed?: string;
   root?: string;
@@ -22,12 +27,16 @@ interface SimulateOptions {
 export function simulateCommand(): Command {
   return new Command("simulate")
     .description("replay a journey and show what happened, step by step: scores, stages, routing, consent and actions")
-    .argument("<journey>", "the journey's name (or part of it), or a .crmrules file whose journeys to replay")
+    .argument("[journey]", "the journey's name (or part of it), or a .crmrules file whose journeys to replay (not with --events)")
     .argument("[paths...]", "files or folders of the workspace", ["."])
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--why <question...>", "answer one question: `score NAME`, `route` or `action NAME`")
     .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
+    .option("--events <log.jsonl>", "replay an event log of many leads (JSON Lines, see docs/event-log.md; `-` reads standard input)")
+    .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file")
+    .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
+    .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: up to 2)")
     .addHelpText(
       "after",
       `
@@ -37,11 +46,45 @@ Examples:
   $ crmrules simulate nordic --why route          why was the lead routed there?
   $ crmrules simulate nordic --why action send_email
   $ crmrules simulate journeys/nordic.crmrules --format json
+  $ crmrules simulate --events leads.jsonl --out outcomes.jsonl     bulk replay of a log
 `,
     )
-    .action((journey: string, paths: string[], opts: SimulateOptions) => {
+    .action(async (journey: string | undefined, paths: string[], opts: SimulateOptions) => {
+      if (opts.events !== undefined) {
+        process.exitCode = await runBulk(journey === undefined ? paths : [journey, ...paths.filter((p) => p !== ".")], opts);
+        return;
+      }
+      for (const o of ["out", "from", "workers"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
+      if (journey === undefined) throw new UsageError("name a journey to simulate (or give `--events log.jsonl` to replay a log)");
       process.exitCode = runSimulate(journey, paths, opts);
     });
+}
+
+function parseWorkers(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`\`--workers ${s}\` must be a whole number from 0 to 64`);
+  return n;
+}
+
+async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode> {
+  if (opts.why) throw new UsageError("`--why` answers questions about one journey; it does not go with `--events`");
+  const seed = parseSeed(opts.seed);
+  const workers = parseWorkers(opts.workers);
+  const cwd = process.cwd();
+  const input = openLog(opts.events!, cwd);
+  const ws = loadWorkspace(paths.length ? paths : ["."], { root: opts.root, cwd });
+  reportProblems(ws.problems);
+  const check = checkFiles(ws.root, ws.files);
+  const errors = check.diagnostics.filter((d) => d.severity === "error").length;
+  if (errors) process.stderr.write(`warning: the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out (see \`crmrules check\`)\n`);
+  const fromUri = rulesFile(check, opts.from, cwd);
+  const out = opts.out ? openOut(opts.out, cwd) : undefined;
+  const workerScript = path.join(__dirname, "worker.js");
+  const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, workerScript: existsSync(workerScript) ? workerScript : undefined });
+  if (opts.format === "json") write(JSON.stringify({ rules: displayPath(fromUri, cwd), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
+  else write(renderSummaryText(result.summary, result.lines, result.errorCount));
+  return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success);
 }
 
 export function parseWhy(words: string[] | undefined): WhyQuery | undefined {

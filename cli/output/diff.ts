@@ -41,6 +41,15 @@ function summaryLines(r: DiffReport): string[] {
   return out;
 }
 
+function logLines(r: DiffReport): string[] {
+  const l = r.log;
+  if (!l) return [];
+  const out = ["", `event log ${l.name}: ${l.stageChanged} of ${plural(l.leads, "lead")} change stage, ${l.ownerChanged} change owner${l.malformedLines ? ` (${plural(l.malformedLines, "malformed line")} skipped)` : ""}`];
+  for (const x of l.stageMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from stage ${x.from} to ${x.to}`);
+  for (const x of l.ownerMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from ${x.from} to ${x.to}`);
+  return out;
+}
+
 export function renderDiffText(r: DiffReport, c: Colors = plain): string {
   const out: string[] = [c.bold(`comparing ${r.base} (before) with ${r.head} (after)`), ""];
   for (const j of r.journeys) {
@@ -57,6 +66,7 @@ export function renderDiffText(r: DiffReport, c: Colors = plain): string {
   if (unchanged) out.push(c.dim(`${plural(unchanged, "journey")} unchanged`));
   out.push("");
   out.push(...summaryLines(r));
+  out.push(...logLines(r));
   if (r.summary.baseErrors || r.summary.headErrors) out.push(c.yellow(`note: the rules have errors (before ${r.summary.baseErrors}, after ${r.summary.headErrors}); see \`crmrules check\``));
   return out.join("\n") + "\n";
 }
@@ -89,6 +99,16 @@ export function renderDiffMarkdown(r: DiffReport): string {
   }
   const unchanged = r.journeys.length - changed.length;
   if (unchanged) out.push(`<details><summary>${plural(unchanged, "journey")} unchanged</summary>`, "", ...r.journeys.filter((j) => !isChanged(j)).map((j) => `- ${md(j.name)}`), "", "</details>", "");
+  if (r.log) {
+    const l = r.log;
+    out.push(`### Event log \`${md(l.name)}\``, "", `Replayed ${plural(l.leads, "lead")}: **${l.stageChanged} change stage, ${l.ownerChanged} change owner**${l.malformedLines ? ` (${plural(l.malformedLines, "malformed line")} skipped)` : ""}.`, "");
+    if (l.stageMoves.length || l.ownerMoves.length) {
+      out.push("| Change | Leads |", "| --- | ---: |");
+      for (const x of l.stageMoves) out.push(`| stage \`${md(x.from)}\` → \`${md(x.to)}\` | ${x.count} |`);
+      for (const x of l.ownerMoves) out.push(`| ${md(x.from)} → ${md(x.to)} | ${x.count} |`);
+      out.push("");
+    }
+  }
   if (s.baseErrors || s.headErrors) out.push(`> [!WARNING]`, `> The rules have errors (before: ${s.baseErrors}, after: ${s.headErrors}); run \`crmrules check\`.`, "");
   return out.join("\n");
 }

@@ -1,8 +1,8 @@
 /**
  * Test harness for the CLI: builds cli/main.ts once with the same esbuild
  * settings as scripts/build.mjs (into a temporary folder, so a concurrent
- * `npm run build` of other entries cannot interfere) and runs it as a
- * subprocess. Golden files are rewritten with UPDATE_GOLDEN=1.
+ * `npm run build` of other entries cannot interfere), with the bulk-replay
+ * worker beside it, and runs it as a subprocess. Golden files are rewritten with UPDATE_GOLDEN=1.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,7 +22,19 @@ let built: Promise<string> | undefined;
 /** Path of the built CLI (built once per test file). */
 export function buildCli(): Promise<string> {
   built ??= (async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), "crmrules-cli-")), "cli.js");
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-cli-"));
+    const out = path.join(dir, "cli.js");
+    // The bulk-replay worker sits beside the CLI, as dist/worker.js does beside dist/cli.js.
+    await build({
+      entryPoints: [path.join(REPO, "runtime/bulk/worker.ts")],
+      outfile: path.join(dir, "worker.js"),
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      logLevel: "warning",
+      define: { "process.env.NODE_ENV": JSON.stringify("development") },
+    });
     await build({
       entryPoints: [path.join(REPO, "cli/main.ts")],
       outfile: out,

@@ -1,0 +1,178 @@
+/**
+ * Bulk replay for `simulate --events` and `diff --events`: an event log
+ * (docs/event-log.md) streamed through the rules, with progress on stderr.
+ */
+import { createReadStream, createWriteStream, statSync, type ReadStream } from "node:fs";
+import * as path from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { Presets, SingleBar } from "cli-progress";
+import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
+import { groupLeads, readLines, replayLead, compileSpec, replayLog, type BulkSummary, type LeadOutcome, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { UsageError } from "./exit.js";
+import { displayPath, ioMessage, toPosix } from "./files.js";
+
+export interface LogInput {
+  /** The name to use in messages. */
+  name: string;
+  stream: Readable;
+  /** Bytes of the file (undefined for standard input). */
+  size?: number;
+}
+
+export function openLog(arg: string, cwd: string): LogInput {
+  if (arg === "-") return { name: "standard input", stream: process.stdin };
+  const file = path.resolve(cwd, arg);
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UsageError(`${arg} is a folder, not an event log`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${arg} ${ioMessage(e)}`);
+  }
+  return { name: displayPath(file, cwd), stream: createReadStream(file), size };
+}
+
+export function openOut(arg: string, cwd: string): Writable {
+  const out = createWriteStream(path.resolve(cwd, arg));
+  out.on("error", (e) => {
+    process.stderr.write(`crmrules: ${arg} ${ioMessage(e).replace("cannot be read", "cannot be written")}\n`);
+    process.exitCode = 2;
+  });
+  return out;
+}
+
+/** The file whose visible declarations a log is replayed through: `--from`, else the file that sees the most files. */
+export function rulesFile(check: WorkspaceCheck, from: string | undefined, cwd: string): string {
+  if (from) {
+    const uri = toPosix(path.resolve(cwd, from));
+    if (!check.files.has(uri)) throw new UsageError(`\`--from ${from}\` is not a .crmrules file of the workspace`);
+    return uri;
+  }
+  let best: string | undefined;
+  let most = -1;
+  for (const uri of [...check.files.keys()].sort()) {
+    const n = check.visibleFiles(uri).length;
+    if (n > most) {
+      most = n;
+      best = uri;
+    }
+  }
+  if (!best) throw new UsageError("the workspace has no .crmrules files to replay the log through");
+  return best;
+}
+
+const MAX_SHOWN_ERRORS = 20;
+
+/** Reports malformed lines on stderr (the first 20 in full), returning a function that prints the remainder count. */
+export function lineErrorReporter(name: string): { onError: (e: LineError) => void; finish: () => number } {
+  let count = 0;
+  return {
+    onError(e) {
+      count++;
+      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}:${e.line} ${e.reason}; line skipped\n`);
+    },
+    finish() {
+      if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more malformed lines skipped (${count} in all)\n`);
+      return count;
+    },
+  };
+}
+
+/** A progress bar on a terminal (by bytes read), plain lines at most once a second otherwise. */
+export function progressReporter(input: LogInput): { update: (p: { lines: number; leads: number; errors: number }) => void; stop: () => void } {
+  const tty = Boolean(process.stderr.isTTY) && input.size !== undefined && !process.env.CI;
+  if (tty) {
+    const bar = new SingleBar(
+      { format: "replaying {bar} {percentage}% | {lines} lines | {leads} leads | {errors} malformed", stream: process.stderr, hideCursor: true, clearOnComplete: true },
+      Presets.shades_classic,
+    );
+    bar.start(Math.max(1, input.size!), 0, { lines: 0, leads: 0, errors: 0 });
+    return {
+      update: (p) => bar.update(Math.min(input.size!, (input.stream as ReadStream).bytesRead ?? 0), p),
+      stop: () => {
+        bar.update(input.size!);
+        bar.stop();
+      },
+    };
+  }
+  let last = Date.now();
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (now - last < 1000) return;
+      last = now;
+      process.stderr.write(`progress: ${p.lines} lines, ${p.leads} leads, ${p.errors} malformed\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: Writable; workerScript?: string }): Promise<ReplayLogResult & { malformed: number }> {
+  const errors = lineErrorReporter(input.name);
+  const progress = progressReporter(input);
+  let result: ReplayLogResult;
+  try {
+    result = await replayLog({ rules: spec, input: input.stream, workers: opts.workers, seed: opts.seed, outcomes: opts.out, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+  } finally {
+    progress.stop();
+  }
+  if (opts.out) await new Promise<void>((r) => opts.out!.end(r));
+  return { ...result, malformed: errors.finish() };
+}
+
+export function renderSummaryText(s: BulkSummary, lines: number, malformed: number): string {
+  const out: string[] = [`replayed ${s.leads} lead${s.leads === 1 ? "" : "s"} (${s.records} records from ${lines} lines${malformed ? `, ${malformed} malformed lines skipped` : ""})`];
+  const section = (title: string, m: Record<string, number>) => {
+    const entries = Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    if (!entries.length) return;
+    out.push("", title);
+    const w = Math.max(...entries.map(([, v]) => String(v).length));
+    for (const [k, v] of entries) out.push(`  ${String(v).padStart(w)}  ${k}${s.leads && title.startsWith("leads") ? `  (${((v / s.leads) * 100).toFixed(1)}%)` : ""}`);
+  };
+  section("leads per stage", s.perStage);
+  section("leads per assignment", s.perAssignment);
+  section("contact actions sent", s.sentPerAction);
+  section("contact actions blocked, per action", s.blockedPerAction);
+  section("contact actions blocked, per consent clause", s.blockedPerClause);
+  if (s.leadsWithProblems) out.push("", `${s.leadsWithProblems} lead${s.leadsWithProblems === 1 ? "" : "s"} had records out of order (see the per-lead output, --out)`);
+  return out.join("\n") + "\n";
+}
+
+/** One lead's outcome under two versions of the rules. */
+export interface LeadChange {
+  lead: string;
+  before: LeadOutcome;
+  after: LeadOutcome;
+}
+
+/** Replays a log through two rule sets in this thread, lead by lead. */
+export async function replayBoth(base: RulesSpec, head: RulesSpec, input: LogInput, onChange: (c: LeadChange) => void): Promise<{ leads: number; lines: number; malformed: number; stageChanged: number; ownerChanged: number }> {
+  const errors = lineErrorReporter(input.name);
+  const progress = progressReporter(input);
+  const b = compileSpec(base);
+  const h = compileSpec(head);
+  let leads = 0;
+  let lines = 0;
+  let stageChanged = 0;
+  let ownerChanged = 0;
+  try {
+    for await (const g of groupLeads(readLines(input.stream), { onError: errors.onError, onLine: (n) => (lines = n) })) {
+      const before = replayLead(b, g.lead, g.records);
+      const after = replayLead(h, g.lead, g.records);
+      leads++;
+      const s = before.stage !== after.stage;
+      const o = before.assignment !== after.assignment;
+      if (s) stageChanged++;
+      if (o) ownerChanged++;
+      if (s || o || JSON.stringify(before.scores) !== JSON.stringify(after.scores) || JSON.stringify(before.blocked.map((x) => x.action)) !== JSON.stringify(after.blocked.map((x) => x.action))) onChange({ lead: g.lead, before, after });
+      if (leads % 1000 === 0) progress.update({ lines, leads, errors: 0 });
+    }
+  } finally {
+    progress.stop();
+  }
+  return { leads, lines, malformed: errors.finish(), stageChanged, ownerChanged };
+}
+
+export type { RulesSpec, SourceFile };

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, golden, run } from "./harness.js";
+
+// events.jsonl: 5 leads in 22 lines; line 13 is not JSON and line 20 has a negative time.
+
+describe("crmrules simulate --events (bulk replay)", () => {
+  it("replays the log with an aggregate report; each malformed line is named and skipped, exit code 2", async () => {
+    const r = await run(["simulate", "--events", "events.jsonl", "acme-v1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("crmrules: events.jsonl:13 not valid JSON");
+    expect(r.stderr).toContain("crmrules: events.jsonl:20 `at` must be a day offset >= 0 or an ISO date-time; line skipped");
+    expect(r.stdout).toMatch(/^replayed 5 leads \(20 records from 22 lines, 2 malformed lines skipped\)\n/);
+    golden("bulk/summary.txt", r.stdout);
+  });
+
+  it("gives the same summary on worker threads and in one thread, and writes per-lead JSON lines with --out", async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "crmrules-out-")), "outcomes.jsonl");
+    const pooled = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--format", "json", "--workers", "2", "--out", out]);
+    const single = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--format", "json", "--workers", "0"]);
+    const a = JSON.parse(pooled.stdout);
+    expect(a.summary).toEqual(JSON.parse(single.stdout).summary);
+    expect(a.summary.perStage).toEqual({ mql: 3, sql: 2 });
+    expect(a.errors.map((e: { line: number }) => e.line)).toEqual([13, 20]);
+    const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.lead)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
+    expect(lines[3]).toMatchObject({ lead: "L4", stage: "sql", assignment: "owner kari" });
+  });
+
+  it("exits with 0 for a clean log read from standard input", async () => {
+    const clean = readFileSync(path.join(FIXTURES, "events.jsonl"), "utf8").split("\n").filter((_, i) => i !== 12 && i !== 19).join("\n");
+    const r = await run(["simulate", "--events", "-", "acme-v1", "--workers", "0"], { input: clean });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^replayed 5 leads \(20 records from 20 lines\)\n/);
+  });
+
+  it("names a missing log and rejects bulk options without --events", async () => {
+    const m = await run(["simulate", "--events", "nope.jsonl", "acme-v1"]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toBe("crmrules: nope.jsonl does not exist\n");
+    const o = await run(["simulate", "danish", "acme-v1", "--out", "x.jsonl"]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toBe("crmrules: `--out` goes with `--events`\n");
+    const w = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--workers", "many"]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toBe("crmrules: `--workers many` must be a whole number from 0 to 64\n");
+  });
+});
+
+describe("crmrules diff --events", () => {
+  it("counts the leads of a log that change stage or owner between two versions", async () => {
+    const r = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "json"]);
+    expect(r.code).toBe(2); // the log has malformed lines
+    const log = JSON.parse(r.stdout).log;
+    expect(log).toMatchObject({ leads: 5, malformedLines: 2, stageChanged: 2, ownerChanged: 4 });
+    expect(log.ownerMoves).toEqual([
+      { from: "owner anna", to: "not routed", count: 2 },
+      { from: "owner kari", to: "owner ben", count: 2 },
+    ]);
+    const md = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "markdown"]);
+    expect(md.stdout).toContain("Replayed 5 leads: **2 change stage, 4 change owner** (2 malformed lines skipped).");
+    golden("diff/events.md", md.stdout);
+  });
+});
