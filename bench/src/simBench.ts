@@ -4,7 +4,7 @@
  * rule engines (peers). Every implementation's outcomes are compared lead by
  * lead with the hand-written one; a mismatch fails the run.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { generateLog, subsetLog, assertSameOutcomes, type Outcome } from "./sim/model.js";
 import { runHandwritten } from "./sim/handwritten.js";
@@ -128,6 +128,7 @@ export async function simBench(opts: { repo: string; mainJs: string; size: SimSi
   };
   const bulkRuns = Math.min(runs, 2);
   const bulkMs: Record<number, number[]> = { 0: [], 1: [], 2: [] };
+  if (!existsSync(workerScript)) throw new Error("dist/worker.js is missing: run `npm run build` first (or `npm run bench`, which builds)");
   for (const w of [0, 1, 2]) for (let i = 0; i < bulkRuns; i++) bulkMs[w]!.push(await bulk(w, i === 0));
   const bulkDesc = `\`replayLog\` (runtime/bulk) reading the same log as ${lines.length.toLocaleString("en-US")} JSON Lines records (one \`lead\` record per lead, then its events; already in memory, parsed and grouped by the runtime)`;
   const oneWorkerMedian = summarize(bulkMs[1]!).median;
