@@ -451,6 +451,15 @@ describe("workspace model", () => {
     expect(await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "fresh" })).toEqual([]);
   });
 
+  it("follows workspace folders being removed and added", async () => {
+    const sym = async (q: string) => ((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: q })) as P.WorkspaceSymbol[]).map((s) => s.name);
+    expect(await sym("backlog")).toEqual(["backlog"]);
+    await c.conn.sendNotification(P.DidChangeWorkspaceFoldersNotification.type, { event: { added: [], removed: [{ uri: uri(second), name: "folder1" }] } });
+    expect(await sym("backlog")).toEqual([]);
+    await c.conn.sendNotification(P.DidChangeWorkspaceFoldersNotification.type, { event: { added: [{ uri: uri(second), name: "folder1" }], removed: [] } });
+    expect(await sym("backlog")).toEqual(["backlog"]);
+  });
+
   it("lets an open document override the disk for every other file", async () => {
     const u = uri(join(second, "a.crmrules"));
     await open(u, 'queue spillover "Spillover"\n');
@@ -477,6 +486,15 @@ describe("robustness", () => {
     await expect(pending).rejects.toMatchObject({ code: P.LSPErrorCodes.RequestCancelled });
     const ok = await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "dach" });
     expect(ok).toHaveLength(1);
+  });
+
+  it("answers an internal failure in one request with an error, logs it, and keeps serving", async () => {
+    // A malformed request (no document) makes the handler fail inside.
+    await expect(c.conn.sendRequest(P.HoverRequest.method, { textDocument: null, position: { line: 0, character: 0 } })).rejects.toMatchObject({ code: P.ErrorCodes.InternalError, message: expect.stringContaining("internal error in hover") });
+    expect(c.logs.some((l) => l.startsWith("internal error in hover"))).toBe(true);
+    expect(c.child.exitCode).toBeNull();
+    const h = await c.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: S() }, position: { line: 19, character: 15 } });
+    expect((h!.contents as P.MarkupContent).value).toMatch(/^score `fit`/);
   });
 
   it("answers requests about unknown documents and positions out of range without failing", async () => {
