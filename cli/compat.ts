@@ -4,7 +4,9 @@
  * with the standard semantics, before any parse happens.
  */
 const O = Object as unknown as { groupBy?: unknown };
-if (typeof O.groupBy !== "function") {
+/** True when this Node lacks `Object.groupBy` (before 21): worker threads would lack it too. */
+export const NEEDS_POLYFILL = typeof O.groupBy !== "function";
+if (NEEDS_POLYFILL) {
   O.groupBy = function groupBy<T>(items: Iterable<T>, key: (item: T, index: number) => PropertyKey): Record<PropertyKey, T[]> {
     const out = Object.create(null) as Record<PropertyKey, T[]>;
     let i = 0;
@@ -15,4 +17,3 @@ if (typeof O.groupBy !== "function") {
     return out;
   };
 }
-export {};
