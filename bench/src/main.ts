@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
   if (only.has("parse")) {
     step("parse and check");
-    add(await parseBench(opt, quick ? 2 : 7));
+    add(await parseBench(opt, quick ? 2 : 5));
   }
   if (only.has("lsp")) {
     step("editor latency");
