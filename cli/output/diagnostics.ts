@@ -179,7 +179,7 @@ export function renderSarif(report: CheckReport): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "crmrules", version: VERSION, semanticVersion: VERSION, informationUri: "https://github.com/crmrules/crmrules", rules } },
+        tool: { driver: { name: "crmrules", version: VERSION, semanticVersion: VERSION, rules } },
         originalUriBaseIds: { "%SRCROOT%": { uri: "file://" + encodeURI(report.root.endsWith("/") ? report.root : report.root + "/") } },
         artifacts: report.files.map((f) => ({ location: { uri: sarifUri(f, report.root), uriBaseId: "%SRCROOT%" }, sourceLanguage: "crmrules" })),
         results,
