@@ -35,7 +35,7 @@ function engineExpectations(r: EngineResult): ExpectationResult[] {
     passed: e.pass,
     expected: e.expected,
     actual: e.actual,
-    message: e.pass ? undefined : `${e.text}: expected ${e.expected}, actual ${e.actual} (at ${e.time})`,
+    message: e.pass ? undefined : `expected ${e.expected}, actual ${e.actual} (${e.time})`,
   }));
 }
 

@@ -190,8 +190,10 @@ export class JourneyTests implements vscode.Disposable {
         if (child) run.passed(child, ms);
         continue;
       }
-      const text = e.message ?? `expected ${e.expected ?? "?"}, got ${e.actual ?? "?"}`;
-      const m = e.expected !== undefined && e.actual !== undefined ? vscode.TestMessage.diff(text, e.expected, e.actual) : new vscode.TestMessage(text);
+      // A plain message: VS Code shows it inline at the expectation's line as written. (A diff
+      // message would be drawn inline as `actual != expected`, which reads badly here.)
+      const text = e.message ?? `expected ${e.expected ?? "?"}, actual ${e.actual ?? "?"}`;
+      const m = new vscode.TestMessage(text);
       const where = range(e.range) ?? child?.range;
       if (item.uri && where) m.location = new vscode.Location(item.uri, where);
       failures.push(m);

@@ -276,6 +276,46 @@ async function runUi(setup, runDir, workspace) {
 
 let uiJourneyFile = "nordic.crmrules";
 
+/** UI test on the fixture workspace: a failing expectation is shown at its line with expected and actual. */
+async function runUiFailure(setup, runDir, workspace) {
+  const name = "ui: a failing expectation shows expected and actual at its line";
+  const cs = await startCodeServer(setup, join(runDir, "ui-fail"), workspace);
+  const ctx = await launchBrowser(join(runDir, "ui-fail-browser"));
+  const shots = join(here, "screenshots");
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const base = `vscode-remote://127.0.0.1:${cs.port}`;
+    const payload = JSON.stringify([["extensionDevelopmentPath", `${base}${root}`]]);
+    await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60_000 });
+    const row = (label) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${label}"]`).first();
+    await row("journeys").click();
+    await row("nordic.crmrules").click();
+    await page.waitForSelector('.tab[aria-label^="nordic.crmrules"]', { timeout: 30_000 });
+    await page.locator(".monaco-editor .view-line", { hasText: "journey " }).first().click();
+    await page.waitForTimeout(2000);
+    await runCommand(page, "CRM Rules: Run All Journeys");
+    await page.locator(".statusbar-item", { hasText: "1/2 journeys passing" }).first().waitFor({ timeout: 60_000 });
+    // VS Code draws a failed test's message inline at the expectation's line.
+    const inline = page.locator(".monaco-editor").getByText(/expected stage == mql/).first();
+    await inline.waitFor({ timeout: 20_000 });
+    const text = await inline.innerText();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(shots, "failing-expectation.png") });
+    log(`  screenshot: ${join(shots, "failing-expectation.png")}`);
+    const ok = /expected/.test(text) && /mql/.test(text) && /visitor/.test(text);
+    results.push({ name, ok, detail: ok ? undefined : `inline message: ${text}` });
+  } catch (err) {
+    try {
+      await ctx.pages()[0]?.screenshot({ path: join(shots, "ui-fail-failure.png") });
+    } catch {}
+    results.push({ name, ok: false, detail: err instanceof Error ? err.message : String(err) });
+  } finally {
+    await ctx.close().catch(() => {});
+    cs.stop();
+  }
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   await page.waitForSelector(".quick-input-widget input", { timeout: 10_000 });
@@ -318,6 +358,7 @@ async function main() {
         uiJourneyFile = process.env.CRMRULES_E2E_JOURNEY ?? "nordic-key-account.crmrules";
       }
       await runUi(setup, runDir, uiWs);
+      await runUiFailure(setup, runDir, workspace);
     }
   } catch (err) {
     results.push({ name: "e2e harness", ok: false, detail: err instanceof Error ? err.stack : String(err) });
