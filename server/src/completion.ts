@@ -298,6 +298,19 @@ export function complete(snap: Snapshot, text: string, offset: number): L.Comple
     case "within":
       break;
   }
+  // Keywords that may follow at this point of a rule.
+  if (block?.keyword === "score" && /^\s*rule\s+\w+\s*:\s*[+-]?\d+(\.\d+)?\s+$/.test(line)) {
+    words(["when", "on", "after"], "what earns the points");
+    return list();
+  }
+  if (block?.keyword === "score" && /^\s*rule\s+\w+\s*:\s*[+-]?\d+\s+on\s+\w+\s+$/.test(line)) {
+    words(["where", "at least", "within", "limit", "when"], "narrows the event rule");
+    return list();
+  }
+  if (block?.keyword === "route" && /^\s*rule\s+\w+\s*:\s*$/.test(line)) {
+    words(["when"], "the condition of this routing rule");
+    return list();
+  }
   if (/^\d+$/.test(prev) && /^(within|per|every|after)$/.test(prev2)) {
     words(UNITS, "time unit");
     return list();

@@ -118,10 +118,11 @@ function stepText(snap: Snapshot, path: string, n: A.Node): string {
   return snap.files.get(path)?.lines.text.slice(n.range.start.offset, n.range.end.offset).replace(/\s+/g, " ") ?? "";
 }
 
-export function listJourneys(snap: Snapshot, runner: JourneyRunner, paths: string[]): JourneyInfo[] {
+export function listJourneys(snap: Snapshot, runner: JourneyRunner, paths: string[], cancelled: () => boolean = () => false): JourneyInfo[] {
   const out: JourneyInfo[] = [];
   for (const p of paths)
     for (const j of journeysOf(snap, p)) {
+      if (cancelled()) throw new L.ResponseError(L.LSPErrorCodes.RequestCancelled, "the request was cancelled");
       const r = runner.run(snap, p, j);
       out.push({
         uri: pathToUri(p),

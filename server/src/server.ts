@@ -23,6 +23,7 @@ import { codeLenses, inlayHints } from "./codeLens.js";
 
 /** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
 const FORMAT_ACTION = "source.format.crmrules";
+const MAX_WAIT_MS = 1000;
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last keystroke before publishing diagnostics. */
@@ -45,6 +46,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   const published = new Map<string, string>();
   let pending: NodeJS.Timeout | undefined;
   const dirty = new Set<string>();
+  let firstDirtyAt = 0;
 
   connection.onInitialize((params) => {
     const caps = params.capabilities;
@@ -143,9 +145,12 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
 
   /** Publishes (debounced) the diagnostics of the changed files and of every file that depends on them. */
   function schedule(paths: string[], now: boolean): void {
+    if (dirty.size === 0) firstDirtyAt = Date.now();
     for (const p of paths) dirty.add(p);
     if (pending) clearTimeout(pending);
-    pending = setTimeout(flush, now ? 0 : debounceMs);
+    // Debounced while typing, but never held back longer than MAX_WAIT_MS by continuous typing.
+    const delay = now ? 0 : Math.max(0, Math.min(debounceMs, MAX_WAIT_MS - (Date.now() - firstDirtyAt)));
+    pending = setTimeout(flush, delay);
   }
 
   function flush(): void {
@@ -334,10 +339,10 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
 
   connection.onRequest(
     "crmrules/listJourneys",
-    handle("listJourneys", (p: { uri?: string } | undefined) => {
+    handle("listJourneys", (p: { uri?: string } | undefined, token) => {
       const snap = ws.snapshot();
       const paths = p?.uri ? [uriToPath(p.uri)] : [...snap.files.keys()].sort();
-      return listJourneys(snap, runner, paths);
+      return listJourneys(snap, runner, paths, () => token.isCancellationRequested);
     }),
   );
   connection.onRequest(

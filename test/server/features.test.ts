@@ -328,6 +328,15 @@ describe("completion", () => {
     expect(score.insertText).toBe('score ${1:name} "${2:Label}" {\n  cap ${3:100}\n  rule ${4:rule_name}: +${5:10} when ${6:lead.field == value}\n}');
     expect((score.documentation as P.MarkupContent).value).toContain("`cap` bounds it");
   });
+  it("offers the keywords valid at the cursor inside a half-written rule", async () => {
+    expect(await labels(scratch(), 'score s "S" {\n  rule r: +10 ', 1, 14)).toEqual(["when", "on", "after"]);
+    expect(await labels(scratch(), 'score s "S" {\n  rule r: +10 on page_view ', 1, 27)).toEqual(["where", "at least", "within", "limit", "when"]);
+    expect(await labels(scratch(), "route r on stage mql {\n  rule a: ", 1, 10)).toEqual(["when"]);
+    expect(await labels(scratch(), 'score s "S" {\n  decay 10% every 30 ', 1, 22)).toEqual(["minutes", "hours", "days", "weeks", "months", "years"]);
+    expect(await labels(scratch(), "action a(x: text) contact requires ", 0, 35)).toEqual(["email_marketing"]);
+    expect(await labels(scratch(), 'journey "j" {\n  day 2 consent_given { purpose: ', 1, 34)).toEqual(["email_marketing"]);
+    expect(await labels(scratch(), "workflow w on stage mql {\n  do ", 1, 5)).toEqual(["send_email"]);
+  });
   it("offers the statements a score body allows", async () => {
     expect(await labels(scratch(), 'score s "S" {\n  ', 1, 2)).toEqual(["rule", "rule on", "cap", "floor", "decay"]);
   });
