@@ -18,7 +18,7 @@ const root = resolve(here, "..", "..");
 const args = process.argv.slice(2);
 const wantSuite = !args.includes("--ui");
 const wantUi = !args.includes("--suite");
-const SUITE_TIMEOUT = 240_000;
+const SUITE_TIMEOUT = Number(process.env.CRMRULES_E2E_TIMEOUT ?? 420_000);
 
 const results = []; // { name, ok, detail }
 const log = (m) => process.stdout.write(`${m}\n`);

@@ -77,6 +77,17 @@ test("every command is registered", async () => {
   }
 });
 
+test("the getting-started walkthrough is contributed and opens", async () => {
+  const ext = vscode.extensions.getExtension(EXT_ID);
+  const w = ext.packageJSON.contributes.walkthroughs.find((x) => x.id === "crmrules.gettingStarted");
+  assert.ok(w, "the walkthrough is declared");
+  for (const step of w.steps) {
+    const media = step.media && step.media.markdown;
+    assert.ok(!media || fs.existsSync(path.join(ext.extensionPath, media)), `${media} exists`);
+  }
+  await vscode.commands.executeCommand("workbench.action.openWalkthrough", `${EXT_ID}#crmrules.gettingStarted`, false);
+});
+
 test("a broken file gets diagnostics from the server at the right place", async () => {
   await api();
   const doc = await open("broken.crmrules");
