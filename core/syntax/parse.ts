@@ -53,6 +53,24 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
         range: lines.range(t.startOffset, t.startOffset + t.image.length),
       });
   }
+  // Recovery creates and discards many exceptions; their stack traces are
+  // never read, so do not pay for capturing them.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseTokens(text, uri, lines, lexed, diagnostics);
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
+}
+
+function parseTokens(
+  text: string,
+  uri: string,
+  lines: LineIndex,
+  lexed: ReturnType<typeof crmLexer.tokenize>,
+  diagnostics: Diagnostic[],
+): ParseResult {
   const p = parser();
   p.resetState();
   p.input = lexed.tokens;

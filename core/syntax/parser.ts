@@ -1709,11 +1709,22 @@ export class CrmParser extends EmbeddedActionsParser {
     !Number.isNaN(prev.startOffset) &&
     prev.tokenType !== EOF &&
     (prev.endLine ?? 0) >= (tok.startLine ?? 0);
+  type Typed = TokenType & { tokenTypeIdx?: number; isParent?: boolean; categoryMatches?: number[] };
   proto.findReSyncTokenType = function (this: Engine) {
-    const follows = this.flattenFollowSet();
+    // Which follow type each token type matches (itself or through a category),
+    // built once per call so the scan below is O(1) per token.
+    const byIdx: (TokenType | undefined)[] = [];
+    let onlyEnd = true;
+    for (const t of this.flattenFollowSet() as Typed[]) {
+      if (t.tokenTypeIdx !== undefined) byIdx[t.tokenTypeIdx] ??= t;
+      if (t.isParent) for (const c of t.categoryMatches ?? []) byIdx[c] ??= t;
+      if (t !== EOF) onlyEnd = false;
+    }
+    // Nothing but the end of the file can follow: no need to scan for it.
+    if (onlyEnd) return EOF;
     for (let k = 1; ; k++) {
       const tok = this.LA(k);
-      const match = follows.find((t) => tokenMatcher(tok, t));
+      const match = byIdx[tok.tokenTypeIdx];
       if (match !== undefined && (tok.tokenType === EOF || !midLineDeclKeyword(tok, this.LA(k - 1)))) return match;
       if (tok.tokenType === EOF) return EOF;
     }
