@@ -35,6 +35,12 @@ export interface CompiledExpr {
   /** Operands worth showing in a trace (`lead.role`, `fit`, `count(…)`), with their evaluators. */
   operands: { label: string; ev: Ev }[];
   text: string;
+  /**
+   * True when the value depends on lead fields and constants only (no scores,
+   * grades, stage, event history, clock, current event or payload): the engine
+   * re-evaluates such a condition only after a field changed.
+   */
+  fieldsOnly: boolean;
 }
 
 /** Glob match (`*` any run, `?` one character) in linear time (greedy with single backtrack point). */
@@ -130,6 +136,8 @@ type Hint = { kind: "stage" } | { kind: "grade"; letters: string[] } | { kind: "
 
 export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   const operands: { label: string; ev: Ev }[] = [];
+  // Set when the expression reads anything besides lead fields and constants.
+  let dynamic = false;
   const seen = new Set<string>();
   const add = (label: string, ev: Ev) => {
     if (seen.has(label)) return;
@@ -186,15 +194,18 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       case "Paren":
         return c(x.inner, hint);
       case "StageRef": {
+        dynamic = true;
         add("stage", (ctx) => ctx.stageName);
         return (ctx) => ctx.stageIndex;
       }
       case "On": {
         const name = x.event?.text ?? "";
+        dynamic = true;
         return (ctx) => ctx.current === name;
       }
       case "Within": {
         const name = x.event.text;
+        dynamic = true;
         const d = durationMinutes(x.within, scope.units) ?? 0;
         const ev: Ev = (ctx) => {
           const h = ctx.history(name);
@@ -206,12 +217,17 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       }
       case "Count": {
         const name = x.event?.text ?? "";
+        dynamic = true;
         const where = x.where ? compileExpr(x.where, { ...scope, payloadFields: scope.eventFields(name) ?? new Set() }).ev : null;
         const d = durationMinutes(x.within, scope.units);
         const ev: Ev = (ctx) => {
           let n = 0;
-          for (const item of ctx.history(name)) {
-            if (d !== undefined && !(ctx.now - d <= item.at && item.at <= ctx.now)) continue;
+          const h = ctx.history(name);
+          // History is in time order and never later than now: walk back until the window starts.
+          for (let k = h.length - 1; k >= 0; k--) {
+            const item = h[k]!;
+            if (d !== undefined && item.at < ctx.now - d) break;
+            if (d !== undefined && item.at > ctx.now) continue;
             if (where) {
               const prev = ctx.payload;
               ctx.payload = item.payload;
@@ -233,6 +249,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         const operand = x.operand;
         if (test === "unscored" && operand?.kind === "Path" && scope.isScore(operand.head.text)) {
           const name = operand.head.text;
+          dynamic = true;
           add(name, (ctx) => ctx.score(name));
           return (ctx) => ctx.score(name) === null;
         }
@@ -269,7 +286,16 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
     if (op === "and" || op === "or") {
       const l = c(x.left, null);
       const r = c(x.right, null);
-      return op === "and" ? (ctx) => and3(truth(l(ctx)), truth(r(ctx))) : (ctx) => or3(truth(l(ctx)), truth(r(ctx)));
+      // Short-circuit: the right side has no effects, and a false (true) left side decides `and` (`or`).
+      return op === "and"
+        ? (ctx) => {
+            const a = truth(l(ctx));
+            return a === false ? false : and3(a, truth(r(ctx)));
+          }
+        : (ctx) => {
+            const a = truth(l(ctx));
+            return a === true ? true : or3(a, truth(r(ctx)));
+          };
     }
     const lh = hintOf(x.left);
     const rh = hintOf(x.right);
@@ -335,6 +361,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
 
   const gradeRankOf = (p: A.PathExpr): Ev => {
     const name = p.head.text;
+    dynamic = true;
     add(name, (ctx) => ctx.gradeLetter(name));
     return (ctx) => ctx.gradeRank(name);
   };
@@ -362,6 +389,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
     }
     if (segs.length === 0) {
       if (scope.payloadFields?.has(head)) {
+        dynamic = true;
         const ev: Ev = (ctx) => (ctx.payload ? ctx.payload[head] : undefined);
         add(head, ev);
         return ev;
@@ -378,11 +406,13 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         }
       }
       if (scope.isScore(head)) {
+        dynamic = true;
         const ev: Ev = (ctx) => ctx.score(head);
         add(head, ev);
         return ev;
       }
       if (scope.grade(head)) {
+        dynamic = true;
         const ev: Ev = (ctx) => ctx.gradeLetter(head);
         add(head, ev);
         return ev;
@@ -390,6 +420,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       const set = scope.setValue(head);
       if (set) return () => set;
       if (scope.isEvent(head)) {
+        dynamic = true;
         const ev: Ev = (ctx) => ctx.history(head).length > 0;
         add(head, ev);
         return ev;
@@ -402,7 +433,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   };
 
   const ev = c(e, null);
-  return { ev, operands, text: e ? scope.text(e.range) : "" };
+  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic };
 }
 
 export function and3(a: boolean | undefined, b: boolean | undefined): boolean | undefined {

@@ -3,11 +3,10 @@
  * field updates, expectation checks). Used by `runJourney` and by bulk replay.
  * Deterministic: no clock, no randomness except the seeded round robin start.
  */
-import type { CompiledRules, CScore, CEventRule, CInactivityRule, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
+import type { CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
 import { bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
 import {
   formatTime,
-  type ActionEntry,
   type ConsentDecision,
   type FinalState,
   type SourceRef,
@@ -35,10 +34,80 @@ interface ScoreState {
   attr: number;
   beh: number;
   active: boolean[];
+  /** `fieldsVersion` when each attribute rule was last evaluated (-1: never). */
+  seenFields: number[];
   firings: number[][];
   inactivityTimers: (Timer | null)[];
   decayTimer: Timer | null;
 }
+
+/** A score rule by position: the score (in `Simulation.scoreList` order) and the rule within it. */
+interface RuleRef<R> {
+  s: number;
+  r: R;
+  i: number;
+}
+
+/**
+ * Lookups precompiled once per `CompiledRules` (shared by every simulation of
+ * those rules), so an event only touches the rules that listen to it.
+ */
+interface RulesIndex {
+  /** Score definitions in the order a simulation keeps them (one per name). */
+  scores: CScore[];
+  eventRules: Map<string, RuleRef<CEventRule>[]>;
+  inactivityByEvent: Map<string, RuleRef<CInactivityRule>[]>;
+  inactivity: RuleRef<CInactivityRule>[];
+  /** Per score (same order): its attribute rules. */
+  attributes: RuleRef<CAttributeRule>[][];
+  routesByEvent: Map<string, CRoute[]>;
+  workflowsByEvent: Map<string, CWorkflow[]>;
+  routesByStage: Map<number, CRoute[]>;
+  workflowsByStage: Map<number, CWorkflow[]>;
+  grades: Map<string, CGrade>;
+}
+
+const indexes = new WeakMap<CompiledRules, RulesIndex>();
+
+function indexOf(rules: CompiledRules): RulesIndex {
+  let ix = indexes.get(rules);
+  if (ix) return ix;
+  // Same order and de-duplication as a Map keyed by score name (first position, last definition).
+  const byName = new Map<string, CScore>();
+  for (const s of rules.scores) byName.set(s.name, s);
+  const scores = [...byName.values()];
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+    const l = m.get(k);
+    if (l) l.push(v);
+    else m.set(k, [v]);
+  };
+  ix = { scores, eventRules: new Map(), inactivityByEvent: new Map(), inactivity: [], attributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map() };
+  scores.forEach((def, s) => {
+    const attrs: RuleRef<CAttributeRule>[] = [];
+    def.rules.forEach((r, i) => {
+      if (r.kind === "event") push(ix!.eventRules, r.event, { s, r, i });
+      else if (r.kind === "attribute") attrs.push({ s, r, i });
+      else {
+        ix!.inactivity.push({ s, r, i });
+        for (const e of new Set(r.events)) push(ix!.inactivityByEvent, e, { s, r, i });
+      }
+    });
+    ix!.attributes.push(attrs);
+  });
+  for (const route of rules.routes) {
+    if (route.trigger.kind === "event") push(ix.routesByEvent, route.trigger.event, route);
+    else if (route.trigger.kind === "stage") push(ix.routesByStage, route.trigger.stage, route);
+  }
+  for (const wf of rules.workflows) {
+    if (wf.trigger.kind === "event") push(ix.workflowsByEvent, wf.trigger.event, wf);
+    else if (wf.trigger.kind === "stage") push(ix.workflowsByStage, wf.trigger.stage, wf);
+  }
+  for (const g of rules.grades) if (!ix.grades.has(g.name)) ix.grades.set(g.name, g);
+  indexes.set(rules, ix);
+  return ix;
+}
+
+const NO_VALUES: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
 
 interface TeamState {
   current: number[];
@@ -114,6 +183,10 @@ export class Simulation implements EvalCtx {
   private timers: Timer[] = [];
   private hist = new Map<string, HistoryItem[]>();
   private scores = new Map<string, ScoreState>();
+  private readonly scoreList: ScoreState[] = [];
+  private readonly ix: RulesIndex;
+  /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
+  private fieldsVersion = 0;
   private stageEnteredAt = 0;
   private routesDone = new Set<string>();
   private pool: RoutingPool;
@@ -133,17 +206,21 @@ export class Simulation implements EvalCtx {
     this.seed = opts.seed ?? 0;
     this.tracing = opts.trace ?? true;
     this.pool = opts.pool ?? new RoutingPool(this.seed);
-    for (const s of rules.scores) {
-      this.scores.set(s.name, {
+    this.ix = indexOf(rules);
+    for (const s of this.ix.scores) {
+      const st: ScoreState = {
         def: s,
         scored: false,
         attr: 0,
         beh: 0,
         active: s.rules.map(() => false),
+        seenFields: s.rules.map(() => -1),
         firings: s.rules.map(() => []),
         inactivityTimers: s.rules.map(() => null),
         decayTimer: null,
-      });
+      };
+      this.scores.set(s.name, st);
+      this.scoreList.push(st);
     }
   }
 
@@ -159,7 +236,7 @@ export class Simulation implements EvalCtx {
   }
 
   gradeLetter(name: string): string | null {
-    const g = this.rules.grades.find((x) => x.name === name);
+    const g = this.ix.grades.get(name);
     if (!g) return null;
     const v = this.score(g.score);
     if (v === null) return null;
@@ -168,7 +245,7 @@ export class Simulation implements EvalCtx {
   }
 
   gradeRank(name: string): number | null {
-    const g = this.rules.grades.find((x) => x.name === name);
+    const g = this.ix.grades.get(name);
     const l = this.gradeLetter(name);
     if (!g || l === null) return null;
     return g.entries.length - g.entries.findIndex((e) => e.letter === l);
@@ -179,8 +256,8 @@ export class Simulation implements EvalCtx {
   /** Day 0: the lead arrives. */
   start(lead: Record<string, Value>, source: SourceRef): void {
     for (const [k, v] of Object.entries(lead)) this.setField(k, v);
-    this.log(() => ({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed }));
-    for (const s of this.scores.values()) s.def.rules.forEach((r, i) => r.kind === "inactivity" && this.armInactivity(s, r, i, 0));
+    if (this.tracing) this.trace.push({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed });
+    for (const x of this.ix.inactivity) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, 0);
     this.settleScores();
     const init = this.rules.stages[this.rules.initialStage];
     if (init) this.enterStage(init.index, "initial", {}, init.source);
@@ -195,7 +272,7 @@ export class Simulation implements EvalCtx {
       this.timers.shift();
       if (next.cancelled) continue;
       this.now = Math.max(this.now, next.due);
-      if (!next.worthTracing || next.worthTracing()) this.log(() => ({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner }));
+      if (this.tracing && (!next.worthTracing || next.worthTracing())) this.trace.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
       next.fire();
       this.settle(null);
     }
@@ -206,8 +283,8 @@ export class Simulation implements EvalCtx {
     this.advanceTo(t);
     const info = this.rules.events.get(name);
     const p: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(payload)) p[k] = normalize(info?.fields.get(k), v);
-    this.log(() => ({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p }));
+    for (const k of Object.keys(payload)) p[k] = normalize(info?.fields.get(k), payload[k]!);
+    if (this.tracing) this.trace.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
     const item: HistoryItem = { at: this.now, seq: this.seq++, payload: p };
     let list = this.hist.get(name);
     if (!list) this.hist.set(name, (list = []));
@@ -217,43 +294,49 @@ export class Simulation implements EvalCtx {
     if (name === "sales_activity") this.cancelEscalations(source);
 
     // Event rules: decide on the state before this event's score changes, then apply.
-    const decisions: { s: ScoreState; r: CEventRule; i: number; values: Record<string, Value> }[] = [];
-    for (const s of this.scores.values()) {
-      s.def.rules.forEach((r, i) => {
-        if (r.kind !== "event" || r.event !== name) return;
+    const listeners = this.ix.eventRules.get(name);
+    if (listeners) {
+      let decisions: { s: ScoreState; r: CEventRule; i: number; values: Record<string, Value> }[] | null = null;
+      for (const { s: si, r, i } of listeners) {
+        const s = this.scoreList[si]!;
         this.payload = p;
-        if (r.where && truth(r.where.ev(this)) !== true) return (this.payload = null), undefined;
-        const values = { ...bindings(r.where ?? undefined, this) };
+        if (r.where && truth(r.where.ev(this)) !== true) {
+          this.payload = null;
+          continue;
+        }
+        const values = this.tracing ? { ...bindings(r.where ?? undefined, this) } : NO_VALUES;
         this.payload = null;
         if (r.times !== null) {
+          // History is in time order: walk back from the newest until the window starts.
           let n = 0;
-          for (const h of list!) {
-            if (r.within !== null && h.at < this.now - r.within) continue;
+          const from = r.within !== null ? this.now - r.within : -Infinity;
+          for (let k = list.length - 1; k >= 0; k--) {
+            const h = list[k]!;
+            if (h.at < from) break;
             this.payload = h.payload;
             if (!r.where || truth(r.where.ev(this)) === true) n++;
             this.payload = null;
           }
-          values[`count(${name})`] = n;
-          if (n < r.times) return;
+          if (this.tracing) values[`count(${name})`] = n;
+          if (n < r.times) continue;
         }
         if (r.when) {
-          if (truth(r.when.ev(this)) !== true) return;
-          Object.assign(values, bindings(r.when, this));
+          if (truth(r.when.ev(this)) !== true) continue;
+          if (this.tracing) Object.assign(values, bindings(r.when, this));
         }
-        decisions.push({ s, r, i, values });
-      });
+        (decisions ??= []).push({ s, r, i, values });
+      }
+      if (decisions) for (const d of decisions) this.fireEventRule(d.s, d.r, d.i, d.values);
     }
-    for (const d of decisions) this.fireEventRule(d.s, d.r, d.i, d.values);
-    for (const s of this.scores.values()) {
-      s.def.rules.forEach((r, i) => {
-        if (r.kind === "inactivity" && r.events.includes(name)) this.armInactivity(s, r, i, this.now);
-      });
-    }
+    const rearm = this.ix.inactivityByEvent.get(name);
+    if (rearm) for (const x of rearm) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, this.now);
     this.settle(name);
     // Event-triggered routes and workflows (`on EVENT` in their conditions is still true).
     this.current = name;
-    for (const route of this.rules.routes) if (route.trigger.kind === "event" && route.trigger.event === name && this.triggerMatches(route.trigger.where, p)) this.runRoute(route, `on ${name}`);
-    for (const wf of this.rules.workflows) if (wf.trigger.kind === "event" && wf.trigger.event === name && this.triggerMatches(wf.trigger.where, p)) this.startWorkflow(wf, `on ${name}`);
+    const routes = this.ix.routesByEvent.get(name);
+    if (routes) for (const route of routes) if (this.triggerMatches(route.trigger.where, p)) this.runRoute(route, `on ${name}`);
+    const wfs = this.ix.workflowsByEvent.get(name);
+    if (wfs) for (const wf of wfs) if (this.triggerMatches(wf.trigger.where, p)) this.startWorkflow(wf, `on ${name}`);
     this.current = null;
   }
 
@@ -262,21 +345,16 @@ export class Simulation implements EvalCtx {
     for (const [k, v] of Object.entries(values)) this.setField(k, v);
     const shown: Record<string, Value> = {};
     for (const k of Object.keys(values)) shown[k] = this.fields.get(k) ?? null;
-    this.log(() => ({ kind: "update", at: this.now, time: formatTime(this.now), source, name: "update", values: shown }));
+    if (this.tracing) this.trace.push({ kind: "update", at: this.now, time: formatTime(this.now), source, name: "update", values: shown });
     this.settle(null);
   }
 
   note(message: string, source: SourceRef): void {
-    this.log(() => ({ kind: "note", at: this.now, time: formatTime(this.now), source, message }));
+    if (this.tracing) this.trace.push({ kind: "note", at: this.now, time: formatTime(this.now), source, message });
   }
 
   push(e: TraceEntry): void {
     if (this.tracing) this.trace.push(e);
-  }
-
-  /** Builds the entry only when tracing (bulk replay runs without a trace). */
-  private log(make: () => TraceEntry): void {
-    if (this.tracing) this.trace.push(make());
   }
 
   final(): FinalState {
@@ -309,6 +387,7 @@ export class Simulation implements EvalCtx {
   }
 
   private setField(k: string, v: Value): void {
+    this.fieldsVersion++;
     if (v === null) this.fields.delete(k);
     else this.fields.set(k, normalize(this.rules.fields.get(k), v));
   }
@@ -371,7 +450,7 @@ export class Simulation implements EvalCtx {
         const applied = nb - s.beh;
         s.beh = nb;
         if (applied !== 0) {
-          this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } }));
+          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
         k++;
         s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
@@ -389,7 +468,7 @@ export class Simulation implements EvalCtx {
       const per = r.limit.per;
       const n = per === null ? firings.length : firings.filter((f) => f >= this.now - per).length;
       if (n >= r.limit.count) {
-        this.log(() => ({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points }));
+        if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
         return;
       }
     }
@@ -398,14 +477,14 @@ export class Simulation implements EvalCtx {
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
     const after = this.valueOf(s);
-    this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values }));
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
     if (r.within !== null && r.times === null && applied !== 0) {
       this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
         const remove = applied > 0 ? Math.min(applied, Math.max(s.beh, 0)) : Math.max(applied, Math.min(s.beh, 0));
         const b = this.valueOf(s);
         s.beh -= remove;
         const a = this.valueOf(s);
-        this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } }));
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
       });
     }
   }
@@ -424,7 +503,7 @@ export class Simulation implements EvalCtx {
         const h = this.history(e);
         last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
       }
-      this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last }));
+      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
     });
   }
 
@@ -437,18 +516,25 @@ export class Simulation implements EvalCtx {
   }
 
   private settleScores(): void {
-    for (const s of this.scores.values()) {
-      s.def.rules.forEach((r, i) => {
-        if (r.kind !== "attribute") return;
+    const version = this.fieldsVersion;
+    const attributes = this.ix.attributes;
+    for (let si = 0; si < this.scoreList.length; si++) {
+      const s = this.scoreList[si]!;
+      for (const { r, i } of attributes[si]!) {
+        // A condition on lead fields only cannot change while the fields have not.
+        if (r.when.fieldsOnly) {
+          if (s.seenFields[i] === version) continue;
+          s.seenFields[i] = version;
+        }
         const on = truth(r.when.ev(this)) === true;
-        if (on === s.active[i]) return;
+        if (on === s.active[i]) continue;
         const before = this.valueOf(s);
         s.active[i] = on;
         s.attr += on ? r.points : -r.points;
         if (on) this.markScored(s);
         const after = this.valueOf(s);
-        this.log(() => ({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) }));
-      });
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+      }
     }
   }
 
@@ -468,10 +554,10 @@ export class Simulation implements EvalCtx {
         if (st.detour) {
           if (cur?.detour && st.index < this.stageIndex) continue;
           if (move && st.index <= move.to) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "detour", values: bindings(st.when, this), source: st.source });
+          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "detour", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: st.source });
         } else if (!cur?.detour && st.index > this.stageIndex) {
           if (move && st.index <= move.to) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "forward", values: bindings(st.when, this), source: st.source });
+          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "forward", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: st.source });
         }
       }
       if (cur?.detour) {
@@ -479,7 +565,7 @@ export class Simulation implements EvalCtx {
           if (re.from !== this.stageIndex || this.now - this.stageEnteredAt < re.after) continue;
           const st = stages[re.stage]!;
           if (st.detour || !st.when || (move && re.stage <= move.to)) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: re.stage, how: "reenter", values: bindings(st.when, this), source: re.source });
+          if (truth(st.when.ev(this)) === true) consider({ to: re.stage, how: "reenter", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: re.source });
         }
       }
       if (!move) break;
@@ -494,7 +580,7 @@ export class Simulation implements EvalCtx {
     this.stageIndex = to;
     this.stageName = st.name;
     this.stageEnteredAt = this.now;
-    this.log(() => ({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values }));
+    if (this.tracing) this.trace.push({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values });
     if (st.detour) {
       for (const re of this.rules.reenters) {
         if (re.from !== to || re.after <= 0) continue;
@@ -505,8 +591,10 @@ export class Simulation implements EvalCtx {
       }
     }
     const event = this.current;
-    for (const route of this.rules.routes) if (route.trigger.kind === "stage" && route.trigger.stage === to) this.runRoute(route, `entered ${st.name}`);
-    for (const wf of this.rules.workflows) if (wf.trigger.kind === "stage" && wf.trigger.stage === to) this.startWorkflow(wf, `entered ${st.name}`);
+    const routes = this.ix.routesByStage.get(to);
+    if (routes) for (const route of routes) this.runRoute(route, `entered ${st.name}`);
+    const wfs = this.ix.workflowsByStage.get(to);
+    if (wfs) for (const wf of wfs) this.startWorkflow(wf, `entered ${st.name}`);
     this.current = event;
   }
 
@@ -535,14 +623,14 @@ export class Simulation implements EvalCtx {
     let chosen: { rule: string | null; target: CTarget; escalations: CEscalation[]; source: SourceRef; values: Record<string, Value> } | null = null;
     for (const r of route.rules) {
       if (truth(r.when.ev(this)) === true) {
-        chosen = { rule: r.name, target: r.target, escalations: r.escalations, source: r.source, values: bindings(r.when, this) };
+        chosen = { rule: r.name, target: r.target, escalations: r.escalations, source: r.source, values: this.tracing ? bindings(r.when, this) : NO_VALUES };
         break;
       }
     }
     if (!chosen && route.fallback) chosen = { rule: "otherwise", target: route.fallback.target, escalations: route.fallback.escalations, source: route.fallback.source, values: {} };
     if (!chosen) {
       this.routing.push({ route: route.name, rule: null, target: null });
-      this.log(() => ({ kind: "route", at: this.now, time: formatTime(this.now), source: route.source, route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} }));
+      if (this.tracing) this.trace.push({ kind: "route", at: this.now, time: formatTime(this.now), source: route.source, route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} });
       return;
     }
     const res = this.resolveTarget(route, chosen.target);
@@ -552,19 +640,19 @@ export class Simulation implements EvalCtx {
       this.assignedBy = `${route.name}.${chosen.rule}`;
     }
     const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
-    this.log(() => ({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values }));
+    if (this.tracing) this.trace.push({ kind: "route", at: this.now, time: formatTime(this.now), source: chosen.source, route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
     if (!res.target) return;
     const routedAt = this.now;
     for (const e of chosen.escalations) {
       const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
-      this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` }));
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` });
       const timer = this.schedule(routedAt + e.after, "escalation", `route ${route.name}`, e.source, () => {
         const r = this.resolveTarget({ ...route, fallback: null }, e.target);
         const target = r.target ?? tv;
         this.escalated.push(target);
         this.assignment = target;
         this.assignedBy = `escalation of ${route.name}`;
-        this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
+        if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
       });
       this.escalationTimers.push(timer);
     }
@@ -574,7 +662,7 @@ export class Simulation implements EvalCtx {
     for (const t of this.escalationTimers) {
       if (t.cancelled || t.due < this.now) continue;
       t.cancelled = true;
-      this.log(() => ({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" }));
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" });
     }
     this.escalationTimers = this.escalationTimers.filter((t) => !t.cancelled && t.due >= this.now);
     void source;
@@ -584,7 +672,7 @@ export class Simulation implements EvalCtx {
 
   private startWorkflow(wf: CWorkflow, why: string): void {
     const run = ++this.runCounter;
-    this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "started", run, reason: why }));
+    if (this.tracing) this.trace.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "started", run, reason: why });
     this.continueWorkflow(wf, run, 0);
   }
 
@@ -593,14 +681,14 @@ export class Simulation implements EvalCtx {
     for (let i = from; i < wf.steps.length; i++) {
       const step = wf.steps[i]!;
       if (step.kind === "wait") {
-        this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(this.now + step.duration)}` }));
+        if (this.tracing) this.trace.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(this.now + step.duration)}` });
         this.schedule(this.now + step.duration, "wait", `workflow ${wf.name}`, step.source, () => this.continueWorkflow(wf, run, i + 1));
         return;
       }
       this.runAction(wf, step);
     }
     this.current = event;
-    this.log(() => ({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "finished", run, reason: "every step ran" }));
+    if (this.tracing) this.trace.push({ kind: "workflow", at: this.now, time: formatTime(this.now), source: wf.source, workflow: wf.name, status: "finished", run, reason: "every step ran" });
   }
 
   private runAction(wf: CWorkflow, step: Extract<CWorkflow["steps"][number], { kind: "do" }>): void {
@@ -610,32 +698,32 @@ export class Simulation implements EvalCtx {
       if (v === undefined) return null;
       return action?.paramTypes[i] === "email" && typeof v === "string" ? v.toLowerCase() : v;
     });
-    const base = { at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, action: step.action, args, reach: action?.reach ?? "contact" } as const;
+    const base = () => ({ at: this.now, time: formatTime(this.now), source: step.source, workflow: wf.name, action: step.action, args, reach: action?.reach ?? "contact" }) as const;
     if (step.when) {
       const v = truth(step.when.ev(this));
       if (v !== true) {
-        this.log(() => ({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`when ${step.when!.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when!, this) }));
+        if (this.tracing) this.trace.push({ kind: "action", ...base(), status: "skipped", consent: null, reason: `\`when ${step.when!.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when!, this) });
         return;
       }
     }
     if (step.unless) {
       if (truth(step.unless.ev(this)) === true) {
-        this.log(() => ({ kind: "action", ...base, status: "skipped", consent: null, reason: `\`unless ${step.unless!.text}\` is true`, values: bindings(step.unless!, this) }));
+        if (this.tracing) this.trace.push({ kind: "action", ...base(), status: "skipped", consent: null, reason: `\`unless ${step.unless!.text}\` is true`, values: bindings(step.unless!, this) });
         return;
       }
     }
     if (!action) {
-      this.log(() => ({ kind: "action", ...base, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} }));
+      if (this.tracing) this.trace.push({ kind: "action", ...base(), status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} });
       this.blocked.push({ action: step.action, args, at: this.now, purpose: null, clause: null, reason: "undeclared action" });
       return;
     }
     if (action.reach === "internal") {
-      this.log(() => ({ kind: "action", ...base, status: "sent", consent: null, reason: "internal action", values: {} }));
+      if (this.tracing) this.trace.push({ kind: "action", ...base(), status: "sent", consent: null, reason: "internal action", values: {} });
       this.sent.push({ action: step.action, args, at: this.now });
       return;
     }
     const decision = this.consentFor(action.requires);
-    this.log((): ActionEntry => ({ kind: "action", ...base, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values }));
+    if (this.tracing) this.trace.push({ kind: "action", ...base(), status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values });
     if (decision.allowed) this.sent.push({ action: step.action, args, at: this.now });
     else this.blocked.push({ action: step.action, args, at: this.now, purpose: decision.consent.purpose || null, clause: decision.consent.clause, reason: decision.consent.reason });
   }

@@ -21,11 +21,16 @@ function isValue(v: unknown): v is Value {
 function valueMap(v: unknown, what: string): Record<string, Value> | string {
   if (v === undefined) return {};
   if (typeof v !== "object" || v === null || Array.isArray(v)) return `\`${what}\` must be an object of field values`;
-  const out: Record<string, Value> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (!isValue(x)) return `\`${what}.${k}\` must be text, a number, true/false, null or a list of those`;
-    out[k] = x;
+  // A parsed object is fresh: validate it in place instead of copying (a `__proto__` key still needs the copy).
+  const o = v as Record<string, unknown>;
+  let copy = false;
+  for (const k of Object.keys(o)) {
+    if (!isValue(o[k])) return `\`${what}.${k}\` must be text, a number, true/false, null or a list of those`;
+    if (k === "__proto__") copy = true;
   }
+  if (!copy && Object.getPrototypeOf(o) === Object.prototype) return o as Record<string, Value>;
+  const out: Record<string, Value> = {};
+  for (const [k, x] of Object.entries(o)) out[k] = x as Value;
   return out;
 }
 
