@@ -42,6 +42,11 @@ Colour is used on a terminal unless NO_COLOR is set.
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `crmrules … | head` closes the pipe early: stop quietly, as other command-line tools do.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const c = colorsFor(process.stderr);
   try {
     await program().parseAsync(argv);

@@ -65,3 +65,19 @@ describe("crmrules diff --events", () => {
     golden("diff/events.md", md.stdout);
   });
 });
+
+describe("progress", () => {
+  it("draws a progress bar on a terminal and none in a pipe", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { buildCli } = await import("./harness.js");
+    const cli = await buildCli();
+    const env = { ...process.env, NO_COLOR: "1" } as NodeJS.ProcessEnv;
+    delete env.CI;
+    // `script` runs the command on a pseudo-terminal.
+    const cmd = `"${process.execPath}" "${cli}" simulate --events events.jsonl acme-v1 --workers 0`;
+    const tty = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: FIXTURES, encoding: "utf8", env }).stdout;
+    expect(tty).toMatch(/replaying .*\| \d+ lines \| \d+ leads/);
+    const piped = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--workers", "0"], { env: { CI: undefined } });
+    expect(piped.stderr).not.toContain("replaying");
+  });
+});

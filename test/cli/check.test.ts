@@ -183,3 +183,16 @@ describe("crmrules check", () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe("pipes", () => {
+  it("stops quietly when the reader closes the pipe early (| head)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { buildCli } = await import("./harness.js");
+    const cli = await buildCli();
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-pipe-"));
+    writeFileSync(path.join(dir, "many.crmrules"), "stage mql when fit >= 20 $\n".repeat(5000));
+    // Several hundred kilobytes of output, far more than a pipe buffer holds.
+    const out = execFileSync("sh", ["-c", `"${process.execPath}" "${cli}" check 2>err.txt | head -c 7; echo; cat err.txt`], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(out).toBe("error[C\n");
+  });
+});
