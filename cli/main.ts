@@ -24,6 +24,10 @@ export function program(): Command {
       `
 Examples:
   $ crmrules check                        find mistakes in every .crmrules file here
+  $ crmrules test                         run every journey's expectations, with coverage
+  $ crmrules simulate nordic --why route  why was this journey's lead routed there?
+  $ crmrules simulate --events leads.jsonl
+  $ crmrules diff main --format markdown  what this branch changes for the journeys
   $ crmrules fmt --check                  fail when a file is not formatted
 
 Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable input.
