@@ -355,7 +355,8 @@ async function main() {
       if (existsSync(join(acme, "journeys"))) {
         uiWs = join(runDir, "acme");
         cpSync(acme, uiWs, { recursive: true });
-        uiJourneyFile = process.env.CRMRULES_E2E_JOURNEY ?? "nordic-key-account.crmrules";
+        const files = readdirSync(join(acme, "journeys")).filter((f) => f.endsWith(".crmrules")).sort();
+        uiJourneyFile = process.env.CRMRULES_E2E_JOURNEY ?? (files.includes("nordic-key-account.crmrules") ? "nordic-key-account.crmrules" : files[0]);
       }
       await runUi(setup, runDir, uiWs);
       await runUiFailure(setup, runDir, workspace);
