@@ -91,7 +91,7 @@ function blocks(tokens: { image: string }[]): Block[] {
   return stack;
 }
 
-export function complete(snap: Snapshot, text: string, offset: number): L.CompletionList {
+export function complete(snap: Snapshot, text: string, offset: number, path: string): L.CompletionList {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.slice(lineStart);
@@ -104,7 +104,14 @@ export function complete(snap: Snapshot, text: string, offset: number): L.Comple
   const stack = blocks(prior);
   const block = stack[stack.length - 1];
   const items: L.CompletionItem[] = [];
-  const idx = snap.index;
+  // Names of the same workspace folder only (another folder is another workspace).
+  const inFolder = (d: Decl) => snap.sameFolder(path, d.uri);
+  const idx = {
+    declsOfKind: (k: SymbolKind) => snap.index.declsOfKind(k).filter(inFolder),
+    payloadFields: (ev: string) => snap.index.payloadFields(ev).filter(inFolder),
+    first: (key: string) => snap.index.decls.get(key)?.find(inFolder),
+    has: (key: string) => !!snap.index.decls.get(key)?.some(inFolder),
+  };
   const names = (kinds: SymbolKind[]) => {
     for (const k of kinds) for (const d of idx.declsOfKind(k)) items.push(declItem(snap, d));
   };

@@ -10,7 +10,7 @@ import type { Snapshot } from "./workspace.js";
 export function hover(snap: Snapshot, path: string, offset: number): L.Hover | null {
   const o = snap.index.occurrenceAt(path, offset);
   if (!o) return null;
-  const d = snap.index.first(o.key);
+  const d = snap.index.decls.get(o.key)?.find((x) => snap.sameFolder(path, x.uri));
   let text: string | undefined;
   if (d) text = describe(snap, d);
   else if (o.kind === "event" && BUILTIN_EVENTS[o.node.text]) {
@@ -62,7 +62,7 @@ export function describe(snap: Snapshot, d: Decl): string {
     case "territory":
     case "set": {
       const s = node as A.SetDecl;
-      const items = expandSet(snap, s.value, new Set([d.name]));
+      const items = expandSet(snap, s.value, new Set([d.name]), d.uri);
       lines.push(`${d.kind} \`${d.name}\``, items.length ? `${items.length} item${items.length === 1 ? "" : "s"}: ${items.join(", ")}` : "empty");
       break;
     }
@@ -118,30 +118,30 @@ export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefi
 }
 
 /** The items of a set/territory expression, following references to other sets. */
-export function expandSet(snap: Snapshot, e: A.Expr | undefined, seen: Set<string>): string[] {
+export function expandSet(snap: Snapshot, e: A.Expr | undefined, seen: Set<string>, from?: string): string[] {
   if (!e) return [];
   switch (e.kind) {
     case "List":
-      return [...new Set(e.items.flatMap((i) => expandSet(snap, i, seen)))];
+      return [...new Set(e.items.flatMap((i) => expandSet(snap, i, seen, from)))];
     case "String":
       return [e.value];
     case "Paren":
-      return expandSet(snap, e.inner, seen);
+      return expandSet(snap, e.inner, seen, from);
     case "Binary": {
-      const l = expandSet(snap, e.left, seen);
-      const r = expandSet(snap, e.right, seen);
+      const l = expandSet(snap, e.left, seen, from);
+      const r = expandSet(snap, e.right, seen, from);
       if (e.op === "+") return [...new Set([...l, ...r])];
       if (e.op === "-") return l.filter((x) => !r.includes(x));
       return l;
     }
     case "Path": {
       if (e.segments.length) return [];
-      const ref = snap.index.first(`top:${e.head.text}`);
+      const ref = snap.index.decls.get(`top:${e.head.text}`)?.find((x) => !from || snap.sameFolder(from, x.uri));
       if (ref && (ref.kind === "territory" || ref.kind === "set")) {
         if (seen.has(ref.name)) return [];
         seen.add(ref.name);
         const n = declNode(snap, ref) as A.SetDecl | undefined;
-        return expandSet(snap, n?.value, seen);
+        return expandSet(snap, n?.value, seen, from);
       }
       return [e.head.text];
     }

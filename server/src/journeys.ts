@@ -193,7 +193,7 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
   if (run.error || !j || rules instanceof Error) return { name, uri: pathToUri(path), error: run.error ?? "the rules could not be prepared", events: [], scores: [], stages: [], routing: [], actions: [] };
   const r = runner.run(snap, path, j) as JourneyResult;
   const view: JourneyView = { name, ...src(r.source), end: 0, events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
-  const thresholds = stageThresholds(snap, rules);
+  const thresholds = stageThresholds(snap, rules, path);
   const series = new Map<string, { time: number; value: number }[]>();
   let current: JourneyView["events"][number] | undefined;
   for (const e of r.trace as TraceEntry[]) {
@@ -231,7 +231,7 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
     }
   }
   for (const s of rules.scores) {
-    const decl = snap.index.first(`top:${s.name}`);
+    const decl = snap.index.decls.get(`top:${s.name}`)?.find((x) => snap.sameFolder(path, x.uri));
     const node = decl?.decl as A.ScoreDecl | undefined;
     const cap = node?.settings.find((x): x is A.CapSetting => x.kind === "Cap")?.value?.value;
     const floor = node?.settings.find((x): x is A.FloorSetting => x.kind === "Floor")?.value?.value;
@@ -241,7 +241,7 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
 }
 
 /** `stage mql when fit >= 20 and …` → fit: [{ value: 20, label: "mql" }] (for the chart's threshold lines). */
-function stageThresholds(snap: Snapshot, rules: CompiledRules): Map<string, { value: number; label: string }[]> {
+function stageThresholds(snap: Snapshot, rules: CompiledRules, path: string): Map<string, { value: number; label: string }[]> {
   const out = new Map<string, { value: number; label: string }[]>();
   const scoreNames = new Set(rules.scores.map((s) => s.name));
   const visit = (e: A.Expr | undefined, stage: string): void => {
@@ -256,7 +256,7 @@ function stageThresholds(snap: Snapshot, rules: CompiledRules): Map<string, { va
     } else if (e.kind === "Paren") visit(e.inner, stage);
   };
   for (const s of rules.stages) {
-    const decl = snap.index.first(`top:${s.name}`);
+    const decl = snap.index.decls.get(`top:${s.name}`)?.find((x) => snap.sameFolder(path, x.uri));
     if (decl?.kind === "stage") visit((decl.decl as A.StageDecl).when, s.name);
   }
   return out;

@@ -12,7 +12,11 @@ export function occurrenceAt(snap: Snapshot, path: string, offset: number): Occu
 export function definition(snap: Snapshot, path: string, offset: number): L.LocationLink[] {
   const o = occurrenceAt(snap, path, offset);
   if (!o) return [];
-  return (snap.index.decls.get(o.key) ?? []).map((d) => ({
+  const all = (snap.index.decls.get(o.key) ?? []).filter((d) => snap.sameFolder(path, d.uri));
+  // Prefer the declarations this file can see (itself and its imports).
+  const visible = new Set(snap.checkOf(path)?.visibleFiles(path) ?? []);
+  const seen = all.filter((d) => visible.has(d.uri));
+  return (seen.length ? seen : all).map((d) => ({
     originSelectionRange: range(o.range),
     targetUri: pathToUri(d.uri),
     targetRange: range(d.declRange),
@@ -24,7 +28,7 @@ export function references(snap: Snapshot, path: string, offset: number, include
   const o = occurrenceAt(snap, path, offset);
   if (!o) return [];
   return (snap.index.byKey.get(o.key) ?? [])
-    .filter((x) => includeDeclaration || !x.isDecl)
+    .filter((x) => (includeDeclaration || !x.isDecl) && snap.sameFolder(path, x.uri))
     .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start.offset - b.range.start.offset))
     .map((x) => ({ uri: pathToUri(x.uri), range: range(x.range) }));
 }

@@ -232,7 +232,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
       const { snap, path, offset } = at(p.textDocument.uri, p.position);
       const text = ws.text(path);
       if (text === undefined) return null;
-      return complete(snap, text, offset);
+      return complete(snap, text, offset, path);
     }),
   );
   connection.onHover(

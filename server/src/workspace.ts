@@ -24,6 +24,8 @@ export interface Snapshot {
   dependents(path: string): string[];
   /** The checker's result for the workspace folder holding `path`. */
   checkOf(path: string): CheckResult | undefined;
+  /** Whether `other` belongs to the same workspace folder as `path` (names never cross folders). */
+  sameFolder(path: string, other: string): boolean;
 }
 
 export class Workspace {
@@ -189,6 +191,7 @@ export class Workspace {
       diagnostics,
       dependents: (path) => checkByPath.get(path)?.dependents(path) ?? [path],
       checkOf: (path) => checkByPath.get(path),
+      sameFolder: (path, other) => (checkByPath.get(path) ?? path) === (checkByPath.get(other) ?? other) || (!checkByPath.has(path) && !checkByPath.has(other)),
     };
     return this.snap;
   }

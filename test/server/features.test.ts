@@ -179,6 +179,18 @@ describe("navigation", () => {
     expect(payload.map((l) => [l.targetUri, l.targetSelectionRange])).toEqual([[SCH(), rng(9, 18, 9, 21)]]);
   });
 
+  it("keeps workspace folders apart: a name declared in both resolves within its own folder", async () => {
+    const r = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 17, character: 22 } })) as P.LocationLink[];
+    expect(r.map((l) => [l.targetUri, l.targetSelectionRange])).toEqual([[R(), rng(7, 6, 7, 14)]]);
+    const refs = await c.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: R() }, position: { line: 7, character: 8 }, context: { includeDeclaration: true } });
+    expect(refs!.map((l) => [l.uri, l.range.start.line])).toEqual([
+      [R(), 7],
+      [R(), 17],
+    ]);
+    const edit = await c.conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: R() }, position: { line: 7, character: 8 }, newName: "leftovers" });
+    expect(Object.keys(edit!.changes!)).toEqual([R()]);
+  });
+
   it("finds every reference of a lead field across files", async () => {
     const refs = await c.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: SCH() }, position: { line: 5, character: 3 }, context: { includeDeclaration: true } });
     expect(refs?.map((l) => [l.uri.split("/").pop(), l.range.start.line, l.range.start.character])).toEqual([
@@ -309,7 +321,7 @@ describe("completion", () => {
   it("offers territories after `in` in a consent clause, targets and owners in routes", async () => {
     expect(await labels(scratch(), "consent c {\n  in ", 1, 5)).toEqual(["nordics", "dach"]);
     expect(await labels(scratch(), "route r on stage mql {\n  rule a: when lead.role == student -> ", 1, 39)).toEqual(["owner", "team", "queue", "discard"]);
-    expect(await labels(scratch(), "route r on stage mql {\n  rule a: when lead.role == student -> owner ", 1, 45)).toEqual(["kari", "anna", "zoe"]);
+    expect(await labels(scratch(), "route r on stage mql {\n  rule a: when lead.role == student -> owner ", 1, 45)).toEqual(["kari", "anna"]); // not `zoe`: another workspace folder
     expect(await labels(scratch(), "route r on stage ", 0, 17)).toEqual(["lead_in", "mql", "sql"]);
   });
   it("offers scores and stages in expectations, payload fields in journey events", async () => {

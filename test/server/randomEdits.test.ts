@@ -155,4 +155,4 @@ it(`survives 400 random edits with interleaved requests (seed ${SEED})`, async (
   } finally {
     await f.stop();
   }
-});
+}, 180_000);
