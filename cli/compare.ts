@@ -51,6 +51,12 @@ export interface LogDiff {
   ownerChanged: number;
   stageMoves: { from: string; to: string; count: number }[];
   ownerMoves: { from: string; to: string; count: number }[];
+  /**
+   * What the changes come from, per lead that changes: the routing rule that now
+   * assigns the lead (`inbound.denmark`), or a score whose final value differs
+   * (`score engagement`) when the stage changes or the lead is no longer routed.
+   */
+  causes: { cause: string; leads: number }[];
   /** The first leads that change (at most 50), in log order. */
   examples: { lead: string; before: { stage: string | null; assignment: string | null }; after: { stage: string | null; assignment: string | null } }[];
 }

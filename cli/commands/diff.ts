@@ -93,10 +93,18 @@ async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): 
   const changes: LeadChange[] = [];
   const stagePairs: [string, string][] = [];
   const ownerPairs: [string, string][] = [];
+  const causeCount = new Map<string, number>();
   const r = await replayBoth({ root: base.root, files: base.files, fromUri: baseFrom }, { root: head.root, files: head.files, fromUri: headFrom }, input, (c) => {
     if (changes.length < 50) changes.push(c);
     if (c.before.stage !== c.after.stage) stagePairs.push([c.before.stage ?? "none", c.after.stage ?? "none"]);
     if (c.before.assignment !== c.after.assignment) ownerPairs.push([c.before.assignment ?? "not routed", c.after.assignment ?? "not routed"]);
+    const causes = new Set<string>();
+    const rerouted = c.before.assignment !== c.after.assignment && c.after.routedBy !== null && c.after.routedBy !== c.before.routedBy;
+    if (rerouted) causes.add(c.after.routedBy!);
+    if (c.before.stage !== c.after.stage || (c.before.assignment !== c.after.assignment && !rerouted)) {
+      for (const k of new Set([...Object.keys(c.before.scores), ...Object.keys(c.after.scores)])) if ((c.before.scores[k] ?? null) !== (c.after.scores[k] ?? null)) causes.add(`score ${k}`);
+    }
+    for (const k of causes) causeCount.set(k, (causeCount.get(k) ?? 0) + 1);
   });
   return {
     name: input.name,
@@ -107,6 +115,7 @@ async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): 
     ownerChanged: r.ownerChanged,
     stageMoves: tally(stagePairs),
     ownerMoves: tally(ownerPairs),
+    causes: [...causeCount].map(([cause, leads]) => ({ cause, leads })).sort((a, b) => b.leads - a.leads || (a.cause < b.cause ? -1 : 1)),
     examples: changes.map((c) => ({ lead: c.lead, before: { stage: c.before.stage, assignment: c.before.assignment }, after: { stage: c.after.stage, assignment: c.after.assignment } })),
   };
 }

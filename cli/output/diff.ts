@@ -47,6 +47,7 @@ function logLines(r: DiffReport): string[] {
   const out = ["", `event log ${l.name}: ${l.stageChanged} of ${plural(l.leads, "lead")} change stage, ${l.ownerChanged} change owner${l.malformedLines ? ` (${plural(l.malformedLines, "malformed line")} skipped)` : ""}`];
   for (const x of l.stageMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from stage ${x.from} to ${x.to}`);
   for (const x of l.ownerMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from ${x.from} to ${x.to}`);
+  if (l.causes.length) out.push(`  because of ${l.causes.map((c) => `${c.cause} (${plural(c.leads, "lead")})`).join(", ")}`);
   return out;
 }
 
@@ -108,6 +109,7 @@ export function renderDiffMarkdown(r: DiffReport): string {
       for (const x of l.ownerMoves) out.push(`| ${md(x.from)} → ${md(x.to)} | ${x.count} |`);
       out.push("");
     }
+    if (l.causes.length) out.push("**Behind the changes:** " + l.causes.map((c) => `\`${md(c.cause)}\` (${c.leads})`).join(", "), "");
   }
   if (s.baseErrors || s.headErrors) out.push(`> [!WARNING]`, `> The rules have errors (before: ${s.baseErrors}, after: ${s.headErrors}); run \`crmrules check\`.`, "");
   return out.join("\n");

@@ -60,6 +60,10 @@ describe("crmrules diff --events", () => {
       { from: "owner anna", to: "not routed", count: 2 },
       { from: "owner kari", to: "owner ben", count: 2 },
     ]);
+    expect(log.causes).toEqual([
+      { cause: "inbound.denmark", leads: 2 },
+      { cause: "score engagement", leads: 2 },
+    ]);
     const md = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "markdown"]);
     expect(md.stdout).toContain("Replayed 5 leads: **2 change stage, 4 change owner** (2 malformed lines skipped).");
     golden("diff/events.md", md.stdout);
