@@ -8,6 +8,7 @@ import { bind, type Binding } from "../binder/bind.js";
 import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
 import { unusedDeclarations } from "./unused.js";
+import { structureChecks } from "./structure.js";
 import { runAnalyses } from "./analyses/index.js";
 import type { MaxScore } from "./analyses/unreachableStages.js";
 
@@ -32,6 +33,7 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
   for (const [uri, pr] of b.files) checkFile(c, uri, pr.file);
   const diagnostics: Diagnostic[] = [...b.diagnostics, ...c.diagnostics];
   diagnostics.push(...unusedDeclarations(b));
+  diagnostics.push(...structureChecks(b));
   const maxScores = new Map<string, MaxScore>();
   diagnostics.push(...runAnalyses(b, c, maxScores));
   diagnostics.sort(compareDiagnostics);

@@ -13,6 +13,11 @@ import { suggest } from "../binder/didYouMean.js";
 import { isCountryCode } from "./countries.js";
 import { compatible, describe, isOrdered, T, type Ty } from "./types.js";
 
+/** A text literal, possibly in parentheses (the only pattern `matches` accepts). */
+function isTextLiteral(e: A.Expr | undefined): boolean {
+  return e?.kind === "String" || (e?.kind === "Paren" && isTextLiteral(e.inner));
+}
+
 const SIMPLE_TYPES = ["text", "number", "boolean", "date", "email", "country"];
 
 /** What a bare name may mean in an expression. */
@@ -320,6 +325,8 @@ export class Checker {
         }
         if (lt.k !== "text" && lt.k !== "email" && lt.k !== "unknown") this.report("CR3002", u, e.left.range, `\`${op}\` works on text, not ${describe(lt)}`);
         if (rt.k !== "text" && rt.k !== "email" && rt.k !== "unknown") this.report("CR3002", u, e.right.range, `\`${op}\` needs text on the right, not ${describe(rt)}`);
+        else if (op === "matches" && !isTextLiteral(e.right))
+          this.report("CR3015", u, e.right.range, "`matches` needs a pattern written in double quotes, such as `\"*@acme.example\"` (`*` any run of characters, `?` one character); it cannot take a field, a set or a calculation");
         return T.boolean;
       }
       case "+":

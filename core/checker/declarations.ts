@@ -58,6 +58,48 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
     }
   };
 
+  /** An attribute rule may read lead fields, sets and constants only (docs/language.md §6). */
+  const attributeReads = (r: A.ScoreRule, t: A.AttributeTrigger, refsBefore: number) => {
+    const rule = r.name ? `\`${r.name.text}\`` : "this rule";
+    const advice = "attribute rules (`when`) may only read lead fields, sets and fixed values; to react to it, use an event rule (`on EVENT … when …`)";
+    for (let i = refsBefore; i < b.references.length; i++) {
+      const ref = b.references[i]!;
+      const s = b.symbols.get(ref.symbolId);
+      if (!s || (s.kind !== "score" && s.kind !== "grade" && s.kind !== "event")) continue;
+      const what = s.kind === "event" ? `the event \`${s.name}\`` : `the ${s.kind} \`${s.name}\``;
+      c.report("CR3013", uri, ref.range, `${rule} depends on ${what}, but ${advice}`);
+    }
+    const walkStage = (e: A.Expr | undefined): void => {
+      if (!e) return;
+      switch (e.kind) {
+        case "StageRef":
+          c.report("CR3013", uri, e.range, `${rule} depends on the current stage, but ${advice}`);
+          return;
+        case "Binary":
+          walkStage(e.left);
+          walkStage(e.right);
+          return;
+        case "Unary":
+          walkStage(e.operand);
+          return;
+        case "Paren":
+          walkStage(e.inner);
+          return;
+        case "Is":
+          walkStage(e.operand);
+          return;
+        case "Between":
+          walkStage(e.operand);
+          walkStage(e.low);
+          walkStage(e.high);
+          return;
+        default:
+          return;
+      }
+    };
+    walkStage(t.when);
+  };
+
   for (const d of file.decls) {
     switch (d.kind) {
       case "Lead":
@@ -76,7 +118,11 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
         for (const r of d.rules) {
           const t = r.trigger;
           if (!t) continue;
-          if (t.kind === "AttributeTrigger") c.condition(t.when, { uri });
+          if (t.kind === "AttributeTrigger") {
+            const before = b.references.length;
+            c.condition(t.when, { uri });
+            attributeReads(r, t, before);
+          }
           else if (t.kind === "EventTrigger") {
             const ev = c.resolve(uri, t.event, "event", ["event"], "event");
             if (t.where) c.condition(t.where, ev ? { uri, payload: ev } : { uri });

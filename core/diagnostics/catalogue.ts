@@ -35,6 +35,8 @@ const entries: CatalogueEntry[] = [
   { code: "CR2006", severity: "error", title: "built-in event redeclared", help: "`consent_given`, `consent_withdrawn`, `unsubscribed`, `erasure_requested` and `sales_activity` are built in; remove the declaration." },
   { code: "CR2007", severity: "warning", title: "unused declaration", help: "Nothing refers to this declaration. Remove it, or use it in a rule." },
   { code: "CR2008", severity: "error", title: "wrong kind of name", help: "The name exists but is of another kind (for example an owner where a team is expected)." },
+  { code: "CR2009", severity: "error", title: "second `lead` declaration", help: "A workspace has one lead schema. Move the fields of the second `lead { … }` into the first one; split large schemas with events and sets instead." },
+  { code: "CR2010", severity: "error", title: "sets defined in terms of each other", help: "A set or territory that is built from itself, directly or through other sets, has no value. Write the values out in one of them." },
   // ------------------------------------------------------------ types (core/checker)
   { code: "CR3001", severity: "error", title: "unknown field", help: "The lead schema or the event declares no field of this name. Check the spelling or add the field to the schema." },
   { code: "CR3002", severity: "error", title: "mismatched types", help: "The two sides of a comparison or operation hold different kinds of values (for example a number and a text)." },
@@ -48,6 +50,12 @@ const entries: CatalogueEntry[] = [
   { code: "CR3010", severity: "error", title: "unknown word", help: "A word in a fixed position is not one the language knows here (a stage modifier, a team strategy, a consent basis or an `is` test)." },
   { code: "CR3011", severity: "error", title: "consent needs a country field", help: "Consent clauses choose by the lead's country, so the lead schema needs a field of type `country`." },
   { code: "CR3012", severity: "error", title: "invalid re-entry", help: "`reenter S from D` needs D to be a `detour` stage and S a regular stage." },
+  { code: "CR3013", severity: "error", title: "attribute rule reads a score or event", help: "An attribute rule (`+P when …`) may only read lead fields, sets and fixed values, not scores, grades, the stage or events (scores would depend on each other). Use an event rule (`+P on EVENT … when …`) instead." },
+  { code: "CR3014", severity: "error", title: "`requires` on an internal action", help: "Internal actions (tasks, alerts) never contact the person and are always sent, so they need no consent purpose. Remove `requires …`, or mark the action `contact` if it does reach the person." },
+  { code: "CR3015", severity: "error", title: "`matches` without a text pattern", help: "`matches` compares with a pattern written in double quotes: `*` stands for any run of characters, `?` for exactly one. A field, set or calculation cannot be a pattern." },
+  { code: "CR3016", severity: "error", title: "invalid time of day", help: "`day N at HH:MM` takes hours from 00 to 23 and minutes from 00 to 59." },
+  { code: "CR3017", severity: "error", title: "journey step goes back in time", help: "Journey steps run in the order written and must not go back in time. A step earlier than the one before it runs at the earlier step's time; move it up or fix its day." },
+  { code: "CR3018", severity: "error", title: "journey part given twice", help: "A journey has at most one `seed` and one `lead { … }`; only the last would count. Keep one." },
   // ------------------------------------------------------------ domain analyses (core/checker/analyses)
   { code: "CR4001", severity: "warning", title: "routing rule never matches", help: "An earlier rule (or `otherwise`) matches every lead this rule would match, so it never routes anyone. Move it up or narrow the earlier rule." },
   { code: "CR4002", severity: "warning", title: "leads no routing rule covers", help: "Without `otherwise`, some leads match no rule and stay unrouted. The message shows one such lead; add `otherwise -> queue …`." },
@@ -57,6 +65,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR4006", severity: "warning", title: "countries without a consent rule", help: "No clause covers some countries and there is no `otherwise`, so every contact there is blocked. Add `otherwise: opt_in` if that is not intended." },
   { code: "CR4007", severity: "error", title: "contact without a consent declaration", help: "A workflow sends a contact action whose purpose has no `consent` declaration, so it can never be proved to be allowed." },
   { code: "CR4008", severity: "warning", title: "consent expires before the send", help: "A workflow waits longer before a contact than the consent it needs lasts, so a lead who consented when the workflow started is blocked by then. Shorten the wait or ask for consent again." },
+  { code: "CR4009", severity: "error", title: "stage no lead can enter", help: "A stage without `when` is entered only as the initial stage, so any other stage without `when` (including a detour, and a stage that a `reenter` leads back to) is never entered. Add a `when` condition or mark it `initial`." },
   // ------------------------------------------------------------ settings
   { code: "CR5001", severity: "error", title: "zero or negative period", help: "Periods (`within`, `per`, `every`, `wait`, `expires after`, `escalate after`, `after`) must be longer than zero." },
   { code: "CR5002", severity: "error", title: "decay out of range", help: "Decay is a percentage above 0% and at most 100%." },
@@ -65,6 +74,11 @@ const entries: CatalogueEntry[] = [
   { code: "CR5005", severity: "error", title: "non-positive team weight", help: "Round-robin weights must be above zero; remove the member instead of giving it weight 0." },
   { code: "CR5006", severity: "error", title: "limit of zero", help: "`limit 0` means the rule can never fire; remove the rule instead." },
   { code: "CR5007", severity: "error", title: "grade letters out of order", help: "Grade entries are written best first, so each minimum must be below the previous one, and `otherwise` comes last." },
+  { code: "CR5008", severity: "error", title: "rule with zero points", help: "A rule must give or take points; `0` never changes the score. Give it points or remove it." },
+  { code: "CR5009", severity: "error", title: "second initial stage", help: "Every lead starts in one stage, so at most one stage may be marked `initial`." },
+  { code: "CR5010", severity: "error", title: "escalation steps out of order", help: "Every escalation step counts from the routing decision, not from the step before, so steps are written from the shortest wait to the longest." },
+  { code: "CR5011", severity: "error", title: "escalation after `discard`", help: "A discarded lead is dropped on purpose and has nobody to escalate from, so `-> discard` cannot have `escalate` steps." },
+  { code: "CR5012", severity: "error", title: "team member listed twice", help: "Each owner may appear once in a team. To give someone more leads, use `weight`." },
 ];
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.code, e]));

@@ -1,0 +1,380 @@
+/**
+ * Structural rules of docs/language.md that need no types: one `lead` and one
+ * `initial` stage per workspace view, stages with no way in, sets defined in
+ * terms of themselves, zero points, `requires` on internal actions, team
+ * members listed twice, escalation order and `discard` escalations, journey
+ * times (valid times of day, no going back, one `seed` and one `lead`).
+ * One pass over the declarations of each file plus one walk of the set graph.
+ */
+import type * as A from "../syntax/ast.js";
+import type { CrmSymbol } from "../workspace.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { ParseResult } from "../syntax/parse.js";
+import { makeDiagnostic } from "../diagnostics/catalogue.js";
+import { removeFix, type Binding } from "../binder/bind.js";
+import { durationMinutes } from "./analyses/consentGaps.js";
+import type { Range } from "../text/positions.js";
+
+const DAY = 1440;
+
+export function structureChecks(b: Binding): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const leads: { uri: string; d: A.LeadDecl }[] = [];
+  const initials: { uri: string; d: A.StageDecl }[] = [];
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) {
+      switch (d.kind) {
+        case "Lead":
+          leads.push({ uri, d });
+          break;
+        case "Stage":
+          if (d.modifiers.some((m) => m.text === "initial")) initials.push({ uri, d });
+          break;
+        case "Score":
+          for (const r of d.rules)
+            if (r.points && r.points.value === 0)
+              out.push(
+                makeDiagnostic("CR5008", uri, r.points.range, `\`${r.name?.text ?? "this rule"}\` gives 0 points, so it never changes \`${d.name?.text ?? "the score"}\`; give it points or remove it`, {
+                  fixes: [removeFix(pr, uri, r.range, `remove the rule \`${r.name?.text ?? "rule"}\``)],
+                }),
+              );
+          break;
+        case "Action":
+          if (d.reach === "internal" && d.requires) {
+            const text = pr.lines.text;
+            const kw = text.lastIndexOf("requires", d.requires.range.start.offset);
+            const start = kw >= 0 && d.reachRange && kw >= d.reachRange.end.offset ? kw : d.requires.range.start.offset;
+            const edit = d.reachRange ? pr.lines.range(d.reachRange.end.offset, d.requires.range.end.offset) : pr.lines.range(start, d.requires.range.end.offset);
+            out.push(
+              makeDiagnostic("CR3014", uri, pr.lines.range(start, d.requires.range.end.offset), `\`${d.name?.text ?? "this action"}\` is internal, so it never contacts anyone and needs no consent; remove \`requires ${d.requires.text}\` or mark the action \`contact\``, {
+                fixes: [{ title: `remove \`requires ${d.requires.text}\``, edits: [{ uri, range: edit, newText: "" }], preferred: true }],
+              }),
+            );
+          }
+          break;
+        case "Team": {
+          const seen = new Map<string, A.TeamMember>();
+          for (const m of d.members) {
+            if (!m.owner) continue;
+            const first = seen.get(m.owner.text);
+            if (!first) {
+              seen.set(m.owner.text, m);
+              continue;
+            }
+            out.push(
+              makeDiagnostic("CR5012", uri, m.range, `\`${m.owner.text}\` is already a member of \`${d.name?.text ?? "this team"}\`; list each member once (use \`weight\` to give someone more leads)`, {
+                related: [{ uri, range: first.range, message: `first listing of \`${m.owner.text}\`` }],
+                fixes: [removeFix(pr, uri, m.range, `remove the second \`member ${m.owner.text}\``)],
+              }),
+            );
+          }
+          break;
+        }
+        case "Route":
+          for (const r of [...d.rules, ...(d.fallback ? [d.fallback] : [])]) escalations(pr, uri, r.target, r.escalations, out);
+          break;
+        case "Journey":
+          journey(pr, uri, d, out);
+          break;
+      }
+    }
+  }
+  onePerView(b, leads, (x) => x.d.keyword, (x, first) =>
+    makeDiagnostic("CR2009", x.uri, x.d.keyword, `a second \`lead\` declaration${first.uri !== x.uri ? ` (the lead is already declared in \`${relative(b.root, first.uri)}\`)` : ""}; a workspace has one lead schema, so move these fields into the first one`, {
+      related: [{ uri: first.uri, range: first.d.keyword, message: "the first `lead` declaration" }],
+    }),
+    out,
+  );
+  onePerView(b, initials, (x) => x.d.name?.range ?? x.d.range, (x, first) => {
+    const m = x.d.modifiers.find((mm) => mm.text === "initial")!;
+    return makeDiagnostic("CR5009", x.uri, m.range, `\`${x.d.name?.text ?? "this stage"}\` is marked \`initial\`, but \`${first.d.name?.text ?? "another stage"}\` already is; leads start in one stage only`, {
+      related: [{ uri: first.uri, range: first.d.name?.range ?? first.d.range, message: "the first initial stage" }],
+      fixes: [{ title: "remove `initial`", edits: [{ uri: x.uri, range: removeWordRange(b.files.get(x.uri)!, m.range), newText: "" }], preferred: true }],
+    });
+  }, out);
+  unreachableStages(b, out);
+  setCycles(b, out);
+  return out;
+}
+
+function relative(root: string, uri: string): string {
+  return uri.startsWith(root + "/") ? uri.slice(root.length + 1) : uri;
+}
+
+/** The range of a word plus the spaces before it (for a fix that removes the word). */
+function removeWordRange(pr: ParseResult, r: Range): Range {
+  const text = pr.lines.text;
+  let s = r.start.offset;
+  while (s > 0 && (text[s - 1] === " " || text[s - 1] === "\t")) s--;
+  return pr.lines.range(s, r.end.offset);
+}
+
+/**
+ * Reports every declaration after the first one among those a file sees
+ * together, in declaration order (imports first, depth first); each reported once.
+ */
+function onePerView<X extends { uri: string }>(b: Binding, xs: X[], rangeOf: (x: X) => Range, report: (x: X, first: X) => Diagnostic, out: Diagnostic[]): void {
+  if (xs.length < 2) return;
+  const byFile = new Map<string, X[]>();
+  for (const x of xs) {
+    const l = byFile.get(x.uri);
+    if (l) l.push(x);
+    else byFile.set(x.uri, [x]);
+  }
+  for (const l of byFile.values()) l.sort((p, q) => rangeOf(p).start.offset - rangeOf(q).start.offset);
+  const firstOf = new Map<X, X>();
+  for (const f of [...b.files.keys()].sort()) {
+    let first: X | undefined;
+    for (const u of dfsFiles(b, f)) {
+      for (const x of byFile.get(u) ?? []) {
+        if (!first) first = x;
+        else if (!firstOf.has(x) && x !== first) firstOf.set(x, first);
+      }
+    }
+  }
+  const ordered = [...xs].sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : rangeOf(p).start.offset - rangeOf(q).start.offset));
+  for (const x of ordered) {
+    const first = firstOf.get(x);
+    if (first) out.push(report(x, first));
+  }
+}
+
+const dfsMemo = new WeakMap<Binding, Map<string, string[]>>();
+
+/** The files of a file's view in declaration order: imports first (depth first, in written order, each once), then the file itself. */
+function dfsFiles(b: Binding, uri: string): string[] {
+  let memo = dfsMemo.get(b);
+  if (!memo) dfsMemo.set(b, (memo = new Map()));
+  const hit = memo.get(uri);
+  if (hit) return hit;
+  const seen = new Set<string>();
+  const list: string[] = [];
+  const visit = (u: string) => {
+    if (seen.has(u)) return;
+    seen.add(u);
+    const pr = b.files.get(u);
+    if (!pr) return;
+    for (const imp of pr.file.imports) {
+      const target = imp.path && resolveImport(b, u, imp.path.value);
+      if (target) visit(target);
+    }
+    list.push(u);
+  };
+  visit(uri);
+  memo.set(uri, list);
+  return list;
+}
+
+function escalations(pr: ParseResult, uri: string, target: A.Target | undefined, steps: A.Escalation[], out: Diagnostic[]): void {
+  if (!steps.length) return;
+  const first = steps[0]!;
+  const last = steps[steps.length - 1]!;
+  if (target?.targetKind === "discard") {
+    const text = pr.lines.text;
+    const kw = text.lastIndexOf("escalate", first.range.start.offset);
+    const start = kw >= target.range.end.offset ? kw : first.range.start.offset;
+    out.push(
+      makeDiagnostic("CR5011", uri, pr.lines.range(start, last.range.end.offset), "a discarded lead is dropped on purpose, so nobody can miss a deadline on it; remove the escalation or route to an owner, team or queue", {
+        fixes: [{ title: "remove the escalation", edits: [{ uri, range: pr.lines.range(target.range.end.offset, last.range.end.offset), newText: "" }], preferred: true }],
+      }),
+    );
+    return;
+  }
+  let prev: { step: A.Escalation; minutes: number } | undefined;
+  for (const e of steps) {
+    const m = durationMinutes(e.after);
+    if (m === undefined || !e.after) continue;
+    if (prev && m <= prev.minutes)
+      out.push(
+        makeDiagnostic("CR5010", uri, e.after.range, `\`after ${durationText(e.after)}\` is ${m === prev.minutes ? "the same as" : "earlier than"} the step before it (\`after ${durationText(prev.step.after!)}\`); every step counts from the routing decision, so write them from the shortest wait to the longest`, {
+          related: [{ uri, range: prev.step.range, message: "the step before" }],
+        }),
+      );
+    if (!prev || m > prev.minutes) prev = { step: e, minutes: m };
+  }
+}
+
+function durationText(d: A.Duration): string {
+  return `${d.amount?.text ?? ""} ${d.unit?.text ?? ""}`.trim();
+}
+
+function formatClock(minutes: number): string {
+  const day = Math.floor(minutes / DAY);
+  const rest = minutes - day * DAY;
+  return rest ? `day ${day} at ${String(Math.floor(rest / 60)).padStart(2, "0")}:${String(rest % 60).padStart(2, "0")}` : `day ${day}`;
+}
+
+function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic[]): void {
+  const text = pr.lines.text;
+  let prev: { minutes: number; time?: A.TimeRef } = { minutes: 0 };
+  for (const s of d.steps) {
+    const t = s.time;
+    if (!t?.day) continue;
+    let minutes = t.day.value * DAY;
+    if (t.timeOfDay) {
+      const written = text.slice(t.timeOfDay.range.start.offset, t.timeOfDay.range.end.offset);
+      const [h, m] = written.split(":").map(Number);
+      if (h === undefined || m === undefined || h > 23 || m > 59) {
+        out.push(makeDiagnostic("CR3016", uri, t.timeOfDay.range, `\`${written}\` is not a time of day; hours go from 00 to 23 and minutes from 00 to 59`));
+        continue;
+      }
+      minutes += h * 60 + m;
+    }
+    if (minutes < prev.minutes) {
+      out.push(
+        makeDiagnostic("CR3017", uri, t.range, `this step is at ${formatClock(minutes)}, earlier than the step before it (${formatClock(prev.minutes)}); steps must not go back in time, so move it up or change its day`, {
+          ...(prev.time ? { related: [{ uri, range: prev.time.range, message: "the step before" }] } : {}),
+        }),
+      );
+      continue;
+    }
+    prev = { minutes, time: t };
+  }
+  // `seed` and `lead` may each be written once; the tree keeps only the last, so look at the tokens.
+  const toks = pr.tokens;
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks[mid]!.startOffset < d.range.start.offset) lo = mid + 1;
+    else hi = mid;
+  }
+  let depth = 0;
+  const seen = new Map<string, Range>();
+  for (let i = lo; i < toks.length && toks[i]!.startOffset < d.range.end.offset; i++) {
+    const tk = toks[i]!;
+    const img = tk.image;
+    if (img === "{") depth++;
+    else if (img === "}") depth--;
+    else if (depth === 1 && (img === "seed" || img === "lead")) {
+      const next = toks[i + 1];
+      const isEntry = img === "seed" ? next?.tokenType.name === "NumberLiteral" : next?.image === "{";
+      if (!isEntry) continue;
+      let endOffset = tk.endOffset! + 1;
+      if (img === "seed") endOffset = next!.endOffset! + 1;
+      else {
+        let dd = 0;
+        for (let j = i + 1; j < toks.length; j++) {
+          if (toks[j]!.image === "{") dd++;
+          else if (toks[j]!.image === "}" && --dd === 0) {
+            endOffset = toks[j]!.endOffset! + 1;
+            break;
+          }
+        }
+      }
+      const range = pr.lines.range(tk.startOffset, endOffset);
+      const first = seen.get(img);
+      if (!first) {
+        seen.set(img, range);
+        continue;
+      }
+      out.push(
+        makeDiagnostic("CR3018", uri, range, img === "seed" ? "`seed` is given twice in this journey; keep one (only the last would count)" : "the journey's `lead` is given twice; put every starting field into one `lead { … }` (only the last would count)", {
+          related: [{ uri, range: first, message: `the first \`${img}\`` }],
+          ...(img === "seed" ? { fixes: [removeFix(pr, uri, range, "remove this `seed`")] } : {}),
+        }),
+      );
+    }
+  }
+}
+
+function isDetour(d: A.StageDecl): boolean {
+  return d.modifiers.some((m) => m.text === "detour");
+}
+
+/**
+ * A stage without `when` is entered only as the initial stage (docs/language.md §7):
+ * the one marked `initial`, or without one, the first non-detour stage in declaration order
+ * of its own file's view (imports first, depth first, then the file's own declarations).
+ */
+function unreachableStages(b: Binding, out: Diagnostic[]): void {
+  const stagesOf = (uri: string) => b.files.get(uri)?.file.decls.filter((d): d is A.StageDecl => d.kind === "Stage") ?? [];
+  const viewOrder = (uri: string): A.StageDecl[] => dfsFiles(b, uri).flatMap(stagesOf);
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) {
+      if (d.kind !== "Stage" || d.when || !d.name) continue;
+      if (d.modifiers.some((m) => m.text === "initial")) continue;
+      let msg: string;
+      if (isDetour(d)) msg = `no lead can ever enter \`${d.name.text}\`: a detour without \`when\` is never entered; add \`when …\` to say when leads go there`;
+      else {
+        const order = viewOrder(uri);
+        const marked = order.find((s) => s.modifiers.some((m) => m.text === "initial"));
+        const first = marked ?? order.find((s) => !isDetour(s));
+        if (first === d) continue;
+        msg = `no lead can ever enter \`${d.name.text}\`: leads start in \`${first?.name?.text ?? "the first stage"}\`${marked ? "" : " (the first stage declared)"}, and a stage without \`when\` is entered only as the initial stage; add \`when …\` to say when leads move here`;
+      }
+      out.push(makeDiagnostic("CR4009", uri, d.name.range, msg));
+    }
+  }
+}
+
+function resolveImport(b: Binding, from: string, path: string): string | undefined {
+  const parts = from.split("/");
+  parts.pop();
+  for (const seg of path.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  const target = parts.join("/");
+  return b.files.has(target) ? target : undefined;
+}
+
+/** `set a = b + […]` with `set b = a`: reports the reference that closes each circle, naming it. */
+function setCycles(b: Binding, out: Diagnostic[]): void {
+  const edges = new Map<string, { to: CrmSymbol; range: Range; uri: string }[]>();
+  const sets = [...b.allOf("value")].filter((s) => (s.kind === "set" || s.kind === "territory") && !s.builtin).sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+  for (const s of sets) {
+    const list: { to: CrmSymbol; range: Range; uri: string }[] = [];
+    const visit = (e: A.Expr | undefined): void => {
+      if (!e) return;
+      switch (e.kind) {
+        case "Path":
+          if (!e.segments.length && e.head.text !== "lead") {
+            const t = b.lookup(s.uri, "value", e.head.text);
+            if (t && (t.kind === "set" || t.kind === "territory")) list.push({ to: t, range: e.head.range, uri: s.uri });
+          }
+          return;
+        case "Binary":
+          visit(e.left);
+          visit(e.right);
+          return;
+        case "Paren":
+          visit(e.inner);
+          return;
+        case "List":
+          for (const i of e.items) visit(i);
+          return;
+        default:
+          return;
+      }
+    };
+    visit((s.node as A.SetDecl).value);
+    edges.set(s.id, list);
+  }
+  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
+  const stack: CrmSymbol[] = [];
+  const dfs = (s: CrmSymbol): void => {
+    state.set(s.id, 1);
+    stack.push(s);
+    for (const e of edges.get(s.id) ?? []) {
+      const st = state.get(e.to.id);
+      if (st === 1) {
+        const circle = stack.slice(stack.findIndex((x) => x.id === e.to.id)).map((x) => x.name);
+        circle.push(e.to.name);
+        const msg =
+          circle.length === 2
+            ? `\`${s.name}\` is defined in terms of itself; a ${kindWord(s)} must be built from lists and other sets`
+            : `\`${s.name}\` and \`${e.to.name}\` are defined in terms of each other (${circle.map((n) => `\`${n}\``).join(" → ")}); write the values out in one of them`;
+        out.push(makeDiagnostic("CR2010", e.uri, e.range, msg, { related: [{ uri: e.to.uri, range: e.to.range, message: `\`${e.to.name}\` is declared here` }] }));
+      } else if (st === undefined && edges.has(e.to.id)) dfs(e.to);
+    }
+    stack.pop();
+    state.set(s.id, 2);
+  };
+  for (const s of sets) if (!state.has(s.id)) dfs(s);
+}
+
+function kindWord(s: CrmSymbol): string {
+  return s.kind === "territory" ? "territory" : "set";
+}
