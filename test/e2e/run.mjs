@@ -239,7 +239,12 @@ async function runUi(setup, runDir, workspace) {
         }
       }
       if (!clicked) throw new Error("no rule item in the journey view");
-      await page.waitForSelector('.tab.active[aria-label^="scoring.crmrules"]', { timeout: 15_000 });
+      // The rule lives in a rules file, not in the journey file: its tab becomes the active one.
+      await page.waitForFunction(
+        (jf) => [...document.querySelectorAll(".tab.active")].some((t) => /\.crmrules/.test(t.getAttribute("aria-label") ?? "") && !(t.getAttribute("aria-label") ?? "").startsWith(jf)),
+        journeyFile,
+        { timeout: 15_000 },
+      );
       results.push({ name: name3, ok: true });
       await row(journeyFile).click();
     } catch (err) {
