@@ -11,7 +11,9 @@ it("speaks the protocol over node IPC", async () => {
   const child = fork(SERVER, ["--node-ipc"], { execPath: process.execPath, stdio: ["ignore", "ignore", "pipe", "ipc"] });
   const conn = P.createProtocolConnection(new P.IPCMessageReader(child), new P.IPCMessageWriter(child));
   const published = new Promise<P.PublishDiagnosticsParams>((resolve) =>
-    conn.onNotification(P.PublishDiagnosticsNotification.type, (p) => p.uri === uri(join(root, "rules.crmrules")) && resolve(p)),
+    conn.onNotification(P.PublishDiagnosticsNotification.type, (p) => {
+      if (p.uri === uri(join(root, "rules.crmrules"))) resolve(p);
+    }),
   );
   conn.onRequest(P.RegistrationRequest.type, () => undefined);
   conn.listen();
