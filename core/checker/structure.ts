@@ -35,7 +35,7 @@ export function structureChecks(b: Binding): Diagnostic[] {
             if (r.points && r.points.value === 0)
               out.push(
                 makeDiagnostic("CR5008", uri, r.points.range, `\`${r.name?.text ?? "this rule"}\` gives 0 points, so it never changes \`${d.name?.text ?? "the score"}\`; give it points or remove it`, {
-                  fixes: [removeFix(pr, uri, r.range, `remove the rule \`${r.name?.text ?? "rule"}\``)],
+                  fixes: [removeLineFix(pr, uri, r.range, `remove the rule \`${r.name?.text ?? "rule"}\``)],
                 }),
               );
           break;
@@ -64,7 +64,7 @@ export function structureChecks(b: Binding): Diagnostic[] {
             out.push(
               makeDiagnostic("CR5012", uri, m.range, `\`${m.owner.text}\` is already a member of \`${d.name?.text ?? "this team"}\`; list each member once (use \`weight\` to give someone more leads)`, {
                 related: [{ uri, range: first.range, message: `first listing of \`${m.owner.text}\`` }],
-                fixes: [removeFix(pr, uri, m.range, `remove the second \`member ${m.owner.text}\``)],
+                fixes: [removeLineFix(pr, uri, m.range, `remove the second \`member ${m.owner.text}\``)],
               }),
             );
           }
@@ -95,6 +95,15 @@ export function structureChecks(b: Binding): Diagnostic[] {
   unreachableStages(b, out);
   setCycles(b, out);
   return out;
+}
+
+/** `removeFix`, also taking the indentation before the range when nothing else precedes it on its line. */
+function removeLineFix(pr: ParseResult, uri: string, range: Range, title: string): ReturnType<typeof removeFix> {
+  const text = pr.lines.text;
+  let s = range.start.offset;
+  while (s > 0 && (text[s - 1] === " " || text[s - 1] === "\t")) s--;
+  const whole = s === 0 || text[s - 1] === "\n" || text[s - 1] === "\r";
+  return removeFix(pr, uri, whole ? pr.lines.range(s, range.end.offset) : range, title);
 }
 
 function relative(root: string, uri: string): string {
@@ -271,7 +280,7 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
       out.push(
         makeDiagnostic("CR3018", uri, range, img === "seed" ? "`seed` is given twice in this journey; keep one (only the last would count)" : "the journey's `lead` is given twice; put every starting field into one `lead { … }` (only the last would count)", {
           related: [{ uri, range: first, message: `the first \`${img}\`` }],
-          ...(img === "seed" ? { fixes: [removeFix(pr, uri, range, "remove this `seed`")] } : {}),
+          ...(img === "seed" ? { fixes: [removeLineFix(pr, uri, range, "remove this `seed`")] } : {}),
         }),
       );
     }
