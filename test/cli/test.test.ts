@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +75,17 @@ describe("crmrules test", () => {
     const bad = await run(["test", "acme-v1", "--min-coverage", "lots"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("crmrules: `--min-coverage lots` must be a percentage from 0 to 100\n");
+  });
+
+  it("still runs the journeys when the rules have errors, but says so and exits with 1", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-errors-"));
+    cpSync(path.join(FIXTURES, "acme-v1"), dir, { recursive: true });
+    const routing = path.join(dir, "routing.crmrules");
+    writeFileSync(routing, readFileSync(routing, "utf8").replace("-> owner anna", "-> owner anne"));
+    const r = await run(["test"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("warning: the rules have 1 error; incomplete declarations are left out of the journeys (see `crmrules check`)\n");
+    expect(r.stdout).toContain("PASS  Nordic CTO books a demo");
   });
 
   it("says when there are no journeys, exit code 2", async () => {
