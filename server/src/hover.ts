@@ -3,13 +3,19 @@ import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { maxPossibleScore } from "../../core/checker/queries.js";
 import { range } from "./convert.js";
+import { checkerSymbolAt } from "./navigation.js";
 import { BUILTIN_EVENTS, type Decl } from "./index.js";
 import { typeText } from "./symbols.js";
 import type { Snapshot } from "./workspace.js";
 
 export function hover(snap: Snapshot, path: string, offset: number): L.Hover | null {
   const o = snap.index.occurrenceAt(path, offset);
-  if (!o) return null;
+  if (!o) {
+    const s = checkerSymbolAt(snap, path, offset);
+    if (!s) return null;
+    const value = [`${s.kind} \`${s.name}\`${s.detail ? `: \`${s.detail}\`` : ""}`, s.doc].filter(Boolean).join("\n\n");
+    return { contents: { kind: L.MarkupKind.Markdown, value } };
+  }
   const d = snap.index.decls.get(o.key)?.find((x) => snap.sameFolder(path, x.uri));
   let text: string | undefined;
   if (d) text = describe(snap, d);

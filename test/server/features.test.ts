@@ -164,6 +164,27 @@ describe("checker integration", () => {
   });
 });
 
+describe("checker binding as a fallback", () => {
+  it("navigates names only the checker resolves (a grade letter compared in a stage condition)", async () => {
+    const dir = copyFixture("grades");
+    const k = await startClient([dir]);
+    try {
+      const u = uri(join(dir, "rules.crmrules"));
+      const def = (await k.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 } })) as P.LocationLink[];
+      expect(def).toEqual([{ targetUri: u, targetRange: rng(8, 2, 8, 9), targetSelectionRange: rng(8, 2, 8, 3) }]);
+      const refs = await k.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 }, context: { includeDeclaration: true } });
+      expect(refs!.map((r) => [r.range.start.line, r.range.start.character])).toEqual([
+        [8, 2],
+        [12, 28],
+      ]);
+      const h = await k.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 } });
+      expect((h!.contents as P.MarkupContent).value).toMatch(/^gradeLetter `B`/);
+    } finally {
+      await k.stop();
+    }
+  });
+});
+
 describe("navigation", () => {
   it("goes to the definition of a territory in the same file", async () => {
     const r = (await c.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: R() }, position: { line: 14, character: 50 } })) as P.LocationLink[];
