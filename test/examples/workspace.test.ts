@@ -44,12 +44,10 @@ describe("examples/acme checks clean", () => {
  * disagrees. Each entry asserts today's wrong behaviour so that the fix shows
  * up as a failing test here (then delete the entry).
  */
-const KNOWN_ENGINE_BUGS: Record<string, string[]> = {
-  // FIXME(engine): from a detour the engine enters any other true detour, so
-  // `disqualified` and `recycled` alternate (recycled → disqualified → …) until
-  // its loop guard stops; §7 allows only detours declared after the current one.
-  "journeys/student-disqualified.crmrules": ['expect not sent create_task("back to nurture: may return to sales after 90 days")'],
-};
+// Expectations the engine is known to get wrong, by file. Empty: the detour
+// ping-pong (recycled ↔ disqualified) was fixed in the engine; an entry here
+// must fail today, so a fix shows up as a failing test and the entry is removed.
+const KNOWN_ENGINE_BUGS: Record<string, string[]> = {};
 
 describe("examples/acme journeys pass", () => {
   const journeyFiles = input.files.filter((f) => relative(ROOT, f.uri).startsWith("journeys/"));
