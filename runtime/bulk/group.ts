@@ -16,6 +16,8 @@ export interface LeadRecords {
   lead: string;
   firstLine: number;
   records: LogRecord[];
+  /** The text of each kept record (parallel to `records`), when `keepLines` is set: workers get lines, not objects. */
+  lines?: string[];
 }
 
 export interface GroupOptions {
@@ -23,6 +25,8 @@ export interface GroupOptions {
   maxRecordsPerLead?: number;
   onError: (e: LineError) => void;
   onLine?: (n: number) => void;
+  /** Also keep each record's line text (for sending to workers). */
+  keepLines?: boolean;
 }
 
 export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: GroupOptions): AsyncGenerator<LeadRecords> {
@@ -54,7 +58,7 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
       if (cur) {
         yield cur;
       }
-      cur = { lead: r.lead, firstLine: n, records: [] };
+      cur = opts.keepLines ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
       done.set(r.lead, n);
       epoch = epochOf(r.at);
       kind = typeof r.at;
@@ -75,6 +79,7 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
     }
     last = t;
     cur.records.push(r);
+    cur.lines?.push(text);
   }
   if (cur) yield cur;
 }

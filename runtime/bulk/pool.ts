@@ -7,10 +7,9 @@ import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import type { WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { WorkerLead, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { RulesSpec } from "./rules.js";
 import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
-import type { LogRecord } from "../../core/engine/bulk/records.js";
 
 declare const __dirname: string | undefined;
 
@@ -95,7 +94,8 @@ export class WorkerPool {
     return this.pending.size;
   }
 
-  run(leads: { lead: string; records: LogRecord[] }[]): Promise<LeadOutcome[]> {
+  /** Replays a batch of leads, each given as its validated record lines (see `groupLeads` `keepLines`). */
+  run(leads: WorkerLead[]): Promise<LeadOutcome[]> {
     const slot = this.slots.reduce((a, s) => (s.busy < a.busy ? s : a), this.slots[0]!);
     const id = this.nextId++;
     slot.busy++;

@@ -1,10 +1,15 @@
-import type { LogRecord } from "../../core/engine/bulk/records.js";
 import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
 import type { RulesSpec } from "./rules.js";
 
 export type WorkerRequest =
   | { type: "init"; spec: RulesSpec; seed: number }
-  | { type: "batch"; id: number; leads: { lead: string; records: LogRecord[] }[] };
+  /** Each lead's record lines, already validated by the reader (text clones far cheaper than parsed objects). */
+  | { type: "batch"; id: number; leads: WorkerLead[] };
+
+export interface WorkerLead {
+  lead: string;
+  lines: string[];
+}
 
 export type WorkerResponse =
   | { type: "ready" }

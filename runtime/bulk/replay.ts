@@ -68,7 +68,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     opts.onOutcome?.(o);
     if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
   };
-  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, keepLines: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
     const rules = compileSpec(opts.rules);
@@ -85,7 +85,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       let batch: LeadRecords[] = [];
       const flush = () => {
         if (batch.length === 0) return;
-        const p = pool.run(batch.map((b) => ({ lead: b.lead, records: b.records })));
+        const p = pool.run(batch.map((b) => ({ lead: b.lead, lines: b.lines! })));
         p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
         queue.push(p);
         batch = [];

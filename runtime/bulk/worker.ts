@@ -4,6 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { replayLead, type LeadOutcome } from "../../core/engine/bulk/replay.js";
+import { parseRecord, type LogRecord } from "../../core/engine/bulk/records.js";
 import type { CompiledRules } from "../../core/engine/index.js";
 import { compileSpec } from "./rules.js";
 import type { WorkerRequest, WorkerResponse } from "./protocol.js";
@@ -20,7 +21,17 @@ parentPort?.on("message", (m: WorkerRequest) => {
       return;
     }
     if (!rules) throw new Error("the worker received leads before its rules");
-    const outcomes: LeadOutcome[] = m.leads.map((l) => replayLead(rules!, l.lead, l.records, { seed }));
+    const outcomes: LeadOutcome[] = [];
+    for (const l of m.leads) {
+      // The reader validated these lines; parsing them again here gives the very same records.
+      const records: LogRecord[] = [];
+      for (const line of l.lines) {
+        const p = parseRecord(line);
+        if (!p.ok) throw new Error(`lead \`${l.lead}\`: a record line the reader accepted does not parse: ${p.reason}`);
+        records.push(p.record);
+      }
+      outcomes.push(replayLead(rules, l.lead, records, { seed }));
+    }
     parentPort!.postMessage({ type: "result", id: m.id, outcomes } satisfies WorkerResponse);
   } catch (e) {
     parentPort!.postMessage({ type: "error", id: m.type === "batch" ? m.id : -1, message: (e as Error).stack ?? String(e) } satisfies WorkerResponse);
