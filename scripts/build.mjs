@@ -14,6 +14,10 @@ const common = {
   logLevel: "warning",
   // Chevrotain's grammar validations are skipped in production builds.
   define: { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") },
+  // The bundles run on the user's Node (20 or later); the parser library calls
+  // Object.groupBy (Node 21+), so every bundle, worker threads included, starts
+  // with the standard polyfill.
+  inject: ["cli/compat.ts"],
 };
 
 const entries = [

@@ -11,7 +11,6 @@ import { reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, type WorkspaceJourney } from "../workspace.js";
 import { location } from "../output/caret.js";
-import { NEEDS_POLYFILL } from "../compat.js";
 import { openLog, openOut, renderSummaryText, replay, rulesFile } from "../bulk.js";
 
 interface SimulateOptions {
@@ -71,12 +70,7 @@ function parseWorkers(s: string | undefined): number | undefined {
 async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode> {
   if (opts.why) throw new UsageError("`--why` answers questions about one journey; it does not go with `--events`");
   const seed = parseSeed(opts.seed);
-  let workers = parseWorkers(opts.workers);
-  if (NEEDS_POLYFILL) {
-    // Worker threads start without the CLI's polyfill; replay in this thread instead.
-    if (workers) process.stderr.write(`note: worker threads need Node 21 or later (this is ${process.version}); replaying in this thread\n`);
-    workers = 0;
-  }
+  const workers = parseWorkers(opts.workers);
   const cwd = process.cwd();
   const input = openLog(opts.events!, cwd);
   const ws = loadWorkspace(paths.length ? paths : ["."], { root: opts.root, cwd });
