@@ -3,7 +3,7 @@
  * field updates, expectation checks). Used by `runJourney` and by bulk replay.
  * Deterministic: no clock, no randomness except the seeded round robin start.
  */
-import type { CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
+import type { CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
 import { bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
 import {
   formatTime,
@@ -180,6 +180,7 @@ export class Simulation implements EvalCtx {
   readonly tracing: boolean;
 
   private seq = 0;
+  /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
   private timers: Timer[] = [];
   private hist = new Map<string, HistoryItem[]>();
   private scores = new Map<string, ScoreState>();
@@ -269,7 +270,7 @@ export class Simulation implements EvalCtx {
     for (;;) {
       const next = this.timers[0];
       if (!next || next.due > t) break;
-      this.timers.shift();
+      this.popTimer();
       if (next.cancelled) continue;
       this.now = Math.max(this.now, next.due);
       if (this.tracing && (!next.worthTracing || next.worthTracing())) this.trace.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
@@ -401,18 +402,41 @@ export class Simulation implements EvalCtx {
   }
 
   private schedule(due: number, kind: TimerKind, owner: string, source: SourceRef, fire: () => void): Timer {
-    const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire };
-    // Binary search for the insertion point (by due time, then scheduling order).
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.timers[mid]!;
-      if (m.due < due || (m.due === due && m.seq < t.seq)) lo = mid + 1;
-      else hi = mid;
+    const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire, worthTracing: undefined };
+    // Sift up in the heap.
+    const h = this.timers;
+    let k = h.length;
+    h.push(t);
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      const p = h[parent]!;
+      if (p.due < due || (p.due === due && p.seq < t.seq)) break;
+      h[k] = p;
+      k = parent;
     }
-    this.timers.splice(lo, 0, t);
+    h[k] = t;
     return t;
+  }
+
+  /** Removes the earliest timer (the heap's root). */
+  private popTimer(): void {
+    const h = this.timers;
+    const last = h.pop()!;
+    const n = h.length;
+    if (n === 0) return;
+    let k = 0;
+    for (;;) {
+      const l = 2 * k + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && (h[r]!.due < h[l]!.due || (h[r]!.due === h[l]!.due && h[r]!.seq < h[l]!.seq))) c = r;
+      const m = h[c]!;
+      if (last.due < m.due || (last.due === m.due && last.seq < m.seq)) break;
+      h[k] = m;
+      k = c;
+    }
+    h[k] = last;
   }
 
   private valueOf(s: ScoreState): number | null {
@@ -542,34 +566,43 @@ export class Simulation implements EvalCtx {
     const stages = this.rules.stages;
     for (let guard = 0; guard <= stages.length; guard++) {
       const cur = stages[this.stageIndex];
-      type Move = { to: number; how: "forward" | "detour" | "reenter"; values: Record<string, Value>; source: SourceRef };
+      const fromDetour = cur?.detour === true;
       // Eligible: later non-detour stages (from a non-detour), detours (from a detour: only later ones),
-      // reenter targets after their wait (from a detour). The furthest declared wins.
-      let move = null as Move | null;
-      const consider = (m: Move) => {
-        if (!move || m.to > move.to) move = m;
-      };
-      for (const st of stages) {
+      // reenter targets after their wait (from a detour). The furthest declared wins, so look from the
+      // last stage back and stop at the first eligible one whose condition holds.
+      let to = -1;
+      let how: "forward" | "detour" | "reenter" = "forward";
+      let cond: CStage["when"] = null;
+      let source: SourceRef | null = null;
+      for (let k = stages.length - 1; k >= 0; k--) {
+        const st = stages[k]!;
         if (st.index === this.stageIndex || !st.when) continue;
         if (st.detour) {
-          if (cur?.detour && st.index < this.stageIndex) continue;
-          if (move && st.index <= move.to) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "detour", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: st.source });
-        } else if (!cur?.detour && st.index > this.stageIndex) {
-          if (move && st.index <= move.to) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: st.index, how: "forward", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: st.source });
+          if (fromDetour && st.index < this.stageIndex) continue;
+        } else if (fromDetour || st.index <= this.stageIndex) continue;
+        if (truth(st.when.ev(this)) === true) {
+          to = st.index;
+          how = st.detour ? "detour" : "forward";
+          cond = st.when;
+          source = st.source;
+          break;
         }
       }
-      if (cur?.detour) {
+      if (fromDetour) {
         for (const re of this.rules.reenters) {
           if (re.from !== this.stageIndex || this.now - this.stageEnteredAt < re.after) continue;
           const st = stages[re.stage]!;
-          if (st.detour || !st.when || (move && re.stage <= move.to)) continue;
-          if (truth(st.when.ev(this)) === true) consider({ to: re.stage, how: "reenter", values: this.tracing ? bindings(st.when, this) : NO_VALUES, source: re.source });
+          if (st.detour || !st.when || re.stage <= to) continue;
+          if (truth(st.when.ev(this)) === true) {
+            to = re.stage;
+            how = "reenter";
+            cond = st.when;
+            source = re.source;
+          }
         }
       }
-      if (!move) break;
-      this.enterStage(move.to, move.how, move.values, move.source);
+      if (to < 0) break;
+      this.enterStage(to, how, this.tracing && cond ? bindings(cond, this) : NO_VALUES, source!);
     }
   }
 
