@@ -93,7 +93,7 @@ describe("crmrules/journeyView", () => {
       [14400, "mql", "sql", S(), 20],
     ]);
     expect(v.routing).toEqual([{ time: 14400, route: "inbound", target: "owner kari", rule: "enterprise_nordics", note: "entered mql: first matching rule", uri: R(), range: rng(14, 2, 14, 99) }]);
-    expect(v.actions).toEqual([]);
+    expect(v.actions).toEqual([{ time: 14400, call: "send_email(\"nurture-1\")", status: "blocked", consent: "email_marketing", reason: "opt_in: no consent was given", uri: uri(join(root, "consent.crmrules")), range: rng(11, 2, 11, 28) }]);
     expect(v.expectations.every((e: any) => e.passed)).toBe(true);
   });
 });
