@@ -59,7 +59,10 @@ const BUILTIN_WORDS = new Set(["opt_in", "double_opt_in", "opt_out", "implied", 
 
 type Raw = [line: number, char: number, length: number, type: number, mods: number];
 
-function collect(pr: ParseResult, index: NameIndex, uri: string): Raw[] {
+/** The kind of the name starting at an offset, by the checker's binding (for names the index does not resolve). */
+export type KindAt = (offset: number) => SymbolKind | undefined;
+
+function collect(pr: ParseResult, index: NameIndex, uri: string, kindAt?: KindAt): Raw[] {
   const out: Raw[] = [];
   const occ = new Map<number, { kind: SymbolKind; isDecl: boolean }>();
   for (const o of index.occurrences.get(uri) ?? []) occ.set(o.range.start.offset, { kind: o.kind, isDecl: o.isDecl });
@@ -72,7 +75,9 @@ function collect(pr: ParseResult, index: NameIndex, uri: string): Raw[] {
     else if (name === "StringLiteral") push(t, T.string, 0);
     else if (name === "NumberLiteral" || name === "DateLiteral" || name === "TimeOfDay") push(t, T.number, 0);
     else if (name === "Identifier") {
-      if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
+      const k = kindAt?.(t.startOffset);
+      if (k) push(t, KIND_TYPE[k], 0);
+      else if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
       else if (BUILTIN_WORDS.has(t.image) || /^(minute|hour|day|week|month|year)s?$/.test(t.image)) push(t, T.keyword, 0);
       else if (/^[A-Z]{2}$/.test(t.image)) push(t, T.enumMember, MOD_LIB);
       else push(t, T.variable, 0);
@@ -97,18 +102,18 @@ function collect(pr: ParseResult, index: NameIndex, uri: string): Raw[] {
 export class SemanticTokensProvider {
   private readonly builders = new Map<string, L.SemanticTokensBuilder>();
 
-  full(lspUri: string, pr: ParseResult, index: NameIndex, path: string): L.SemanticTokens {
+  full(lspUri: string, pr: ParseResult, index: NameIndex, path: string, kindAt?: KindAt): L.SemanticTokens {
     const b = new L.SemanticTokensBuilder();
-    for (const r of collect(pr, index, path)) b.push(...r);
+    for (const r of collect(pr, index, path, kindAt)) b.push(...r);
     this.builders.set(lspUri, b);
     return b.build();
   }
 
-  delta(lspUri: string, previousResultId: string, pr: ParseResult, index: NameIndex, path: string): L.SemanticTokens | L.SemanticTokensDelta {
+  delta(lspUri: string, previousResultId: string, pr: ParseResult, index: NameIndex, path: string, kindAt?: KindAt): L.SemanticTokens | L.SemanticTokensDelta {
     const b = this.builders.get(lspUri);
-    if (!b) return this.full(lspUri, pr, index, path);
+    if (!b) return this.full(lspUri, pr, index, path, kindAt);
     b.previousResult(previousResultId);
-    for (const r of collect(pr, index, path)) b.push(...r);
+    for (const r of collect(pr, index, path, kindAt)) b.push(...r);
     return b.buildEdits();
   }
 

@@ -12,7 +12,7 @@ import { diagnostic as toLsp } from "./convert.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { foldingRanges, selectionRanges } from "./folding.js";
 import { LEGEND, SemanticTokensProvider } from "./semanticTokens.js";
-import { definition, highlights, references } from "./navigation.js";
+import { checkerSymbolAt, definition, highlights, references } from "./navigation.js";
 import { prepareRename, rename } from "./rename.js";
 import { hover } from "./hover.js";
 import { complete } from "./completion.js";
@@ -318,13 +318,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.languages.semanticTokens.on(
     handle("semanticTokens", (p: L.SemanticTokensParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
-      return pr ? tokens.full(p.textDocument.uri, pr, snap.index, path) : { data: [] };
+      return pr ? tokens.full(p.textDocument.uri, pr, snap.index, path, (o) => checkerSymbolAt(snap, path, o)?.kind) : { data: [] };
     }),
   );
   connection.languages.semanticTokens.onDelta(
     handle("semanticTokensDelta", (p: L.SemanticTokensDeltaParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
-      return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.index, path) : { data: [] };
+      return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.index, path, (o) => checkerSymbolAt(snap, path, o)?.kind) : { data: [] };
     }),
   );
 

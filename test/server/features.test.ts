@@ -179,6 +179,9 @@ describe("checker binding as a fallback", () => {
       ]);
       const h = await k.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 } });
       expect((h!.contents as P.MarkupContent).value).toMatch(/^gradeLetter `B`/);
+      const toks = await k.conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: u } });
+      const legend = (k.init.capabilities.semanticTokensProvider as P.SemanticTokensOptions).legend;
+      expect(decode(toks!.data, legend).find((t) => t.line === 12 && t.char === 28)).toEqual({ line: 12, char: 28, len: 1, type: "enumMember", mods: [] });
     } finally {
       await k.stop();
     }
