@@ -3,7 +3,7 @@
  * field updates, expectation checks). Used by `runJourney` and by bulk replay.
  * Deterministic: no clock, no randomness except the seeded round robin start.
  */
-import type { CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
+import type { EventInfo, CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
 import { bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
 import {
   formatTime,
@@ -65,6 +65,20 @@ interface RulesIndex {
   routesByStage: Map<number, CRoute[]>;
   workflowsByStage: Map<number, CWorkflow[]>;
   grades: Map<string, CGrade>;
+  /** Everything an event name leads to, found with one lookup per event. */
+  plans: Map<string, EventPlan>;
+}
+
+interface EventPlan {
+  /** Numeric id: the slot of this event's history in a simulation. */
+  id: number;
+  info: EventInfo | undefined;
+  /** Payload fields of type email (their text values are stored lowercase). */
+  emailFields: string[];
+  rules: RuleRef<CEventRule>[] | undefined;
+  rearm: RuleRef<CInactivityRule>[] | undefined;
+  routes: CRoute[] | undefined;
+  workflows: CWorkflow[] | undefined;
 }
 
 const indexes = new WeakMap<CompiledRules, RulesIndex>();
@@ -81,7 +95,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, eventRules: new Map(), inactivityByEvent: new Map(), inactivity: [], attributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map() };
+  ix = { scores, eventRules: new Map(), inactivityByEvent: new Map(), inactivity: [], attributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
   scores.forEach((def, s) => {
     const attrs: RuleRef<CAttributeRule>[] = [];
     def.rules.forEach((r, i) => {
@@ -103,6 +117,12 @@ function indexOf(rules: CompiledRules): RulesIndex {
     else if (wf.trigger.kind === "stage") push(ix.workflowsByStage, wf.trigger.stage, wf);
   }
   for (const g of rules.grades) if (!ix.grades.has(g.name)) ix.grades.set(g.name, g);
+  const names = new Set<string>([...rules.events.keys(), ...ix.eventRules.keys(), ...ix.inactivityByEvent.keys(), ...ix.routesByEvent.keys(), ...ix.workflowsByEvent.keys()]);
+  for (const name of names) {
+    const info = rules.events.get(name);
+    const emailFields = info ? [...info.fields].filter(([, f]) => f.type === "email").map(([k]) => k) : [];
+    ix.plans.set(name, { id: ix.plans.size, info, emailFields, rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
+  }
   indexes.set(rules, ix);
   return ix;
 }
@@ -183,6 +203,8 @@ export class Simulation implements EvalCtx {
   /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
   private timers: Timer[] = [];
   private hist = new Map<string, HistoryItem[]>();
+  /** The same history lists by event id (`EventPlan.id`). */
+  private histById: (HistoryItem[] | undefined)[] = [];
   private scores = new Map<string, ScoreState>();
   private readonly scoreList: ScoreState[] = [];
   private readonly ix: RulesIndex;
@@ -282,20 +304,24 @@ export class Simulation implements EvalCtx {
 
   event(t: number, name: string, payload: Record<string, Value>, source: SourceRef): void {
     this.advanceTo(t);
-    const info = this.rules.events.get(name);
+    const plan = this.ix.plans.get(name);
     const p: Record<string, Value> = {};
-    for (const k of Object.keys(payload)) p[k] = normalize(info?.fields.get(k), payload[k]!);
+    for (const k of Object.keys(payload)) p[k] = payload[k]!;
+    if (plan) for (const k of plan.emailFields) if (Object.prototype.hasOwnProperty.call(payload, k)) p[k] = normalize(plan.info!.fields.get(k), payload[k]!);
     if (this.tracing) this.trace.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
     const item: HistoryItem = { at: this.now, seq: this.seq++, payload: p };
-    let list = this.hist.get(name);
-    if (!list) this.hist.set(name, (list = []));
+    let list = plan ? this.histById[plan.id] : this.hist.get(name);
+    if (!list) {
+      this.hist.set(name, (list = []));
+      if (plan) this.histById[plan.id] = list;
+    }
     list.push(item);
     this.current = name;
     if (name === "erasure_requested" && this.erasedAt === null) this.erasedAt = this.now;
     if (name === "sales_activity") this.cancelEscalations(source);
 
     // Event rules: decide on the state before this event's score changes, then apply.
-    const listeners = this.ix.eventRules.get(name);
+    const listeners = plan?.rules;
     if (listeners) {
       let decisions: { s: ScoreState; r: CEventRule; i: number; values: Record<string, Value> }[] | null = null;
       for (const { s: si, r, i } of listeners) {
@@ -329,14 +355,14 @@ export class Simulation implements EvalCtx {
       }
       if (decisions) for (const d of decisions) this.fireEventRule(d.s, d.r, d.i, d.values);
     }
-    const rearm = this.ix.inactivityByEvent.get(name);
+    const rearm = plan?.rearm;
     if (rearm) for (const x of rearm) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, this.now);
     this.settle(name);
     // Event-triggered routes and workflows (`on EVENT` in their conditions is still true).
     this.current = name;
-    const routes = this.ix.routesByEvent.get(name);
+    const routes = plan?.routes;
     if (routes) for (const route of routes) if (this.triggerMatches(route.trigger.where, p)) this.runRoute(route, `on ${name}`);
-    const wfs = this.ix.workflowsByEvent.get(name);
+    const wfs = plan?.workflows;
     if (wfs) for (const wf of wfs) if (this.triggerMatches(wf.trigger.where, p)) this.startWorkflow(wf, `on ${name}`);
     this.current = null;
   }
