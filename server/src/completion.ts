@@ -305,6 +305,30 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
     case "within":
       break;
   }
+  // After a lead field: the comparisons its type allows.
+  const after = /\blead\.([A-Za-z_][A-Za-z0-9_]*)(\.domain)?\s+$/.exec(line);
+  if (after) {
+    const f = idx.first(`field:${after[1]}`);
+    const t = after[2] ? "text" : typeOfField(f);
+    const ops: Record<string, string[]> = {
+      enum: ["==", "!=", "in", "not in", "is"],
+      number: ["==", "!=", "<", "<=", ">", ">=", "between", "is"],
+      date: ["==", "!=", "<", "<=", ">", ">=", "between", "is"],
+      country: ["==", "!=", "in", "not in", "is"],
+      boolean: ["==", "!=", "is"],
+      list: ["contains", "is"],
+    };
+    words(ops[t] ?? ["==", "!=", "in", "not in", "starts_with", "ends_with", "contains", "matches", "is"], `comparison for a ${t} field`);
+    return list();
+  }
+  if (prev === "routed" || prev === "escalated") {
+    words(["to"], "where the lead went");
+    return list();
+  }
+  if (prev === "not" && prev2 === "expect") {
+    words(["routed", "sent"], "expectation");
+    return list();
+  }
   // Keywords that may follow at this point of a rule.
   if (block?.keyword === "score" && /^\s*rule\s+\w+\s*:\s*[+-]?\d+(\.\d+)?\s+$/.test(line)) {
     words(["when", "on", "after"], "what earns the points");
@@ -370,6 +394,15 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   words(["when", "where", "limit", "within", "at least", "->"], "keyword");
   names(["score", "stage", "territory", "set", "event", "enumValue"]);
   return list();
+}
+
+function typeOfField(d: Decl | undefined): string {
+  const t = (d?.decl as { type?: { kind: string; name?: { text: string } } } | undefined)?.type;
+  if (!t) return "text";
+  if (t.kind === "EnumType") return "enum";
+  if (t.kind === "ListType") return "list";
+  const n = t.name?.text ?? "text";
+  return n === "email" ? "text" : n;
 }
 
 export function declItem(snap: Snapshot, d: Decl): L.CompletionItem {

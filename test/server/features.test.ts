@@ -373,6 +373,13 @@ describe("completion", () => {
     expect(await labels(scratch(), 'journey "j" {\n  day 2 consent_given { purpose: ', 1, 34)).toEqual(["email_marketing"]);
     expect(await labels(scratch(), "workflow w on stage mql {\n  do ", 1, 5)).toEqual(["send_email"]);
   });
+  it("offers the comparisons a lead field's type allows, and expectation keywords", async () => {
+    expect(await labels(scratch(), "stage x when lead.company_size ", 0, 31)).toEqual(["==", "!=", "<", "<=", ">", ">=", "between", "is"]);
+    expect(await labels(scratch(), "stage x when lead.role ", 0, 23)).toEqual(["==", "!=", "in", "not in", "is"]);
+    expect(await labels(scratch(), "stage x when lead.email.domain ", 0, 31)).toEqual(["==", "!=", "in", "not in", "starts_with", "ends_with", "contains", "matches", "is"]);
+    expect(await labels(scratch(), 'journey "j" {\n  expect routed ', 1, 16)).toEqual(["to"]);
+    expect(await labels(scratch(), 'journey "j" {\n  expect not ', 1, 13)).toEqual(["routed", "sent"]);
+  });
   it("offers the statements a score body allows", async () => {
     expect(await labels(scratch(), 'score s "S" {\n  ', 1, 2)).toEqual(["rule", "rule on", "cap", "floor", "decay"]);
   });
