@@ -80,7 +80,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         inlayHintProvider: { resolveProvider: false },
         documentRangeFormattingProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: false },
-        diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: false },
+        diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: "crmrules-language-server", version: "0.1.0" },
@@ -196,6 +196,24 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
       const resultId = hash(JSON.stringify(items));
       if (params.previousResultId === resultId) return { kind: L.DocumentDiagnosticReportKind.Unchanged, resultId };
       return { kind: L.DocumentDiagnosticReportKind.Full, resultId, items };
+    }),
+  );
+
+  /** Every workspace file, open or not (pull clients show the problems of files never opened). */
+  connection.languages.diagnostics.onWorkspace(
+    handle("workspaceDiagnostic", (params: L.WorkspaceDiagnosticParams): L.WorkspaceDiagnosticReport => {
+      const snap = ws.snapshot();
+      const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+      const items: L.WorkspaceDocumentDiagnosticReport[] = [];
+      for (const [p, diags] of [...snap.diagnostics].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const uri = pathToUri(p);
+        const lsp = diags.map(toLsp);
+        const resultId = hash(JSON.stringify(lsp));
+        const version = ws.version(p) ?? null;
+        if (previous.get(uri) === resultId) items.push({ kind: L.DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
+        else items.push({ kind: L.DocumentDiagnosticReportKind.Full, uri, version, resultId, items: lsp });
+      }
+      return { items };
     }),
   );
 

@@ -50,7 +50,7 @@ describe("initialize", () => {
       expect(caps[k], k).toBeTruthy();
     expect(caps.renameProvider).toEqual({ prepareProvider: true });
     expect(caps.semanticTokensProvider).toMatchObject({ full: { delta: true } });
-    expect(caps.diagnosticProvider).toMatchObject({ interFileDependencies: true });
+    expect(caps.diagnosticProvider).toMatchObject({ interFileDependencies: true, workspaceDiagnostics: true });
     expect(caps.completionProvider?.triggerCharacters).toContain(".");
   });
 });
@@ -117,6 +117,11 @@ describe("diagnostics", () => {
       expect(r.items.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message])).toEqual([["CR1003", 4, 0, "expected a value after `==`, found `}`"]]);
       const again = await b.conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: u }, previousResultId: r.resultId });
       expect(again).toEqual({ kind: "unchanged", resultId: r.resultId });
+      // Workspace pull: every file, open or not; unchanged ones reported as such.
+      const all = await b.conn.sendRequest(P.WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+      expect(all.items.map((i) => [i.uri, i.kind, (i as P.WorkspaceFullDocumentDiagnosticReport).items.map((d) => d.code)])).toEqual([[u, "full", ["CR1003"]]]);
+      const again2 = await b.conn.sendRequest(P.WorkspaceDiagnosticRequest.type, { previousResultIds: [{ uri: u, value: all.items[0]!.resultId! }] });
+      expect(again2.items).toEqual([{ kind: "unchanged", uri: u, version: null, resultId: all.items[0]!.resultId }]);
       // A pull client receives no pushed diagnostics.
       expect(b.latest.size).toBe(0);
     } finally {
