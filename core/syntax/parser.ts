@@ -191,8 +191,10 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
-  private declaration = this.RULE("declaration", (): A.Decl => {
-    return this.OR([
+  // Alternatives that capture nothing but the parser are built once, not on
+  // every call: an OR over a fresh array of fresh closures is the parser's
+  // main allocation cost on large files.
+  private readonly declarationAlts = [
       { ALT: () => this.SUBRULE(this.leadDecl) },
       { ALT: () => this.SUBRULE(this.eventDecl) },
       { ALT: () => this.SUBRULE(this.setDecl) },
@@ -208,7 +210,10 @@ export class CrmParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.actionDecl) },
       { ALT: () => this.SUBRULE(this.workflowDecl) },
       { ALT: () => this.SUBRULE(this.journeyDecl) },
-    ]) as A.Decl;
+  ];
+
+  private declaration = this.RULE("declaration", (): A.Decl => {
+    return this.OR(this.declarationAlts) as A.Decl;
   }, {
     // A declaration whose last part is broken recovers here (what follows a
     // declaration is the next one); keep the partial node its rule built.
@@ -231,13 +236,16 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly fieldSeparatorAlts = [{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }];
+  private readonly fieldSeparator = () => this.OR(this.fieldSeparatorAlts);
+
   /** `{ name: type  name: type }`; separators (`,` or `;`) are optional. */
   private fieldBlock = this.RULE("fieldBlock", (fields: A.FieldDecl[]) => {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       const f = this.SUBRULE(this.fieldDecl);
       this.ACTION(() => f && fields.push(f));
-      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+      this.OPTION(this.fieldSeparator);
     });
     this.CONSUME(T.RBrace);
   });
@@ -327,10 +335,12 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly setKeywordAlts = [{ ALT: () => this.CONSUME(Kw.set) }, { ALT: () => this.CONSUME(Kw.territory) }];
+
   private setDecl = this.RULE(
     "setDecl",
     () => {
-      const kw = this.OR([{ ALT: () => this.CONSUME(Kw.set) }, { ALT: () => this.CONSUME(Kw.territory) }]);
+      const kw = this.OR(this.setKeywordAlts);
       const node = this.begin<A.SetDecl>({
         kind: "Set",
         keyword: kw.image === "territory" ? "territory" : "set",
@@ -769,15 +779,17 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly targetKeywordAlts = [
+    { ALT: () => this.CONSUME(Kw.owner) },
+    { ALT: () => this.CONSUME(Kw.team) },
+    { ALT: () => this.CONSUME(Kw.queue) },
+    { ALT: () => this.CONSUME(Kw.discard) },
+  ];
+
   private target = this.RULE(
     "target",
     (): A.Target => {
-      const kw = this.OR([
-        { ALT: () => this.CONSUME(Kw.owner) },
-        { ALT: () => this.CONSUME(Kw.team) },
-        { ALT: () => this.CONSUME(Kw.queue) },
-        { ALT: () => this.CONSUME(Kw.discard) },
-      ]);
+      const kw = this.OR(this.targetKeywordAlts);
       const node = this.begin<A.Target>({
         kind: "Target",
         targetKind: (kw.image as A.Target["targetKind"]) ?? "owner",
@@ -1129,8 +1141,10 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly compareAlts = COMPARE_TOKENS.map((tt) => ({ ALT: () => this.CONSUME(tt) }));
+
   private compareOp = this.RULE("compareOp", (): { op: A.CompareOp; tok: IToken } => {
-    const tok = this.OR(COMPARE_TOKENS.map((tt) => ({ ALT: () => this.CONSUME(tt) })));
+    const tok = this.OR(this.compareAlts);
     return { op: COMPARE_OPS[tok.tokenType?.name ?? ""] ?? "==", tok };
   });
 
@@ -1297,10 +1311,13 @@ export class CrmParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------ shared pieces
 
+  private readonly signAlts = [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }];
+  private readonly mulOpAlts = [{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }];
+
   private signedNumber = this.RULE("signedNumber", (): A.NumberLit => {
     let sign: IToken | undefined;
     this.OPTION(() => {
-      sign = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      sign = this.OR(this.signAlts);
     });
     const n = this.CONSUME(T.NumberLiteral);
     return this.num(n, sign);
@@ -1369,8 +1386,7 @@ export class CrmParser extends EmbeddedActionsParser {
     return left;
   });
 
-  private notExpr = this.RULE("notExpr", (): A.Expr => {
-    return this.OR([
+  private readonly notExprAlts = [
       {
         ALT: () => {
           const kw = this.CONSUME(Kw.not);
@@ -1386,8 +1402,19 @@ export class CrmParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.cmpExpr) },
-    ]);
+  ];
+
+  private notExpr = this.RULE("notExpr", (): A.Expr => {
+    return this.OR(this.notExprAlts);
   });
+
+  private readonly textOpAlts = [
+    { ALT: () => this.CONSUME(Kw.in) },
+    { ALT: () => this.CONSUME(Kw.starts_with) },
+    { ALT: () => this.CONSUME(Kw.ends_with) },
+    { ALT: () => this.CONSUME(Kw.contains) },
+    { ALT: () => this.CONSUME(Kw.matches) },
+  ];
 
   private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
     const left = this.SUBRULE(this.addExpr);
@@ -1403,13 +1430,7 @@ export class CrmParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const op = this.OR2([
-              { ALT: () => this.CONSUME(Kw.in) },
-              { ALT: () => this.CONSUME(Kw.starts_with) },
-              { ALT: () => this.CONSUME(Kw.ends_with) },
-              { ALT: () => this.CONSUME(Kw.contains) },
-              { ALT: () => this.CONSUME(Kw.matches) },
-            ]);
+            const op = this.OR2(this.textOpAlts);
             const right = this.SUBRULE3(this.addExpr);
             result = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
           },
@@ -1466,7 +1487,7 @@ export class CrmParser extends EmbeddedActionsParser {
   private addExpr = this.RULE("addExpr", (): A.Expr => {
     let left = this.SUBRULE(this.mulExpr);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const op = this.OR(this.signAlts);
       const right = this.SUBRULE2(this.mulExpr);
       left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
     });
@@ -1476,7 +1497,7 @@ export class CrmParser extends EmbeddedActionsParser {
   private mulExpr = this.RULE("mulExpr", (): A.Expr => {
     let left = this.SUBRULE(this.unaryExpr);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      const op = this.OR(this.mulOpAlts);
       const right = this.SUBRULE2(this.unaryExpr);
       left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
     });
@@ -1494,7 +1515,10 @@ export class CrmParser extends EmbeddedActionsParser {
   });
 
   private unaryAlternatives(): A.Expr {
-    return this.OR([
+    return this.OR(this.unaryAlts);
+  }
+
+  private readonly unaryAlts = [
       {
         ALT: () => {
           const m = this.CONSUME(T.Minus);
@@ -1508,8 +1532,7 @@ export class CrmParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.primary) },
-    ]);
-  }
+  ];
 
   private primary = this.RULE(
     "primary",
@@ -1530,7 +1553,10 @@ export class CrmParser extends EmbeddedActionsParser {
   );
 
   private primaryAlternatives(): A.Expr {
-      return this.OR([
+    return this.OR(this.primaryAlts);
+  }
+
+  private readonly primaryAlts = [
         { ALT: () => this.num(this.CONSUME(T.NumberLiteral)) as A.Expr },
         { ALT: () => this.str(this.CONSUME(T.StringLiteral)) as A.Expr },
         {
@@ -1541,7 +1567,7 @@ export class CrmParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const t = this.OR2([{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }]);
+            const t = this.OR2(this.boolAlts);
             return { kind: "Bool", value: t.image === "true", range: this.tokRange(t) } as A.Expr;
           },
         },
@@ -1588,13 +1614,16 @@ export class CrmParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.pathExpr) },
-      ]);
-  }
+  ];
+
+  private readonly boolAlts = [{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }];
+
+  private readonly pathHeadAlts = [{ ALT: () => this.CONSUME(Kw.lead) }, { ALT: () => this.CONSUME(T.Identifier) }];
 
   private pathExpr = this.RULE(
     "pathExpr",
     (): A.Expr => {
-      const head = this.OR([{ ALT: () => this.CONSUME(Kw.lead) }, { ALT: () => this.CONSUME(T.Identifier) }]);
+      const head = this.OR(this.pathHeadAlts);
       const node = this.begin<A.PathExpr>({ kind: "Path", head: this.name(head), segments: [], range: this.tokRange(head) });
       this.MANY(() => {
         const dot = this.CONSUME(T.Dot);
@@ -1677,10 +1706,12 @@ export class CrmParser extends EmbeddedActionsParser {
 // INVARIANT: a rule's partial node is cleared when the rule is entered, so
 // recovery never hands back a node left by an earlier rule at the same depth.
 {
-  const proto = CrmParser.prototype as unknown as { ruleInvocationStateUpdate(...args: unknown[]): void };
+  type Update = (shortName: unknown, fullName: unknown, idxInCallingRule: unknown) => void;
+  const proto = CrmParser.prototype as unknown as { ruleInvocationStateUpdate: Update };
   const base = proto.ruleInvocationStateUpdate;
-  proto.ruleInvocationStateUpdate = function (this: { partials: unknown[]; RULE_STACK_IDX: number }, ...args: unknown[]) {
-    base.apply(this, args);
+  // Fixed parameters (no rest array): this runs on every rule invocation.
+  proto.ruleInvocationStateUpdate = function (this: { partials: unknown[]; RULE_STACK_IDX: number }, shortName, fullName, idxInCallingRule) {
+    base.call(this, shortName, fullName, idxInCallingRule);
     // The slot below belongs to a child that has not started yet.
     this.partials[this.RULE_STACK_IDX] = undefined;
     this.partials[this.RULE_STACK_IDX + 1] = undefined;
