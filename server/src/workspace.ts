@@ -35,6 +35,8 @@ export class Workspace {
   private readonly parsed = new Map<string, { text: string; result: ParseResult }>();
   private generation = 0;
   private snap: Snapshot | undefined;
+  /** The last check of each workspace root, so the next one re-parses only changed files. */
+  private readonly lastChecks = new Map<string, CheckResult>();
 
   constructor(private readonly log: (msg: string) => void = () => {}) {}
 
@@ -161,7 +163,9 @@ export class Workspace {
     for (const [root, paths] of groups) {
       let check: CheckResult | undefined;
       try {
-        check = checkWorkspace({ root, files: paths.map((uri) => ({ uri, text: this.text(uri) ?? "" })) });
+        // Unchanged files reuse the previous check's parse results: a keystroke re-parses one file.
+        check = checkWorkspace({ root, files: paths.map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous: this.lastChecks.get(root) });
+        this.lastChecks.set(root, check);
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${root} failed: ${(e as Error).stack ?? String(e)}`);
@@ -177,6 +181,7 @@ export class Workspace {
         if (list) list.push(d);
       }
     }
+    for (const r of [...this.lastChecks.keys()]) if (!groups.has(r)) this.lastChecks.delete(r);
     for (const p of loose) {
       const pr = this.parseCached(p);
       files.set(p, pr);
