@@ -8,6 +8,17 @@ import path from "node:path";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(repo, "bench", ".out", "main.cjs");
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  logLevel: "warning",
+};
+// The bulk worker is bundled here too, from the same sources as the benchmark, so a
+// concurrent `npm run build` cannot hand the pool a worker speaking another protocol.
+await build({ ...common, entryPoints: [path.join(repo, "runtime", "bulk", "worker.ts")], outfile: path.join(repo, "bench", ".out", "worker.cjs") });
 await build({
   entryPoints: [path.join(repo, "bench", "src", "main.ts")],
   outfile: out,

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     if (argv[3] === "bulk") {
       const lines = toJsonLines(log);
       const baseMB = process.memoryUsage().rss / 2 ** 20;
-      await runBulk({ rulesText: text, lines, leads: log.leads, workers: 0, workerScript: path.join(repo, "dist", "worker.js") });
+      await runBulk({ rulesText: text, lines, leads: log.leads, workers: 0, workerScript: path.join(repo, "bench", ".out", "worker.cjs") });
       console.log(JSON.stringify({ peakMB: process.resourceUsage().maxRSS / 1024, baseMB }));
       return;
     }
