@@ -3,8 +3,6 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { JourneyViewRequest, RunJourney, type JourneyParams, type JourneyRunResult, type JourneyView } from "./protocol.js";
 import { stageThresholds, toRunResult, toView } from "./adapt.js";
-import { checkWorkspace } from "../../core/checker/check.js";
-import { compile, runJourney } from "../../core/engine/index.js";
 
 const METHOD_NOT_FOUND = -32601;
 
@@ -12,38 +10,10 @@ function isMethodNotFound(err: unknown): boolean {
   return !!err && typeof err === "object" && ((err as { code?: number }).code === METHOD_NOT_FOUND || /Unhandled method/.test(String((err as Error).message)));
 }
 
-/**
- * `crmrules/runJourney` on the server; while a server without that request is running, the
- * journey is simulated in the extension host with the same core (checker + engine).
- */
+/** `crmrules/runJourney` on the server: the extension never simulates by itself (thin adapter). */
 async function runRaw(client: LanguageClient | undefined, params: JourneyParams): Promise<unknown> {
   if (!client) throw new Error("the CRM Rules language server is not running");
-  try {
-    return await client.sendRequest(RunJourney, params);
-  } catch (err) {
-    if (!isMethodNotFound(err)) throw err;
-    return runLocally(params);
-  }
-}
-
-/** The last local check, reused while no rule file changes (a test run simulates many journeys). */
-let cache: { key: string; check: ReturnType<typeof checkWorkspace>; rules: Map<string, ReturnType<typeof compile>> } | undefined;
-
-export async function runLocally(params: JourneyParams): Promise<unknown> {
-  const target = params.uri.includes("://") ? vscode.Uri.parse(params.uri) : vscode.Uri.file(params.uri);
-  const folder = vscode.workspace.getWorkspaceFolder(target) ?? vscode.workspace.workspaceFolders?.[0];
-  const files = await workspaceTexts();
-  if (!files.some((f) => f.uri === target.fsPath)) {
-    const doc = await vscode.workspace.openTextDocument(target);
-    files.push({ uri: target.fsPath, text: doc.getText() });
-  }
-  const root = folder?.uri.fsPath ?? "/";
-  const key = root + "\0" + files.map((f) => `${f.uri}\0${f.text}`).join("\0");
-  if (cache?.key !== key) cache = { key, check: checkWorkspace({ root, files }), rules: new Map() };
-  let rules = cache.rules.get(target.fsPath);
-  if (!rules) cache.rules.set(target.fsPath, (rules = compile(cache.check, target.fsPath)));
-  const j = rules.journeys.find((x) => x.uri === target.fsPath && x.journey.name?.value === params.name) ?? rules.journeys.find((x) => x.journey.name?.value === params.name);
-  return j ? runJourney(rules, j.journey) : null;
+  return client.sendRequest(RunJourney, params);
 }
 
 export async function requestRun(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyRunResult> {
