@@ -58,7 +58,7 @@ territory europe = nordics + dach + [FR, NL, GB, ES, IT]
 stage new initial
 stage mql when page_view within 30 days
 stage sql when stage == mql and demo_requested within 14 days
-stage recycled detour
+stage recycled detour when lead.role == student
 reenter mql from recycled after 90 days
 
 owner kari "kari@acme.example"
@@ -160,7 +160,7 @@ function routeBlock(b: Block): void {
   const n = r.int(2, 5);
   for (let i = 0; i < n; i++) {
     const target = i === 0 ? `team t_${s}` : r.pick([`owner o1_${s}`, `team t_${s}`, `queue q_${s}`, `owner kari`, `discard`]);
-    const esc = r.chance(0.3) ? ` escalate after ${r.int(1, 8)} hours to queue q_${s}` : "";
+    const esc = target !== "discard" && r.chance(0.3) ? ` escalate after ${r.int(1, 8)} hours to queue q_${s}` : "";
     b.line(`  rule rr_${i}: when ${cond(r)} -> ${target}${esc}`);
   }
   b.line(`  otherwise -> queue unrouted`);
@@ -193,7 +193,8 @@ function journeyBlock(b: Block): void {
   let day = 0;
   const n = r.int(2, 6);
   for (let i = 0; i < n; i++) {
-    day += r.int(0, 4);
+    // Each step on a later day: steps never go back in time.
+    day += r.int(1, 4);
     switch (r.int(0, 3)) {
       case 0:
         b.line(`  day ${day} at ${String(r.int(8, 17)).padStart(2, "0")}:${r.pick(["00", "15", "30", "45"])} page_view { url: "${r.pick(URLS)}" }`);
