@@ -3,7 +3,7 @@
  * time order (the log is sorted by lead, then time). Memory: one lead's records
  * plus the set of lead ids already replayed.
  */
-import { parseRecord, minutesOf, epochOf, type LogRecord } from "../../core/engine/bulk/records.js";
+import { parseRecord, scanRecord, minutesOf, epochOf, type LogRecord } from "../../core/engine/bulk/records.js";
 import { formatTime } from "../../core/engine/trace.js";
 import type { NumberedLine } from "./lines.js";
 
@@ -27,6 +27,12 @@ export interface GroupOptions {
   onLine?: (n: number) => void;
   /** Also keep each record's line text (for sending to workers). */
   keepLines?: boolean;
+  /**
+   * Keep only the line texts: `records` stays empty, and well-formed simple
+   * lines are checked with `scanRecord` instead of being parsed (the worker
+   * that replays them parses them). Errors and grouping are exactly the same.
+   */
+  linesOnly?: boolean;
 }
 
 export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: GroupOptions): AsyncGenerator<LeadRecords> {
@@ -36,6 +42,8 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
   let epoch: number | null = null;
   let kind = "";
   let last = 0;
+  let count = 0;
+  const linesOnly = opts.linesOnly === true;
   for await (const { n, text, error } of lines) {
     opts.onLine?.(n);
     if (error) {
@@ -43,12 +51,15 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
       continue;
     }
     if (text.trim() === "") continue;
-    const p = parseRecord(text);
-    if (!p.ok) {
-      opts.onError({ line: n, reason: p.reason });
-      continue;
+    let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = linesOnly ? scanRecord(text) : null;
+    if (!r) {
+      const p = parseRecord(text);
+      if (!p.ok) {
+        opts.onError({ line: n, reason: p.reason });
+        continue;
+      }
+      r = p.record;
     }
-    const r = p.record;
     if (!cur || cur.lead !== r.lead) {
       const started = done.get(r.lead);
       if (started !== undefined) {
@@ -58,7 +69,8 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
       if (cur) {
         yield cur;
       }
-      cur = opts.keepLines ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
+      cur = opts.keepLines || linesOnly ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
+      count = 0;
       done.set(r.lead, n);
       epoch = epochOf(r.at);
       kind = typeof r.at;
@@ -73,12 +85,13 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
       opts.onError({ line: n, reason: `this record is at ${formatTime(t)} but the previous record of lead \`${r.lead}\` is at ${formatTime(last)}; a lead's records must be in time order` });
       continue;
     }
-    if (cur.records.length >= max) {
+    if (count >= max) {
       opts.onError({ line: n, reason: `lead \`${r.lead}\` has more than ${max} records; the rest are skipped` });
       continue;
     }
     last = t;
-    cur.records.push(r);
+    count++;
+    if (!linesOnly) cur.records.push(r as LogRecord);
     cur.lines?.push(text);
   }
   if (cur) yield cur;

@@ -68,7 +68,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     opts.onOutcome?.(o);
     if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
   };
-  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, keepLines: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
     const rules = compileSpec(opts.rules);

@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 import { generateLog } from "../../runtime/bulk/generate.js";
 import { replayLog } from "../../runtime/bulk/replay.js";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
-import { parseRecord, replayLead, type LeadOutcome } from "../../core/engine/bulk/index.js";
+import { parseRecord, scanRecord, replayLead, type LeadOutcome } from "../../core/engine/bulk/index.js";
+import fc from "fast-check";
 
 const root = resolve("examples/acme");
 function files(dir: string): { uri: string; text: string }[] {
@@ -122,4 +123,85 @@ describe("line reader", () => {
     expect(res.errors).toEqual([{ line: 2, reason: "this line is longer than 1,000 characters; it was skipped" }]);
     expect(res.summary.records).toBe(2);
   });
+});
+
+describe("fast line check (scanRecord) used when lines go to workers", () => {
+  const agrees = (line: string) => {
+    const s = scanRecord(line);
+    if (s === null) return true;
+    const p = parseRecord(line);
+    return p.ok && p.record.type === s.type && p.record.lead === s.lead && p.record.at === s.at;
+  };
+
+  it("accepts the generator's lines and agrees with the full parser on them", () => {
+    const lines = [...generateLog({ seed: 11, leads: 200, schema: rules, malformedEvery: 13 })];
+    const iso = [...generateLog({ seed: 12, leads: 50, schema: rules, time: { isoFrom: "2026-03-01T08:00:00Z" } })];
+    for (const l of [...lines, ...iso]) expect(agrees(l), l).toBe(true);
+    expect(lines.filter((l) => scanRecord(l) !== null).length).toBeGreaterThan(lines.length * 0.9);
+    expect(iso.every((l) => scanRecord(l) !== null)).toBe(true);
+  });
+
+  it("leaves every doubtful line to the full parser", () => {
+    const doubtful = [
+      '{"type":"event","lead":"L1","at":1,"event":"page_view","payload":{},"type":"lead"}',
+      '{"type":"event","lead":"L1","at":1e400,"event":"x"}',
+      '{"type":"event","lead":"L1","at":-1,"event":"x"}',
+      '{"type":"event","lead":"L\\u0031","at":1,"event":"x"}',
+      '{"type":"event","lead":"L1","at":1,"event":""}',
+      '{"type":"event","lead":"L1","at":1}',
+      '{"type":"lead","lead":"L1","at":"not a date"}',
+      '{"type":"lead","lead":"L1","at":0,"fields":{"a":{"b":1}}}',
+      '{"type":"lead","lead":"L1","at":0,"fields":{"a":[[1]]}}',
+      '{"type":"lead","lead":"L1","at":01}',
+      '{"type": "lead","lead":"L1","at":0}',
+    ];
+    for (const l of doubtful) {
+      expect(scanRecord(l), l).toBeNull();
+      expect(agrees(l)).toBe(true);
+    }
+  });
+
+  it("never accepts a line the full parser reads differently (property)", () => {
+    const str = fc.oneof(fc.constantFrom("", "a", "L1", "__proto__", "é", "x\\\"y", "\\u0041"), fc.string({ maxLength: 6 }));
+    const num = fc.oneof(fc.integer({ min: -5, max: 100000 }).map(String), fc.constantFrom("0.5", "1e3", "1E-2", "-0", "00", "1.", "123456789012345678901234", "3.25"));
+    const scalar = fc.oneof(str.map((s) => `"${s}"`), num, fc.constantFrom("true", "false", "null", "{}", '{"a":1}', "[]", "[1,\"a\"]", "[[1]]"));
+    const obj = fc.array(fc.tuple(str, scalar), { maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `"${k}":${v}`).join(",")}}`);
+    const line = fc
+      .tuple(fc.constantFrom("lead", "event", "update", "visit", ""), str, fc.oneof(num, str.map((s) => `"${s}"`), fc.constant('"2026-01-02T03:04:05Z"')), fc.option(str), fc.option(fc.tuple(fc.constantFrom("payload", "fields"), obj)), fc.option(fc.tuple(str, scalar)))
+      .map(([type, lead, at, event, body, extra]) => {
+        let s = `{"type":"${type}","lead":"${lead}","at":${at}`;
+        if (event !== null) s += `,"event":"${event}"`;
+        if (body) s += `,"${body[0]}":${body[1]}`;
+        if (extra) s += `,"${extra[0]}":${extra[1]}`;
+        return s + "}";
+      });
+    fc.assert(fc.property(line, fc.nat(80), fc.option(fc.constantFrom("", "}", "x", '"', "\\", ","), { nil: undefined }), (l, cut, insert) => {
+      const mutated = insert === undefined ? l : l.slice(0, cut) + insert + l.slice(cut);
+      return agrees(l) && agrees(mutated);
+    }), { numRuns: 3000 });
+  });
+
+  it("workers report the same errors and outcomes as one thread on tricky logs", async () => {
+    const lines = [
+      '{"type":"lead","lead":"A","at":0,"fields":{"country":"NO","role":"ceo"}}',
+      '{"type":"event","lead":"A","at":2,"event":"demo_requested","payload":{}}',
+      '{"type":"event","lead":"A","at":1,"event":"demo_requested","payload":{}}',
+      '{"type":"event","lead":"A","at":3,"event":"demo_requested","payload":{},"type":"lead"}',
+      '{"type":"event","lead":"A","at":3e0,"event":"purchase_completed","payload":{}}',
+      '{"type":"lead","lead":"B","at":"2026-01-01T10:00:00Z","fields":{"country":"DE"}}',
+      '{"type":"event","lead":"B","at":4,"event":"demo_requested"}',
+      '{"type":"event","lead":"A","at":5,"event":"demo_requested"}',
+      '{"type":"event","lead":"B","at":"2026-01-03T10:00:00Z","event":"demo_requested","payload":{"x":{"y":1}}}',
+      '{"type":"event","lead":"B","at":"2026-01-03T10:00:00Z","event":"demo_requested","fields":{"x":{"y":1}}}',
+      '{"type":"lead","lead":"C","at":0,"fields":{"__proto__":"x","email":"Kari@Example.COM"}}',
+    ];
+    const one: LeadOutcome[] = [];
+    const many: LeadOutcome[] = [];
+    const a = await replayLog({ rules: spec, input: lines, workers: 0, onOutcome: (o) => one.push(o) });
+    const b = await replayLog({ rules: spec, input: lines, workers: 2, batchSize: 1, onOutcome: (o) => many.push(o) });
+    expect(a.errors.map((e) => e.line)).toEqual([3, 7, 8, 9]);
+    expect(b.errors).toEqual(a.errors);
+    expect(many).toEqual(one);
+    expect(one.map((o) => o.records)).toEqual([4, 2, 1]);
+  }, 120_000);
 });

@@ -77,3 +77,29 @@ export function epochOf(first: number | string): number | null {
   const d = new Date(Date.parse(first));
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
+
+// A strict subset of the record syntax (the shape JSON.stringify writes: keys type, lead, at, then event,
+// then payload or fields; plain strings without escapes, plain numbers, flat lists). Any line it accepts,
+// `parseRecord` accepts with the same type, lead and time; anything else goes to `parseRecord`.
+const S = '[^"\\\\\\u0000-\\u001f]';
+const NUM = "-?(?:0|[1-9]\\d{0,15})(?:\\.\\d{1,20})?";
+const SV = `(?:"${S}*"|${NUM}|true|false|null)`;
+const V = `(?:${SV}|\\[(?:${SV}(?:,${SV})*)?\\])`;
+const MAP = `\\{(?:"${S}*":${V}(?:,"${S}*":${V})*)?\\}`;
+const SIMPLE = new RegExp(`^\\{"type":"(lead|event|update)","lead":"(${S}+)","at":(?:((?:0|[1-9]\\d{0,15})(?:\\.\\d{1,20})?)|"(${S}+)")(?:,"event":"(${S}+)")?(?:,"(?:payload|fields)":${MAP})?\\}$`);
+
+/**
+ * A fast check for well-formed simple lines: returns the record's type, lead
+ * and time without building the record, or null when the line needs
+ * `parseRecord` (which decides whether it is valid and why not).
+ */
+export function scanRecord(line: string): { type: LogRecord["type"]; lead: string; at: number | string } | null {
+  const m = SIMPLE.exec(line);
+  if (!m) return null;
+  const type = m[1] as LogRecord["type"];
+  if (type === "event" && m[5] === undefined) return null;
+  if (m[3] !== undefined) return { type, lead: m[2]!, at: Number(m[3]) };
+  const at = m[4]!;
+  if (Number.isNaN(Date.parse(at))) return null;
+  return { type, lead: m[2]!, at };
+}
