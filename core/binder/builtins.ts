@@ -1,4 +1,4 @@
-/** Built-in events (docs/semantics-brief.md): never declared by users. */
+/** Built-in events (docs/language.md): never declared by users. */
 
 export type BuiltinFieldType = "text" | "purpose" | { enum: string[] };
 
