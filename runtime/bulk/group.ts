@@ -35,7 +35,11 @@ export interface GroupOptions {
   linesOnly?: boolean;
 }
 
-export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: GroupOptions): AsyncGenerator<LeadRecords> {
+/**
+ * The grouping state machine: `push` each line in order; it returns a lead
+ * whose records are complete (when the next lead starts); `end` returns the last.
+ */
+function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords | null; end: () => LeadRecords | null } {
   const max = opts.maxRecordsPerLead ?? 100_000;
   const done = new Map<string, number>();
   let cur: LeadRecords | null = null;
@@ -44,31 +48,30 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
   let last = 0;
   let count = 0;
   const linesOnly = opts.linesOnly === true;
-  for await (const { n, text, error } of lines) {
+  const push = ({ n, text, error }: NumberedLine): LeadRecords | null => {
     opts.onLine?.(n);
     if (error) {
       opts.onError({ line: n, reason: error });
-      continue;
+      return null;
     }
-    if (text.trim() === "") continue;
+    if (text.trim() === "") return null;
     let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = linesOnly ? scanRecord(text) : null;
     if (!r) {
       const p = parseRecord(text);
       if (!p.ok) {
         opts.onError({ line: n, reason: p.reason });
-        continue;
+        return null;
       }
       r = p.record;
     }
+    let finished: LeadRecords | null = null;
     if (!cur || cur.lead !== r.lead) {
       const started = done.get(r.lead);
       if (started !== undefined) {
         opts.onError({ line: n, reason: `the records of lead \`${r.lead}\` must be together; they started at line ${started} and that lead was already replayed` });
-        continue;
+        return null;
       }
-      if (cur) {
-        yield cur;
-      }
+      finished = cur;
       cur = opts.keepLines || linesOnly ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
       count = 0;
       done.set(r.lead, n);
@@ -78,21 +81,47 @@ export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: Grou
     }
     if (typeof r.at !== kind) {
       opts.onError({ line: n, reason: `lead \`${r.lead}\` mixes day offsets and ISO times; use one kind per lead` });
-      continue;
+      return finished;
     }
     const t = minutesOf(r.at, epoch);
     if (t < last) {
       opts.onError({ line: n, reason: `this record is at ${formatTime(t)} but the previous record of lead \`${r.lead}\` is at ${formatTime(last)}; a lead's records must be in time order` });
-      continue;
+      return finished;
     }
     if (count >= max) {
       opts.onError({ line: n, reason: `lead \`${r.lead}\` has more than ${max} records; the rest are skipped` });
-      continue;
+      return finished;
     }
     last = t;
     count++;
     if (!linesOnly) cur.records.push(r as LogRecord);
     cur.lines?.push(text);
+    return finished;
+  };
+  return { push, end: () => cur };
+}
+
+export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: GroupOptions): AsyncGenerator<LeadRecords> {
+  const g = grouper(opts);
+  for await (const line of lines) {
+    const finished = g.push(line);
+    if (finished) yield finished;
   }
-  if (cur) yield cur;
+  const last = g.end();
+  if (last) yield last;
+}
+
+/** `groupLeads` over chunks of lines (see `readLineChunks`): yields the leads completed by each chunk, in order. */
+export async function* groupLeadChunks(chunks: AsyncIterable<NumberedLine[]>, opts: GroupOptions): AsyncGenerator<LeadRecords[]> {
+  const g = grouper(opts);
+  for await (const chunk of chunks) {
+    const out: LeadRecords[] = [];
+    for (const line of chunk) {
+      const finished = g.push(line);
+      if (finished) out.push(finished);
+    }
+    if (out.length) yield out;
+  }
+  const last = g.end();
+  if (last) yield [last];
 }

@@ -1,9 +1,9 @@
 /** Bulk replay of event logs (Node adapters around core/engine/bulk). */
 export { replayLog } from "./replay.js";
 export type { ReplayLogOptions, ReplayLogResult, BulkProgress } from "./replay.js";
-export { readLines } from "./lines.js";
+export { readLines, readLineChunks } from "./lines.js";
 export type { NumberedLine, LineSource } from "./lines.js";
-export { groupLeads } from "./group.js";
+export { groupLeads, groupLeadChunks } from "./group.js";
 export type { LineError, LeadRecords, GroupOptions } from "./group.js";
 export { compileSpec } from "./rules.js";
 export type { RulesSpec } from "./rules.js";

@@ -20,14 +20,41 @@ function isStream(x: LineSource): x is NodeJS.ReadableStream {
 }
 
 export async function* readLines(input: LineSource, maxLineLength = 1_000_000): AsyncGenerator<NumberedLine> {
+  for await (const chunk of readLineChunks(input, maxLineLength)) yield* chunk;
+}
+
+/**
+ * The lines of `readLines` in chunks (one per input chunk, or up to 4096 lines
+ * of an iterable): the bulk reader awaits once per chunk, not once per line.
+ */
+export async function* readLineChunks(input: LineSource, maxLineLength = 1_000_000): AsyncGenerator<NumberedLine[]> {
   let n = 0;
   const tooLong = () => `this line is longer than ${maxLineLength.toLocaleString("en-US")} characters; it was skipped`;
   if (!isStream(input)) {
-    for await (const raw of input as AsyncIterable<string>) {
+    let out: NumberedLine[] = [];
+    const take = (raw: string) => {
       n++;
       const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      yield text.length > maxLineLength ? { n, text: "", error: tooLong() } : { n, text };
+      out.push(text.length > maxLineLength ? { n, text: "", error: tooLong() } : { n, text });
+    };
+    if (typeof (input as Iterable<string>)[Symbol.iterator] === "function") {
+      for (const raw of input as Iterable<string>) {
+        take(raw);
+        if (out.length >= 4096) {
+          yield out;
+          out = [];
+        }
+      }
+    } else {
+      for await (const raw of input as AsyncIterable<string>) {
+        take(raw);
+        if (out.length >= 4096) {
+          yield out;
+          out = [];
+        }
+      }
     }
+    if (out.length) yield out;
     return;
   }
   const decoder = new StringDecoder("utf8");
@@ -43,19 +70,20 @@ export async function* readLines(input: LineSource, maxLineLength = 1_000_000): 
   };
   for await (const chunk of input as AsyncIterable<string | Buffer>) {
     const s = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    const out: NumberedLine[] = [];
     let start = 0;
     for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", start)) {
       const piece = s.slice(start, i);
       start = i + 1;
-      if (overflow) yield finish("");
+      if (overflow) out.push(finish(""));
       else if (partial.length + piece.length > maxLineLength + 1) {
         overflow = true;
         partial = "";
-        yield finish("");
+        out.push(finish(""));
       } else {
         const line = partial + piece;
         partial = "";
-        yield finish(line);
+        out.push(finish(line));
       }
     }
     const rest = s.slice(start);
@@ -65,7 +93,8 @@ export async function* readLines(input: LineSource, maxLineLength = 1_000_000): 
         partial = "";
       } else partial += rest;
     }
+    if (out.length) yield out;
   }
   const tail = partial + decoder.end();
-  if (overflow || tail.length > 0) yield finish(overflow ? "" : tail);
+  if (overflow || tail.length > 0) yield [finish(overflow ? "" : tail)];
 }

@@ -99,9 +99,17 @@ export class WorkerPool {
     const slot = this.slots.reduce((a, s) => (s.busy < a.busy ? s : a), this.slots[0]!);
     const id = this.nextId++;
     slot.busy++;
+    const ids: string[] = [];
+    const counts: number[] = [];
+    const all: string[] = [];
+    for (const l of leads) {
+      ids.push(l.lead);
+      counts.push(l.lines.length);
+      for (const line of l.lines) all.push(line);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ type: "batch", id, leads } satisfies WorkerRequest);
+      slot.worker.postMessage({ type: "batch", id, leads: ids, counts, text: all.join("\u0000") } satisfies WorkerRequest);
     });
   }
 

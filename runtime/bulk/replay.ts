@@ -6,8 +6,8 @@
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
-import { readLines, type LineSource } from "./lines.js";
-import { groupLeads, type LineError, type LeadRecords } from "./group.js";
+import { readLineChunks, type LineSource } from "./lines.js";
+import { groupLeadChunks, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
 import { WorkerPool } from "./pool.js";
 
@@ -68,13 +68,16 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     opts.onOutcome?.(o);
     if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
   };
-  const groups = groupLeads(readLines(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  // Lines and leads travel in chunks: one await per input chunk, not per line.
+  const groups = groupLeadChunks(readLineChunks(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
     const rules = compileSpec(opts.rules);
-    for await (const g of groups) {
-      await emit(replayLead(rules, g.lead, g.records, { seed }));
-      if (leads % 1000 === 0) progress();
+    for await (const gs of groups) {
+      for (const g of gs) {
+        await emit(replayLead(rules, g.lead, g.records, { seed }));
+        if (leads % 1000 === 0) progress();
+      }
     }
   } else {
     const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
@@ -95,10 +98,12 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
         for (const o of outs) await emit(o);
         progress();
       };
-      for await (const g of groups) {
-        batch.push(g);
-        if (batch.length >= batchSize) flush();
-        while (queue.length >= maxInFlight) await drainOne();
+      for await (const gs of groups) {
+        for (const g of gs) {
+          batch.push(g);
+          if (batch.length >= batchSize) flush();
+          while (queue.length >= maxInFlight) await drainOne();
+        }
       }
       flush();
       while (queue.length) await drainOne();

@@ -22,15 +22,18 @@ parentPort?.on("message", (m: WorkerRequest) => {
     }
     if (!rules) throw new Error("the worker received leads before its rules");
     const outcomes: LeadOutcome[] = [];
-    for (const l of m.leads) {
+    const lines = m.text === "" ? [] : m.text.split("\u0000");
+    let k = 0;
+    for (let i = 0; i < m.leads.length; i++) {
+      const lead = m.leads[i]!;
       // The reader validated these lines; parsing them again here gives the very same records.
       const records: LogRecord[] = [];
-      for (const line of l.lines) {
-        const p = parseRecord(line);
-        if (!p.ok) throw new Error(`lead \`${l.lead}\`: a record line the reader accepted does not parse: ${p.reason}`);
+      for (const end = k + m.counts[i]!; k < end; k++) {
+        const p = parseRecord(lines[k]!);
+        if (!p.ok) throw new Error(`lead \`${lead}\`: a record line the reader accepted does not parse: ${p.reason}`);
         records.push(p.record);
       }
-      outcomes.push(replayLead(rules, l.lead, records, { seed }));
+      outcomes.push(replayLead(rules, lead, records, { seed }));
     }
     parentPort!.postMessage({ type: "result", id: m.id, outcomes } satisfies WorkerResponse);
   } catch (e) {
