@@ -27,6 +27,12 @@ const baseCanInsert = (EmbeddedActionsParser.prototype as unknown as {
   canRecoverWithSingleTokenInsertion(t: TokenType, f: TokenType[]): boolean;
 }).canRecoverWithSingleTokenInsertion;
 
+/** The tokens that can start a comparison after an operand (`==`, `in`, `not in`, `is`, `between`, …). */
+const CMP_FIRST = new Set<TokenType>([
+  ...COMPARE_TOKENS,
+  Kw.in, Kw.starts_with, Kw.ends_with, Kw.contains, Kw.matches, Kw.not, Kw.is, Kw.between,
+]);
+
 const EXPR_KINDS = new Set<string>(["Path", "Within", "Count", "Paren", "On", "List"]);
 const TOP_LEVEL = new Set<TokenType>(T.TOP_LEVEL_KEYWORDS.map((k) => Kw[k]));
 /** Tokens that can start a declaration or import. */
@@ -97,7 +103,10 @@ export class CrmParser extends EmbeddedActionsParser {
   private finish<N extends A.Node>(node: N): N {
     const prev = this.LA(0);
     if (prev && !Number.isNaN(prev.startOffset) && prev.startOffset >= 0 && !prev.isInsertedInRecovery) {
-      const end = this.tokRange(prev).end;
+      // The end of `this.tokRange(prev)`, without building its start.
+      const endOffset = prev.endOffset! + 1;
+      if (node.range.start.offset < endOffset && endOffset <= node.range.end.offset) return node;
+      const end = { line: prev.endLine! - 1, character: prev.endColumn!, offset: endOffset };
       // A node that read nothing (it started at a token it never consumed)
       // is an empty range where it was expected.
       if (node.range.start.offset >= end.offset) node.range = { start: end, end };
@@ -1419,7 +1428,9 @@ export class CrmParser extends EmbeddedActionsParser {
   private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
     const left = this.SUBRULE(this.addExpr);
     let result: A.Expr = left;
-    this.OPTION(() => {
+    // The option is only entered when the next token can start it: skip
+    // building its closures otherwise (the grammar is still recorded in full).
+    if (this.recording() || CMP_FIRST.has(this.LA(1).tokenType)) this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
@@ -1620,6 +1631,19 @@ export class CrmParser extends EmbeddedActionsParser {
 
   private readonly pathHeadAlts = [{ ALT: () => this.CONSUME(Kw.lead) }, { ALT: () => this.CONSUME(T.Identifier) }];
 
+  /** The `.` before the field name being read, and that name (no closures per segment). */
+  private pathDot: IToken | undefined;
+  private pathSegment: IToken | undefined;
+  private readonly pathSegmentOption = {
+    GATE: () => !(TOP_LEVEL.has(this.LA(1).tokenType) && (this.LA(1).startLine ?? 0) > (this.pathDot?.endLine ?? 0)),
+    DEF: () => (this.pathSegment = this.CONSUME(T.AnyName)),
+  };
+
+  /** True while Chevrotain records the grammar (every production must then be called). */
+  private recording(): boolean {
+    return (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
+  }
+
   private pathExpr = this.RULE(
     "pathExpr",
     (): A.Expr => {
@@ -1630,10 +1654,10 @@ export class CrmParser extends EmbeddedActionsParser {
         let seg: IToken | undefined;
         // `lead.` at the end of a line followed by the next declaration is
         // half-typed text: the declaration keyword is not a field name.
-        this.OPTION2({
-          GATE: () => !(TOP_LEVEL.has(this.LA(1).tokenType) && (this.LA(1).startLine ?? 0) > (dot.endLine ?? 0)),
-          DEF: () => (seg = this.CONSUME(T.AnyName)),
-        });
+        this.pathDot = dot;
+        this.pathSegment = undefined;
+        this.OPTION2(this.pathSegmentOption);
+        seg = this.pathSegment;
         this.ACTION(() => {
           if (seg) node.segments.push(this.name(seg));
           else if (!dot.isInsertedInRecovery) {
@@ -1648,7 +1672,8 @@ export class CrmParser extends EmbeddedActionsParser {
       });
       this.finish(node);
       let result: A.Expr = node;
-      this.OPTION({
+      // Entered only at `within` (its first token): skip building the closures otherwise.
+      if (this.recording() || this.LA(1).tokenType === Kw.within) this.OPTION({
         GATE: () => this.allowWithinExpr && node.segments.length === 0 && head.image !== "lead",
         DEF: () => {
           this.CONSUME(Kw.within);
@@ -1701,6 +1726,44 @@ export class CrmParser extends EmbeddedActionsParser {
     if (this.LA(1).tokenType === EOF && INSERTABLE.has(expectedTokType)) return true;
     return baseCanInsert.call(this, expectedTokType, follows);
   }
+}
+
+// Chevrotain wraps every rule in `function (...args) { … impl.apply(this, args) }`,
+// which allocates an argument array on each of the millions of rule calls a
+// large workspace makes. Our rules take at most one argument, so the wrapper
+// used for sub-rule calls is replaced by the same logic with one fixed parameter.
+{
+  type RuleConfig = { resyncEnabled?: boolean; recoveryValueFunc?: (e: unknown) => unknown };
+  type Impl = (arg?: unknown) => unknown;
+  type Engine = {
+    fullRuleNameToShort: Record<string, number>;
+    subruleIdx: number;
+    ruleInvocationStateUpdate(shortName: number, fullName: string, idx: number): void;
+    invokeRuleCatch(e: unknown, resyncEnabled: boolean, recoveryValueFunc: (e: unknown) => unknown): unknown;
+    ruleFinallyStateUpdate(): void;
+  };
+  const proto = CrmParser.prototype as unknown as {
+    defineRule(this: Engine, name: string, impl: Impl, config: RuleConfig): { coreRule: (this: Engine, arg?: unknown) => unknown };
+  };
+  const base = proto.defineRule;
+  const noRecoveryValue = (): undefined => undefined;
+  proto.defineRule = function (this: Engine, ruleName, impl, config) {
+    const wrapped = base.call(this, ruleName, impl, config);
+    const resyncEnabled = Object.hasOwn(config, "resyncEnabled") ? config.resyncEnabled !== false : true;
+    const recoveryValueFunc = Object.hasOwn(config, "recoveryValueFunc") ? config.recoveryValueFunc ?? noRecoveryValue : noRecoveryValue;
+    const shortName = this.fullRuleNameToShort[ruleName]!;
+    wrapped.coreRule = function invokeRule(this: Engine, arg?: unknown) {
+      try {
+        this.ruleInvocationStateUpdate(shortName, ruleName, this.subruleIdx);
+        return impl.call(this, arg);
+      } catch (e) {
+        return this.invokeRuleCatch(e, resyncEnabled, recoveryValueFunc);
+      } finally {
+        this.ruleFinallyStateUpdate();
+      }
+    };
+    return wrapped;
+  };
 }
 
 // INVARIANT: a rule's partial node is cleared when the rule is entered, so
