@@ -118,8 +118,9 @@ function targetText(t: Target | null, unit: string): string {
 export function gapText(r: BenchResult): string {
   if (!r.target || r.meets !== false) return "";
   const { op, value } = r.target;
-  if (op === "<" || op === "<=") return `${fmt(r.median / value)}× over the limit (${fmt(r.median - value)} ${r.unit} too much)`;
-  return `${fmt(value / r.median)}× short of the target (${fmt(value - r.median)} ${r.unit} missing)`;
+  const vs = `median ${fmt(r.median)} ${r.unit}, target ${op} ${fmt(value)} ${r.unit}`;
+  if (op === "<" || op === "<=") return `${fmt(r.median / value)} times the limit (${vs})`;
+  return `${fmt(value / r.median)} times short of the target (${vs})`;
 }
 
 export function printTable(results: BenchResult[], skipped: Skipped[]): void {

@@ -1,6 +1,6 @@
 /**
  * Our engine on the benchmark log: check + compile bench/sim/rules.crmrules once,
- * then one `Simulation` per lead (core/engine), fed every event in time order.
+ * then one `Simulation` per lead (core/engine, trace off), fed every event in time order.
  */
 import { checkWorkspace } from "../../../core/checker/check.js";
 import { compile, Simulation, type CompiledRules, type SourceRef, type Value } from "../../../core/engine/index.js";
@@ -45,7 +45,8 @@ export function runOurs(rules: CompiledRules, log: SimLog): Outcome[] {
   const zero = { line: 0, character: 0, offset: 0 };
   const source: SourceRef = { uri: RULES_URI, range: { start: zero, end: zero } };
   const sims = log.leads.map((l) => {
-    const s = new Simulation(rules, { seed: 0 });
+    // No trace, as in bulk replay: the baselines keep none either.
+    const s = new Simulation(rules, { seed: 0, trace: false });
     s.start(leadRecord(l), source);
     return s;
   });
