@@ -1846,5 +1846,6 @@ const INSERTABLE = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.Colon, 
 
 export function unquote(image: string): string {
   const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
+  if (!body.includes("\\")) return body;
   return body.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
 }
