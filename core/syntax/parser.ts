@@ -1366,7 +1366,9 @@ export class CrmParser extends EmbeddedActionsParser {
 
   public expr = this.RULE("expr", (): A.Expr => {
     let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
+    // A repetition that ends its rule does nothing (not even recovery) unless
+    // the next token can start it: skip building its closure otherwise.
+    if (this.recording() || this.LA(1).tokenType === Kw.or) this.MANY(() => {
       const op = this.CONSUME(Kw.or);
       const right = this.SUBRULE2(this.andExpr);
       left = this.ACTION(() => this.bin("or", op, left, right));
@@ -1387,7 +1389,7 @@ export class CrmParser extends EmbeddedActionsParser {
 
   private andExpr = this.RULE("andExpr", (): A.Expr => {
     let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
+    if (this.recording() || this.LA(1).tokenType === Kw.and) this.MANY(() => {
       const op = this.CONSUME(Kw.and);
       const right = this.SUBRULE2(this.notExpr);
       left = this.ACTION(() => this.bin("and", op, left, right));
@@ -1497,7 +1499,8 @@ export class CrmParser extends EmbeddedActionsParser {
 
   private addExpr = this.RULE("addExpr", (): A.Expr => {
     let left = this.SUBRULE(this.mulExpr);
-    this.MANY(() => {
+    const next = this.LA(1).tokenType;
+    if (this.recording() || next === T.Plus || next === T.Minus) this.MANY(() => {
       const op = this.OR(this.signAlts);
       const right = this.SUBRULE2(this.mulExpr);
       left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
@@ -1507,7 +1510,8 @@ export class CrmParser extends EmbeddedActionsParser {
 
   private mulExpr = this.RULE("mulExpr", (): A.Expr => {
     let left = this.SUBRULE(this.unaryExpr);
-    this.MANY(() => {
+    const next = this.LA(1).tokenType;
+    if (this.recording() || next === T.Star || next === T.Slash) this.MANY(() => {
       const op = this.OR(this.mulOpAlts);
       const right = this.SUBRULE2(this.unaryExpr);
       left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
