@@ -190,7 +190,8 @@ export interface SimOptions {
 
 export class Simulation implements EvalCtx {
   now = 0;
-  fields = new Map<string, Value>();
+  /** The lead's fields. Change them only through `start`/`update`: attribute rules on fields are re-evaluated only after those. */
+  readonly fields = new Map<string, Value>();
   stageIndex = -1;
   stageName: string | null = null;
   current: string | null = null;
