@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 import { generateLog } from "../../runtime/bulk/generate.js";
 import { replayLog } from "../../runtime/bulk/replay.js";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
-import { parseRecord, scanRecord, replayLead, type LeadOutcome } from "../../core/engine/bulk/index.js";
+import { parseRecord, scanRecord, replayLead, leadSeed, minutesOf, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
+import { Simulation, RoutingPool } from "../../core/engine/index.js";
 import fc from "fast-check";
 
 const root = resolve("examples/acme");
@@ -204,4 +205,42 @@ describe("fast line check (scanRecord) used when lines go to workers", () => {
     expect(many).toEqual(one);
     expect(one.map((o) => o.records)).toEqual([4, 2, 1]);
   }, 120_000);
+});
+
+describe("the no-trace path", () => {
+  it("ends every lead in the same state as a traced run", () => {
+    const lines = [...generateLog({ seed: 21, leads: 150, schema: rules, eventsPerLead: 30 })];
+    const byLead = new Map<string, LogRecord[]>();
+    for (const l of lines) {
+      const p = parseRecord(l);
+      if (!p.ok) continue;
+      let list = byLead.get(p.record.lead);
+      if (!list) byLead.set(p.record.lead, (list = []));
+      list.push(p.record);
+    }
+    const zero = { line: 0, character: 0, offset: 0 };
+    const src = { uri: "log", range: { start: zero, end: zero } };
+    let entries = 0;
+    for (const [lead, records] of byLead) {
+      const run = (trace: boolean) => {
+        const seed = leadSeed(lead, 4);
+        const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), trace });
+        const [first, ...rest] = records;
+        sim.start(first!.type === "lead" ? first!.fields : {}, src);
+        for (const r of first!.type === "lead" ? rest : records) {
+          const t = minutesOf(r.at, null);
+          if (r.type === "event") sim.event(t, r.event, r.payload, src);
+          else sim.update(t, r.fields, src);
+        }
+        sim.advanceTo(sim.now + 200 * 1440);
+        return sim;
+      };
+      const traced = run(true);
+      const quiet = run(false);
+      expect(quiet.final(), lead).toEqual(traced.final());
+      expect(quiet.trace).toEqual([]);
+      entries += traced.trace.length;
+    }
+    expect(entries).toBeGreaterThan(byLead.size * 10);
+  });
 });
