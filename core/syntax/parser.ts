@@ -283,7 +283,7 @@ export class CrmParser extends EmbeddedActionsParser {
       const node = this.begin<A.SimpleTypeRef>({ kind: "SimpleType", name: this.name(t), range: this.tokRange(t) });
       let args: A.TypeRef[] | undefined;
       let open: IToken | undefined;
-      this.OPTION(() => {
+      if (this.recording() || this.LA(1).tokenType === T.LParen) this.OPTION(() => {
         open = this.CONSUME(T.LParen);
         const list: A.TypeRef[] = [];
         this.ACTION(() => (args = list));
@@ -466,22 +466,24 @@ export class CrmParser extends EmbeddedActionsParser {
       const kw = this.CONSUME(Kw.on);
       const node = this.begin<A.EventTrigger>({ kind: "EventTrigger", range: this.tokRange(kw) });
       node.event = this.name(this.CONSUME(T.Identifier));
-      this.OPTION(() => {
+      // An option is entered only at its first token; it has no recovery of its
+      // own, so not calling it otherwise changes nothing but the closures built.
+      if (this.recording() || this.LA(1).tokenType === Kw.where) this.OPTION(() => {
         this.CONSUME(Kw.where);
         node.where = this.SUBRULE(this.whereExpr);
       });
-      this.OPTION2(() => {
+      if (this.recording() || this.LA(1).tokenType === Kw.at) this.OPTION2(() => {
         this.CONSUME(Kw.at);
         this.CONSUME(Kw.least);
         node.times = this.num(this.CONSUME(T.NumberLiteral));
         this.CONSUME(Kw.times);
       });
-      this.OPTION3(() => {
+      if (this.recording() || this.LA(1).tokenType === Kw.within) this.OPTION3(() => {
         this.CONSUME(Kw.within);
         node.within = this.SUBRULE(this.duration);
       });
-      this.OPTION4(() => (node.limit = this.SUBRULE(this.limit)));
-      this.OPTION5(() => {
+      if (this.recording() || this.LA(1).tokenType === Kw.limit) this.OPTION4(() => (node.limit = this.SUBRULE(this.limit)));
+      if (this.recording() || this.LA(1).tokenType === Kw.when) this.OPTION5(() => {
         this.CONSUME(Kw.when);
         node.when = this.SUBRULE(this.expr);
       });
@@ -515,7 +517,7 @@ export class CrmParser extends EmbeddedActionsParser {
       const kw = this.CONSUME(Kw.limit);
       const node = this.begin<A.Limit>({ kind: "Limit", range: this.tokRange(kw) });
       node.count = this.num(this.CONSUME(T.NumberLiteral));
-      this.OPTION(() => {
+      if (this.recording() || this.LA(1).tokenType === Kw.per) this.OPTION(() => {
         this.CONSUME(Kw.per);
         node.per = this.SUBRULE(this.duration);
       });
@@ -580,7 +582,7 @@ export class CrmParser extends EmbeddedActionsParser {
         const m = this.CONSUME2(T.Identifier);
         this.ACTION(() => node.modifiers.push(this.name(m)));
       });
-      this.OPTION(() => {
+      if (this.recording() || this.LA(1).tokenType === Kw.when) this.OPTION(() => {
         this.CONSUME(Kw.when);
         node.when = this.SUBRULE(this.expr);
       });
@@ -746,7 +748,7 @@ export class CrmParser extends EmbeddedActionsParser {
           ALT: () => {
             const node = this.begin<A.EventOccurrenceTrigger>({ kind: "EventOccurrenceTrigger", range: this.tokRange(on) });
             node.event = this.name(this.CONSUME2(T.Identifier));
-            this.OPTION(() => {
+            if (this.recording() || this.LA(1).tokenType === Kw.where) this.OPTION(() => {
               this.CONSUME(Kw.where);
               node.where = this.SUBRULE(this.expr);
             });
@@ -769,7 +771,7 @@ export class CrmParser extends EmbeddedActionsParser {
       node.when = this.SUBRULE(this.expr);
       this.CONSUME(T.Arrow);
       node.target = this.SUBRULE(this.target);
-      this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
+      if (this.recording() || this.LA(1).tokenType === Kw.escalate) this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
       return this.finish(node);
     },
     this.recover,
@@ -782,7 +784,7 @@ export class CrmParser extends EmbeddedActionsParser {
       const node = this.begin<A.RouteFallback>({ kind: "RouteFallback", escalations: [], range: this.tokRange(kw) });
       this.CONSUME(T.Arrow);
       node.target = this.SUBRULE(this.target);
-      this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
+      if (this.recording() || this.LA(1).tokenType === Kw.escalate) this.OPTION(() => this.SUBRULE(this.escalations, { ARGS: [node.escalations] }));
       return this.finish(node);
     },
     this.recover,
@@ -1016,7 +1018,7 @@ export class CrmParser extends EmbeddedActionsParser {
     () => {
       const n = this.CONSUME(T.Identifier);
       const node = this.begin<A.ActionCall>({ kind: "ActionCall", action: this.name(n), range: this.tokRange(n) });
-      this.OPTION(() => {
+      if (this.recording() || this.LA(1).tokenType === T.LParen) this.OPTION(() => {
         this.CONSUME(T.LParen);
         const args: A.Expr[] = [];
         this.ACTION(() => (node.args = args));
@@ -1325,7 +1327,8 @@ export class CrmParser extends EmbeddedActionsParser {
 
   private signedNumber = this.RULE("signedNumber", (): A.NumberLit => {
     let sign: IToken | undefined;
-    this.OPTION(() => {
+    const next = this.LA(1).tokenType;
+    if (this.recording() || next === T.Plus || next === T.Minus) this.OPTION(() => {
       sign = this.OR(this.signAlts);
     });
     const n = this.CONSUME(T.NumberLiteral);
@@ -1339,7 +1342,7 @@ export class CrmParser extends EmbeddedActionsParser {
       const first = this.LA(1);
       const before = this.LA(0);
       const node = this.begin<A.Duration>({ kind: "Duration", range: this.tokRange(first) });
-      this.OPTION(() => (node.amount = this.num(this.CONSUME(T.NumberLiteral))));
+      if (this.recording() || first.tokenType === T.NumberLiteral) this.OPTION(() => (node.amount = this.num(this.CONSUME(T.NumberLiteral))));
       const u = this.CONSUME(T.AnyName);
       this.ACTION(() => {
         node.unit = this.name(u);
