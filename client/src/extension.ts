@@ -22,6 +22,8 @@ export interface CrmRulesApi {
   tests: JourneyTests;
   journeyPanel(): JourneyPanel | undefined;
   ready: Promise<void>;
+  /** Milliseconds from the start of `activate` until the server answered and the journeys were listed (undefined until ready). */
+  activationMs(): number | undefined;
 }
 
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
@@ -85,6 +87,8 @@ async function runJourney(params: JourneyParams): Promise<JourneyRunResult> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CrmRulesApi> {
+  const activationStart = performance.now();
+  let activationMs: number | undefined;
   const output = vscode.window.createOutputChannel("CRM Rules", { log: true });
   context.subscriptions.push(output);
   const getClient = () => client;
@@ -245,8 +249,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<CrmRul
   const ready = (async () => {
     await startClient();
     await tests!.refreshAll();
+    activationMs = performance.now() - activationStart;
+    output.info(`activated in ${activationMs.toFixed(0)} ms`);
   })();
-  return { client: getClient, tests, journeyPanel: () => JourneyPanel.current, ready };
+  return { client: getClient, tests, journeyPanel: () => JourneyPanel.current, ready, activationMs: () => activationMs };
 }
 
 export async function deactivate(): Promise<void> {

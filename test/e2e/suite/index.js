@@ -67,6 +67,12 @@ test("the extension activates and its language server starts", async () => {
   const c = a.client();
   assert.ok(c, "a language client exists");
   await waitFor("the language server to run", () => c.isRunning());
+  // Activation time (until the server answered and journeys were listed), read by `npm run bench`.
+  const activationMs = a.activationMs();
+  assert.ok(typeof activationMs === "number" && activationMs > 0, "the extension measured its activation");
+  const results = path.join(__dirname, "..", "results");
+  fs.mkdirSync(results, { recursive: true });
+  fs.writeFileSync(path.join(results, "activation.json"), JSON.stringify({ activationMs: Math.round(activationMs), at: new Date().toISOString() }) + "\n");
 });
 
 test("every command is registered", async () => {
