@@ -13,6 +13,7 @@ import { lspCommand } from "./commands/lsp.js";
 import { testCommand } from "./commands/test.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { diffCommand } from "./commands/diff.js";
+import { generateCommand } from "./commands/generate.js";
 
 export function program(): Command {
   const p = new Command("crmrules")
@@ -34,7 +35,7 @@ Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), diffCommand(), fmtCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();
