@@ -321,6 +321,58 @@ async function runUiFailure(setup, runDir, workspace) {
   }
 }
 
+/**
+ * The packaged extension: `vsce package` (production bundles), `code-server --install-extension`,
+ * then a workbench with no development path: the installed .vsix alone must start the language
+ * server and render the journey view for an example journey.
+ */
+async function runVsix(setup, runDir, workspace, journeyFile) {
+  const name = "vsix: the packaged extension installs into code-server and renders the journey view";
+  const dir = join(runDir, "vsix");
+  const ext = join(dir, "ext");
+  mkdirSync(ext, { recursive: true });
+  const vsix = join(dir, "crmrules.vsix");
+  execFileSync(process.execPath, ["scripts/build.mjs", "--production"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [join(root, "node_modules", "@vscode", "vsce", "vsce"), "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--readme-path", "docs/extension.md", "-o", vsix], { cwd: root, stdio: "inherit" });
+  const cs = (...a) => execFileSync(setup.nodeBin, [setup.codeServer, "--extensions-dir", ext, "--user-data-dir", join(dir, "user"), ...a], { env: setup.env, encoding: "utf8" });
+  cs("--install-extension", vsix);
+  const listed = cs("--list-extensions", "--show-versions");
+  if (!/^crmrules\.crmrules@/m.test(listed)) {
+    results.push({ name, ok: false, detail: `code-server does not list the installed extension:\n${listed}` });
+    return;
+  }
+  const server = await startCodeServer(setup, dir, workspace);
+  const ctx = await launchBrowser(join(runDir, "vsix-browser"));
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60_000 });
+    const row = (label) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${label}"]`).first();
+    await row("journeys").click();
+    await row(journeyFile).click();
+    await page.waitForSelector(`.tab[aria-label^="${journeyFile}"]`, { timeout: 30_000 });
+    await page.locator(".monaco-editor .view-line", { hasText: "journey " }).first().click();
+    // The status bar item appears once the installed extension has activated.
+    await page.waitForSelector('.statusbar-item:has-text("CRM Rules")', { timeout: 60_000 });
+    await runCommand(page, "CRM Rules: Simulate Journey");
+    await page.waitForSelector('.tab[aria-label^="Journey:"]', { timeout: 30_000 });
+    let drawn = false;
+    for (let i = 0; i < 40 && !drawn; i++) {
+      for (const f of page.frames()) if ((await f.locator("svg.chart path.score, ol.timeline").count().catch(() => 0)) > 0) drawn = true;
+      if (!drawn) await page.waitForTimeout(500);
+    }
+    const shot = join(here, "screenshots", "vsix-journey-view.png");
+    await page.screenshot({ path: shot });
+    log(`  screenshot: ${shot}`);
+    results.push({ name, ok: drawn, detail: drawn ? undefined : "the installed extension did not draw the journey view" });
+  } catch (err) {
+    results.push({ name, ok: false, detail: `${err instanceof Error ? err.stack : String(err)}\n${server.output().slice(-3000)}` });
+  } finally {
+    await ctx.close().catch(() => {});
+    server.stop();
+  }
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   await page.waitForSelector(".quick-input-widget input", { timeout: 10_000 });
@@ -365,6 +417,7 @@ async function main() {
       }
       await runUi(setup, runDir, uiWs);
       await runUiFailure(setup, runDir, workspace);
+      await runVsix(setup, runDir, uiWs, uiJourneyFile);
     }
   } catch (err) {
     results.push({ name: "e2e harness", ok: false, detail: err instanceof Error ? err.stack : String(err) });
