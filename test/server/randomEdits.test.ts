@@ -12,18 +12,8 @@ import { tmpdir } from "node:os";
 import * as P from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { copyFixture, FIXTURES, startClient, uri, type Client } from "./helpers.js";
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's seeded PRNG (mulberry32), so a failure can be replayed from its seed.
+import { rng } from "../../runtime/bulk/generate.js";
 
 const FRAGMENTS = [
   " ", "\n", "{", "}", "(", ")", "[", "]", ",", ":", ".", "->", "==", ">=", "+", "-", "%", '"', '"x"', "lead.", "lead.role", "when ", "on ", "where ",
