@@ -57,8 +57,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
   if (routes.length) {
     const by = routedBy(folderRuns(snap, runner, path));
     for (const route of routes) {
-      const rules: { name: string; node: A.Node }[] = route.rules.filter((r) => r.name).map((r) => ({ name: r.name!.text, node: r }));
-      if (route.fallback) rules.push({ name: "otherwise", node: route.fallback });
+      const rules = routeEntries(route);
       for (const rule of rules) {
         const n = by.get(route.name!.text)?.get(rule.name)?.length ?? 0;
         out.push({
@@ -69,6 +68,13 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
     }
   }
   return out;
+}
+
+/** A route's entries in written order, as routing names them: each named rule, then `otherwise`. */
+function routeEntries(route: A.RouteDecl): { name: string; node: A.Node }[] {
+  const entries = route.rules.filter((r) => r.name).map((r) => ({ name: r.name!.text, node: r as A.Node }));
+  if (route.fallback) entries.push({ name: "otherwise", node: route.fallback });
+  return entries;
 }
 
 export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, within: L.Range): L.InlayHint[] {
@@ -92,8 +98,7 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
   if (routes.length) {
     const by = routedBy(folderRuns(snap, runner, path));
     for (const route of routes) {
-      const rules: { name: string; node: A.Node }[] = route.rules.filter((r) => r.name).map((r) => ({ name: r.name!.text, node: r }));
-      if (route.fallback) rules.push({ name: "otherwise", node: route.fallback });
+      const rules = routeEntries(route);
       for (const rule of rules) {
         const names = by.get(route.name!.text)?.get(rule.name) ?? [];
         if (!names.length || !inside(rule.node)) continue;

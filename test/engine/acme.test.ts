@@ -1,23 +1,14 @@
 /** The bundled example workspace: every journey runs through the real checker and the engine. */
 import { describe, it, expect } from "vitest";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { checkWorkspace } from "../../core/checker/check.js";
 import { compile, runJourney, renderTraceText } from "../../core/engine/index.js";
+import { crmSources } from "../support/files.js";
 
 const root = resolve("examples/acme");
-function files(dir: string): { uri: string; text: string }[] {
-  const out: { uri: string; text: string }[] = [];
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else if (n.endsWith(".crmrules")) out.push({ uri: p, text: readFileSync(p, "utf8") });
-  }
-  return out;
-}
 
 describe("examples/acme journeys", () => {
-  const input = { root, files: files(root) };
+  const input = { root, files: crmSources(root) };
   const check = checkWorkspace(input);
   for (const f of input.files.filter((x) => x.uri.includes("/journeys/"))) {
     it(f.uri.slice(root.length + 1), () => {

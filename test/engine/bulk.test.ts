@@ -1,6 +1,5 @@
 /** Bulk replay: generated logs, malformed lines, workers versus one thread. */
 import { describe, it, expect } from "vitest";
-import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { generateLog } from "../../runtime/bulk/generate.js";
@@ -9,18 +8,10 @@ import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
 import { parseRecord, scanRecord, replayLead, leadSeed, minutesOf, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
 import { Simulation, RoutingPool } from "../../core/engine/index.js";
 import fc from "fast-check";
+import { crmSources } from "../support/files.js";
 
 const root = resolve("examples/acme");
-function files(dir: string): { uri: string; text: string }[] {
-  const out: { uri: string; text: string }[] = [];
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else if (n.endsWith(".crmrules")) out.push({ uri: p, text: readFileSync(p, "utf8") });
-  }
-  return out;
-}
-const spec: RulesSpec = { root, files: files(root), fromUri: join(root, "workflows.crmrules") };
+const spec: RulesSpec = { root, files: crmSources(root), fromUri: join(root, "workflows.crmrules") };
 const rules = compileSpec(spec);
 
 describe("generator", () => {

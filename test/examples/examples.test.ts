@@ -4,22 +4,14 @@
  * expectations each, covering the scenarios the workspace is meant to show).
  */
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "../../core/syntax/parse.js";
 import type { JourneyDecl } from "../../core/syntax/ast.js";
+import { crmFiles } from "../support/files.js";
 
 const ROOT = join(__dirname, "../../examples/acme");
 
-function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (entry.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
 
 const files = crmFiles(ROOT);
 

@@ -3,21 +3,13 @@
  * The examples are what users copy, so they must look like `crmrules fmt` output.
  */
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { format } from "../../core/format/format.js";
+import { crmFiles } from "../support/files.js";
 
 const ROOT = join(__dirname, "../../examples");
 
-function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (entry.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
 
 const files = crmFiles(ROOT);
 

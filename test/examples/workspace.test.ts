@@ -3,24 +3,15 @@
  * the engine agree with the expectations written by hand from docs/language.md.
  */
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { checkWorkspace } from "../../core/checker/check.js";
 import { compile, renderTraceText, runJourney } from "../../core/engine/index.js";
+import { crmSources } from "../support/files.js";
 
 const ROOT = resolve(__dirname, "../../examples/acme");
 
-function sources(dir: string): { uri: string; text: string }[] {
-  const out: { uri: string; text: string }[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...sources(p));
-    else if (entry.endsWith(".crmrules")) out.push({ uri: p, text: readFileSync(p, "utf8") });
-  }
-  return out;
-}
 
-const input = { root: ROOT, files: sources(ROOT) };
+const input = { root: ROOT, files: crmSources(ROOT) };
 const check = checkWorkspace(input);
 
 describe("examples/acme checks clean", () => {
