@@ -32,6 +32,16 @@ export function referencesTo(check: WorkspaceCheck, symbolId: string): Reference
   return indexOf(check).refsBySymbol.get(symbolId) ?? [];
 }
 
+/** Every resolved name use in a file, sorted by position (what semantic tokens and document highlights walk). */
+export function referencesIn(check: WorkspaceCheck, uri: string): Reference[] {
+  return indexOf(check).refsByUri.get(uri) ?? [];
+}
+
+/** Every declaration in a file (top-level and members), in no particular order. */
+export function declarationsIn(check: WorkspaceCheck, uri: string): CrmSymbol[] {
+  return indexOf(check).declsByUri.get(uri) ?? [];
+}
+
 /**
  * The most the named score can ever hold (Infinity when unbounded), with the
  * reason in words, or undefined when no such score exists. `uri` picks the
