@@ -20,6 +20,8 @@ export interface CheckResult extends WorkspaceCheck {
   readonly checker: Checker;
   /** The most each score can ever hold, by score symbol id (see `maxPossibleScore`). */
   readonly maxScores: Map<string, MaxScore>;
+  /** The diagnostics of one file, sorted (what an editor publishes for it). */
+  diagnosticsOf(uri: string): Diagnostic[];
 }
 
 export interface CheckOptions {
@@ -38,6 +40,7 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
   diagnostics.push(...runAnalyses(b, c, maxScores));
   diagnostics.sort(compareDiagnostics);
   const dependentsMemo = new Map<string, string[]>();
+  let byUri: Map<string, Diagnostic[]> | undefined;
   return {
     root: b.root,
     files: b.files,
@@ -47,6 +50,17 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
     binding: b,
     checker: c,
     maxScores,
+    diagnosticsOf(uri: string): Diagnostic[] {
+      if (!byUri) {
+        byUri = new Map();
+        for (const d of diagnostics) {
+          const l = byUri.get(d.uri);
+          if (l) l.push(d);
+          else byUri.set(d.uri, [d]);
+        }
+      }
+      return byUri.get(uri) ?? [];
+    },
     visibleFiles(uri: string): string[] {
       return [...(b.visible.get(uri) ?? (b.files.has(uri) ? [uri] : []))].sort();
     },
