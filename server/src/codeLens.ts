@@ -11,8 +11,7 @@ import type { Snapshot } from "./workspace.js";
 function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name: string; result: JourneyResult }[] {
   const check = snap.checkOf(path);
   const out: { name: string; result: JourneyResult }[] = [];
-  for (const p of snap.files.keys()) {
-    if (snap.checkOf(p) !== check) continue;
+  for (const p of check?.files.keys() ?? []) {
     for (const j of journeysOf(snap, p)) {
       const r = runner.run(snap, p, j);
       if (!(r instanceof Error)) out.push({ name: j.name!.value, result: r });
@@ -35,7 +34,7 @@ function routedBy(runs: { name: string; result: JourneyResult }[]): Map<string, 
 }
 
 export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string): L.CodeLens[] {
-  const pr = snap.files.get(path);
+  const pr = snap.file(path);
   if (!pr) return [];
   const uri = pathToUri(path);
   const out: L.CodeLens[] = [];
@@ -78,7 +77,7 @@ function routeEntries(route: A.RouteDecl): { name: string; node: A.Node }[] {
 }
 
 export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, within: L.Range): L.InlayHint[] {
-  const pr = snap.files.get(path);
+  const pr = snap.file(path);
   if (!pr) return [];
   const out: L.InlayHint[] = [];
   const inside = (n: A.Node) => n.range.end.line >= within.start.line && n.range.start.line <= within.end.line;

@@ -4,8 +4,11 @@
  */
 import * as L from "vscode-languageserver";
 import { crmLexer } from "../../core/syntax/tokens.js";
-import type { SymbolKind } from "../../core/workspace.js";
-import { BUILTIN_EVENTS, type Decl } from "./index.js";
+import type { CrmSymbol, SymbolKind } from "../../core/workspace.js";
+import { declarationsOf, lookup, membersOf } from "../../core/checker/queries.js";
+import { relativeImport } from "../../core/binder/paths.js";
+import { CONSENT_METHODS } from "../../core/binder/builtins.js";
+import type { CheckResult } from "../../core/checker/check.js";
 import { describe } from "./hover.js";
 import type { Snapshot } from "./workspace.js";
 
@@ -104,24 +107,16 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   const stack = blocks(prior);
   const block = stack[stack.length - 1];
   const items: L.CompletionItem[] = [];
-  // Names of the same workspace folder only (another folder is another workspace).
-  const inFolder = (d: Decl) => snap.sameFolder(path, d.uri);
-  const idx = {
-    declsOfKind: (k: SymbolKind) => snap.index.declsOfKind(k).filter(inFolder),
-    payloadFields: (ev: string) => snap.index.payloadFields(ev).filter(inFolder),
-    first: (key: string) => snap.index.decls.get(key)?.find(inFolder),
-    has: (key: string) => !!snap.index.decls.get(key)?.some(inFolder),
-  };
+  const scope = new Scope(snap, path);
   const names = (kinds: SymbolKind[]) => {
-    for (const k of kinds) for (const d of idx.declsOfKind(k)) items.push(declItem(snap, d));
+    for (const k of kinds) for (const d of scope.declarations(k)) items.push(scope.item(d));
   };
   const words = (ws: string[], detail: string) => {
     for (const w of ws) items.push({ label: w, kind: L.CompletionItemKind.Keyword, detail, documentation: detail });
   };
   const events = () => {
     names(["event"]);
-    for (const [n, b] of Object.entries(BUILTIN_EVENTS))
-      if (!idx.has(`top:${n}`)) items.push({ label: n, kind: L.CompletionItemKind.Event, detail: "built-in event", documentation: { kind: "markdown", value: b.doc } });
+    for (const b of scope.builtinEvents()) items.push(scope.item(b));
   };
   const snippets = (ss: Snip[]) => {
     for (const s of ss)
@@ -149,13 +144,13 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   // Values after a comparison with an enum field: `lead.role == ` / `lead.role in [`.
   const cmp = /\blead\.([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|in|not in)\s*\[?(?:[A-Za-z0-9_]+\s*,\s*)*[A-Za-z0-9_]*$/.exec(line);
   if (cmp) {
-    const f = idx.first(`field:${cmp[1]}`);
-    const vals = idx.declsOfKind("enumValue").filter((d) => d.container === cmp[1]);
+    const f = scope.named(cmp[1]!, "field");
+    const vals = scope.enumValues(f);
     if (vals.length) {
-      for (const v of vals) items.push(declItem(snap, v));
+      for (const v of vals) items.push(scope.item(v));
       return list();
     }
-    if (f && /country/.test(describe(snap, f))) {
+    if (f && typeOfField(f) === "country") {
       names(["territory"]);
       return list();
     }
@@ -163,26 +158,23 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   // Record keys in journeys: `lead { ` / `update {` / `event_name {`.
   if (block && (block.keyword === "leadRecord" || block.keyword === "payload") && (prev === "{" || prev === ",")) {
     if (block.keyword === "leadRecord") names(["field"]);
-    else if (block.event && BUILTIN_EVENTS[block.event] && !idx.has(`top:${block.event}`))
-      for (const [k, v] of Object.entries(BUILTIN_EVENTS[block.event]!.fields)) items.push({ label: k, kind: L.CompletionItemKind.Field, detail: v, documentation: `field of built-in event \`${block.event}\`` });
-    else for (const d of idx.payloadFields(block.event ?? "")) items.push(declItem(snap, d));
+    else for (const d of scope.payloadFields(block.event ?? "")) items.push(scope.item(d));
     return list();
   }
   if (block && (block.keyword === "leadRecord" || block.keyword === "payload") && prev === ":") {
     // A record value: enum values of that field, consent purposes, territories.
     const key = prior[prior.length - 2]?.image ?? "";
-    const vals = idx.declsOfKind("enumValue").filter((d) => d.container === key);
-    if (vals.length) for (const v of vals) items.push(declItem(snap, v));
+    const field = block.keyword === "leadRecord" ? scope.named(key, "field") : scope.payloadFields(block.event ?? "").find((d) => d.name === key);
+    const vals = scope.enumValues(field);
+    if (vals.length) for (const v of vals) items.push(scope.item(v));
     else if (key === "purpose") names(["consent"]);
-    else if (key === "method") words(["checkbox", "double_opt_in", "purchase", "inquiry", "import"], "consent method");
+    else if (key === "method") words(CONSENT_METHODS, "consent method");
     return list();
   }
   // Inside `where` after an event: payload fields of that event.
   const where = /\b(?:on|count\()\s*([A-Za-z_][A-Za-z0-9_]*)\s+where\b(?:(?!\b(limit|within|when|at)\b).)*$/.exec(line);
   if (where && /(where|and|or|not|\()$/.test(prev)) {
-    const ev = where[1]!;
-    for (const d of idx.payloadFields(ev)) items.push(declItem(snap, d));
-    if (BUILTIN_EVENTS[ev]) for (const [k, v] of Object.entries(BUILTIN_EVENTS[ev]!.fields)) items.push({ label: k, kind: L.CompletionItemKind.Field, detail: v, documentation: `field of built-in event \`${ev}\`` });
+    for (const d of scope.payloadFields(where[1]!)) items.push(scope.item(d));
     return list();
   }
 
@@ -308,7 +300,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   // After a lead field: the comparisons its type allows.
   const after = /\blead\.([A-Za-z_][A-Za-z0-9_]*)(\.domain)?\s+$/.exec(line);
   if (after) {
-    const f = idx.first(`field:${after[1]}`);
+    const f = scope.named(after[1]!, "field");
     const t = after[2] ? "text" : typeOfField(f);
     const ops: Record<string, string[]> = {
       enum: ["==", "!=", "in", "not in", "is"],
@@ -396,8 +388,8 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   return list();
 }
 
-function typeOfField(d: Decl | undefined): string {
-  const t = (d?.decl as { type?: { kind: string; name?: { text: string } } } | undefined)?.type;
+function typeOfField(d: CrmSymbol | undefined): string {
+  const t = (d?.node as { type?: { kind: string; name?: { text: string } } } | undefined)?.type;
   if (!t) return "text";
   if (t.kind === "EnumType") return "enum";
   if (t.kind === "ListType") return "list";
@@ -405,13 +397,82 @@ function typeOfField(d: Decl | undefined): string {
   return n === "email" ? "text" : n;
 }
 
-export function declItem(snap: Snapshot, d: Decl): L.CompletionItem {
-  return {
-    label: d.name,
-    kind: ITEM_KIND[d.kind],
-    detail: d.kind === "enumValue" ? `value of ${d.container}` : d.kind === "payloadField" ? `field of ${d.container}` : d.kind,
-    documentation: { kind: L.MarkupKind.Markdown, value: describe(snap, d) },
-  };
+/**
+ * The names completion may offer in a file, from its check: the declarations
+ * the file sees (its own, its imports', built-in events) and, after them, those
+ * of other files of the same check that it could import without closing a
+ * circle of imports; accepting one of those adds the import
+ * (`additionalTextEdits`), so what completion inserts always resolves.
+ */
+class Scope {
+  private readonly check: CheckResult | undefined;
+  private readonly visible: Set<string>;
+  private readonly importable = new Map<string, boolean>();
+
+  constructor(
+    private readonly snap: Snapshot,
+    private readonly path: string,
+  ) {
+    this.check = snap.checkOf(path);
+    this.visible = new Set(this.check?.visibleFiles(path) ?? [path]);
+  }
+
+  /** Whether declarations of `uri` are offered: seen already, or importable (an absolute file that does not see this one). */
+  private offered(uri: string): boolean {
+    if (this.visible.has(uri)) return true;
+    let ok = this.importable.get(uri);
+    if (ok === undefined) {
+      ok = !!this.check && this.path.startsWith("/") && uri.startsWith("/") && !this.check.visibleFiles(uri).includes(this.path);
+      this.importable.set(uri, ok);
+    }
+    return ok;
+  }
+
+  /** Declarations of a kind (no built-ins), those the file sees first. */
+  declarations(kind: SymbolKind): CrmSymbol[] {
+    if (!this.check) return [];
+    const all = declarationsOf(this.check, [kind]).filter((d) => !d.builtin && this.offered(d.uri));
+    return [...all.filter((d) => this.visible.has(d.uri)), ...all.filter((d) => !this.visible.has(d.uri))];
+  }
+
+  builtinEvents(): CrmSymbol[] {
+    return this.check ? declarationsOf(this.check, ["event"]).filter((d) => d.builtin) : [];
+  }
+
+  /** The declaration of `name` the file sees, else the first one it could import. */
+  named(name: string, kind: SymbolKind): CrmSymbol | undefined {
+    if (!this.check) return undefined;
+    return lookup(this.check, this.path, name, [kind]) ?? this.declarations(kind).find((d) => d.name === name);
+  }
+
+  /** The payload fields of the event named `event` (built-in events too). */
+  payloadFields(event: string): CrmSymbol[] {
+    const ev = this.named(event, "event");
+    return ev && this.check ? membersOf(this.check, ev.id).filter((m) => m.kind === "payloadField") : [];
+  }
+
+  /** The values of an enum field (a lead field or a payload field). */
+  enumValues(field: CrmSymbol | undefined): CrmSymbol[] {
+    return field && this.check ? membersOf(this.check, field.id).filter((m) => m.kind === "enumValue") : [];
+  }
+
+  item(d: CrmSymbol): L.CompletionItem {
+    const item: L.CompletionItem = {
+      label: d.name,
+      kind: ITEM_KIND[d.kind],
+      detail: d.builtin && d.kind === "event" ? "built-in event" : d.kind === "enumValue" ? `value of ${d.container}` : d.kind === "payloadField" ? `field of ${d.container}` : d.kind,
+      documentation: { kind: L.MarkupKind.Markdown, value: describe(this.snap, d) },
+    };
+    if (!d.builtin && !this.visible.has(d.uri)) {
+      const spec = relativeImport(this.path, d.uri);
+      const imports = this.snap.file(this.path)?.file.imports ?? [];
+      const last = imports[imports.length - 1];
+      const at = last ? { line: last.range.end.line + 1, character: 0 } : { line: 0, character: 0 };
+      item.detail = `${item.detail} (adds import "${spec}")`;
+      item.additionalTextEdits = [{ range: { start: at, end: at }, newText: `import ${JSON.stringify(spec)}\n${last ? "" : "\n"}` }];
+    }
+    return item;
+  }
 }
 
 const ITEM_KIND: Record<SymbolKind, L.CompletionItemKind> = {

@@ -1,36 +1,33 @@
 /** Hover: what a name is, in words (type, doc, points, windows, maxima, countries). */
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
-import { maxPossibleScore } from "../../core/checker/queries.js";
+import type { CrmSymbol } from "../../core/workspace.js";
+import { maxPossibleScore, membersOf, symbolAt } from "../../core/checker/queries.js";
 import { range } from "./convert.js";
-import { checkerSymbolAt } from "./navigation.js";
-import { BUILTIN_EVENTS, type Decl } from "./index.js";
+import { nameAt } from "./navigation.js";
 import { typeText } from "./symbols.js";
 import type { Snapshot } from "./workspace.js";
 
 export function hover(snap: Snapshot, path: string, offset: number): L.Hover | null {
-  const o = snap.index.occurrenceAt(path, offset);
-  if (!o) {
-    const s = checkerSymbolAt(snap, path, offset);
-    if (!s) return null;
-    const value = [`${s.kind} \`${s.name}\`${s.detail ? `: \`${s.detail}\`` : ""}`, s.doc].filter(Boolean).join("\n\n");
-    return { contents: { kind: L.MarkupKind.Markdown, value } };
-  }
-  const d = snap.index.decls.get(o.key)?.find((x) => snap.sameFolder(path, x.uri));
-  let text: string | undefined;
-  if (d) text = describe(snap, d);
-  else if (o.kind === "event" && BUILTIN_EVENTS[o.node.text]) {
-    const b = BUILTIN_EVENTS[o.node.text]!;
-    text = `built-in event \`${o.node.text} { ${Object.entries(b.fields).map(([k, v]) => `${k}: ${v}`).join(", ")} }\`\n\n${b.doc}`;
-  }
-  if (!text) return null;
-  return { contents: { kind: L.MarkupKind.Markdown, value: text }, range: range(o.range) };
+  const o = nameAt(snap, path, offset);
+  if (!o) return null;
+  return { contents: { kind: L.MarkupKind.Markdown, value: describe(snap, o.symbol) }, range: range(o.range) };
 }
 
-export function describe(snap: Snapshot, d: Decl): string {
-  const src = (n: A.Node | undefined) => (n ? snap.files.get(d.uri)?.lines.text.slice(n.range.start.offset, n.range.end.offset) ?? "" : "");
-  const node = declNode(snap, d);
+export function describe(snap: Snapshot, d: CrmSymbol): string {
+  const src = (n: A.Node | undefined) => (n ? snap.file(d.uri)?.lines.text.slice(n.range.start.offset, n.range.end.offset) ?? "" : "");
+  const node = d.node;
   const lines: string[] = [];
+  if (d.builtin) {
+    // Built-in events and their fields have no source: the binder's detail and doc say it all.
+    const check = snap.checks()[0];
+    if (d.kind === "event") {
+      const fields = check ? membersOf(check, d.id) : [];
+      lines.push(`built-in event \`${d.name} { ${fields.map((f) => `${f.name}: ${f.detail ?? "?"}`).join(", ")} }\``);
+    } else lines.push(`field \`${d.name}\` of built-in event \`${d.container}\`: \`${d.detail ?? "?"}\``);
+    if (d.doc) lines.push(d.doc);
+    return lines.join("\n\n");
+  }
   switch (d.kind) {
     case "field": {
       const f = node as A.FieldDecl | undefined;
@@ -68,7 +65,7 @@ export function describe(snap: Snapshot, d: Decl): string {
     case "territory":
     case "set": {
       const s = node as A.SetDecl;
-      const items = expandSet(snap, s.value, new Set([d.name]), d.uri);
+      const items = expandSet(snap, d.uri, s.value, new Set([d.id]));
       lines.push(`${d.kind} \`${d.name}\``, items.length ? `${items.length} item${items.length === 1 ? "" : "s"}: ${items.join(", ")}` : "empty");
       break;
     }
@@ -81,8 +78,11 @@ export function describe(snap: Snapshot, d: Decl): string {
     case "enumValue":
       lines.push(`value \`${d.name}\` of \`${d.container}\``);
       break;
+    case "gradeLetter":
+      lines.push(`grade letter \`${d.name}\` of \`${d.container}\`${d.detail ? `: ${d.detail}` : ""}`);
+      break;
     default:
-      lines.push(`${kindWord(d.kind)} \`${d.name}\``, "```crmrules\n" + firstLine(src(node ?? d.node)) + "\n```");
+      lines.push(`${kindWord(d.kind)} \`${d.name}\``, "```crmrules\n" + firstLine(src(node)) + "\n```");
   }
   if (d.doc) lines.push("", d.doc);
   return lines.join("\n\n").replace(/\n\n\n\n/g, "\n\n");
@@ -95,10 +95,6 @@ function kindWord(k: string): string {
 function firstLine(s: string): string {
   const l = s.split(/\r?\n/);
   return l.length > 1 ? l[0] + " …" : s;
-}
-
-function declNode(_snap: Snapshot, d: Decl): A.Node | undefined {
-  return d.decl;
 }
 
 export function duration(d: A.Duration | undefined): string {
@@ -123,31 +119,35 @@ export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefi
   return parts.join(", ");
 }
 
-/** The items of a set/territory expression, following references to other sets. */
-export function expandSet(snap: Snapshot, e: A.Expr | undefined, seen: Set<string>, from?: string): string[] {
+/**
+ * The items of a set/territory expression in `uri`, following the sets it
+ * names as the checker resolved them (a set this file does not import stays
+ * a bare word).
+ */
+export function expandSet(snap: Snapshot, uri: string, e: A.Expr | undefined, seen: Set<string>): string[] {
   if (!e) return [];
   switch (e.kind) {
     case "List":
-      return [...new Set(e.items.flatMap((i) => expandSet(snap, i, seen, from)))];
+      return [...new Set(e.items.flatMap((i) => expandSet(snap, uri, i, seen)))];
     case "String":
       return [e.value];
     case "Paren":
-      return expandSet(snap, e.inner, seen, from);
+      return expandSet(snap, uri, e.inner, seen);
     case "Binary": {
-      const l = expandSet(snap, e.left, seen, from);
-      const r = expandSet(snap, e.right, seen, from);
+      const l = expandSet(snap, uri, e.left, seen);
+      const r = expandSet(snap, uri, e.right, seen);
       if (e.op === "+") return [...new Set([...l, ...r])];
       if (e.op === "-") return l.filter((x) => !r.includes(x));
       return l;
     }
     case "Path": {
       if (e.segments.length) return [];
-      const ref = snap.index.decls.get(`top:${e.head.text}`)?.find((x) => !from || snap.sameFolder(from, x.uri));
+      const check = snap.checkOf(uri);
+      const ref = check && symbolAt(check, uri, e.head.range.start.offset);
       if (ref && (ref.kind === "territory" || ref.kind === "set")) {
-        if (seen.has(ref.name)) return [];
-        seen.add(ref.name);
-        const n = declNode(snap, ref) as A.SetDecl | undefined;
-        return expandSet(snap, n?.value, seen, from);
+        if (seen.has(ref.id)) return [];
+        seen.add(ref.id);
+        return expandSet(snap, ref.uri, (ref.node as A.SetDecl | undefined)?.value, seen);
       }
       return [e.head.text];
     }

@@ -10,6 +10,7 @@ import type { Range } from "../../core/text/positions.js";
 import { range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
+import { lookup } from "../../core/checker/queries.js";
 
 export interface JourneyParams {
   uri: string;
@@ -103,7 +104,7 @@ export class JourneyRunner {
 }
 
 export function journeysOf(snap: Snapshot, path: string): A.JourneyDecl[] {
-  return (snap.files.get(path)?.file.decls ?? []).filter((d): d is A.JourneyDecl => d.kind === "Journey" && !!d.name);
+  return (snap.file(path)?.file.decls ?? []).filter((d): d is A.JourneyDecl => d.kind === "Journey" && !!d.name);
 }
 
 function findJourney(snap: Snapshot, path: string, name: string): A.JourneyDecl | undefined {
@@ -115,7 +116,7 @@ function expectationSteps(j: A.JourneyDecl): A.ExpectStep[] {
 }
 
 function stepText(snap: Snapshot, path: string, n: A.Node): string {
-  return snap.files.get(path)?.lines.text.slice(n.range.start.offset, n.range.end.offset).replace(/\s+/g, " ") ?? "";
+  return snap.file(path)?.lines.text.slice(n.range.start.offset, n.range.end.offset).replace(/\s+/g, " ") ?? "";
 }
 
 export function listJourneys(snap: Snapshot, runner: JourneyRunner, paths: string[], cancelled: () => boolean = () => false): JourneyInfo[] {
@@ -230,13 +231,8 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
         break;
     }
   }
-  for (const s of rules.scores) {
-    const decl = snap.index.decls.get(`top:${s.name}`)?.find((x) => snap.sameFolder(path, x.uri));
-    const node = decl?.decl as A.ScoreDecl | undefined;
-    const cap = node?.settings.find((x): x is A.CapSetting => x.kind === "Cap")?.value?.value;
-    const floor = node?.settings.find((x): x is A.FloorSetting => x.kind === "Floor")?.value?.value;
-    view.scores.push({ name: s.name, ...(cap !== undefined ? { max: cap } : {}), ...(floor !== undefined ? { min: floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(s.name) ?? [] });
-  }
+  for (const s of rules.scores)
+    view.scores.push({ name: s.name, ...(s.cap !== null ? { max: s.cap } : {}), ...(s.floor !== null ? { min: s.floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(s.name) ?? [] });
   return view;
 }
 
@@ -255,9 +251,11 @@ function stageThresholds(snap: Snapshot, rules: CompiledRules, path: string): Ma
       visit(e.right, stage);
     } else if (e.kind === "Paren") visit(e.inner, stage);
   };
+  const check = snap.checkOf(path);
   for (const s of rules.stages) {
-    const decl = snap.index.decls.get(`top:${s.name}`)?.find((x) => snap.sameFolder(path, x.uri));
-    if (decl?.kind === "stage") visit((decl.decl as A.StageDecl).when, s.name);
+    // The stage this file sees under that name, as the checker resolves it.
+    const decl = check && lookup(check, path, s.name, ["stage"]);
+    if (decl) visit((decl.node as A.StageDecl).when, s.name);
   }
   return out;
 }

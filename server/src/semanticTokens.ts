@@ -1,9 +1,9 @@
-/** Semantic tokens (full and delta) from the lexer's tokens plus the name index. */
+/** Semantic tokens (full and delta) from the lexer's tokens plus the check's declarations and resolved references of the file. */
 import * as L from "vscode-languageserver";
 import type { IToken } from "chevrotain";
 import type { ParseResult } from "../../core/syntax/parse.js";
-import type { SymbolKind } from "../../core/workspace.js";
-import type { NameIndex } from "./index.js";
+import type { SymbolKind, WorkspaceCheck } from "../../core/workspace.js";
+import { declarationsIn, referencesIn } from "../../core/checker/queries.js";
 
 export const TOKEN_TYPES = [
   "keyword",
@@ -59,25 +59,28 @@ const BUILTIN_WORDS = new Set(["opt_in", "double_opt_in", "opt_out", "implied", 
 
 type Raw = [line: number, char: number, length: number, type: number, mods: number];
 
-/** The kind of the name starting at an offset, by the checker's binding (for names the index does not resolve). */
-export type KindAt = (offset: number) => SymbolKind | undefined;
-
-function collect(pr: ParseResult, index: NameIndex, uri: string, kindAt?: KindAt): Raw[] {
+function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string): Raw[] {
   const out: Raw[] = [];
+  // Names by start offset: the file's resolved uses, then its declarations (a declaration wins).
   const occ = new Map<number, { kind: SymbolKind; isDecl: boolean }>();
-  for (const o of index.occurrences.get(uri) ?? []) occ.set(o.range.start.offset, { kind: o.kind, isDecl: o.isDecl });
+  if (check) {
+    for (const r of referencesIn(check, uri)) {
+      const s = check.symbols.get(r.symbolId);
+      if (s) occ.set(r.range.start.offset, { kind: s.kind, isDecl: false });
+    }
+    for (const s of declarationsIn(check, uri)) occ.set(s.range.start.offset, { kind: s.kind, isDecl: true });
+  }
   const push = (t: IToken, type: number, mods: number) => out.push([(t.startLine ?? 1) - 1, (t.startColumn ?? 1) - 1, t.image.length, type, mods]);
   for (const t of pr.tokens) {
     const name = t.tokenType.name;
-    const o = occ.get(t.startOffset);
+    // Texts stay strings even where they name something (a journey's description, a purpose written as text).
+    const o = name === "StringLiteral" ? undefined : occ.get(t.startOffset);
     if (o) push(t, KIND_TYPE[o.kind], o.isDecl ? MOD_DECL : 0);
     else if (name.startsWith("Kw_")) push(t, T.keyword, 0);
     else if (name === "StringLiteral") push(t, T.string, 0);
     else if (name === "NumberLiteral" || name === "DateLiteral" || name === "TimeOfDay") push(t, T.number, 0);
     else if (name === "Identifier") {
-      const k = kindAt?.(t.startOffset);
-      if (k) push(t, KIND_TYPE[k], 0);
-      else if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
+      if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
       else if (BUILTIN_WORDS.has(t.image) || /^(minute|hour|day|week|month|year)s?$/.test(t.image)) push(t, T.keyword, 0);
       else if (/^[A-Z]{2}$/.test(t.image)) push(t, T.enumMember, MOD_LIB);
       else push(t, T.variable, 0);
@@ -102,18 +105,18 @@ function collect(pr: ParseResult, index: NameIndex, uri: string, kindAt?: KindAt
 export class SemanticTokensProvider {
   private readonly builders = new Map<string, L.SemanticTokensBuilder>();
 
-  full(lspUri: string, pr: ParseResult, index: NameIndex, path: string, kindAt?: KindAt): L.SemanticTokens {
+  full(lspUri: string, pr: ParseResult, check: WorkspaceCheck | undefined, path: string): L.SemanticTokens {
     const b = new L.SemanticTokensBuilder();
-    for (const r of collect(pr, index, path, kindAt)) b.push(...r);
+    for (const r of collect(pr, check, path)) b.push(...r);
     this.builders.set(lspUri, b);
     return b.build();
   }
 
-  delta(lspUri: string, previousResultId: string, pr: ParseResult, index: NameIndex, path: string, kindAt?: KindAt): L.SemanticTokens | L.SemanticTokensDelta {
+  delta(lspUri: string, previousResultId: string, pr: ParseResult, check: WorkspaceCheck | undefined, path: string): L.SemanticTokens | L.SemanticTokensDelta {
     const b = this.builders.get(lspUri);
-    if (!b) return this.full(lspUri, pr, index, path, kindAt);
+    if (!b) return this.full(lspUri, pr, check, path);
     b.previousResult(previousResultId);
-    for (const r of collect(pr, index, path, kindAt)) b.push(...r);
+    for (const r of collect(pr, check, path)) b.push(...r);
     return b.buildEdits();
   }
 

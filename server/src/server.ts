@@ -12,7 +12,7 @@ import { diagnostic as toLsp } from "./convert.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { foldingRanges, selectionRanges } from "./folding.js";
 import { LEGEND, SemanticTokensProvider } from "./semanticTokens.js";
-import { checkerSymbolAt, definition, highlights, references } from "./navigation.js";
+import { definition, highlights, references } from "./navigation.js";
 import { prepareRename, rename } from "./rename.js";
 import { hover } from "./hover.js";
 import { complete } from "./completion.js";
@@ -159,9 +159,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
       const snap = ws.snapshot();
       const affected = new Set<string>();
       for (const p of dirty) {
-        if (!snap.files.has(p)) {
+        if (!snap.file(p)) {
           // A deleted file: every file that imported it may now report a missing import.
-          for (const q of snap.files.keys()) affected.add(q);
+          for (const q of snap.paths()) affected.add(q);
           continue;
         }
         // What `p` can affect: the files that import it (types, duplicates, routing…)
@@ -176,8 +176,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         return;
       }
       for (const p of [...affected].sort()) {
-        if (!snap.files.has(p)) continue;
-        const diags = (snap.diagnostics.get(p) ?? []).map(toLsp);
+        if (!snap.file(p)) continue;
+        const diags = snap.diagnosticsOf(p).map(toLsp);
         const key = `${ws.version(p) ?? "disk"}:${JSON.stringify(diags)}`;
         if (published.get(p) === key) continue;
         published.set(p, key);
@@ -192,7 +192,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     handle("diagnostic", (params: L.DocumentDiagnosticParams): L.DocumentDiagnosticReport => {
       const p = uriToPath(params.textDocument.uri);
       const snap = ws.snapshot();
-      const items = (snap.diagnostics.get(p) ?? []).map(toLsp);
+      const items = snap.diagnosticsOf(p).map(toLsp);
       const resultId = hash(JSON.stringify(items));
       if (params.previousResultId === resultId) return { kind: L.DocumentDiagnosticReportKind.Unchanged, resultId };
       return { kind: L.DocumentDiagnosticReportKind.Full, resultId, items };
@@ -205,9 +205,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
       const snap = ws.snapshot();
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
       const items: L.WorkspaceDocumentDiagnosticReport[] = [];
-      for (const [p, diags] of [...snap.diagnostics].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const p of snap.paths()) {
         const uri = pathToUri(p);
-        const lsp = diags.map(toLsp);
+        const lsp = snap.diagnosticsOf(p).map(toLsp);
         const resultId = hash(JSON.stringify(lsp));
         const version = ws.version(p) ?? null;
         if (previous.get(uri) === resultId) items.push({ kind: L.DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
@@ -223,7 +223,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   function at(uri: string, pos?: L.Position) {
     const path = uriToPath(uri);
     const snap = ws.snapshot();
-    const pr = snap.files.get(path);
+    const pr = snap.file(path);
     const offset = pr && pos ? pr.lines.offsetAt(pos.line, pos.character) : 0;
     return { path, snap, pr, offset };
   }
@@ -312,7 +312,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     handle("codeAction", (p: L.CodeActionParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
       if (!pr) return [];
-      const out = codeActions(pr, snap.diagnostics.get(path) ?? [], p);
+      const out = codeActions(pr, snap.diagnosticsOf(path), p);
       const only = p.context.only;
       if (!only || only.some((k) => FORMAT_ACTION === k || FORMAT_ACTION.startsWith(k + "."))) {
         const edits = formatDocument(pr.lines.text, { tabSize: 2, insertSpaces: true });
@@ -336,13 +336,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.languages.semanticTokens.on(
     handle("semanticTokens", (p: L.SemanticTokensParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
-      return pr ? tokens.full(p.textDocument.uri, pr, snap.index, path, (o) => checkerSymbolAt(snap, path, o)?.kind) : { data: [] };
+      return pr ? tokens.full(p.textDocument.uri, pr, snap.checkOf(path), path) : { data: [] };
     }),
   );
   connection.languages.semanticTokens.onDelta(
     handle("semanticTokensDelta", (p: L.SemanticTokensDeltaParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
-      return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.index, path, (o) => checkerSymbolAt(snap, path, o)?.kind) : { data: [] };
+      return pr ? tokens.delta(p.textDocument.uri, p.previousResultId, pr, snap.checkOf(path), path) : { data: [] };
     }),
   );
 
@@ -359,7 +359,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     "crmrules/listJourneys",
     handle("listJourneys", (p: { uri?: string } | undefined, token) => {
       const snap = ws.snapshot();
-      const paths = p?.uri ? [uriToPath(p.uri)] : [...snap.files.keys()].sort();
+      const paths = p?.uri ? [uriToPath(p.uri)] : snap.paths();
       return listJourneys(snap, runner, paths, () => token.isCancellationRequested);
     }),
   );

@@ -100,19 +100,16 @@ export function typeText(t: A.TypeRef | undefined): string {
   return `list(${typeText(t.element)})`;
 }
 
+/** Every declaration of every check whose name matches `query` (members of actions and enum values left out). */
 export function workspaceSymbols(snap: Snapshot, query: string): L.WorkspaceSymbol[] {
   const q = query.toLowerCase();
   const out: L.WorkspaceSymbol[] = [];
-  for (const list of snap.index.decls.values())
-    for (const d of list) {
-      if (d.kind === "param" || d.kind === "enumValue") continue;
+  for (const check of snap.checks())
+    for (const d of check.symbols.values()) {
+      if (d.builtin || d.kind === "param" || d.kind === "enumValue") continue;
       if (q && !fuzzy(d.name.toLowerCase(), q)) continue;
-      out.push({ name: d.name, kind: LSP_KIND[d.kind], containerName: d.container, location: { uri: pathToUri(d.uri), range: range(d.range) } });
+      out.push({ name: d.name, kind: LSP_KIND[d.kind], containerName: d.kind === "journey" ? "journey" : d.container, location: { uri: pathToUri(d.uri), range: range(d.range) } });
     }
-  for (const [uri, pr] of snap.files)
-    for (const d of pr.file.decls)
-      if (d.kind === "Journey" && d.name && (!q || fuzzy(d.name.value.toLowerCase(), q)))
-        out.push({ name: d.name.value, kind: L.SymbolKind.Object, containerName: "journey", location: { uri: pathToUri(uri), range: range(d.name.range) } });
   out.sort((a, b) => a.name.localeCompare(b.name));
   return out.slice(0, 500);
 }

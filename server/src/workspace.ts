@@ -1,8 +1,12 @@
 /**
  * The workspace model: every `.crmrules` file under the workspace folders,
  * read from disk at start and kept current through file watching; open
- * documents override the disk. A snapshot (parse results, name index,
- * diagnostics) is rebuilt lazily after a change, re-parsing only changed files.
+ * documents override the disk. Files are grouped by workspace folder (a file
+ * that is not an absolute path, such as an `untitled:` document, is a group of
+ * its own); a change marks its group dirty, and the next snapshot re-checks
+ * only the dirty groups with `checkWorkspace` (which reuses the parse results
+ * of unchanged files). Everything else a feature needs (names, references,
+ * per-file diagnostics) is read from the checks on demand.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,33 +14,42 @@ import { parse, type ParseResult } from "../../core/syntax/parse.js";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../../core/diagnostics/diagnostic.js";
-import { NameIndex } from "./index.js";
 
 export const EXTENSION = ".crmrules";
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test"]);
 
 export interface Snapshot {
   generation: number;
-  files: Map<string, ParseResult>;
-  index: NameIndex;
-  diagnostics: Map<string, Diagnostic[]>;
+  /** Every file of every group, sorted (computed on first use). */
+  paths(): string[];
+  /** A file's parse result (from its check). */
+  file(path: string): ParseResult | undefined;
+  /** The check holding `path`: its workspace folder's, or its own for a document that is not a file. */
+  checkOf(path: string): CheckResult | undefined;
+  /** Every check of the snapshot (one per group). */
+  checks(): CheckResult[];
+  /** One file's diagnostics, sorted (computed by the check on first use). */
+  diagnosticsOf(path: string): Diagnostic[];
   /** Files whose diagnostics a change to `path` can affect (itself plus importers). */
   dependents(path: string): string[];
-  /** The checker's result for the workspace folder holding `path`. */
-  checkOf(path: string): CheckResult | undefined;
-  /** Whether `other` belongs to the same workspace folder as `path` (names never cross folders). */
-  sameFolder(path: string, other: string): boolean;
+}
+
+/** A group whose check failed (the checker must never throw; should it, its files still get their syntax diagnostics). */
+interface Failed {
+  failed: Map<string, ParseResult>;
 }
 
 export class Workspace {
   roots: string[] = [];
   private readonly disk = new Map<string, string>();
   private readonly open = new Map<string, { text: string; version: number }>();
-  private readonly parsed = new Map<string, { text: string; result: ParseResult }>();
+  /** Group key (a workspace folder, or the path of a document that is not a file) → its files. */
+  private readonly groups = new Map<string, Set<string>>();
+  /** The last check of each group (reused for unchanged groups; `previous` for the next check of a dirty one). */
+  private readonly checked = new Map<string, CheckResult | Failed>();
+  private readonly dirty = new Set<string>();
   private generation = 0;
   private snap: Snapshot | undefined;
-  /** The last check of each workspace root, so the next one re-parses only changed files. */
-  private readonly lastChecks = new Map<string, CheckResult>();
 
   constructor(private readonly log: (msg: string) => void = () => {}) {}
 
@@ -44,6 +57,11 @@ export class Workspace {
     this.roots = roots;
     this.disk.clear();
     for (const r of roots) this.scan(r, 0);
+    // Every file may now belong to another group: regroup everything.
+    this.groups.clear();
+    for (const p of [...this.disk.keys(), ...this.open.keys()]) this.place(p);
+    for (const k of this.checked.keys()) if (!this.groups.has(k)) this.checked.delete(k);
+    for (const k of this.groups.keys()) this.dirty.add(k);
     this.changed();
   }
 
@@ -84,24 +102,24 @@ export class Workspace {
   diskChanged(path: string, deleted: boolean): void {
     if (deleted) this.disk.delete(path);
     else this.readDisk(path);
-    this.changed();
+    this.touched(path);
   }
 
   openDoc(path: string, text: string, version: number): void {
     this.open.set(path, { text, version });
-    this.changed();
+    this.touched(path);
   }
 
   changeDoc(path: string, text: string, version: number): void {
     this.open.set(path, { text, version });
-    this.changed();
+    this.touched(path);
   }
 
   closeDoc(path: string): void {
     this.open.delete(path);
     // The disk content takes over again (re-read: the editor may have saved).
     if (this.inRoots(path)) this.readDisk(path);
-    this.changed();
+    this.touched(path);
   }
 
   version(path: string): number | undefined {
@@ -125,6 +143,31 @@ export class Workspace {
     return this.roots.some((r) => path === r || path.startsWith(r.endsWith("/") ? r : r + "/"));
   }
 
+  /** The group a file belongs to: its workspace folder (or directory), or itself when it is not a file. */
+  private keyOf(path: string): string {
+    return path.startsWith("/") ? this.rootOf(path) : path;
+  }
+
+  /** Puts a file into its group, or takes it out when it no longer has a text. */
+  private place(path: string): string {
+    const key = this.keyOf(path);
+    let g = this.groups.get(key);
+    if (this.text(path) === undefined) {
+      g?.delete(path);
+      if (g && !g.size) this.groups.delete(key);
+    } else {
+      if (!g) this.groups.set(key, (g = new Set()));
+      g.add(path);
+    }
+    return key;
+  }
+
+  /** One file's text changed, appeared or disappeared: only its group is re-checked. */
+  private touched(path: string): void {
+    this.dirty.add(this.place(path));
+    this.changed();
+  }
+
   private changed(): void {
     this.generation++;
     this.snap = undefined;
@@ -132,81 +175,67 @@ export class Workspace {
 
   /** The workspace folder a file belongs to (the innermost), or its own directory for a loose file. */
   rootOf(path: string): string {
-    let best: string | undefined;
-    for (const r of this.roots) if ((path === r || path.startsWith(r.endsWith("/") ? r : r + "/")) && (!best || r.length > best.length)) best = r;
-    return best ?? dirname(path);
+    return rootIn(this.roots, path);
   }
 
   /**
-   * The current snapshot, rebuilt when something changed since the last one:
-   * one `checkWorkspace` per workspace folder (the checker parses, binds,
-   * types and analyses); files that are not absolute paths (untitled
-   * documents) are only parsed.
+   * The current snapshot. After a change only the dirty groups are re-checked
+   * (one `checkWorkspace` each, which re-parses only changed files); nothing
+   * else is computed up front.
    */
   snapshot(): Snapshot {
     if (this.snap) return this.snap;
-    const groups = new Map<string, string[]>();
-    const loose: string[] = [];
-    for (const p of this.paths()) {
-      if (!p.startsWith("/")) {
-        loose.push(p);
+    for (const key of this.dirty) {
+      const files = this.groups.get(key);
+      if (!files?.size) {
+        this.checked.delete(key);
         continue;
       }
-      const r = this.rootOf(p);
-      const g = groups.get(r);
-      if (g) g.push(p);
-      else groups.set(r, [p]);
-    }
-    const files = new Map<string, ParseResult>();
-    const diagnostics = new Map<string, Diagnostic[]>();
-    const checkByPath = new Map<string, CheckResult>();
-    for (const [root, paths] of groups) {
-      let check: CheckResult | undefined;
+      const prev = this.checked.get(key);
+      const previous = prev && !("failed" in prev) ? prev : undefined;
+      // A document that is not a file is checked on its own, as a one-file workspace.
+      const root = key.startsWith("/") ? key : "";
       try {
-        // Unchanged files reuse the previous check's parse results: a keystroke re-parses one file.
-        check = checkWorkspace({ root, files: paths.map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous: this.lastChecks.get(root) });
-        this.lastChecks.set(root, check);
+        this.checked.set(key, checkWorkspace({ root, files: [...files].sort().map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous }));
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
-        this.log(`checking ${root} failed: ${(e as Error).stack ?? String(e)}`);
-      }
-      for (const p of paths) {
-        const pr = check?.files.get(p) ?? this.parseCached(p);
-        files.set(p, pr);
-        diagnostics.set(p, check ? [] : [...pr.diagnostics].sort(compareDiagnostics));
-        if (check) checkByPath.set(p, check);
-      }
-      for (const d of check?.diagnostics ?? []) {
-        const list = diagnostics.get(d.uri);
-        if (list) list.push(d);
+        this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);
+        this.checked.set(key, { failed: new Map([...files].map((p) => [p, parse(this.text(p) ?? "", p)])) });
       }
     }
-    for (const r of [...this.lastChecks.keys()]) if (!groups.has(r)) this.lastChecks.delete(r);
-    for (const p of loose) {
-      const pr = this.parseCached(p);
-      files.set(p, pr);
-      diagnostics.set(p, [...pr.diagnostics].sort(compareDiagnostics));
-    }
-    for (const p of this.parsed.keys()) if (!files.has(p)) this.parsed.delete(p);
-    const index = new NameIndex(files);
+    this.dirty.clear();
+    const checked = new Map(this.checked);
+    const roots = [...this.roots];
+    const keyOf = (path: string) => (path.startsWith("/") ? rootIn(roots, path) : path);
+    const checkOf = (path: string): CheckResult | undefined => {
+      const c = checked.get(keyOf(path));
+      return c && !("failed" in c) && c.files.has(path) ? c : undefined;
+    };
+    let paths: string[] | undefined;
     this.snap = {
       generation: this.generation,
-      files,
-      index,
-      diagnostics,
-      dependents: (path) => checkByPath.get(path)?.dependents(path) ?? [path],
-      checkOf: (path) => checkByPath.get(path),
-      sameFolder: (path, other) => (checkByPath.get(path) ?? path) === (checkByPath.get(other) ?? other) || (!checkByPath.has(path) && !checkByPath.has(other)),
+      paths: () => (paths ??= [...checked.values()].flatMap((c) => [...("failed" in c ? c.failed : c.files).keys()]).sort()),
+      file: (path) => {
+        const c = checked.get(keyOf(path));
+        return c && ("failed" in c ? c.failed.get(path) : c.files.get(path));
+      },
+      checkOf,
+      checks: () => [...checked.values()].filter((c): c is CheckResult => !("failed" in c)),
+      diagnosticsOf: (path) => {
+        const c = checked.get(keyOf(path));
+        if (!c) return [];
+        if ("failed" in c) return [...(c.failed.get(path)?.diagnostics ?? [])].sort(compareDiagnostics);
+        return c.files.has(path) ? c.diagnosticsOf(path) : [];
+      },
+      dependents: (path) => checkOf(path)?.dependents(path) ?? [path],
     };
     return this.snap;
   }
+}
 
-  private parseCached(p: string): ParseResult {
-    const text = this.text(p) ?? "";
-    const cached = this.parsed.get(p);
-    if (cached && cached.text === text) return cached.result;
-    const result = parse(text, p);
-    this.parsed.set(p, { text, result });
-    return result;
-  }
+/** The innermost of `roots` holding `path`, or its own directory. */
+function rootIn(roots: string[], path: string): string {
+  let best: string | undefined;
+  for (const r of roots) if ((path === r || path.startsWith(r.endsWith("/") ? r : r + "/")) && (!best || r.length > best.length)) best = r;
+  return best ?? dirname(path);
 }

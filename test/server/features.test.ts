@@ -169,21 +169,21 @@ describe("checker integration", () => {
   });
 });
 
-describe("checker binding as a fallback", () => {
-  it("navigates names only the checker resolves (a grade letter compared in a stage condition)", async () => {
+describe("grade letters", () => {
+  it("navigates a grade letter compared in a stage condition (resolved by the checker against the grade's type)", async () => {
     const dir = copyFixture("grades");
     const k = await startClient([dir]);
     try {
       const u = uri(join(dir, "rules.crmrules"));
       const def = (await k.conn.sendRequest(P.DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 } })) as P.LocationLink[];
-      expect(def).toEqual([{ targetUri: u, targetRange: rng(8, 2, 8, 9), targetSelectionRange: rng(8, 2, 8, 3) }]);
+      expect(def).toEqual([{ originSelectionRange: rng(12, 28, 12, 29), targetUri: u, targetRange: rng(8, 2, 8, 9), targetSelectionRange: rng(8, 2, 8, 3) }]);
       const refs = await k.conn.sendRequest(P.ReferencesRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 }, context: { includeDeclaration: true } });
       expect(refs!.map((r) => [r.range.start.line, r.range.start.character])).toEqual([
         [8, 2],
         [12, 28],
       ]);
       const h = await k.conn.sendRequest(P.HoverRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 28 } });
-      expect((h!.contents as P.MarkupContent).value).toMatch(/^gradeLetter `B`/);
+      expect((h!.contents as P.MarkupContent).value).toBe("grade letter `B` of `fit_grade`: >= 20");
       const toks = await k.conn.sendRequest(P.SemanticTokensRequest.type, { textDocument: { uri: u } });
       const legend = (k.init.capabilities.semanticTokensProvider as P.SemanticTokensOptions).legend;
       expect(decode(toks!.data, legend).find((t) => t.line === 12 && t.char === 28)).toEqual({ line: 12, char: 28, len: 1, type: "enumMember", mods: [] });
