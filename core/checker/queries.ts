@@ -21,9 +21,8 @@ export interface Occurrence {
 
 /** The name under the cursor at `offset` in `uri` (a resolved use or a declared name), if any. */
 export function occurrenceAt(check: WorkspaceCheck, uri: string, offset: number): Occurrence | undefined {
-  const idx = indexOf(check);
-  const refs = idx.refsByUri.get(uri);
-  if (refs) {
+  const refs = referencesIn(check, uri);
+  if (refs.length) {
     // Binary search by start offset over references sorted by position.
     let lo = 0;
     let hi = refs.length - 1;
@@ -39,7 +38,7 @@ export function occurrenceAt(check: WorkspaceCheck, uri: string, offset: number)
     const s = found && check.symbols.get(found.symbolId);
     if (found && s) return { symbol: s, range: found.range, declaration: false };
   }
-  for (const s of idx.declsByUri.get(uri) ?? []) if (s.range.start.offset <= offset && offset <= s.range.end.offset) return { symbol: s, range: s.range, declaration: true };
+  for (const s of declarationsIn(check, uri)) if (s.range.start.offset <= offset && offset <= s.range.end.offset) return { symbol: s, range: s.range, declaration: true };
   return undefined;
 }
 
@@ -74,8 +73,7 @@ export function lookup(check: WorkspaceCheck, uri: string, name: string, kinds: 
  * file sees it: what an editor offers to import.
  */
 export function declarationsOf(check: WorkspaceCheck, kinds: readonly SymbolKind[]): CrmSymbol[] {
-  const idx = indexOf(check);
-  if (kinds.length === 1) return idx.byKind.get(kinds[0]!) ?? [];
+  if (kinds.length === 1) return kindIndexOf(check).byKind.get(kinds[0]!) ?? [];
   const out: CrmSymbol[] = [];
   for (const s of check.symbols.values()) if (kinds.includes(s.kind)) out.push(s);
   return out;
@@ -117,19 +115,39 @@ export function renameConflict(check: WorkspaceCheck, symbolId: string, newName:
   return undefined;
 }
 
-/** Every use of a symbol (declarations excluded; add `symbol.range` for rename). */
+/**
+ * Every use of a symbol (declarations excluded; add `symbol.range` for
+ * rename), file by file, by position. Only the files that see the symbol's
+ * file are read (no other file can refer to it).
+ */
 export function referencesTo(check: WorkspaceCheck, symbolId: string): Reference[] {
-  return indexOf(check).refsBySymbol.get(symbolId) ?? [];
+  if (!perFile(check).units) return refIndexOf(check).bySymbol.get(symbolId) ?? [];
+  const sym = check.symbols.get(symbolId);
+  if (!sym) return [];
+  const files = sym.builtin ? [...check.files.keys()].sort() : check.dependents(sym.uri);
+  const out: Reference[] = [];
+  for (const f of files) for (const r of referencesIn(check, f)) if (r.symbolId === symbolId) out.push(r);
+  return out;
 }
 
-/** Every resolved name use in a file, sorted by position (what semantic tokens and document highlights walk). */
+/** Every resolved name use in a file, sorted by position, each once (what semantic tokens and document highlights walk). Reads that file only. */
 export function referencesIn(check: WorkspaceCheck, uri: string): Reference[] {
-  return indexOf(check).refsByUri.get(uri) ?? [];
+  const units = perFile(check).units;
+  if (!units) return refIndexOf(check).byUri.get(uri) ?? [];
+  const refs = units.get(uri)?.references;
+  if (!refs) return [];
+  let out = dedupedRefs.get(refs);
+  if (!out) dedupedRefs.set(refs, (out = dedupe([...refs]).sort((a, b) => a.range.start.offset - b.range.start.offset)));
+  return out;
 }
 
-/** Every declaration in a file (top-level and members), in no particular order. */
+/** Every declaration in a file (top-level and members, built-ins never), in no particular order. Reads that file only. */
 export function declarationsIn(check: WorkspaceCheck, uri: string): CrmSymbol[] {
-  return indexOf(check).declsByUri.get(uri) ?? [];
+  const decls = perFile(check).binding?.decls?.get(uri);
+  if (!decls) return perFile(check).binding?.decls ? [] : (kindIndexOf(check).byUri.get(uri) ?? []);
+  let out = fileDecls.get(decls);
+  if (!out) fileDecls.set(decls, (out = [...decls.byId.values()]));
+  return out;
 }
 
 /**
@@ -149,34 +167,73 @@ export function maxPossibleScore(check: WorkspaceCheck, scoreName: string, uri?:
   return res.maxScores?.get(sym.id) ?? maxScoreOf(sym.node as A.ScoreDecl);
 }
 
-interface Index {
-  refsByUri: Map<string, Reference[]>;
-  refsBySymbol: Map<string, Reference[]>;
-  declsByUri: Map<string, CrmSymbol[]>;
-  byKind: Map<SymbolKind, CrmSymbol[]>;
+/**
+ * Per-file parts a `CheckResult` may carry (core/checker/check.ts): each
+ * file's resolved uses and each file's declarations. When present, a query
+ * about one file reads that file's part only, so answering after an edit
+ * costs what the file costs, not what the workspace costs.
+ */
+interface PerFile {
+  units?: ReadonlyMap<string, { readonly references: readonly Reference[] }>;
+  binding?: { decls?: ReadonlyMap<string, { readonly byId: ReadonlyMap<string, CrmSymbol> }> };
 }
 
-const indexes = new WeakMap<WorkspaceCheck, Index>();
+function perFile(check: WorkspaceCheck): PerFile {
+  return check as unknown as PerFile;
+}
 
-function indexOf(check: WorkspaceCheck): Index {
-  let idx = indexes.get(check);
-  if (idx) return idx;
-  idx = { refsByUri: new Map(), refsBySymbol: new Map(), declsByUri: new Map(), byKind: new Map() };
-  // A use may be recorded more than once (an expression typed twice); each is kept once.
+const dedupedRefs = new WeakMap<readonly Reference[], Reference[]>();
+const fileDecls = new WeakMap<object, CrmSymbol[]>();
+
+/** A use may be recorded more than once (an expression typed twice); each is kept once. */
+function dedupe(refs: Reference[]): Reference[] {
   const seen = new Set<string>();
-  for (const r of check.references) {
+  return refs.filter((r) => {
     const key = `${r.uri}#${r.range.start.offset}#${r.range.end.offset}#${r.symbolId}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return false;
     seen.add(key);
-    push(idx.refsByUri, r.uri, r);
-    push(idx.refsBySymbol, r.symbolId, r);
-  }
-  for (const list of idx.refsByUri.values()) list.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    return true;
+  });
+}
+
+/** Symbols by kind and by file (built once per check, from the symbols alone). */
+interface KindIndex {
+  byKind: Map<SymbolKind, CrmSymbol[]>;
+  byUri: Map<string, CrmSymbol[]>;
+}
+
+const kindIndexes = new WeakMap<WorkspaceCheck, KindIndex>();
+
+function kindIndexOf(check: WorkspaceCheck): KindIndex {
+  let idx = kindIndexes.get(check);
+  if (idx) return idx;
+  idx = { byKind: new Map(), byUri: new Map() };
   for (const s of check.symbols.values()) {
-    if (!s.builtin) push(idx.declsByUri, s.uri, s);
+    if (!s.builtin) push(idx.byUri, s.uri, s);
     push(idx.byKind, s.kind, s);
   }
-  indexes.set(check, idx);
+  kindIndexes.set(check, idx);
+  return idx;
+}
+
+/** References by file and by symbol, from `check.references` (for checks without per-file parts). */
+interface RefIndex {
+  byUri: Map<string, Reference[]>;
+  bySymbol: Map<string, Reference[]>;
+}
+
+const refIndexes = new WeakMap<WorkspaceCheck, RefIndex>();
+
+function refIndexOf(check: WorkspaceCheck): RefIndex {
+  let idx = refIndexes.get(check);
+  if (idx) return idx;
+  idx = { byUri: new Map(), bySymbol: new Map() };
+  for (const r of dedupe(check.references)) {
+    push(idx.byUri, r.uri, r);
+    push(idx.bySymbol, r.symbolId, r);
+  }
+  for (const list of idx.byUri.values()) list.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  refIndexes.set(check, idx);
   return idx;
 }
 
