@@ -76,7 +76,7 @@ export interface WorkspaceCheck {
   files: Map<string, ParseResult>;
   /** Every diagnostic of every file (syntax, binding, types, analyses), sorted. */
   diagnostics: Diagnostic[];
-  symbols: Map<string, CrmSymbol>;
+  symbols: ReadonlyMap<string, CrmSymbol>;
   references: Reference[];
   /** Uris visible from a file: itself plus everything reachable through imports. */
   visibleFiles(uri: string): string[];

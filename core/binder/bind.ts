@@ -3,7 +3,11 @@
  * file, never outside the root), detects import cycles, collects every
  * declaration into a symbol with its `///` doc comment, and reports duplicate
  * names among files that see each other. Name *uses* are resolved by the
- * checker through `Binding.lookup`, which records references.
+ * checker through `Binding.lookup`.
+ *
+ * What a file declares depends on that file alone, so it is computed once per
+ * parse result (`fileDecls`) and reused by every later binding while the file
+ * is unchanged; a binding after an edit only re-links the name tables.
  */
 import { parse, type ParseResult } from "../syntax/parse.js";
 import type * as A from "../syntax/ast.js";
@@ -12,9 +16,10 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import type { Range } from "../text/positions.js";
 import { EMPTY_RANGE } from "../text/positions.js";
-import { isInside, normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
+import { normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
 import { suggest } from "./didYouMean.js";
 import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "./builtins.js";
+import { maxScoreOf } from "./scoreMaximum.js";
 
 /** Top-level names share one namespace per group. */
 export type Group = "value" | "event" | "stage" | "target" | "route" | "consent" | "action" | "workflow" | "journey" | "field";
@@ -66,23 +71,109 @@ export function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
+/** What one file declares: computed from its parse result alone, so it is shared by every binding while the file is unchanged. */
+export interface FileDecls {
+  readonly uri: string;
+  /** Top-level declarations in source order (they go into the name groups). */
+  readonly top: readonly CrmSymbol[];
+  /** Every symbol of the file, top-level and members, by id. */
+  readonly byId: ReadonlyMap<string, CrmSymbol>;
+  /** Members by container symbol id → member name → first member of that name. */
+  readonly members: ReadonlyMap<string, Map<string, CrmSymbol>>;
+  /** Members that repeat a name within their container (reported here, never again as unused). */
+  readonly duplicateIds: readonly string[];
+  /** Built-in events declared again (CR2006) and repeated members (CR2002). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The file's imports, resolved against its own path (whether the target exists is the binding's business). */
+  readonly imports: readonly { node: A.ImportDecl; spec: string; target: string; climbs: boolean }[];
+}
+
+/** Members by container id: the built-ins' plus every file's `FileDecls.members`, looked up without copying. */
+export class MemberTable {
+  constructor(
+    private readonly builtins: ReadonlyMap<string, Map<string, CrmSymbol>>,
+    private readonly perFile: ReadonlyMap<string, FileDecls>,
+  ) {}
+
+  get(containerId: string): Map<string, CrmSymbol> | undefined {
+    const hash = containerId.lastIndexOf("#");
+    if (hash < 0) return this.builtins.get(containerId);
+    return this.perFile.get(containerId.slice(0, hash))?.members.get(containerId);
+  }
+
+  /** Every container's members (built-ins first, then file by file). */
+  *values(): IterableIterator<Map<string, CrmSymbol>> {
+    yield* this.builtins.values();
+    for (const f of this.perFile.values()) yield* f.members.values();
+  }
+}
+
+/** The symbols of a binding: the built-ins plus every file's `FileDecls.byId`, looked up without copying. */
+export class SymbolTable implements ReadonlyMap<string, CrmSymbol> {
+  constructor(
+    private readonly builtins: ReadonlyMap<string, CrmSymbol>,
+    private readonly perFile: ReadonlyMap<string, FileDecls>,
+  ) {}
+
+  get(id: string): CrmSymbol | undefined {
+    const hash = id.lastIndexOf("#");
+    if (hash < 0) return this.builtins.get(id);
+    return this.perFile.get(id.slice(0, hash))?.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  get size(): number {
+    let n = this.builtins.size;
+    for (const f of this.perFile.values()) n += f.byId.size;
+    return n;
+  }
+
+  *entries(): MapIterator<[string, CrmSymbol]> {
+    yield* this.builtins.entries();
+    for (const f of this.perFile.values()) yield* f.byId.entries();
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<CrmSymbol> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, CrmSymbol]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: CrmSymbol, key: string, map: ReadonlyMap<string, CrmSymbol>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
 export class Binding {
   readonly files = new Map<string, ParseResult>();
-  readonly symbols = new Map<string, CrmSymbol>();
-  readonly references: Reference[] = [];
+  /** What each file declares (shared with earlier bindings while the file is unchanged). */
+  readonly decls = new Map<string, FileDecls>();
+  private readonly builtinSymbols = new Map<string, CrmSymbol>();
+  private readonly builtinMembers = new Map<string, Map<string, CrmSymbol>>();
+  readonly symbols = new SymbolTable(this.builtinSymbols, this.decls);
+  /** Diagnostics of the workspace as a whole: imports, import cycles, duplicate names across files. */
   readonly diagnostics: Diagnostic[] = [];
-  /** group → name → declarations (workspace-wide; filtered by visibility on lookup). */
-  private readonly groups = new Map<Group, Map<string, CrmSymbol[]>>();
+  /** group → name → declarations in file order (workspace-wide; filtered by visibility on lookup). Copied on write from the previous binding. */
+  private groups = new Map<Group, Map<string, CrmSymbol[]>>();
   /** container symbol id → member name → first member symbol. */
-  readonly members = new Map<string, Map<string, CrmSymbol>>();
+  readonly members = new MemberTable(this.builtinMembers, this.decls);
   /** Files visible from a file (itself plus everything reachable through imports). */
   readonly visible = new Map<string, Set<string>>();
   /** Direct importers of a file. */
   readonly importers = new Map<string, Set<string>>();
+  /** Direct imports of a file, in written order (resolved, existing files only). */
+  readonly imports = new Map<string, string[]>();
   /** Symbol ids reported as duplicates (not reported again as unused). */
   readonly duplicates = new Set<string>();
-  /** Symbol ids with at least one reference. */
-  readonly referenced = new Set<string>();
   /** Builtin event types by event name → field name → type. */
   readonly builtinFieldTypes = new Map<string, Map<string, BuiltinFieldType>>();
 
@@ -96,14 +187,15 @@ export class Binding {
     return undefined;
   }
 
-  /** Names of a group visible from a file (for did-you-mean; only on error paths). */
+  /** Names of a group visible from a file, sorted (for did-you-mean; only on error paths). */
   namesVisible(uri: string, group: Group, kinds?: SymbolKind[]): string[] {
     const out: string[] = [];
     const vis = this.visible.get(uri);
     for (const [name, list] of this.groups.get(group) ?? []) {
       if (list.some((s) => (s.builtin || s.uri === uri || vis?.has(s.uri)) && (!kinds || kinds.includes(s.kind)))) out.push(name);
     }
-    return out;
+    // Sorted, so that the answer depends on the visible files alone (not on which file declared a name first).
+    return out.sort();
   }
 
   /** Every declaration of a group (all files). */
@@ -113,18 +205,67 @@ export class Binding {
     return out;
   }
 
+  /**
+   * The name groups, either built from every file or, after an edit, taken
+   * from the previous binding with only the names the changed files declare
+   * (before or now) rebuilt: what a keystroke costs does not grow with the
+   * workspace. @internal
+   */
+  linkNames(uris: string[], previous: Binding | undefined): void {
+    if (!previous) {
+      for (const uri of uris) for (const s of this.decls.get(uri)!.top) this.register(s);
+      return;
+    }
+    const changed = new Set<string>();
+    for (const uri of uris) if (previous.decls.get(uri) !== this.decls.get(uri)) changed.add(uri);
+    for (const uri of previous.decls.keys()) if (!this.decls.has(uri)) changed.add(uri);
+    this.groups = new Map(previous.groups);
+    const copied = new Set<Group>();
+    const touched = new Map<Group, Set<string>>();
+    const touch = (s: CrmSymbol) => {
+      const g = GROUP_OF[s.kind];
+      if (!g) return;
+      let t = touched.get(g);
+      if (!t) touched.set(g, (t = new Set()));
+      t.add(s.name);
+    };
+    for (const uri of changed) {
+      for (const s of previous.decls.get(uri)?.top ?? []) touch(s);
+      for (const s of this.decls.get(uri)?.top ?? []) touch(s);
+    }
+    const fresh = new Map<Group, Map<string, CrmSymbol[]>>();
+    for (const uri of changed)
+      for (const s of this.decls.get(uri)?.top ?? []) {
+        const g = GROUP_OF[s.kind];
+        if (!g) continue;
+        let m = fresh.get(g);
+        if (!m) fresh.set(g, (m = new Map()));
+        const l = m.get(s.name);
+        if (l) l.push(s);
+        else m.set(s.name, [s]);
+      }
+    for (const [g, names] of touched) {
+      if (!copied.has(g)) {
+        copied.add(g);
+        this.groups.set(g, new Map(this.groups.get(g) ?? []));
+      }
+      const m = this.groups.get(g)!;
+      for (const name of names) {
+        const list = (m.get(name) ?? []).filter((s) => !changed.has(s.uri)).concat(fresh.get(g)?.get(name) ?? []);
+        // File order: built-ins first (uri ""), then by uri, then by position, as a full build registers them.
+        list.sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+        if (list.length) m.set(name, list);
+        else m.delete(name);
+      }
+    }
+  }
+
   member(container: CrmSymbol, name: string): CrmSymbol | undefined {
     return this.members.get(container.id)?.get(name);
   }
 
-  addRef(uri: string, range: Range, sym: CrmSymbol): void {
-    this.references.push({ uri, range, symbolId: sym.id });
-    this.referenced.add(sym.id);
-  }
-
   /** @internal */
   register(sym: CrmSymbol): void {
-    this.symbols.set(sym.id, sym);
     const g = GROUP_OF[sym.kind];
     if (!g) return;
     let m = this.groups.get(g);
@@ -135,13 +276,11 @@ export class Binding {
   }
 
   /** @internal */
-  registerMember(container: CrmSymbol, sym: CrmSymbol): CrmSymbol | undefined {
-    this.symbols.set(sym.id, sym);
-    let m = this.members.get(container.id);
-    if (!m) this.members.set(container.id, (m = new Map()));
-    const prev = m.get(sym.name);
-    if (!prev) m.set(sym.name, sym);
-    return prev;
+  registerBuiltin(sym: CrmSymbol, members: Map<string, CrmSymbol>): void {
+    this.builtinSymbols.set(sym.id, sym);
+    for (const m of members.values()) this.builtinSymbols.set(m.id, m);
+    this.builtinMembers.set(sym.id, members);
+    this.register(sym);
   }
 
   /** @internal */
@@ -167,7 +306,7 @@ function builtinTypeText(t: BuiltinFieldType): string {
 }
 
 /** Parses (or reuses unchanged parse results) and binds a workspace. */
-export function bind(input: WorkspaceInput, reuse?: ReadonlyMap<string, ParseResult>): Binding {
+export function bind(input: WorkspaceInput, previous?: { files: ReadonlyMap<string, ParseResult>; binding?: Binding }): Binding {
   const root = normalizePath(input.root);
   const b = new Binding(root);
   const uris: string[] = [];
@@ -175,31 +314,42 @@ export function bind(input: WorkspaceInput, reuse?: ReadonlyMap<string, ParseRes
     const uri = normalizePath(f.uri);
     if (b.files.has(uri)) continue;
     // Parse results are immutable: an unchanged text reuses the previous tree.
-    const prev = reuse?.get(uri);
+    const prev = previous?.files.get(uri);
     const pr = prev && prev.lines.text === f.text ? prev : parse(f.text, uri);
     b.files.set(uri, pr);
     uris.push(uri);
-    b.diagnostics.push(...pr.diagnostics);
   }
   uris.sort();
   addBuiltins(b);
+  for (const uri of uris) {
+    const d = fileDecls(b.files.get(uri)!, uri);
+    b.decls.set(uri, d);
+    for (const id of d.duplicateIds) b.duplicates.add(id);
+  }
   const edges = resolveImports(b, uris);
   computeVisibility(b, uris, edges);
-  for (const uri of uris) collect(b, uri);
+  b.linkNames(uris, previous?.binding?.root === root ? previous.binding : undefined);
   reportDuplicates(b, uris);
   return b;
 }
 
+const builtinCache: { symbols: { ev: CrmSymbol; members: Map<string, CrmSymbol>; types: Map<string, BuiltinFieldType> }[] } = { symbols: [] };
+
 function addBuiltins(b: Binding): void {
-  for (const e of BUILTIN_EVENTS) {
-    const ev: CrmSymbol = { id: `builtin:${e.name}`, name: e.name, kind: "event", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, doc: e.doc, detail: `built-in event { ${e.fields.map((f) => `${f.name}: ${builtinTypeText(f.type)}`).join(", ")} }`, builtin: true };
-    b.register(ev);
-    const types = new Map<string, BuiltinFieldType>();
-    for (const f of e.fields) {
-      b.registerMember(ev, { id: `builtin:${e.name}.${f.name}`, name: f.name, kind: "payloadField", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, container: e.name, detail: builtinTypeText(f.type), builtin: true });
-      types.set(f.name, f.type);
+  if (!builtinCache.symbols.length)
+    for (const e of BUILTIN_EVENTS) {
+      const ev: CrmSymbol = { id: `builtin:${e.name}`, name: e.name, kind: "event", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, doc: e.doc, detail: `built-in event { ${e.fields.map((f) => `${f.name}: ${builtinTypeText(f.type)}`).join(", ")} }`, builtin: true };
+      const members = new Map<string, CrmSymbol>();
+      const types = new Map<string, BuiltinFieldType>();
+      for (const f of e.fields) {
+        members.set(f.name, { id: `builtin:${e.name}.${f.name}`, name: f.name, kind: "payloadField", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, container: e.name, detail: builtinTypeText(f.type), builtin: true });
+        types.set(f.name, f.type);
+      }
+      builtinCache.symbols.push({ ev, members, types });
     }
-    b.builtinFieldTypes.set(e.name, types);
+  for (const { ev, members, types } of builtinCache.symbols) {
+    b.registerBuiltin(ev, members);
+    b.builtinFieldTypes.set(ev.name, types);
   }
 }
 
@@ -208,23 +358,23 @@ function resolveImports(b: Binding, uris: string[]): Map<string, { to: string; n
   for (const uri of uris) {
     const list: { to: string; node: A.ImportDecl }[] = [];
     edges.set(uri, list);
-    for (const imp of b.files.get(uri)!.file.imports) {
-      if (!imp.path) continue;
-      const spec = imp.path.value;
-      const target = resolveImport(uri, spec);
-      if (!isInside(b.root, target)) {
-        b.diagnostics.push(makeDiagnostic("CR2004", uri, imp.path.range, `\`${spec}\` points outside the workspace folder; imports must stay inside it`));
+    for (const { node: imp, spec, target, climbs } of b.decls.get(uri)!.imports) {
+      if (climbs || !(target === b.root || target.startsWith(b.root === "/" ? "/" : b.root + "/"))) {
+        b.diagnostics.push(makeDiagnostic("CR2004", uri, imp.path!.range, `\`${spec}\` points outside the workspace folder; imports must stay inside it`));
         continue;
       }
       if (!b.files.has(target)) {
         // Did-you-mean over the workspace's files, compared as paths relative to the root.
         const rel = relativeTo(b.root, target);
         const best = suggest(rel, uris.map((u) => relativeTo(b.root, u)))[0];
-        const fixes = best ? [{ title: `import \`${best}\``, preferred: true, edits: [{ uri, range: imp.path.range, newText: JSON.stringify(relativeImport(uri, b.root + "/" + best)) }] }] : [];
-        b.diagnostics.push(makeDiagnostic("CR2003", uri, imp.path.range, `no workspace file \`${rel}\` to import (paths are relative to this file)${best ? `; did you mean \`${best}\`?` : ""}`, { fixes }));
+        const fixes = best ? [{ title: `import \`${best}\``, preferred: true, edits: [{ uri, range: imp.path!.range, newText: JSON.stringify(relativeImport(uri, b.root + "/" + best)) }] }] : [];
+        b.diagnostics.push(makeDiagnostic("CR2003", uri, imp.path!.range, `no workspace file \`${rel}\` to import (paths are relative to this file)${best ? `; did you mean \`${best}\`?` : ""}`, { fixes }));
         continue;
       }
       list.push({ to: target, node: imp });
+      let own = b.imports.get(uri);
+      if (!own) b.imports.set(uri, (own = []));
+      if (!own.includes(target)) own.push(target);
       let r = b.importers.get(target);
       if (!r) b.importers.set(target, (r = new Set()));
       r.add(uri);
@@ -274,8 +424,30 @@ function docLines(pr: ParseResult): Map<number, string> {
   return m;
 }
 
-function collect(b: Binding, uri: string): void {
-  const pr = b.files.get(uri)!;
+const declsCache = new WeakMap<ParseResult, FileDecls>();
+
+/** What a file declares (cached per parse result: pure in the file's text and uri). */
+export function fileDecls(pr: ParseResult, uri: string): FileDecls {
+  const hit = declsCache.get(pr);
+  if (hit && hit.uri === uri) return hit;
+  const d = collect(pr, uri);
+  declsCache.set(pr, d);
+  return d;
+}
+
+function collect(pr: ParseResult, uri: string): FileDecls {
+  const top: CrmSymbol[] = [];
+  const byId = new Map<string, CrmSymbol>();
+  const members = new Map<string, Map<string, CrmSymbol>>();
+  const duplicateIds: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const imports: { node: A.ImportDecl; spec: string; target: string; climbs: boolean }[] = [];
+  for (const imp of pr.file.imports) {
+    if (!imp.path) continue;
+    const target = resolveImport(uri, imp.path.value);
+    imports.push({ node: imp, spec: imp.path.value, target, climbs: target.split("/").includes("..") });
+  }
+  const out: FileDecls = { uri, top, byId, members, duplicateIds, diagnostics, imports };
   const docs = docLines(pr);
   const docFor = (range: Range): string | undefined => {
     if (!docs.size) return undefined;
@@ -291,15 +463,25 @@ function collect(b: Binding, uri: string): void {
     if (doc !== undefined) s.doc = doc;
     return s;
   };
+  const register = (s: CrmSymbol) => {
+    byId.set(s.id, s);
+    top.push(s);
+  };
   const memberDup = (container: CrmSymbol, s: CrmSymbol, what: string) => {
-    const prev = b.registerMember(container, s);
-    if (prev) b.duplicates.add(s.id);
-    if (prev)
-      b.diagnostics.push(
-        makeDiagnostic("CR2002", uri, s.range, `${what} \`${s.name}\` is already declared in \`${container.name}\``, {
-          related: [{ uri: prev.uri, range: prev.range, message: `first \`${s.name}\`` }],
-        }),
-      );
+    byId.set(s.id, s);
+    let m = members.get(container.id);
+    if (!m) members.set(container.id, (m = new Map()));
+    const prev = m.get(s.name);
+    if (!prev) {
+      m.set(s.name, s);
+      return;
+    }
+    duplicateIds.push(s.id);
+    diagnostics.push(
+      makeDiagnostic("CR2002", uri, s.range, `${what} \`${s.name}\` is already declared in \`${container.name}\``, {
+        related: [{ uri: prev.uri, range: prev.range, message: `first \`${s.name}\`` }],
+      }),
+    );
   };
   const enumMembers = (owner: CrmSymbol, t: A.TypeRef | undefined) => {
     const et = t?.kind === "EnumType" ? t : t?.kind === "ListType" && t.element?.kind === "EnumType" ? t.element : undefined;
@@ -312,18 +494,18 @@ function collect(b: Binding, uri: string): void {
         for (const f of d.fields) {
           if (!f.name) continue;
           const s = mk(f.name, "field", f, typeText(f.type), "lead");
-          b.register(s);
+          register(s);
           enumMembers(s, f.type);
         }
         break;
       case "Event": {
         if (!d.name) break;
         if (BUILTIN_EVENT_NAMES.has(d.name.text)) {
-          b.diagnostics.push(makeDiagnostic("CR2006", uri, d.name.range, `\`${d.name.text}\` is a built-in event; remove this declaration`, { fixes: [removeFix(pr, uri, d.range, `remove the declaration of \`${d.name.text}\``)] }));
+          diagnostics.push(makeDiagnostic("CR2006", uri, d.name.range, `\`${d.name.text}\` is a built-in event; remove this declaration`, { fixes: [removeFix(pr, uri, d.range, `remove the declaration of \`${d.name.text}\``)] }));
           break;
         }
         const ev = mk(d.name, "event", d, `event { ${d.fields.map((f) => `${f.name?.text ?? "?"}: ${typeText(f.type)}`).join(", ")} }`);
-        b.register(ev);
+        register(ev);
         for (const f of d.fields) {
           if (!f.name) continue;
           const s = mk(f.name, "payloadField", f, typeText(f.type), ev.name);
@@ -333,63 +515,65 @@ function collect(b: Binding, uri: string): void {
         break;
       }
       case "Set":
-        if (d.name) b.register(mk(d.name, d.keyword, d, d.keyword));
+        if (d.name) register(mk(d.name, d.keyword, d, d.keyword));
         break;
       case "Score": {
         if (!d.name) break;
         const cap = d.settings.find((s) => s.kind === "Cap") as A.CapSetting | undefined;
-        const sc = mk(d.name, "score", d, `score${d.label ? ` "${d.label.value}"` : ""}${cap?.value ? ` (cap ${cap.value.value})` : ""}`);
-        b.register(sc);
+        const max = maxScoreOf(d).value;
+        const sc = mk(d.name, "score", d, `score${d.label ? ` "${d.label.value}"` : ""}${cap?.value ? ` (cap ${cap.value.value})` : ""} · at most ${max === Infinity ? "unbounded" : max}`);
+        register(sc);
         for (const r of d.rules) if (r.name) memberDup(sc, mk(r.name, "scoreRule", r, r.points ? `${r.points.text} points` : undefined, sc.name), "a rule");
         break;
       }
       case "Grade": {
         if (!d.name) break;
         const g = mk(d.name, "grade", d, `grade from ${d.score?.text ?? "?"} (${d.entries.map((e) => e.letter?.text ?? "?").join(", ")})`);
-        b.register(g);
+        register(g);
         for (const e of d.entries) if (e.letter) memberDup(g, mk(e.letter, "gradeLetter", e, e.otherwise ? "otherwise" : `>= ${e.min?.value ?? "?"}`, g.name), "the letter");
         break;
       }
       case "Stage":
-        if (d.name) b.register(mk(d.name, "stage", d, `stage${d.modifiers.length ? " " + d.modifiers.map((m) => m.text).join(" ") : ""}`));
+        if (d.name) register(mk(d.name, "stage", d, `stage${d.modifiers.length ? " " + d.modifiers.map((m) => m.text).join(" ") : ""}`));
         break;
       case "Owner":
-        if (d.name) b.register(mk(d.name, "owner", d, d.email ? `owner ${d.email.value}` : "owner"));
+        if (d.name) register(mk(d.name, "owner", d, d.email ? `owner ${d.email.value}` : "owner"));
         break;
       case "Queue":
-        if (d.name) b.register(mk(d.name, "queue", d, d.label ? `queue "${d.label.value}"` : "queue"));
+        if (d.name) register(mk(d.name, "queue", d, d.label ? `queue "${d.label.value}"` : "queue"));
         break;
       case "Team":
-        if (d.name) b.register(mk(d.name, "team", d, `team ${d.strategy?.text ?? ""} (${d.members.map((m) => m.owner?.text ?? "?").join(", ")})`.replace("  ", " ")));
+        if (d.name) register(mk(d.name, "team", d, `team ${d.strategy?.text ?? ""} (${d.members.map((m) => m.owner?.text ?? "?").join(", ")})`.replace("  ", " ")));
         break;
       case "Route": {
         if (!d.name) break;
         const r = mk(d.name, "route", d, "route");
-        b.register(r);
+        register(r);
         for (const rule of d.rules) if (rule.name) memberDup(r, mk(rule.name, "routeRule", rule, undefined, r.name), "a rule");
         break;
       }
       case "Consent":
-        if (d.name) b.register(mk(d.name, "consent", d, d.label ? `consent "${d.label.value}"` : "consent"));
+        if (d.name) register(mk(d.name, "consent", d, d.label ? `consent "${d.label.value}"` : "consent"));
         break;
       case "Action": {
         if (!d.name) break;
         const reach = d.reach === "internal" ? "internal" : `contact${d.requires ? ` requires ${d.requires.text}` : ""}`;
         const a = mk(d.name, "action", d, `action ${d.name.text}(${d.params.map((p) => `${p.name?.text ?? "?"}: ${typeText(p.type)}`).join(", ")}) ${reach}`);
-        b.register(a);
+        register(a);
         for (const p of d.params) if (p.name) memberDup(a, mk(p.name, "param", p, typeText(p.type), a.name), "the parameter");
         break;
       }
       case "Workflow":
-        if (d.name) b.register(mk(d.name, "workflow", d, "workflow"));
+        if (d.name) register(mk(d.name, "workflow", d, "workflow"));
         break;
       case "Journey":
-        if (d.name) b.register(mk({ kind: "Name", text: d.name.value, range: d.name.range }, "journey", d, "journey"));
+        if (d.name) register(mk({ kind: "Name", text: d.name.value, range: d.name.range }, "journey", d, "journey"));
         break;
       case "Reenter":
         break;
     }
   }
+  return out;
 }
 
 /** A fix that deletes a declaration together with its line break. */

@@ -2,6 +2,8 @@
 
 /** Normalizes `a/./b/../c` to `a/c`; keeps a leading `/`; `..` above the top stays as `..`. */
 export function normalizePath(p: string): string {
+  // Already normal (the common case: uris handed over by an adapter): no `.`/`..` segment, no empty segment, no trailing slash.
+  if (p.length > 1 && !/(^|\/)\.\.?(\/|$)|\/\/|\/$/.test(p)) return p;
   const abs = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {

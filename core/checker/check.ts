@@ -1,78 +1,183 @@
 /**
  * `checkWorkspace`: parse → bind → resolve and type → analyses, producing the
  * `WorkspaceCheck` contract of core/workspace.ts. Pure: no IO, no clock.
+ *
+ * Incremental by construction. Each file is checked as a *unit*: its name
+ * uses, types, structure and analyses, against the declarations it sees (its
+ * own and those of the files it imports, transitively). A unit's result is a
+ * function of the texts of exactly those files, so a later check reuses it
+ * while every one of them is the same parse result (`previous`): after an
+ * edit, only the edited file and the files that import it are checked again.
+ * What depends on the workspace as a whole (imports, duplicate names across
+ * files, unused declarations, one lead per view, circular sets) is cheap and
+ * recomputed every time. A check with `previous` gives exactly what a fresh
+ * check gives (test/checker/incremental.test.ts).
  */
-import type { WorkspaceCheck, WorkspaceInput } from "../workspace.js";
+import type { CrmSymbol, Reference, WorkspaceCheck, WorkspaceInput } from "../workspace.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { bind, type Binding } from "../binder/bind.js";
+import type { ParseResult } from "../syntax/parse.js";
 import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
-import { unusedDeclarations } from "./unused.js";
-import { structureChecks } from "./structure.js";
-import { runAnalyses } from "./analyses/index.js";
-import type { MaxScore } from "./analyses/unreachableStages.js";
+import { mayBeUnused, unusedDeclarations } from "./unused.js";
+import { fileStructure, workspaceStructure } from "./structure.js";
+import { fileAnalyses } from "./analyses/index.js";
+import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
+
+/** One file checked against what it sees. */
+export interface UnitResult {
+  /** The parse result of every file the unit saw (itself included), by uri: the unit stays valid while all of them are unchanged. */
+  readonly seen: ReadonlyMap<string, ParseResult>;
+  /** Types, structure and analyses of the file (not its syntax errors, not workspace-wide findings). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Resolved name uses in the file, sorted by position. */
+  readonly references: readonly Reference[];
+  /** The distinct ids of the declarations the file refers to that are reported when unused. */
+  readonly used: readonly string[];
+}
 
 /** The full result, with the internal model the queries and analyses use. */
 export interface CheckResult extends WorkspaceCheck {
   /** @internal binder state (symbol tables, visibility). */
   readonly binding: Binding;
-  /** @internal type information. */
-  readonly checker: Checker;
+  /** @internal each file's own result, reused by the next check while the files it saw are unchanged. */
+  readonly units: ReadonlyMap<string, UnitResult>;
   /** The most each score can ever hold, by score symbol id (see `maxPossibleScore`). */
-  readonly maxScores: Map<string, MaxScore>;
+  readonly maxScores: ReadonlyMap<string, MaxScore>;
   /** The diagnostics of one file, sorted (what an editor publishes for it). */
   diagnosticsOf(uri: string): Diagnostic[];
+  /** Files checked afresh by this check (the others reused the previous check's results); sorted. */
+  readonly rechecked: readonly string[];
 }
 
 export interface CheckOptions {
-  /** A previous check: files whose text is unchanged reuse its parse results (editors re-check on every keystroke). */
+  /** A previous check of the same workspace: unchanged files reuse its parse results, and files whose view is unchanged reuse their whole result (editors re-check on every keystroke). */
   previous?: WorkspaceCheck;
 }
 
 export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}): CheckResult {
-  const b = bind(input, options.previous?.files);
-  const c = new Checker(b);
-  for (const [uri, pr] of b.files) checkFile(c, uri, pr.file);
-  const diagnostics: Diagnostic[] = [...b.diagnostics, ...c.diagnostics];
-  diagnostics.push(...unusedDeclarations(b));
-  diagnostics.push(...structureChecks(b));
-  const maxScores = new Map<string, MaxScore>();
-  diagnostics.push(...runAnalyses(b, c, maxScores));
-  diagnostics.sort(compareDiagnostics);
-  const dependentsMemo = new Map<string, string[]>();
-  let byUri: Map<string, Diagnostic[]> | undefined;
-  return {
-    root: b.root,
-    files: b.files,
-    diagnostics,
-    symbols: b.symbols,
-    references: b.references,
-    binding: b,
-    checker: c,
-    maxScores,
-    diagnosticsOf(uri: string): Diagnostic[] {
-      if (!byUri) {
-        byUri = new Map();
-        for (const d of diagnostics) {
-          const l = byUri.get(d.uri);
-          if (l) l.push(d);
-          else byUri.set(d.uri, [d]);
-        }
-      }
-      return byUri.get(uri) ?? [];
-    },
-    visibleFiles(uri: string): string[] {
-      return [...(b.visible.get(uri) ?? (b.files.has(uri) ? [uri] : []))].sort();
-    },
-    dependents(uri: string): string[] {
-      const memo = dependentsMemo.get(uri);
-      if (memo) return memo;
-      const seen = new Set<string>([uri]);
-      const queue = [uri];
-      while (queue.length) for (const i of b.importers.get(queue.pop()!) ?? []) if (!seen.has(i)) (seen.add(i), queue.push(i));
-      const out = [...seen].filter((u) => b.files.has(u)).sort();
-      dependentsMemo.set(uri, out);
-      return out;
-    },
-  };
+  const previous = options.previous as Partial<CheckResult> | undefined;
+  const b = bind(input, previous && { files: previous.files!, ...(previous.binding ? { binding: previous.binding } : {}) });
+  const reuse = previous?.units && previous.root === b.root ? previous.units : undefined;
+  const units = new Map<string, UnitResult>();
+  const rechecked: string[] = [];
+  for (const uri of [...b.files.keys()].sort()) {
+    const old = reuse?.get(uri);
+    if (old && sameView(b, uri, old.seen)) units.set(uri, old);
+    else {
+      units.set(uri, checkUnit(b, uri));
+      rechecked.push(uri);
+    }
+  }
+  const referenced = new Set<string>();
+  for (const u of units.values()) for (const id of u.used) referenced.add(id);
+  const workspaceWide: Diagnostic[] = [...b.diagnostics, ...unusedDeclarations(b, referenced), ...workspaceStructure(b)];
+  return new Check(b, units, workspaceWide, rechecked);
+}
+
+/** Checks one file: names and types, then structure and analyses. */
+function checkUnit(b: Binding, uri: string): UnitResult {
+  const pr = b.files.get(uri)!;
+  const c = new Checker(b, uri);
+  checkFile(c, uri, pr.file);
+  const diagnostics = [...c.diagnostics, ...fileStructure(b, uri), ...fileAnalyses(b, uri)].filter((d) => d.uri === uri);
+  const references = c.refs.slice().sort((x, y) => x.range.start.offset - y.range.start.offset);
+  const used = [...new Set(references.map((r) => r.symbolId))].filter((id) => {
+    const k = b.symbols.get(id)?.kind;
+    return k !== undefined && mayBeUnused(k);
+  });
+  const seen = new Map<string, ParseResult>();
+  for (const v of b.visible.get(uri) ?? [uri]) seen.set(v, b.files.get(v)!);
+  return { seen, diagnostics, references, used };
+}
+
+/** Whether a file sees exactly the same files, with the same texts, as when `seen` was recorded. */
+function sameView(b: Binding, uri: string, seen: ReadonlyMap<string, ParseResult>): boolean {
+  const vis = b.visible.get(uri) ?? new Set([uri]);
+  if (vis.size !== seen.size) return false;
+  for (const v of vis) if (seen.get(v) !== b.files.get(v)) return false;
+  return true;
+}
+
+class Check implements CheckResult {
+  readonly root: string;
+  readonly files: Map<string, ParseResult>;
+  readonly symbols: ReadonlyMap<string, CrmSymbol>;
+  private readonly workspaceByUri = new Map<string, Diagnostic[]>();
+  private readonly perFile = new Map<string, Diagnostic[]>();
+  private readonly dependentsMemo = new Map<string, string[]>();
+  private all: Diagnostic[] | undefined;
+  private refs: Reference[] | undefined;
+  private maxima: Map<string, MaxScore> | undefined;
+
+  constructor(
+    readonly binding: Binding,
+    readonly units: ReadonlyMap<string, UnitResult>,
+    workspaceWide: Diagnostic[],
+    readonly rechecked: readonly string[],
+  ) {
+    this.root = binding.root;
+    this.files = binding.files;
+    this.symbols = binding.symbols;
+    for (const d of workspaceWide) {
+      const l = this.workspaceByUri.get(d.uri);
+      if (l) l.push(d);
+      else this.workspaceByUri.set(d.uri, [d]);
+    }
+  }
+
+  diagnosticsOf(uri: string): Diagnostic[] {
+    const hit = this.perFile.get(uri);
+    if (hit) return hit;
+    const out: Diagnostic[] = [];
+    const pr = this.files.get(uri);
+    if (pr) out.push(...pr.diagnostics);
+    const decls = this.binding.decls.get(uri);
+    if (decls) out.push(...decls.diagnostics);
+    const unit = this.units.get(uri);
+    if (unit) out.push(...unit.diagnostics);
+    out.push(...(this.workspaceByUri.get(uri) ?? []));
+    out.sort(compareDiagnostics);
+    this.perFile.set(uri, out);
+    return out;
+  }
+
+  /** Every diagnostic of every file, sorted (built on first use). */
+  get diagnostics(): Diagnostic[] {
+    if (this.all) return this.all;
+    const uris = new Set<string>([...this.files.keys(), ...this.workspaceByUri.keys()]);
+    const out: Diagnostic[] = [];
+    for (const uri of [...uris].sort()) out.push(...this.diagnosticsOf(uri));
+    return (this.all = out);
+  }
+
+  /** Every resolved name use, file by file in uri order, by position within a file (built on first use). */
+  get references(): Reference[] {
+    if (this.refs) return this.refs;
+    const out: Reference[] = [];
+    for (const uri of [...this.units.keys()].sort()) out.push(...this.units.get(uri)!.references);
+    return (this.refs = out);
+  }
+
+  get maxScores(): ReadonlyMap<string, MaxScore> {
+    if (this.maxima) return this.maxima;
+    const m = new Map<string, MaxScore>();
+    for (const s of this.symbols.values()) if (s.kind === "score" && !s.builtin) m.set(s.id, maxOfScore(s));
+    return (this.maxima = m);
+  }
+
+  visibleFiles(uri: string): string[] {
+    return [...(this.binding.visible.get(uri) ?? (this.files.has(uri) ? [uri] : []))].sort();
+  }
+
+  dependents(uri: string): string[] {
+    const memo = this.dependentsMemo.get(uri);
+    if (memo) return memo;
+    const seen = new Set<string>([uri]);
+    const queue = [uri];
+    while (queue.length) for (const i of this.binding.importers.get(queue.pop()!) ?? []) if (!seen.has(i)) (seen.add(i), queue.push(i));
+    const out = [...seen].filter((u) => this.files.has(u)).sort();
+    this.dependentsMemo.set(uri, out);
+    return out;
+  }
 }

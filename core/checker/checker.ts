@@ -4,7 +4,7 @@
  * against the schema. Analyses run afterwards (core/checker/analyses/).
  */
 import type * as A from "../syntax/ast.js";
-import type { CrmSymbol, SymbolKind } from "../workspace.js";
+import type { CrmSymbol, Reference, SymbolKind } from "../workspace.js";
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic, type DiagExtras } from "../diagnostics/catalogue.js";
 import type { Range } from "../text/positions.js";
@@ -27,15 +27,34 @@ interface Ctx {
   payload?: CrmSymbol;
 }
 
+/**
+ * Checks one file (the unit) against the declarations it sees. Everything it
+ * reports and every reference it records belongs to the unit: typing a set
+ * declared in an imported file (to know the type of a use) reports nothing
+ * there; that file's own check does. So a file's result depends on its own
+ * text and the texts of the files it sees, and nothing else: the basis of
+ * incremental checking (check.ts).
+ */
 export class Checker {
   readonly diagnostics: Diagnostic[] = [];
+  /** Resolved name uses in the unit, in the order met. */
+  readonly refs: Reference[] = [];
   private readonly setTypes = new Map<string, Ty>();
   private readonly inProgress = new Set<string>();
 
-  constructor(readonly b: Binding) {}
+  constructor(
+    readonly b: Binding,
+    readonly unit: string,
+  ) {}
 
   report(code: string, uri: string, range: Range, message: string, extras?: DiagExtras): void {
+    if (uri !== this.unit) return;
     this.diagnostics.push(makeDiagnostic(code, uri, range, message, extras));
+  }
+
+  addRef(uri: string, range: Range, sym: CrmSymbol): void {
+    if (uri !== this.unit) return;
+    this.refs.push({ uri, range, symbolId: sym.id });
   }
 
   // ---------------------------------------------------------------- names
@@ -59,7 +78,7 @@ export class Checker {
       this.report("CR2001", uri, name.range, `no ${what} named \`${name.text}\`${hint}`, { fixes });
       return undefined;
     }
-    this.b.addRef(uri, name.range, s);
+    this.addRef(uri, name.range, s);
     if (!kinds.includes(s.kind)) {
       this.report("CR2008", uri, name.range, `\`${name.text}\` is ${article(KIND_WORDS[s.kind])}, not ${article(what)}`);
       return undefined;
@@ -74,7 +93,7 @@ export class Checker {
       this.report("CR3001", uri, name.range, `the lead has no field \`${name.text}\`${hint}`, { fixes });
       return undefined;
     }
-    this.b.addRef(uri, name.range, s);
+    this.addRef(uri, name.range, s);
     return s;
   }
 
@@ -85,7 +104,7 @@ export class Checker {
       this.report("CR3001", uri, name.range, `the event \`${ev.name}\` has no field \`${name.text}\`${hint}`, { fixes });
       return undefined;
     }
-    this.b.addRef(uri, name.range, s);
+    this.addRef(uri, name.range, s);
     return s;
   }
 
@@ -362,7 +381,7 @@ export class Checker {
     if (ctx.payload) {
       const pf = this.b.member(ctx.payload, head.text);
       if (pf) {
-        this.b.addRef(u, head.range, pf);
+        this.addRef(u, head.range, pf);
         return this.sub(this.typeOfSymbol(pf), e.segments, u);
       }
     }
@@ -372,7 +391,7 @@ export class Checker {
     }
     const s = this.b.lookup(u, "value", head.text) ?? this.b.lookup(u, "event", head.text);
     if (s) {
-      this.b.addRef(u, head.range, s);
+      this.addRef(u, head.range, s);
       if (e.segments[0]) {
         this.report("CR3001", u, e.segments[0].range, `${article(KIND_WORDS[s.kind])} has no parts; remove \`.${e.segments[0].text}\``);
         return T.unknown;
@@ -442,7 +461,7 @@ export class Checker {
       case "enum":
         if (exp.values.includes(name.text)) {
           const m = exp.owner && this.b.member(exp.owner, name.text);
-          if (m) this.b.addRef(uri, name.range, m);
+          if (m) this.addRef(uri, name.range, m);
           return exp;
         }
         return undefined;
@@ -451,14 +470,14 @@ export class Checker {
       case "grade":
         if (exp.letters.includes(name.text)) {
           const m = this.b.member(exp.sym, name.text);
-          if (m) this.b.addRef(uri, name.range, m);
+          if (m) this.addRef(uri, name.range, m);
           return exp;
         }
         return undefined;
       case "stage": {
         const s = this.b.lookup(uri, "stage", name.text);
         if (s) {
-          this.b.addRef(uri, name.range, s);
+          this.addRef(uri, name.range, s);
           return T.stage;
         }
         return undefined;
@@ -466,7 +485,7 @@ export class Checker {
       case "purpose": {
         const s = this.b.lookup(uri, "consent", name.text);
         if (s) {
-          this.b.addRef(uri, name.range, s);
+          this.addRef(uri, name.range, s);
           return T.purpose;
         }
         return undefined;
@@ -485,7 +504,7 @@ export class Checker {
       if (!s) {
         const { hint } = this.fixesFor(uri, e.range, e.value, this.b.namesVisible(uri, "consent"));
         this.report("CR2001", uri, e.range, `no consent purpose named \`${e.value}\`${hint}`);
-      } else this.b.addRef(uri, e.range, s);
+      } else this.addRef(uri, e.range, s);
       return;
     }
     const before = this.diagnostics.length;

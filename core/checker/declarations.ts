@@ -62,8 +62,8 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
   const attributeReads = (r: A.ScoreRule, t: A.AttributeTrigger, refsBefore: number) => {
     const rule = r.name ? `\`${r.name.text}\`` : "this rule";
     const advice = "attribute rules (`when`) may only read lead fields, sets and fixed values; to react to it, use an event rule (`on EVENT … when …`)";
-    for (let i = refsBefore; i < b.references.length; i++) {
-      const ref = b.references[i]!;
+    for (let i = refsBefore; i < c.refs.length; i++) {
+      const ref = c.refs[i]!;
       const s = b.symbols.get(ref.symbolId);
       if (!s || (s.kind !== "score" && s.kind !== "grade" && s.kind !== "event")) continue;
       const what = s.kind === "event" ? `the event \`${s.name}\`` : `the ${s.kind} \`${s.name}\``;
@@ -119,7 +119,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
           const t = r.trigger;
           if (!t) continue;
           if (t.kind === "AttributeTrigger") {
-            const before = b.references.length;
+            const before = c.refs.length;
             c.condition(t.when, { uri });
             attributeReads(r, t, before);
           }

@@ -17,19 +17,14 @@ import type { Range } from "../text/positions.js";
 
 const DAY = 1440;
 
-export function structureChecks(b: Binding): Diagnostic[] {
+/** The rules about one file's own declarations (its result depends on the file and the files it imports). */
+export function fileStructure(b: Binding, uri: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const leads: { uri: string; d: A.LeadDecl }[] = [];
-  const initials: { uri: string; d: A.StageDecl }[] = [];
-  for (const [uri, pr] of b.files) {
+  const pr = b.files.get(uri);
+  if (!pr) return out;
+  {
     for (const d of pr.file.decls) {
       switch (d.kind) {
-        case "Lead":
-          leads.push({ uri, d });
-          break;
-        case "Stage":
-          if (d.modifiers.some((m) => m.text === "initial")) initials.push({ uri, d });
-          break;
         case "Score":
           for (const r of d.rules)
             if (r.points && r.points.value === 0)
@@ -79,6 +74,21 @@ export function structureChecks(b: Binding): Diagnostic[] {
       }
     }
   }
+  unreachableStages(b, uri, out);
+  return out;
+}
+
+/** The rules about files seen together: one `lead` and one `initial` stage per view, sets defined in terms of each other. */
+export function workspaceStructure(b: Binding): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const leads: { uri: string; d: A.LeadDecl }[] = [];
+  const initials: { uri: string; d: A.StageDecl }[] = [];
+  for (const [uri, pr] of b.files) {
+    for (const d of pr.file.decls) {
+      if (d.kind === "Lead") leads.push({ uri, d });
+      else if (d.kind === "Stage" && d.modifiers.some((m) => m.text === "initial")) initials.push({ uri, d });
+    }
+  }
   onePerView(b, leads, (x) => x.d.keyword, (x, first) =>
     makeDiagnostic("CR2009", x.uri, x.d.keyword, `a second \`lead\` declaration${first.uri !== x.uri ? ` (the lead is already declared in \`${relative(b.root, first.uri)}\`)` : ""}; a workspace has one lead schema, so move these fields into the first one`, {
       related: [{ uri: first.uri, range: first.d.keyword, message: "the first `lead` declaration" }],
@@ -92,7 +102,6 @@ export function structureChecks(b: Binding): Diagnostic[] {
       fixes: [{ title: "remove `initial`", edits: [{ uri: x.uri, range: removeWordRange(b.files.get(x.uri)!, m.range), newText: "" }], preferred: true }],
     });
   }, out);
-  unreachableStages(b, out);
   setCycles(b, out);
   return out;
 }
@@ -161,12 +170,8 @@ function dfsFiles(b: Binding, uri: string): string[] {
   const visit = (u: string) => {
     if (seen.has(u)) return;
     seen.add(u);
-    const pr = b.files.get(u);
-    if (!pr) return;
-    for (const imp of pr.file.imports) {
-      const target = imp.path && resolveImport(b, u, imp.path.value);
-      if (target) visit(target);
-    }
+    if (!b.files.has(u)) return;
+    for (const target of b.imports.get(u) ?? []) visit(target);
     list.push(u);
   };
   visit(uri);
@@ -296,10 +301,11 @@ function isDetour(d: A.StageDecl): boolean {
  * the one marked `initial`, or without one, the first non-detour stage in declaration order
  * of its own file's view (imports first, depth first, then the file's own declarations).
  */
-function unreachableStages(b: Binding, out: Diagnostic[]): void {
-  const stagesOf = (uri: string) => b.files.get(uri)?.file.decls.filter((d): d is A.StageDecl => d.kind === "Stage") ?? [];
-  const viewOrder = (uri: string): A.StageDecl[] => dfsFiles(b, uri).flatMap(stagesOf);
-  for (const [uri, pr] of b.files) {
+function unreachableStages(b: Binding, uri: string, out: Diagnostic[]): void {
+  const stagesOf = (u: string) => b.files.get(u)?.file.decls.filter((d): d is A.StageDecl => d.kind === "Stage") ?? [];
+  const viewOrder = (u: string): A.StageDecl[] => dfsFiles(b, u).flatMap(stagesOf);
+  const pr = b.files.get(uri)!;
+  {
     for (const d of pr.file.decls) {
       if (d.kind !== "Stage" || d.when || !d.name) continue;
       if (d.modifiers.some((m) => m.text === "initial")) continue;
@@ -315,18 +321,6 @@ function unreachableStages(b: Binding, out: Diagnostic[]): void {
       out.push(makeDiagnostic("CR4009", uri, d.name.range, msg));
     }
   }
-}
-
-function resolveImport(b: Binding, from: string, path: string): string | undefined {
-  const parts = from.split("/");
-  parts.pop();
-  for (const seg of path.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  const target = parts.join("/");
-  return b.files.has(target) ? target : undefined;
 }
 
 /** `set a = b + […]` with `set b = a`: reports the reference that closes each circle, naming it. */

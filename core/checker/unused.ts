@@ -1,26 +1,43 @@
 /** Unused declarations: warnings tagged `unnecessary`, with a fix that removes them. */
 import type * as A from "../syntax/ast.js";
-import type { SymbolKind } from "../workspace.js";
+import type { CrmSymbol, SymbolKind } from "../workspace.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { KIND_WORDS, removeFix, type Binding } from "../binder/bind.js";
+import { KIND_WORDS, removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 
 /** Kinds that only matter when something refers to them (scores, stages, routes, workflows and journeys act on their own). */
-const CHECKED: SymbolKind[] = ["set", "territory", "owner", "queue", "team", "grade", "action", "consent", "event"];
+const CHECKED = new Set<SymbolKind>(["set", "territory", "owner", "queue", "team", "grade", "action", "consent", "event"]);
 
-export function unusedDeclarations(b: Binding): Diagnostic[] {
+/** Whether a declaration of this kind is reported when nothing refers to it. */
+export function mayBeUnused(kind: SymbolKind): boolean {
+  return CHECKED.has(kind);
+}
+
+const candidates = new WeakMap<FileDecls, CrmSymbol[]>();
+const warnings = new WeakMap<CrmSymbol, Diagnostic>();
+
+/** `referenced`: every symbol id some file refers to (at least those of the kinds `mayBeUnused`). */
+export function unusedDeclarations(b: Binding, referenced: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const s of b.symbols.values()) {
-    if (s.builtin || !CHECKED.includes(s.kind) || b.referenced.has(s.id) || b.duplicates.has(s.id)) continue;
-    const pr = b.files.get(s.uri);
-    if (!pr || !s.node) continue;
-    const node = s.node as A.Node;
-    out.push(
-      makeDiagnostic("CR2007", s.uri, s.range, `${KIND_WORDS[s.kind]} \`${s.name}\` is never used`, {
-        tags: ["unnecessary"],
-        fixes: [removeFix(pr, s.uri, node.range, `remove the unused ${KIND_WORDS[s.kind]} \`${s.name}\``)],
-      }),
-    );
+  for (const decls of b.decls.values()) {
+    let list = candidates.get(decls);
+    if (!list) candidates.set(decls, (list = [...decls.byId.values()].filter((s) => CHECKED.has(s.kind))));
+    for (const s of list) {
+      if (referenced.has(s.id) || b.duplicates.has(s.id)) continue;
+      const pr = b.files.get(s.uri);
+      if (!pr || !s.node) continue;
+      // The warning depends on the declaration alone (symbols live as long as their file is unchanged).
+      let d = warnings.get(s);
+      if (!d) {
+        const node = s.node as A.Node;
+        d = makeDiagnostic("CR2007", s.uri, s.range, `${KIND_WORDS[s.kind]} \`${s.name}\` is never used`, {
+          tags: ["unnecessary"],
+          fixes: [removeFix(pr, s.uri, node.range, `remove the unused ${KIND_WORDS[s.kind]} \`${s.name}\``)],
+        });
+        warnings.set(s, d);
+      }
+      out.push(d);
+    }
   }
   return out;
 }

@@ -53,16 +53,15 @@ export function requirementFor(country: string): Requirement | undefined {
 
 const CHECKED_COUNTRIES = ["DE", "AT", ...EU_EEA.filter((c) => c !== "DE" && c !== "AT").sort(), "CA"];
 
-export function consentGaps(b: Binding): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [uri, pr] of b.files) {
-    for (const d of pr.file.decls) {
-      if (d.kind === "Consent") consent(b, uri, pr, d, out);
-      else if (d.kind === "Action") action(b, uri, pr, d, out);
-      else if (d.kind === "Workflow") workflow(b, uri, d, out);
-    }
+/** Consent gaps in one file's consent purposes, actions and workflows. */
+export function consentGaps(b: Binding, uri: string, out: Diagnostic[]): void {
+  const pr = b.files.get(uri);
+  if (!pr) return;
+  for (const d of pr.file.decls) {
+    if (d.kind === "Consent") consent(b, uri, pr, d, out);
+    else if (d.kind === "Action") action(b, uri, pr, d, out);
+    else if (d.kind === "Workflow") workflow(b, uri, d, out);
   }
-  return out;
 }
 
 /** For each clause, the countries it decides (earlier clauses win); undefined when a region cannot be evaluated. */

@@ -1,20 +1,23 @@
-/** Runs every domain analysis (one file each) after binding and typing; node-level checks share one walk per file. */
+/** Runs every domain analysis (one file each) on one file after it is typed; node-level checks share one walk of the file. */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Binding } from "../../binder/bind.js";
-import type { Checker } from "../checker.js";
 import { settings, settingsVisitor, walk } from "./settings.js";
 import { shadowedRoutes } from "./shadowedRoutes.js";
 import { uncoveredRoutes } from "./uncoveredRoutes.js";
-import { scoreMaxima, unreachableVisitor, type MaxScore } from "./unreachableStages.js";
+import { maxOfScore, unreachableVisitor } from "./unreachableStages.js";
 import { consentGaps } from "./consentGaps.js";
 
-export function runAnalyses(b: Binding, c: Checker, maxima: Map<string, MaxScore>): Diagnostic[] {
-  const out: Diagnostic[] = [...settings(b, c), ...shadowedRoutes(b), ...uncoveredRoutes(b), ...consentGaps(b)];
-  const maxOf = scoreMaxima(b, maxima);
-  for (const [uri, pr] of b.files) {
-    const a = settingsVisitor(uri, out);
-    const u = unreachableVisitor(b, uri, maxOf, out);
-    walk(pr.file.decls, (n) => (a(n), u(n)));
-  }
+/** The analyses of one file: their results depend on the file and the files it sees. */
+export function fileAnalyses(b: Binding, uri: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  settings(b, uri, out);
+  shadowedRoutes(b, uri, out);
+  uncoveredRoutes(b, uri, out);
+  consentGaps(b, uri, out);
+  const pr = b.files.get(uri);
+  if (!pr) return out;
+  const a = settingsVisitor(uri, out);
+  const u = unreachableVisitor(b, uri, maxOfScore, out);
+  walk(pr.file.decls, (n) => (a(n), u(n)));
   return out;
 }

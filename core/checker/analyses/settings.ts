@@ -95,15 +95,12 @@ export function settingsVisitor(uri: string, out: Diagnostic[]): (n: A.Node) => 
   };
 }
 
-export function settings(b: Binding, _c: Checker): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [uri, pr] of b.files) {
-    for (const d of pr.file.decls) {
-      if (d.kind === "Score") score(uri, d, out);
-      else if (d.kind === "Grade") grade(uri, d, out);
-    }
+/** Settings of one file's scores and grades. */
+export function settings(b: Binding, uri: string, out: Diagnostic[]): void {
+  for (const d of b.files.get(uri)?.file.decls ?? []) {
+    if (d.kind === "Score") score(uri, d, out);
+    else if (d.kind === "Grade") grade(uri, d, out);
   }
-  return out;
 }
 
 function score(uri: string, d: A.ScoreDecl, out: Diagnostic[]): void {

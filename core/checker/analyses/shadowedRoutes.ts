@@ -15,12 +15,11 @@ const PAIR_BUDGET = 20_000;
 /** Pairs judged per route (keeps huge routes linear enough). */
 const PAIRS_PER_ROUTE = 5_000;
 
-export function shadowedRoutes(b: Binding): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [uri, pr] of b.files) {
-    for (const d of pr.file.decls) if (d.kind === "Route") route(b, uri, pr.lines.text, d, out);
-  }
-  return out;
+/** Shadowed rules in the routes of one file. */
+export function shadowedRoutes(b: Binding, uri: string, out: Diagnostic[]): void {
+  const pr = b.files.get(uri);
+  if (!pr) return;
+  for (const d of pr.file.decls) if (d.kind === "Route") route(b, uri, pr.lines.text, d, out);
 }
 
 function ruleLabel(r: A.RouteRule): string {

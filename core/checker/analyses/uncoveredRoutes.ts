@@ -13,12 +13,11 @@ import { CondCompiler, enumerate, evaluate, fieldsOf, type Val } from "./conditi
 
 const BUDGET = 200_000;
 
-export function uncoveredRoutes(b: Binding): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [uri, pr] of b.files) {
-    for (const d of pr.file.decls) if (d.kind === "Route" && !d.fallback && d.name) route(b, uri, pr, d, out);
-  }
-  return out;
+/** Routes of one file that leave some leads unrouted. */
+export function uncoveredRoutes(b: Binding, uri: string, out: Diagnostic[]): void {
+  const pr = b.files.get(uri);
+  if (!pr) return;
+  for (const d of pr.file.decls) if (d.kind === "Route" && !d.fallback && d.name) route(b, uri, pr, d, out);
 }
 
 /** The first lead (field → value) that no rule of the route matches, or undefined when every lead is (maybe) covered. */

@@ -12,59 +12,18 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 
-export interface MaxScore {
-  /** The most the score can ever hold (Infinity when unbounded). */
-  value: number;
-  /** Why, in words, for messages and hovers. */
-  reason: string;
-}
+import { maxScoreOf, type MaxScore } from "../../binder/scoreMaximum.js";
 
-export function maxScoreOf(d: A.ScoreDecl): MaxScore {
-  let sum = 0;
-  let unbounded: string | undefined;
-  let cap: number | undefined;
-  let floor: number | undefined;
-  for (const s of d.settings) {
-    if (s.kind === "Cap" && s.value) cap = s.value.value;
-    if (s.kind === "Floor" && s.value) floor = s.value.value;
-  }
-  for (const r of d.rules) {
-    const p = r.points?.value;
-    if (p === undefined || p <= 0 || !r.trigger) continue;
-    const t = r.trigger;
-    if (t.kind === "AttributeTrigger") sum += p;
-    else if (t.kind === "EventTrigger") {
-      if (t.limit?.count && !t.limit.per) sum += p * Math.max(0, t.limit.count.value);
-      else unbounded ??= r.name?.text ?? "a rule";
-    } else unbounded ??= r.name?.text ?? "a rule";
-  }
-  let value = unbounded ? Infinity : sum;
-  let reason = unbounded ? `\`${unbounded}\` can add points again and again` : `its rules add at most ${sum} points`;
-  if (cap !== undefined && cap < value) {
-    value = cap;
-    reason = `it is capped at ${cap}`;
-  }
-  if (floor !== undefined && floor > value) {
-    value = floor;
-    reason = `its floor is ${floor}`;
-  }
-  return { value, reason };
-}
+export { maxScoreOf, type MaxScore };
 
-/** The maxima of every score, memoized by symbol id. */
-export function scoreMaxima(b: Binding, maxima: Map<string, MaxScore>): (s: CrmSymbol) => MaxScore {
-  const maxOf = (s: CrmSymbol): MaxScore => {
-    let m = maxima.get(s.id);
-    if (!m) maxima.set(s.id, (m = maxScoreOf(s.node as A.ScoreDecl)));
-    return m;
-  };
-  for (const s of b.symbols.values()) {
-    if (s.kind !== "score" || s.builtin) continue;
-    const m = maxOf(s);
-    // Hover shows the reachable maximum next to the declaration.
-    s.detail = `${s.detail ?? "score"} · at most ${m.value === Infinity ? "unbounded" : m.value}`;
-  }
-  return maxOf;
+const maxima = new WeakMap<A.Node, MaxScore>();
+
+/** The most a score symbol can hold (memoized per declaration node: it depends on the declaration alone). */
+export function maxOfScore(s: CrmSymbol): MaxScore {
+  const node = s.node as A.ScoreDecl;
+  let m = maxima.get(node);
+  if (!m) maxima.set(node, (m = maxScoreOf(node)));
+  return m;
 }
 
 /** Per-node part of the analysis (called from the shared walk in analyses/index.ts). */
