@@ -244,51 +244,20 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
     }
     prev = { minutes, time: t };
   }
-  // `seed` and `lead` may each be written once; the tree keeps only the last, so look at the tokens.
-  const toks = pr.tokens;
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks[mid]!.startOffset < d.range.start.offset) lo = mid + 1;
-    else hi = mid;
-  }
-  let depth = 0;
+  // `seed` and `lead` may each be written once; the tree keeps the last, and every entry as written.
   const seen = new Map<string, Range>();
-  for (let i = lo; i < toks.length && toks[i]!.startOffset < d.range.end.offset; i++) {
-    const tk = toks[i]!;
-    const img = tk.image;
-    if (img === "{") depth++;
-    else if (img === "}") depth--;
-    else if (depth === 1 && (img === "seed" || img === "lead")) {
-      const next = toks[i + 1];
-      const isEntry = img === "seed" ? next?.tokenType.name === "NumberLiteral" : next?.image === "{";
-      if (!isEntry) continue;
-      let endOffset = tk.endOffset! + 1;
-      if (img === "seed") endOffset = next!.endOffset! + 1;
-      else {
-        let dd = 0;
-        for (let j = i + 1; j < toks.length; j++) {
-          if (toks[j]!.image === "{") dd++;
-          else if (toks[j]!.image === "}" && --dd === 0) {
-            endOffset = toks[j]!.endOffset! + 1;
-            break;
-          }
-        }
-      }
-      const range = pr.lines.range(tk.startOffset, endOffset);
-      const first = seen.get(img);
-      if (!first) {
-        seen.set(img, range);
-        continue;
-      }
-      out.push(
-        makeDiagnostic("CR3018", uri, range, img === "seed" ? "`seed` is given twice in this journey; keep one (only the last would count)" : "the journey's `lead` is given twice; put every starting field into one `lead { … }` (only the last would count)", {
-          related: [{ uri, range: first, message: `the first \`${img}\`` }],
-          ...(img === "seed" ? { fixes: [removeLineFix(pr, uri, range, "remove this `seed`")] } : {}),
-        }),
-      );
+  for (const { keyword, range } of d.entries) {
+    const first = seen.get(keyword);
+    if (!first) {
+      seen.set(keyword, range);
+      continue;
     }
+    out.push(
+      makeDiagnostic("CR3018", uri, range, keyword === "seed" ? "`seed` is given twice in this journey; keep one (only the last would count)" : "the journey's `lead` is given twice; put every starting field into one `lead { … }` (only the last would count)", {
+        related: [{ uri, range: first, message: `the first \`${keyword}\`` }],
+        ...(keyword === "seed" ? { fixes: [removeLineFix(pr, uri, range, "remove this `seed`")] } : {}),
+      }),
+    );
   }
 }
 

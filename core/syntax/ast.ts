@@ -361,6 +361,8 @@ export interface JourneyDecl extends Node {
   name?: StringLit;
   lead?: RecordLit;
   seed?: NumberLit;
+  /** Every `lead { … }` and `seed N` as written, in order (`lead` and `seed` above keep the last; a journey should give each once). */
+  entries: { keyword: "lead" | "seed"; range: Range }[];
   steps: JourneyStep[];
 }
 

@@ -13,8 +13,14 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 export interface ParseResult {
   file: CrmFile;
   diagnostics: Diagnostic[];
-  /** Significant tokens (comments excluded), in order. */
-  tokens: IToken[];
+  /**
+   * Significant tokens (comments excluded), in order. Lexed again on first
+   * use and kept from then on: a workspace's parse results do not hold every
+   * token of every file (the tree has what the checker needs), which keeps a
+   * large workspace's heap small; the formatter and the editor's token-based
+   * features ask for the few files they work on.
+   */
+  readonly tokens: IToken[];
   /** Comment tokens, in order. */
   comments: IToken[];
   lines: LineIndex;
@@ -99,7 +105,16 @@ function parseTokens(
   for (const e of p.extraErrors) diagnostics.push({ code: e.code, severity: "error", message: e.message, uri, range: e.range });
   const comments = (lexed.groups["comments"] ?? []) as IToken[];
   dedupe(diagnostics);
-  return { file, diagnostics, tokens: lexed.tokens, comments, lines };
+  let tokens: IToken[] | undefined;
+  return {
+    file,
+    diagnostics,
+    comments,
+    lines,
+    get tokens(): IToken[] {
+      return (tokens ??= crmLexer.tokenize(text).tokens);
+    },
+  };
 }
 
 function codeOf(name: string): string {

@@ -1042,23 +1042,29 @@ export class CrmParser extends EmbeddedActionsParser {
     "journeyDecl",
     () => {
       const kw = this.CONSUME(Kw.journey);
-      const node = this.begin<A.JourneyDecl>({ kind: "Journey", steps: [], range: this.tokRange(kw) });
+      const node = this.begin<A.JourneyDecl>({ kind: "Journey", entries: [], steps: [], range: this.tokRange(kw) });
       node.name = this.str(this.CONSUME(T.StringLiteral));
       this.CONSUME(T.LBrace);
       this.MANY(() => {
         this.OR([
           {
             ALT: () => {
-              this.CONSUME(Kw.lead);
+              const lk = this.CONSUME(Kw.lead);
               const r = this.SUBRULE(this.record);
-              this.ACTION(() => (node.lead = r));
+              this.ACTION(() => {
+                node.lead = r;
+                if (r) node.entries.push({ keyword: "lead", range: { start: this.tokRange(lk).start, end: r.range.end } });
+              });
             },
           },
           {
             ALT: () => {
-              this.CONSUME(Kw.seed);
+              const sk = this.CONSUME(Kw.seed);
               const s = this.CONSUME(T.NumberLiteral);
-              this.ACTION(() => (node.seed = this.num(s)));
+              this.ACTION(() => {
+                node.seed = this.num(s);
+                node.entries.push({ keyword: "seed", range: { start: this.tokRange(sk).start, end: node.seed.range.end } });
+              });
             },
           },
           {
