@@ -1,0 +1,206 @@
+/**
+ * Differential test: the live engine against the frozen reference engine
+ * (test/engine/reference/, the engine before its hot path was optimised).
+ * Random inputs (events with random payloads, field updates, undeclared events,
+ * clock advances) on several rule sets; traces and final states must be
+ * byte-identical, with the trace on and off.
+ */
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { checkWorkspace } from "../../core/checker/check.js";
+import { compile } from "../../core/engine/compile.js";
+import { Simulation } from "../../core/engine/sim.js";
+import { compile as refCompile } from "./reference/compile.js";
+import { Simulation as RefSimulation } from "./reference/sim.js";
+import type { SourceRef, Value } from "../../core/engine/trace.js";
+import { loadDir } from "./helpers.js";
+
+const PROPERTY_RULES = readFileSync(path.join(__dirname, "properties.test.ts"), "utf8").match(/const RULES = `([\s\S]*?)`;/)![1]!;
+const BENCH_RULES = readFileSync(path.join(__dirname, "../../bench/sim/rules.crmrules"), "utf8");
+
+/** Everything the hot path special-cases, and the general cases next to it. */
+const MIXED_RULES = `
+lead { email: email  country: country  size: number  role: enum(cto, dev, student)  tags: list(text) }
+event page_view { url: text  ref: text }
+event signup { email: email  plan: enum(free, pro) }
+event webinar {}
+event demo {}
+event call { outcome: enum(good, bad) }
+set free_mail = ["gmail.com", "outlook.com"]
+territory dach = [DE, AT, CH]
+score fit "Fit" {
+  cap 40
+  rule big: +20 when lead.size >= 1000
+  rule mid: +5 when lead.size between 100 and 999
+  rule cto: +15 when lead.role == cto
+  rule free: -10 when lead.email.domain in free_mail
+  rule dach_big: +5 when lead.country in dach and lead.size > 50
+}
+grade g from fit {
+  A >= 30
+  B >= 10
+  C otherwise
+}
+score eng "Engagement" {
+  cap 60
+  floor -10
+  rule pricing: +10 on page_view where url starts_with "/pricing" limit 2 per 3 days
+  rule docs: +5 on page_view where url starts_with "/docs" at least 3 times within 1 day limit 1 per 2 days
+  rule any_views: +1 on page_view at least 4 times
+  rule local: +3 on page_view where url ends_with "/de" and lead.country in dach at least 2 times within 2 days
+  rule ref_glob: +2 on page_view where ref matches "*news*" limit 5
+  rule graded: +4 on page_view where url contains "case" when g >= B
+  rule signup_pro: +12 on signup where plan == pro and email == lead.email
+  rule signup_any: +6 on signup within 5 days
+  rule web: +15 on webinar within 10 days limit 1 per 1 day
+  rule demo: +25 on demo
+  rule calls: +8 on call where outcome == good at least 2 times within 20 days
+  rule bad_call: -20 on call where outcome == bad
+  rule quiet: -5 after 9 days without page_view or webinar
+}
+score tiny "Tiny" {
+  rule once: +1 on demo limit 1
+  rule views: +1 on page_view where fit >= 20
+}
+stage new initial
+stage warm when eng >= 10 or count(page_view where url starts_with "/pricing" within 2 days) >= 2
+stage mql when g >= B and eng >= 30 or on demo
+stage sql when stage == mql and (demo within 7 days or count(call where outcome == good) >= 1)
+stage lost detour when count(call where outcome == bad within 30 days) >= 2 and not webinar
+reenter warm from lost after 5 days
+owner kari "k@x"
+owner anna "a@x"
+queue unrouted "U"
+route inbound on stage mql {
+  rule dach: when lead.country in dach -> owner anna
+  rule big: when lead.size >= 1000 -> owner kari escalate after 1 day to queue unrouted
+  otherwise -> queue unrouted
+}
+route signups on signup where plan == pro {
+  rule any: when tiny is unscored or tiny >= 0 -> owner kari
+}
+consent mail {
+  in dach: double_opt_in
+  otherwise: opt_in expires after 30 days
+}
+action send(to: email) contact requires mail
+workflow welcome on signup where plan == free {
+  do send(lead.email)
+  wait 1 day
+  do send(lead.email) unless demo
+}
+`;
+
+interface Case {
+  name: string;
+  files: Record<string, string>;
+  from: string;
+}
+
+const CASES: Case[] = [
+  { name: "property rules", files: { "/ws/main.crmrules": PROPERTY_RULES }, from: "/ws/main.crmrules" },
+  { name: "benchmark rules", files: { "/ws/main.crmrules": BENCH_RULES }, from: "/ws/main.crmrules" },
+  { name: "mixed rules", files: { "/ws/main.crmrules": MIXED_RULES }, from: "/ws/main.crmrules" },
+  { name: "examples/acme", files: loadDir(path.join(__dirname, "../../examples/acme")), from: "/ws/workflows.crmrules" },
+];
+
+const TEXTS = ["/pricing", "/pricing/x", "/docs", "/docs/api", "/case/de", "/blog/de", "newsfeed", "/prices/a", "/products/b", "white_paper", "spec_template", "qualified", "no_fit", "contact", "mail", "call", ""];
+const EMAILS = ["Kari@Fjord.example", "kari@fjord.example", "x@gmail.com", "Y@Outlook.com"];
+const COUNTRIES = ["DE", "AT", "US", "CA", "NO", "FR"];
+
+type Input = { gap: number; kind: "event" | "update" | "advance"; pick: number; values: number[]; drop: number };
+
+function valueFor(type: string, values: string[], element: string | null, r: number): Value {
+  switch (type) {
+    case "number":
+      return [0, 50, 120, 999, 1000, 6000, -5][r % 7]!;
+    case "boolean":
+      return r % 2 === 0;
+    case "email":
+      return EMAILS[r % EMAILS.length]!;
+    case "country":
+      return COUNTRIES[r % COUNTRIES.length]!;
+    case "enum":
+      return values.length ? values[r % values.length]! : "x";
+    case "list":
+      return element === "enum" && values.length ? [values[r % values.length]!] : [TEXTS[r % TEXTS.length]!];
+    case "date":
+      return "2026-01-0" + ((r % 9) + 1);
+    default:
+      return TEXTS[r % TEXTS.length]!;
+  }
+}
+
+const inputArb = fc.record({
+  gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 3 * 1440 }), fc.integer({ min: 0, max: 40 * 1440 })),
+  kind: fc.constantFrom<Input["kind"]>("event", "event", "event", "event", "event", "update", "advance"),
+  pick: fc.nat(1000),
+  values: fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }),
+  drop: fc.nat(7),
+});
+const runArb = fc.record({ lead: fc.array(fc.nat(1000), { minLength: 8, maxLength: 8 }), seed: fc.nat(50), inputs: fc.array(inputArb, { maxLength: 60 }) });
+
+const zero = { line: 0, character: 0, offset: 0 };
+const SRC: SourceRef = { uri: "test:diff", range: { start: zero, end: zero } };
+
+describe("the optimised engine replays exactly like the reference engine", () => {
+  for (const c of CASES) {
+    const check = checkWorkspace({ root: "/ws", files: Object.entries(c.files).map(([uri, text]) => ({ uri, text })) });
+    const live = compile(check, c.from);
+    const errors = check.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.uri}:${d.range.start.line + 1} ${d.message}`);
+    const ref = refCompile(check, c.from);
+    const events = [...live.events.values()];
+    const eventNames = [...events.map((e) => e.name), "undeclared_thing"];
+    const fieldList = [...live.fields.values()];
+
+    it(`${c.name}: the rules check and compile cleanly`, () => {
+      expect(errors).toEqual([]);
+      expect(live.problems).toEqual([]);
+    });
+
+    it(`${c.name}: same trace and final state`, () => {
+      fc.assert(
+        fc.property(runArb, ({ lead, seed, inputs }) => {
+          const leadRec: Record<string, Value> = {};
+          fieldList.forEach((f, i) => {
+            const r = lead[i % lead.length]!;
+            if (r % 5 !== 0) leadRec[f.name] = valueFor(f.type, f.values, f.element, r);
+          });
+          const sims = [new RefSimulation(ref, { seed }), new Simulation(live, { seed }), new Simulation(live, { seed, trace: false })];
+          for (const s of sims) s.start({ ...leadRec }, SRC);
+          let t = 0;
+          for (const inp of inputs) {
+            t += inp.gap;
+            if (inp.kind === "advance") {
+              for (const s of sims) s.advanceTo(t);
+            } else if (inp.kind === "update") {
+              const f = fieldList[inp.pick % Math.max(1, fieldList.length)];
+              if (!f) continue;
+              const v = inp.drop === 0 ? null : valueFor(f.type, f.values, f.element, inp.values[0]!);
+              for (const s of sims) s.update(t, { [f.name]: v }, SRC);
+            } else {
+              const name = eventNames[inp.pick % eventNames.length]!;
+              const info = live.events.get(name);
+              const payload: Record<string, Value> = {};
+              let k = 0;
+              if (info) for (const f of info.fields.values()) {
+                if ((inp.drop + k) % 6 !== 5) payload[f.name] = valueFor(f.type, f.values, f.element, inp.values[k % inp.values.length]! + k);
+                k++;
+              }
+              for (const s of sims) s.event(t, name, { ...payload }, SRC);
+            }
+          }
+          const [r, l, quiet] = sims as [RefSimulation, Simulation, Simulation];
+          expect(JSON.stringify(l.trace)).toBe(JSON.stringify(r.trace));
+          const fin = JSON.stringify(r.final());
+          expect(JSON.stringify(l.final())).toBe(fin);
+          expect(JSON.stringify(quiet.final())).toBe(fin);
+          expect(quiet.trace.length).toBe(0);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+});

@@ -1,0 +1,460 @@
+/**
+ * Expressions compiled once into closures (three-valued: `undefined` is
+ * missing / unknown). No `eval`, no AST walk per evaluation.
+ */
+import type * as A from "../../../core/syntax/ast.js";
+import type { Bindings, Value } from "../../../core/engine/trace.js";
+
+export interface HistoryItem {
+  at: number;
+  seq: number;
+  payload: Record<string, Value>;
+}
+
+/** What a compiled expression reads while it runs. */
+export interface EvalCtx {
+  now: number;
+  fields: Map<string, Value>;
+  score(name: string): number | null;
+  /** Rank of the grade (higher is better), or null when unscored. */
+  gradeRank(name: string): number | null;
+  gradeLetter(name: string): string | null;
+  stageIndex: number;
+  stageName: string | null;
+  /** The event being processed, if any. */
+  current: string | null;
+  /** The payload of the event a `where` filter looks at. */
+  payload: Record<string, Value> | null;
+  history(event: string): readonly HistoryItem[];
+}
+
+export type Ev = (c: EvalCtx) => Value | undefined;
+
+export interface CompiledExpr {
+  ev: Ev;
+  /** Operands worth showing in a trace (`lead.role`, `fit`, `count(…)`), with their evaluators. */
+  operands: { label: string; ev: Ev }[];
+  text: string;
+  /**
+   * True when the value depends on lead fields and constants only (no scores,
+   * grades, stage, event history, clock, current event or payload): the engine
+   * re-evaluates such a condition only after a field changed.
+   */
+  fieldsOnly: boolean;
+}
+
+/** Glob match (`*` any run, `?` one character) in linear time (greedy with single backtrack point). */
+export function globMatch(text: string, pattern: string): boolean {
+  let t = 0;
+  let p = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const pc = pattern[p];
+    if (p < pattern.length && (pc === "?" || pc === text[t])) {
+      t++;
+      p++;
+    } else if (p < pattern.length && pc === "*") {
+      starP = p++;
+      starT = t;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      t = ++starT;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+export function truth(v: Value | undefined): boolean | undefined {
+  return typeof v === "boolean" ? v : undefined;
+}
+
+function eq(a: Value, b: Value): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => eq(x, b[i]!));
+  }
+  return a === b;
+}
+
+function cmp(a: Value, b: Value): number | undefined {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  return undefined;
+}
+
+export function compareValues(op: A.CompareOp, a: Value | undefined, b: Value | undefined): boolean | undefined {
+  if (a === undefined || b === undefined || a === null || b === null) return undefined;
+  if (op === "==") return eq(a, b);
+  if (op === "!=") return !eq(a, b);
+  const c = cmp(a, b);
+  if (c === undefined) return undefined;
+  switch (op) {
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
+function member(a: Value, list: Value): boolean | undefined {
+  if (!Array.isArray(list)) return undefined;
+  if (Array.isArray(a)) return a.some((x) => list.some((y) => eq(x, y)));
+  return list.some((y) => eq(a, y));
+}
+
+export function durationMinutes(d: A.Duration | undefined, units: Record<string, number>): number | undefined {
+  if (!d?.unit) return undefined;
+  const u = units[d.unit.text];
+  if (u === undefined) return undefined;
+  const amount = d.amount ? d.amount.value : 1;
+  return amount * u;
+}
+
+/** How the compiler resolves a bare name. */
+export interface Scope {
+  text(range: { start: { offset: number }; end: { offset: number } }): string;
+  field(name: string): { type: string } | undefined;
+  isScore(name: string): boolean;
+  grade(name: string): string[] | undefined;
+  setValue(name: string): Value[] | undefined;
+  isEvent(name: string): boolean;
+  eventFields(name: string): Set<string> | undefined;
+  stageIndex(name: string): number | undefined;
+  /** Payload fields in scope (inside `where`). */
+  payloadFields: Set<string> | null;
+  units: Record<string, number>;
+  problems: string[];
+}
+
+type Hint = { kind: "stage" } | { kind: "grade"; letters: string[] } | { kind: "email" } | null;
+
+export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
+  const operands: { label: string; ev: Ev }[] = [];
+  // Set when the expression reads anything besides lead fields and constants.
+  let dynamic = false;
+  const seen = new Set<string>();
+  const add = (label: string, ev: Ev) => {
+    if (seen.has(label)) return;
+    seen.add(label);
+    operands.push({ label, ev });
+  };
+
+  const hintOf = (x: A.Expr | undefined): Hint => {
+    if (!x) return null;
+    if (x.kind === "StageRef") return { kind: "stage" };
+    if (x.kind === "Path" && x.segments.length === 0) {
+      const letters = scope.grade(x.head.text);
+      if (letters && !(scope.payloadFields?.has(x.head.text))) return { kind: "grade", letters };
+    }
+    if (x.kind === "Path" && x.head.text === "lead" && x.segments.length === 1) {
+      if (scope.field(x.segments[0]!.text)?.type === "email") return { kind: "email" };
+    }
+    return null;
+  };
+
+  const c = (x: A.Expr | undefined, hint: Hint): Ev => {
+    if (!x) {
+      scope.problems.push("an incomplete condition is treated as unknown");
+      return () => undefined;
+    }
+    switch (x.kind) {
+      case "Number": {
+        const v = x.value;
+        return () => v;
+      }
+      case "String": {
+        const v = hint?.kind === "email" ? x.value.toLowerCase() : x.value;
+        return () => v;
+      }
+      case "Bool": {
+        const v = x.value;
+        return () => v;
+      }
+      case "Date": {
+        const v = x.text;
+        return () => v;
+      }
+      case "List": {
+        const items = x.items.map((i) => c(i, hint));
+        return (ctx) => {
+          const out: Value[] = [];
+          for (const i of items) {
+            const v = i(ctx);
+            if (v !== undefined) out.push(v);
+          }
+          return out;
+        };
+      }
+      case "Paren":
+        return c(x.inner, hint);
+      case "StageRef": {
+        dynamic = true;
+        add("stage", (ctx) => ctx.stageName);
+        return (ctx) => ctx.stageIndex;
+      }
+      case "On": {
+        const name = x.event?.text ?? "";
+        dynamic = true;
+        return (ctx) => ctx.current === name;
+      }
+      case "Within": {
+        const name = x.event.text;
+        dynamic = true;
+        const d = durationMinutes(x.within, scope.units) ?? 0;
+        const ev: Ev = (ctx) => {
+          const h = ctx.history(name);
+          const last = h[h.length - 1];
+          return last !== undefined && ctx.now - d <= last.at && last.at <= ctx.now;
+        };
+        add(scope.text(x.range), ev);
+        return ev;
+      }
+      case "Count": {
+        const name = x.event?.text ?? "";
+        dynamic = true;
+        const where = x.where ? compileExpr(x.where, { ...scope, payloadFields: scope.eventFields(name) ?? new Set() }).ev : null;
+        const d = durationMinutes(x.within, scope.units);
+        const ev: Ev = (ctx) => {
+          let n = 0;
+          const h = ctx.history(name);
+          // History is in time order and never later than now: walk back until the window starts.
+          for (let k = h.length - 1; k >= 0; k--) {
+            const item = h[k]!;
+            if (d !== undefined && item.at < ctx.now - d) break;
+            if (d !== undefined && item.at > ctx.now) continue;
+            if (where) {
+              const prev = ctx.payload;
+              ctx.payload = item.payload;
+              const ok = where(ctx) === true;
+              ctx.payload = prev;
+              if (!ok) continue;
+            }
+            n++;
+          }
+          return n;
+        };
+        add(scope.text(x.range), ev);
+        return ev;
+      }
+      case "Path":
+        return path(x, hint);
+      case "Is": {
+        const test = x.test?.text ?? "";
+        const operand = x.operand;
+        if (test === "unscored" && operand?.kind === "Path" && scope.isScore(operand.head.text)) {
+          const name = operand.head.text;
+          dynamic = true;
+          add(name, (ctx) => ctx.score(name));
+          return (ctx) => ctx.score(name) === null;
+        }
+        const inner = c(operand, null);
+        if (test === "missing" || test === "unscored") return (ctx) => { const v = inner(ctx); return v === undefined || v === null; };
+        if (test === "present") return (ctx) => { const v = inner(ctx); return v !== undefined && v !== null; };
+        scope.problems.push(`unknown test \`is ${test}\``);
+        return () => undefined;
+      }
+      case "Between": {
+        const h = hintOf(x.operand);
+        const a = c(x.operand, null);
+        const lo = c(x.low, h);
+        const hi = c(x.high, h);
+        return (ctx) => {
+          const v = a(ctx);
+          const l = compareValues(">=", v, lo(ctx));
+          const r = compareValues("<=", v, hi(ctx));
+          return and3(l, r);
+        };
+      }
+      case "Unary": {
+        const inner = c(x.operand, null);
+        if (x.op === "not") return (ctx) => { const v = truth(inner(ctx)); return v === undefined ? undefined : !v; };
+        return (ctx) => { const v = inner(ctx); return typeof v === "number" ? -v : undefined; };
+      }
+      case "Binary":
+        return binary(x);
+    }
+  };
+
+  const binary = (x: A.BinaryExpr): Ev => {
+    const op = x.op;
+    if (op === "and" || op === "or") {
+      const l = c(x.left, null);
+      const r = c(x.right, null);
+      // Short-circuit: the right side has no effects, and a false (true) left side decides `and` (`or`).
+      return op === "and"
+        ? (ctx) => {
+            const a = truth(l(ctx));
+            return a === false ? false : and3(a, truth(r(ctx)));
+          }
+        : (ctx) => {
+            const a = truth(l(ctx));
+            return a === true ? true : or3(a, truth(r(ctx)));
+          };
+    }
+    const lh = hintOf(x.left);
+    const rh = hintOf(x.right);
+    // The side that gives a meaning to bare names (stage names, grade letters) lends it to the other side.
+    const l = c(x.left, rh && lh?.kind !== "grade" && lh?.kind !== "stage" ? rh : rh?.kind === "email" ? rh : null);
+    const r = c(x.right, lh);
+    const gradeSide = lh?.kind === "grade" ? "left" : rh?.kind === "grade" ? "right" : null;
+    const ll = gradeSide === "left" ? gradeRankOf(x.left as A.PathExpr) : l;
+    const rr = gradeSide === "right" ? gradeRankOf(x.right as A.PathExpr) : r;
+    switch (op) {
+      case "==":
+      case "!=":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        return (ctx) => compareValues(op, ll(ctx), rr(ctx));
+      case "in":
+      case "not in":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          const m = member(a, b);
+          return m === undefined ? undefined : op === "in" ? m : !m;
+        };
+      case "starts_with":
+      case "ends_with":
+      case "contains":
+      case "matches":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          if (op === "contains" && Array.isArray(a)) return a.some((v) => eq(v, b));
+          if (typeof a !== "string" || typeof b !== "string") return undefined;
+          if (op === "starts_with") return a.startsWith(b);
+          if (op === "ends_with") return a.endsWith(b);
+          if (op === "contains") return a.includes(b);
+          return globMatch(a, b);
+        };
+      case "+":
+      case "-":
+      case "*":
+      case "/":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          if (Array.isArray(a) && Array.isArray(b)) {
+            if (op === "+") return [...a, ...b.filter((y) => !a.some((z) => eq(z, y)))];
+            if (op === "-") return a.filter((y) => !b.some((z) => eq(z, y)));
+            return undefined;
+          }
+          if (typeof a !== "number" || typeof b !== "number") return undefined;
+          if (op === "+") return a + b;
+          if (op === "-") return a - b;
+          if (op === "*") return a * b;
+          return b === 0 ? undefined : a / b;
+        };
+    }
+  };
+
+  const gradeRankOf = (p: A.PathExpr): Ev => {
+    const name = p.head.text;
+    dynamic = true;
+    add(name, (ctx) => ctx.gradeLetter(name));
+    return (ctx) => ctx.gradeRank(name);
+  };
+
+  const path = (x: A.PathExpr, hint: Hint): Ev => {
+    const head = x.head.text;
+    const segs = x.segments.map((s) => s.text);
+    const label = [head, ...segs].join(".");
+    if (head === "lead") {
+      const f = segs[0];
+      if (f === undefined) return () => undefined;
+      if (segs[1] === "domain") {
+        const ev: Ev = (ctx) => {
+          const v = ctx.fields.get(f);
+          if (typeof v !== "string") return undefined;
+          const at = v.lastIndexOf("@");
+          return at < 0 ? undefined : v.slice(at + 1).toLowerCase();
+        };
+        add(label, ev);
+        return ev;
+      }
+      const ev: Ev = (ctx) => ctx.fields.get(f);
+      add(label, ev);
+      return ev;
+    }
+    if (segs.length === 0) {
+      if (scope.payloadFields?.has(head)) {
+        dynamic = true;
+        const ev: Ev = (ctx) => (ctx.payload ? ctx.payload[head] : undefined);
+        add(head, ev);
+        return ev;
+      }
+      if (hint?.kind === "stage") {
+        const i = scope.stageIndex(head);
+        if (i !== undefined) return () => i;
+      }
+      if (hint?.kind === "grade") {
+        const i = hint.letters.indexOf(head);
+        if (i >= 0) {
+          const rank = hint.letters.length - i;
+          return () => rank;
+        }
+      }
+      if (scope.isScore(head)) {
+        dynamic = true;
+        const ev: Ev = (ctx) => ctx.score(head);
+        add(head, ev);
+        return ev;
+      }
+      if (scope.grade(head)) {
+        dynamic = true;
+        const ev: Ev = (ctx) => ctx.gradeLetter(head);
+        add(head, ev);
+        return ev;
+      }
+      const set = scope.setValue(head);
+      if (set) return () => set;
+      if (scope.isEvent(head)) {
+        dynamic = true;
+        const ev: Ev = (ctx) => ctx.history(head).length > 0;
+        add(head, ev);
+        return ev;
+      }
+      const i = scope.stageIndex(head);
+      if (i !== undefined && hint?.kind === "stage") return () => i;
+    }
+    // An enum value, a country code, a purpose: the identifier itself.
+    return () => label;
+  };
+
+  const ev = c(e, null);
+  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic };
+}
+
+export function and3(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  if (a === false || b === false) return false;
+  if (a === true && b === true) return true;
+  return undefined;
+}
+
+export function or3(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  if (a === true || b === true) return true;
+  if (a === false && b === false) return false;
+  return undefined;
+}
+
+/** The operand values a condition saw (for the trace). */
+export function bindings(ce: CompiledExpr | undefined, ctx: EvalCtx): Bindings {
+  const out: Bindings = {};
+  if (!ce) return out;
+  for (const o of ce.operands) {
+    const v = o.ev(ctx);
+    out[o.label] = v === undefined ? null : v;
+  }
+  return out;
+}
