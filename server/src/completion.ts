@@ -11,6 +11,7 @@ import { CONSENT_METHODS } from "../../core/binder/builtins.js";
 import type { CheckResult } from "../../core/checker/check.js";
 import { describe } from "./hover.js";
 import type { Snapshot } from "./workspace.js";
+import type { ParseResult } from "../../core/syntax/parse.js";
 
 interface Snip {
   label: string;
@@ -465,14 +466,29 @@ class Scope {
     };
     if (!d.builtin && !this.visible.has(d.uri)) {
       const spec = relativeImport(this.path, d.uri);
-      const imports = this.snap.file(this.path)?.file.imports ?? [];
-      const last = imports[imports.length - 1];
-      const at = last ? { line: last.range.end.line + 1, character: 0 } : { line: 0, character: 0 };
       item.detail = `${item.detail} (adds import "${spec}")`;
-      item.additionalTextEdits = [{ range: { start: at, end: at }, newText: `import ${JSON.stringify(spec)}\n${last ? "" : "\n"}` }];
+      item.additionalTextEdits = [importEdit(this.snap.file(this.path), spec)];
     }
     return item;
   }
+}
+
+/**
+ * The edit adding `import "<spec>"`: on the line after the last import (or at
+ * the top, followed by a blank line, when there is none). When the last import
+ * ends on the file's last line, there is no next line to insert at: the import
+ * goes at the end of the file, after a line break.
+ */
+export function importEdit(pr: ParseResult | undefined, spec: string): L.TextEdit {
+  const line = `import ${JSON.stringify(spec)}`;
+  const imports = pr?.file.imports ?? [];
+  const last = imports[imports.length - 1];
+  if (!pr || !last) return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${line}\n\n` };
+  const next = last.range.end.line + 1;
+  if (next < pr.lines.lineCount) return { range: { start: { line: next, character: 0 }, end: { line: next, character: 0 } }, newText: `${line}\n` };
+  const { line: l, character } = pr.lines.position(pr.lines.text.length);
+  const end = { line: l, character };
+  return { range: { start: end, end }, newText: `\n${line}` };
 }
 
 const ITEM_KIND: Record<SymbolKind, L.CompletionItemKind> = {

@@ -7,6 +7,7 @@ import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { compile, runJourney, renderTraceText, showTarget, showValue, type CompiledRules, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
 import type { Range } from "../../core/text/positions.js";
+import type { ParseResult } from "../../core/syntax/parse.js";
 import { range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
@@ -52,53 +53,76 @@ export interface JourneyRunResult {
   error?: string;
 }
 
-/** Runs (and caches per snapshot) the journeys of one file. */
+/** A file's compiled rules and journey results, valid while the files it sees are the same parse results. */
+interface FileRuns {
+  /** The parse result of every file the rules were compiled from (`visibleFiles` of the journey file), by path. */
+  seen: Map<string, ParseResult>;
+  rules: CompiledRules | Error;
+  /** Journey results by the offset of the journey in its file. */
+  results: Map<number, JourneyResult | Error>;
+}
+
+/**
+ * Runs the journeys of a file and keeps the results across changes: a file's
+ * rules are compiled from the files it sees (`check.visibleFiles`), so its
+ * rules and journey results stay valid while every one of those files is the
+ * same parse result (an unchanged file keeps its parse result from one check
+ * to the next). A change re-runs only the journeys of files that see a
+ * changed file.
+ */
 export class JourneyRunner {
+  private readonly byFile = new Map<string, FileRuns>();
   private generation = -1;
-  private rulesByFile = new Map<string, CompiledRules | Error>();
-  private results = new Map<string, JourneyResult | Error>();
+  /** How many times rules were compiled and journeys run (for tests: what a change recomputed). */
+  readonly stats = { compiled: 0, runs: 0 };
 
   constructor(private readonly log: (m: string) => void) {}
 
-  private reset(snap: Snapshot): void {
-    if (snap.generation === this.generation) return;
-    this.generation = snap.generation;
-    this.rulesByFile.clear();
-    this.results.clear();
+  /** The cache entry of `path` for this snapshot (a new one when a file it sees changed). */
+  private entry(snap: Snapshot, path: string): FileRuns {
+    if (snap.generation !== this.generation) {
+      this.generation = snap.generation;
+      // Files that left the workspace.
+      for (const p of this.byFile.keys()) if (!snap.file(p)) this.byFile.delete(p);
+    }
+    const check = snap.checkOf(path);
+    const view = check ? check.visibleFiles(path) : [];
+    const old = this.byFile.get(path);
+    if (old && check && old.seen.size === view.length && view.every((v) => old.seen.get(v) === check.files.get(v))) return old;
+    let rules: CompiledRules | Error;
+    if (!check) rules = new Error("this file is not part of a workspace folder, so its journeys cannot run");
+    else
+      try {
+        this.stats.compiled++;
+        rules = compile(check, path);
+      } catch (e) {
+        this.log(`compiling rules for ${path} failed: ${(e as Error).stack ?? String(e)}`);
+        rules = new Error(`the rules could not be prepared for simulation: ${(e as Error).message}`);
+      }
+    const e: FileRuns = { seen: new Map(view.map((v) => [v, check!.files.get(v)!])), rules, results: new Map() };
+    if (check) this.byFile.set(path, e);
+    else this.byFile.delete(path);
+    return e;
   }
 
   rules(snap: Snapshot, path: string): CompiledRules | Error {
-    this.reset(snap);
-    let r = this.rulesByFile.get(path);
-    if (r) return r;
-    const check = snap.checkOf(path);
-    if (!check) r = new Error("this file is not part of a workspace folder, so its journeys cannot run");
-    else
-      try {
-        r = compile(check, path);
-      } catch (e) {
-        this.log(`compiling rules for ${path} failed: ${(e as Error).stack ?? String(e)}`);
-        r = new Error(`the rules could not be prepared for simulation: ${(e as Error).message}`);
-      }
-    this.rulesByFile.set(path, r);
-    return r;
+    return this.entry(snap, path).rules;
   }
 
   run(snap: Snapshot, path: string, j: A.JourneyDecl): JourneyResult | Error {
-    this.reset(snap);
-    const key = `${path}#${j.range.start.offset}`;
-    let r = this.results.get(key);
+    const e = this.entry(snap, path);
+    let r = e.results.get(j.range.start.offset);
     if (r) return r;
-    const rules = this.rules(snap, path);
-    if (rules instanceof Error) r = rules;
+    if (e.rules instanceof Error) r = e.rules;
     else
       try {
-        r = runJourney(rules, j);
-      } catch (e) {
-        this.log(`running journey ${j.name?.value ?? "?"} failed: ${(e as Error).stack ?? String(e)}`);
-        r = new Error(`the simulation failed: ${(e as Error).message}`);
+        this.stats.runs++;
+        r = runJourney(e.rules, j);
+      } catch (err) {
+        this.log(`running journey ${j.name?.value ?? "?"} failed: ${(err as Error).stack ?? String(err)}`);
+        r = new Error(`the simulation failed: ${(err as Error).message}`);
       }
-    this.results.set(key, r);
+    e.results.set(j.range.start.offset, r);
     return r;
   }
 }

@@ -43,10 +43,31 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   let refreshSupport = false;
   /** Views that depend on other files (lenses, hints, tokens) and that the client lets us refresh. */
   const refreshViews: string[] = [];
+  /** What was last published for a file: its document version and the diagnostics' result id. */
   const published = new Map<string, string>();
-  let pending: NodeJS.Timeout | undefined;
+  const diagnostics = new DiagnosticCache();
+  let pending: { cancel(): void } | undefined;
+  /** Files scheduled by events (changed, opened, closed, created, deleted) since the last flush. */
   const dirty = new Set<string>();
+  /** Files whose diagnostics may have changed since the last flush (drained from the workspace model). */
+  const toPublish = new Set<string>();
+  let publishAll = false;
   let firstDirtyAt = 0;
+
+  /** The current snapshot, with the diagnostics cache told which files the re-checks behind it may have changed. */
+  function current(): Snapshot {
+    const snap = ws.snapshot();
+    const affected = ws.takeAffected();
+    if (affected.all) {
+      diagnostics.clear();
+      publishAll = true;
+    }
+    for (const p of affected.paths) {
+      diagnostics.forget(p);
+      toPublish.add(p);
+    }
+    return snap;
+  }
 
   connection.onInitialize((params) => {
     const caps = params.capabilities;
@@ -143,45 +164,54 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
 
   // ------------------------------------------------------------ diagnostics
 
-  /** Publishes (debounced) the diagnostics of the changed files and of every file that depends on them. */
+  /**
+   * Publishes (debounced) the diagnostics that the change may have changed:
+   * the workspace model reports the files its re-checks affected (the changed
+   * files, the files importing them, what those see or saw), and only those
+   * whose diagnostics differ from what was published are sent.
+   */
   function schedule(paths: string[], now: boolean): void {
     if (dirty.size === 0) firstDirtyAt = Date.now();
     for (const p of paths) dirty.add(p);
-    if (pending) clearTimeout(pending);
+    pending?.cancel();
     // Debounced while typing, but never held back longer than MAX_WAIT_MS by continuous typing.
     const delay = now ? 0 : Math.max(0, Math.min(debounceMs, MAX_WAIT_MS - (Date.now() - firstDirtyAt)));
-    pending = setTimeout(flush, delay);
+    if (delay > 0) {
+      const t = setTimeout(flush, delay);
+      pending = { cancel: () => clearTimeout(t) };
+    } else {
+      // Not `setTimeout(…, 0)`, which waits at least a millisecond.
+      const t = setImmediate(flush);
+      pending = { cancel: () => clearImmediate(t) };
+    }
   }
 
   function flush(): void {
     pending = undefined;
     try {
-      const snap = ws.snapshot();
-      const affected = new Set<string>();
-      for (const p of dirty) {
-        if (!snap.file(p)) {
-          // A deleted file: every file that imported it may now report a missing import.
-          for (const q of snap.paths()) affected.add(q);
-          continue;
-        }
-        // What `p` can affect: the files that import it (types, duplicates, routing…)
-        // and the files it imports (whether their declarations are used).
-        for (const d of snap.dependents(p)) affected.add(d);
-        for (const d of snap.checkOf(p)?.visibleFiles(p) ?? []) affected.add(d);
-      }
+      const snap = current();
+      // Only views showing files other than the changed ones need a refresh (the client asks again for a document it changed).
+      const elsewhere = publishAll || [...toPublish].some((p) => !dirty.has(p));
+      const targets = publishAll ? new Set([...snap.paths(), ...published.keys()]) : new Set([...toPublish, ...dirty]);
       dirty.clear();
-      for (const m of refreshViews) void connection.sendRequest(m).catch(() => undefined);
+      toPublish.clear();
+      publishAll = false;
+      if (elsewhere) for (const m of refreshViews) void connection.sendRequest(m).catch(() => undefined);
       if (pullDiagnostics) {
-        if (refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
+        if (refreshSupport && elsewhere) void connection.languages.diagnostics.refresh().catch(() => undefined);
         return;
       }
-      for (const p of [...affected].sort()) {
-        if (!snap.file(p)) continue;
-        const diags = snap.diagnosticsOf(p).map(toLsp);
-        const key = `${ws.version(p) ?? "disk"}:${JSON.stringify(diags)}`;
+      for (const p of [...targets].sort()) {
+        if (!snap.file(p)) {
+          // Gone from the workspace (deleted, closed outside the folders, its folder removed).
+          if (published.delete(p)) void connection.sendDiagnostics({ uri: pathToUri(p), diagnostics: [] });
+          continue;
+        }
+        const d = diagnostics.get(snap, p);
+        const key = `${ws.version(p) ?? "disk"}:${d.resultId}`;
         if (published.get(p) === key) continue;
         published.set(p, key);
-        void connection.sendDiagnostics({ uri: pathToUri(p), version: ws.version(p), diagnostics: diags });
+        void connection.sendDiagnostics({ uri: pathToUri(p), version: ws.version(p), diagnostics: d.items });
       }
     } catch (e) {
       connection.console.error(`diagnostics failed: ${(e as Error).stack ?? String(e)}`);
@@ -191,9 +221,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.languages.diagnostics.on(
     handle("diagnostic", (params: L.DocumentDiagnosticParams): L.DocumentDiagnosticReport => {
       const p = uriToPath(params.textDocument.uri);
-      const snap = ws.snapshot();
-      const items = snap.diagnosticsOf(p).map(toLsp);
-      const resultId = hash(JSON.stringify(items));
+      const { items, resultId } = diagnostics.get(current(), p);
       if (params.previousResultId === resultId) return { kind: L.DocumentDiagnosticReportKind.Unchanged, resultId };
       return { kind: L.DocumentDiagnosticReportKind.Full, resultId, items };
     }),
@@ -202,13 +230,12 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   /** Every workspace file, open or not (pull clients show the problems of files never opened). */
   connection.languages.diagnostics.onWorkspace(
     handle("workspaceDiagnostic", (params: L.WorkspaceDiagnosticParams): L.WorkspaceDiagnosticReport => {
-      const snap = ws.snapshot();
+      const snap = current();
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
       const items: L.WorkspaceDocumentDiagnosticReport[] = [];
       for (const p of snap.paths()) {
         const uri = pathToUri(p);
-        const lsp = snap.diagnosticsOf(p).map(toLsp);
-        const resultId = hash(JSON.stringify(lsp));
+        const { items: lsp, resultId } = diagnostics.get(snap, p);
         const version = ws.version(p) ?? null;
         if (previous.get(uri) === resultId) items.push({ kind: L.DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
         else items.push({ kind: L.DocumentDiagnosticReportKind.Full, uri, version, resultId, items: lsp });
@@ -379,7 +406,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   );
 
   connection.onShutdown(() => {
-    if (pending) clearTimeout(pending);
+    pending?.cancel();
   });
 
   documents.listen(connection);
@@ -387,6 +414,33 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
 }
 
 export type { Snapshot };
+
+/**
+ * Each file's diagnostics in protocol form with a result id (a hash of them),
+ * kept until the workspace model reports the file affected by a change: an
+ * edit converts and hashes the diagnostics of the files it affected only.
+ */
+class DiagnosticCache {
+  private readonly byPath = new Map<string, { items: L.Diagnostic[]; resultId: string }>();
+
+  get(snap: Snapshot, path: string): { items: L.Diagnostic[]; resultId: string } {
+    let d = this.byPath.get(path);
+    if (!d) {
+      const items = snap.diagnosticsOf(path).map(toLsp);
+      d = { items, resultId: hash(JSON.stringify(items)) };
+      if (snap.file(path)) this.byPath.set(path, d);
+    }
+    return d;
+  }
+
+  forget(path: string): void {
+    this.byPath.delete(path);
+  }
+
+  clear(): void {
+    this.byPath.clear();
+  }
+}
 
 function hash(s: string): string {
   let h = 2166136261;

@@ -7,6 +7,14 @@
  * only the dirty groups with `checkWorkspace` (which reuses the parse results
  * of unchanged files). Everything else a feature needs (names, references,
  * per-file diagnostics) is read from the checks on demand.
+ *
+ * Each re-check also records which files' diagnostics it may have changed
+ * (`takeAffected`), so the server republishes only those: the changed files,
+ * every file whose unit the checker re-checked (`CheckResult.rechecked`: the
+ * files that import a changed one, transitively), and every file any of those
+ * sees or saw before the change (their declarations may have become used or
+ * unused, duplicated or not). That is proportional to the change, not to the
+ * workspace.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -34,6 +42,12 @@ export interface Snapshot {
   dependents(path: string): string[];
 }
 
+/** Files whose diagnostics may have changed since the last `takeAffected`; `all` after a change of workspace folders. */
+export interface Affected {
+  all: boolean;
+  paths: Set<string>;
+}
+
 /** A group whose check failed (the checker must never throw; should it, its files still get their syntax diagnostics). */
 interface Failed {
   failed: Map<string, ParseResult>;
@@ -48,6 +62,10 @@ export class Workspace {
   /** The last check of each group (reused for unchanged groups; `previous` for the next check of a dirty one). */
   private readonly checked = new Map<string, CheckResult | Failed>();
   private readonly dirty = new Set<string>();
+  /** Files changed (text, appeared, disappeared) since their group was last checked. */
+  private readonly touchedPaths = new Set<string>();
+  /** Accumulated for `takeAffected` (across snapshots: a request may take a snapshot before the server publishes). */
+  private affected: Affected = { all: false, paths: new Set() };
   private generation = 0;
   private snap: Snapshot | undefined;
 
@@ -62,6 +80,8 @@ export class Workspace {
     for (const p of [...this.disk.keys(), ...this.open.keys()]) this.place(p);
     for (const k of this.checked.keys()) if (!this.groups.has(k)) this.checked.delete(k);
     for (const k of this.groups.keys()) this.dirty.add(k);
+    // Files may have moved between groups: every file may have new diagnostics.
+    this.affected.all = true;
     this.changed();
   }
 
@@ -139,6 +159,18 @@ export class Workspace {
     return [...all].sort();
   }
 
+  /**
+   * The files whose diagnostics may have changed since the previous call
+   * (computed by the re-checks of `snapshot()`, which this calls first), and
+   * forgets them.
+   */
+  takeAffected(): Affected {
+    this.snapshot();
+    const out = this.affected;
+    this.affected = { all: false, paths: new Set() };
+    return out;
+  }
+
   private inRoots(path: string): boolean {
     return this.roots.some((r) => path === r || path.startsWith(r.endsWith("/") ? r : r + "/"));
   }
@@ -165,12 +197,41 @@ export class Workspace {
   /** One file's text changed, appeared or disappeared: only its group is re-checked. */
   private touched(path: string): void {
     this.dirty.add(this.place(path));
+    this.touchedPaths.add(path);
     this.changed();
   }
 
   private changed(): void {
     this.generation++;
     this.snap = undefined;
+  }
+
+  /**
+   * Records the files whose diagnostics a group's re-check may have changed:
+   * the touched files, every re-checked unit, and what each of them sees now
+   * or saw in the previous check (used and unused declarations, duplicates,
+   * cycles and one-lead-per-view findings all live in those files). Without a
+   * usable previous check (first check, a failed one), every file of the group.
+   */
+  private noteAffected(touched: string[], prev: CheckResult | Failed | undefined, next: CheckResult | Failed | undefined): void {
+    const out = this.affected.paths;
+    for (const t of touched) out.add(t);
+    const before = prev && !("failed" in prev) ? prev : undefined;
+    const after = next && !("failed" in next) ? next : undefined;
+    if (!before || !after) {
+      for (const c of [prev, next]) if (c) for (const p of ("failed" in c ? c.failed : c.files).keys()) out.add(p);
+      return;
+    }
+    const addView = (c: CheckResult, p: string) => {
+      if (c.files.has(p)) for (const v of c.visibleFiles(p)) out.add(v);
+    };
+    // A touched file that disappeared: what it saw may have lost its only use.
+    for (const t of touched) addView(before, t);
+    for (const u of after.rechecked) {
+      out.add(u);
+      addView(after, u);
+      addView(before, u);
+    }
   }
 
   /** The workspace folder a file belongs to (the innermost), or its own directory for a loose file. */
@@ -185,25 +246,38 @@ export class Workspace {
    */
   snapshot(): Snapshot {
     if (this.snap) return this.snap;
+    const touchedBy = new Map<string, string[]>();
+    for (const t of this.touchedPaths) {
+      const k = this.keyOf(t);
+      const l = touchedBy.get(k);
+      if (l) l.push(t);
+      else touchedBy.set(k, [t]);
+    }
     for (const key of this.dirty) {
       const files = this.groups.get(key);
+      const prev = this.checked.get(key);
+      const touched = touchedBy.get(key) ?? [];
       if (!files?.size) {
         this.checked.delete(key);
+        this.noteAffected(touched, prev, undefined);
         continue;
       }
-      const prev = this.checked.get(key);
       const previous = prev && !("failed" in prev) ? prev : undefined;
       // A document that is not a file is checked on its own, as a one-file workspace.
       const root = key.startsWith("/") ? key : "";
+      let next: CheckResult | Failed;
       try {
-        this.checked.set(key, checkWorkspace({ root, files: [...files].sort().map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous }));
+        next = checkWorkspace({ root, files: [...files].sort().map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous });
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);
-        this.checked.set(key, { failed: new Map([...files].map((p) => [p, parse(this.text(p) ?? "", p)])) });
+        next = { failed: new Map([...files].map((p) => [p, parse(this.text(p) ?? "", p)])) };
       }
+      this.checked.set(key, next);
+      this.noteAffected(touched, prev, next);
     }
     this.dirty.clear();
+    this.touchedPaths.clear();
     const checked = new Map(this.checked);
     const roots = [...this.roots];
     const keyOf = (path: string) => (path.startsWith("/") ? rootIn(roots, path) : path);

@@ -1,0 +1,103 @@
+/**
+ * Protocol tests for what a change republishes: the files whose diagnostics
+ * changed, found from the change (the file, its importers, what they see or
+ * saw) rather than by re-reading every file; and the auto-import edit of
+ * completion when the last import ends the file.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as P from "vscode-languageserver-protocol/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { startClient, uri, type Client } from "./helpers.js";
+
+/** base ← mid ← top (imports), sib imports base, other imports nothing. */
+function chain(): { root: string; p: (name: string) => string } {
+  const root = mkdtempSync(join(tmpdir(), "crm-ls-publish-"));
+  const files: Record<string, string> = {
+    "base.crmrules": 'owner ann "ann@acme.example"\nqueue spill "Spill"\n',
+    "mid.crmrules": 'import "./base.crmrules"\n\nteam duo round_robin {\n  member ann\n}\n',
+    "top.crmrules": 'import "./mid.crmrules"\n\nstage mql initial when true\nroute inbound on stage mql {\n  otherwise -> team duo\n}\n',
+    "sib.crmrules": 'import "./base.crmrules"\n\nstage s2 initial when true\nroute side on stage s2 {\n  otherwise -> queue spill\n}\n',
+    "other.crmrules": 'queue lonely "Lonely"\n',
+  };
+  for (const [n, t] of Object.entries(files)) writeFileSync(join(root, n), t);
+  return { root, p: (name) => join(root, `${name}.crmrules`) };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p.finally(() => clearTimeout(t)), new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)))]);
+}
+
+let c: Client | undefined;
+afterEach(async () => {
+  await c?.stop();
+  c = undefined;
+});
+
+const codes = (d: P.PublishDiagnosticsParams) => d.diagnostics.map((x) => x.code);
+
+describe("republishing after a change", () => {
+  it("republishes what a file saw when it drops an import (an owner there becomes unused)", async () => {
+    const { root, p } = chain();
+    c = await startClient([root], { debounceMs: 0 });
+    const base = await c.diagnostics(uri(p("base")));
+    expect(codes(base)).toEqual([]);
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(p("mid")), languageId: "crmrules", version: 1, text: 'import "./base.crmrules"\n\nteam duo round_robin {\n  member ann\n}\n' } });
+    await c.conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: uri(p("mid")), version: 2 }, contentChanges: [{ text: "team duo round_robin {\n  member ann\n}\n" }] });
+    // `ann` is no longer visible from mid (CR2001 there), so base's `ann` is unused now.
+    const mid = await within(c.diagnostics(uri(p("mid")), (d) => d.version === 2), 5000, "diagnostics for mid");
+    expect(codes(mid)).toContain("CR2001");
+    const after = await within(c.diagnostics(uri(p("base")), (d) => d.diagnostics.length > 0), 5000, "new diagnostics for base");
+    expect(after.diagnostics.map((d) => [d.code, d.message])).toContainEqual(["CR2007", "owner `ann` is never used"]);
+  });
+
+  it("after a deletion republishes the files that imported it and what it saw, clears it, and leaves the others alone", async () => {
+    const { root, p } = chain();
+    c = await startClient([root], { debounceMs: 0 });
+    for (const n of ["base", "mid", "top", "sib", "other"]) await within(c.diagnostics(uri(p(n))), 10000, `first diagnostics for ${n}`);
+    const seen: string[] = [];
+    const sub = c.onPublish((d) => seen.push(d.uri));
+    rmSync(p("mid"));
+    await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(p("mid")), type: P.FileChangeType.Deleted }] });
+    const top = await within(c.diagnostics(uri(p("top")), (d) => d.diagnostics.length > 0), 5000, "diagnostics for top");
+    expect(codes(top)).toContain("CR2001"); // `duo` is gone (and the import cannot be resolved)
+    const base = await within(c.diagnostics(uri(p("base")), (d) => d.diagnostics.length > 0), 5000, "new diagnostics for base");
+    expect(base.diagnostics.map((d) => d.message)).toContain("owner `ann` is never used");
+    expect(c.latest.get(uri(p("mid")))!.diagnostics).toEqual([]);
+    // Let anything else that would be published arrive.
+    await new Promise((r) => setTimeout(r, 200));
+    sub.dispose();
+    expect([...new Set(seen)].sort()).toEqual([uri(p("base")), uri(p("mid")), uri(p("top"))].sort());
+  });
+});
+
+describe("completion's import edit", () => {
+  it("stays inside the document when the last import is the last line, without a line break after it", async () => {
+    const { root, p } = chain();
+    c = await startClient([root], { debounceMs: 0 });
+    const u = uri(join(root, "new.crmrules"));
+    const text = 'stage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner \n}\nimport "./other.crmrules"';
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text } });
+    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: u }, position: { line: 2, character: 21 } })) as P.CompletionList;
+    const ann = r.items.find((i) => i.label === "ann")!;
+    expect(ann.detail).toBe('owner (adds import "./base.crmrules")');
+    const end = { line: 4, character: 'import "./other.crmrules"'.length };
+    expect(ann.additionalTextEdits).toEqual([{ range: { start: end, end }, newText: '\nimport "./base.crmrules"' }]);
+    const doc = TextDocument.create(u, "crmrules", 1, text);
+    expect(TextDocument.applyEdits(doc, ann.additionalTextEdits!)).toBe(text + '\nimport "./base.crmrules"');
+  });
+
+  it("goes on the line after the last import when there is one", async () => {
+    const { root } = chain();
+    c = await startClient([root], { debounceMs: 0 });
+    const u = uri(join(root, "new.crmrules"));
+    const text = 'import "./other.crmrules"\nstage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner ';
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text } });
+    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: u }, position: { line: 3, character: 21 } })) as P.CompletionList;
+    const ann = r.items.find((i) => i.label === "ann")!;
+    expect(ann.additionalTextEdits).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'import "./base.crmrules"\n' }]);
+  });
+});
