@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import type { SourceFile } from "../../core/workspace.js";
 import { compareDiagnostics } from "../../core/diagnostics/diagnostic.js";
 
 export const EXTENSION = ".crmrules";
@@ -59,6 +60,12 @@ export class Workspace {
   private readonly open = new Map<string, { text: string; version: number }>();
   /** Group key (a workspace folder, or the path of a document that is not a file) → its files. */
   private readonly groups = new Map<string, Set<string>>();
+  /**
+   * The input of each group's last check: its files sorted, with their texts.
+   * A text change replaces one entry (a copy of the array, no sorting); the
+   * input is rebuilt only when the group gains or loses a file.
+   */
+  private readonly inputs = new Map<string, { files: SourceFile[]; index: Map<string, number> }>();
   /** The last check of each group (reused for unchanged groups; `previous` for the next check of a dirty one). */
   private readonly checked = new Map<string, CheckResult | Failed>();
   private readonly dirty = new Set<string>();
@@ -77,6 +84,7 @@ export class Workspace {
     for (const r of roots) this.scan(r, 0);
     // Every file may now belong to another group: regroup everything.
     this.groups.clear();
+    this.inputs.clear();
     for (const p of [...this.disk.keys(), ...this.open.keys()]) this.place(p);
     for (const k of this.checked.keys()) if (!this.groups.has(k)) this.checked.delete(k);
     for (const k of this.groups.keys()) this.dirty.add(k);
@@ -185,11 +193,14 @@ export class Workspace {
     const key = this.keyOf(path);
     let g = this.groups.get(key);
     if (this.text(path) === undefined) {
-      g?.delete(path);
+      if (g?.delete(path)) this.inputs.delete(key);
       if (g && !g.size) this.groups.delete(key);
     } else {
       if (!g) this.groups.set(key, (g = new Set()));
-      g.add(path);
+      if (!g.has(path)) {
+        g.add(path);
+        this.inputs.delete(key);
+      }
     }
     return key;
   }
@@ -204,6 +215,26 @@ export class Workspace {
   private changed(): void {
     this.generation++;
     this.snap = undefined;
+  }
+
+  /** The sorted input of a group, from the previous one when only texts of `touched` files changed. */
+  private inputOf(key: string, files: Set<string>, touched: string[]): SourceFile[] {
+    let input = this.inputs.get(key);
+    if (!input) {
+      const sorted = [...files].sort();
+      input = { files: sorted.map((uri) => ({ uri, text: this.text(uri) ?? "" })), index: new Map(sorted.map((p, i) => [p, i])) };
+    } else {
+      // A copy: the previous check may keep the array it was given.
+      const list = input.files.slice();
+      for (const t of touched) {
+        const i = input.index.get(t);
+        const text = this.text(t);
+        if (i !== undefined && text !== undefined && list[i]!.text !== text) list[i] = { uri: t, text };
+      }
+      input = { files: list, index: input.index };
+    }
+    this.inputs.set(key, input);
+    return input.files;
   }
 
   /**
@@ -259,6 +290,7 @@ export class Workspace {
       const touched = touchedBy.get(key) ?? [];
       if (!files?.size) {
         this.checked.delete(key);
+        this.inputs.delete(key);
         this.noteAffected(touched, prev, undefined);
         continue;
       }
@@ -267,7 +299,7 @@ export class Workspace {
       const root = key.startsWith("/") ? key : "";
       let next: CheckResult | Failed;
       try {
-        next = checkWorkspace({ root, files: [...files].sort().map((uri) => ({ uri, text: this.text(uri) ?? "" })) }, { previous });
+        next = checkWorkspace({ root, files: this.inputOf(key, files, touched) }, { previous });
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);
