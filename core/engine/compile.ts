@@ -8,7 +8,7 @@ import type { WorkspaceCheck } from "../workspace.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { TIME_UNITS } from "../syntax/tokens.js";
 import type { SourceRef, Value } from "./trace.js";
-import { compileExpr, durationMinutes, type CompiledExpr, type Scope } from "./expr.js";
+import { addRead, compileExpr, durationMinutes, type CompiledExpr, type Scope } from "./expr.js";
 
 export interface FieldInfo {
   name: string;
@@ -200,6 +200,13 @@ export interface CompiledRules {
   textOf(source: SourceRef): string;
   /** Declarations that were skipped because they are incomplete (the checker explains them). */
   problems: string[];
+  /**
+   * Every event history some compiled condition reads, with how far back it looks
+   * in minutes (0: the latest event only; `Infinity`: all). The simulation keeps no
+   * more history than this (and what score rules and consent need). When absent
+   * (rules not made by `compile`), every history is kept whole.
+   */
+  historyReads?: Map<string, number>;
 }
 
 const BUILTIN_EVENTS: [string, [string, string, string[]][]][] = [
@@ -308,7 +315,12 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     const arr = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
     return arr.filter((x): x is string => typeof x === "string");
   };
-  const cond = (uri: string, e: A.Expr | undefined, payload: Set<string> | null = null) => compileExpr(e, scopeFor(uri, payload));
+  const historyReads = new Map<string, number>();
+  const cond = (uri: string, e: A.Expr | undefined, payload: Set<string> | null = null) => {
+    const ce = compileExpr(e, scopeFor(uri, payload));
+    for (const [ev, w] of ce.reads) addRead(historyReads, ev, w);
+    return ce;
+  };
   const textOf = (s: SourceRef) => (textByUri.get(s.uri) ?? "").slice(s.range.start.offset, s.range.end.offset);
 
   const scores: CScore[] = [];
@@ -497,5 +509,5 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     }
   }
 
-  return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems };
+  return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems, historyReads };
 }

@@ -41,6 +41,23 @@ export interface CompiledExpr {
    * re-evaluates such a condition only after a field changed.
    */
   fieldsOnly: boolean;
+  /**
+   * True when the value depends on the payload being looked at (`ctx.payload`) and
+   * constants only: for a given payload it never changes, so it can be decided once.
+   */
+  payloadOnly: boolean;
+  /**
+   * The event histories the expression reads, each with how far back it looks in
+   * minutes: 0 for only the latest event (`demo within 14 days`, `demo`),
+   * `Infinity` for all of them (`count(call)`).
+   */
+  reads: Map<string, number>;
+}
+
+/** Records that `event`'s history is read `window` minutes back (the longest window wins). */
+export function addRead(reads: Map<string, number>, event: string, window: number): void {
+  const w = reads.get(event);
+  if (w === undefined || window > w) reads.set(event, window);
 }
 
 /** Glob match (`*` any run, `?` one character) in linear time (greedy with single backtrack point). */
@@ -138,6 +155,9 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   const operands: { label: string; ev: Ev }[] = [];
   // Set when the expression reads anything besides lead fields and constants.
   let dynamic = false;
+  // Set when the expression reads anything besides the payload and constants.
+  let other = false;
+  const reads = new Map<string, number>();
   const seen = new Set<string>();
   const add = (label: string, ev: Ev) => {
     if (seen.has(label)) return;
@@ -194,18 +214,19 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       case "Paren":
         return c(x.inner, hint);
       case "StageRef": {
-        dynamic = true;
+        dynamic = other = true;
         add("stage", (ctx) => ctx.stageName);
         return (ctx) => ctx.stageIndex;
       }
       case "On": {
         const name = x.event?.text ?? "";
-        dynamic = true;
+        dynamic = other = true;
         return (ctx) => ctx.current === name;
       }
       case "Within": {
         const name = x.event.text;
-        dynamic = true;
+        dynamic = other = true;
+        addRead(reads, name, 0);
         const d = durationMinutes(x.within, scope.units) ?? 0;
         const ev: Ev = (ctx) => {
           const h = ctx.history(name);
@@ -217,9 +238,12 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       }
       case "Count": {
         const name = x.event?.text ?? "";
-        dynamic = true;
-        const where = x.where ? compileExpr(x.where, { ...scope, payloadFields: scope.eventFields(name) ?? new Set() }).ev : null;
+        dynamic = other = true;
+        const whereExpr = x.where ? compileExpr(x.where, { ...scope, payloadFields: scope.eventFields(name) ?? new Set() }) : null;
+        const where = whereExpr ? whereExpr.ev : null;
         const d = durationMinutes(x.within, scope.units);
+        addRead(reads, name, d ?? Infinity);
+        if (whereExpr) for (const [ev, w] of whereExpr.reads) addRead(reads, ev, w);
         const ev: Ev = (ctx) => {
           let n = 0;
           const h = ctx.history(name);
@@ -249,7 +273,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         const operand = x.operand;
         if (test === "unscored" && operand?.kind === "Path" && scope.isScore(operand.head.text)) {
           const name = operand.head.text;
-          dynamic = true;
+          dynamic = other = true;
           add(name, (ctx) => ctx.score(name));
           return (ctx) => ctx.score(name) === null;
         }
@@ -312,7 +336,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       case "<=":
       case ">":
       case ">=":
-        return (ctx) => compareValues(op, ll(ctx), rr(ctx));
+        return compareEv(op, ll, rr);
       case "in":
       case "not in":
         return (ctx) => {
@@ -322,19 +346,38 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
           const m = member(a, b);
           return m === undefined ? undefined : op === "in" ? m : !m;
         };
+      // One closure per operator (no dispatch on the operator at run time).
       case "starts_with":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          if (typeof a !== "string" || typeof b !== "string") return undefined;
+          return a.startsWith(b);
+        };
       case "ends_with":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          if (typeof a !== "string" || typeof b !== "string") return undefined;
+          return a.endsWith(b);
+        };
       case "contains":
+        return (ctx) => {
+          const a = l(ctx);
+          const b = r(ctx);
+          if (a === undefined || a === null || b === undefined || b === null) return undefined;
+          if (Array.isArray(a)) return a.some((v) => eq(v, b));
+          if (typeof a !== "string" || typeof b !== "string") return undefined;
+          return a.includes(b);
+        };
       case "matches":
         return (ctx) => {
           const a = l(ctx);
           const b = r(ctx);
           if (a === undefined || a === null || b === undefined || b === null) return undefined;
-          if (op === "contains" && Array.isArray(a)) return a.some((v) => eq(v, b));
           if (typeof a !== "string" || typeof b !== "string") return undefined;
-          if (op === "starts_with") return a.startsWith(b);
-          if (op === "ends_with") return a.endsWith(b);
-          if (op === "contains") return a.includes(b);
           return globMatch(a, b);
         };
       case "+":
@@ -361,7 +404,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
 
   const gradeRankOf = (p: A.PathExpr): Ev => {
     const name = p.head.text;
-    dynamic = true;
+    dynamic = other = true;
     add(name, (ctx) => ctx.gradeLetter(name));
     return (ctx) => ctx.gradeRank(name);
   };
@@ -371,6 +414,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
     const segs = x.segments.map((s) => s.text);
     const label = [head, ...segs].join(".");
     if (head === "lead") {
+      other = true;
       const f = segs[0];
       if (f === undefined) return () => undefined;
       if (segs[1] === "domain") {
@@ -406,13 +450,13 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         }
       }
       if (scope.isScore(head)) {
-        dynamic = true;
+        dynamic = other = true;
         const ev: Ev = (ctx) => ctx.score(head);
         add(head, ev);
         return ev;
       }
       if (scope.grade(head)) {
-        dynamic = true;
+        dynamic = other = true;
         const ev: Ev = (ctx) => ctx.gradeLetter(head);
         add(head, ev);
         return ev;
@@ -420,7 +464,8 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       const set = scope.setValue(head);
       if (set) return () => set;
       if (scope.isEvent(head)) {
-        dynamic = true;
+        dynamic = other = true;
+        addRead(reads, head, 0);
         const ev: Ev = (ctx) => ctx.history(head).length > 0;
         add(head, ev);
         return ev;
@@ -433,7 +478,52 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   };
 
   const ev = c(e, null);
-  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic };
+  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic, payloadOnly: !other, reads };
+}
+
+/**
+ * A comparison as one closure per operator, with a fast path for two numbers
+ * (the same arithmetic as `compareValues`: `a - b` against 0, `===` for equality).
+ */
+function compareEv(op: A.CompareOp, l: Ev, r: Ev): Ev {
+  switch (op) {
+    case ">=":
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a - b >= 0 : compareValues(op, a, b);
+      };
+    case ">":
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a - b > 0 : compareValues(op, a, b);
+      };
+    case "<=":
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a - b <= 0 : compareValues(op, a, b);
+      };
+    case "<":
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a - b < 0 : compareValues(op, a, b);
+      };
+    case "==":
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a === b : compareValues(op, a, b);
+      };
+    default:
+      return (ctx) => {
+        const a = l(ctx);
+        const b = r(ctx);
+        return typeof a === "number" && typeof b === "number" ? a !== b : compareValues(op, a, b);
+      };
+  }
 }
 
 export function and3(a: boolean | undefined, b: boolean | undefined): boolean | undefined {

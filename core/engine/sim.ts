@@ -4,7 +4,7 @@
  * Deterministic: no clock, no randomness except the seeded round robin start.
  */
 import type { EventInfo, CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
-import { bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
+import { addRead, bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
 import {
   formatTime,
   type ConsentDecision,
@@ -34,11 +34,25 @@ interface ScoreState {
   attr: number;
   beh: number;
   active: boolean[];
-  /** `fieldsVersion` when each attribute rule was last evaluated (-1: never). */
-  seenFields: number[];
-  firings: number[][];
   inactivityTimers: (Timer | null)[];
   decayTimer: Timer | null;
+}
+
+/**
+ * What one event rule remembers for one lead, sized to what the rule reads:
+ * for `limit N per D` the firing times of the last D minutes (a limit without a
+ * period needs only the count), for `at least K times within D` with a filter on
+ * the payload alone the times of matching events in the last D minutes.
+ */
+interface EventRuleState {
+  /** Firing times not older than the limit's period, oldest first. */
+  firings: number[];
+  /** Firings ever (for a limit without a period). */
+  fired: number;
+  /** Times of matching events not older than the `within` window, oldest first. */
+  matches: number[];
+  /** Matching events ever (for `at least K times` without `within`). */
+  matched: number;
 }
 
 /** A score rule by position: the score (in `Simulation.scoreList` order) and the rule within it. */
@@ -48,6 +62,17 @@ interface RuleRef<R> {
   i: number;
 }
 
+interface EventRuleRef extends RuleRef<CEventRule> {
+  /** Slot of this rule's `EventRuleState` in a simulation. */
+  k: number;
+  /**
+   * For `at least K times`: the filter reads only the payload (or there is none), so
+   * whether a past event matched never changes and the rule counts its own matches
+   * instead of walking the event history.
+   */
+  ownCount: boolean;
+}
+
 /**
  * Lookups precompiled once per `CompiledRules` (shared by every simulation of
  * those rules), so an event only touches the rules that listen to it.
@@ -55,11 +80,15 @@ interface RuleRef<R> {
 interface RulesIndex {
   /** Score definitions in the order a simulation keeps them (one per name). */
   scores: CScore[];
-  eventRules: Map<string, RuleRef<CEventRule>[]>;
+  eventRules: Map<string, EventRuleRef[]>;
+  /** Number of event rules (`EventRuleRef.k` slots). */
+  eventRuleCount: number;
   inactivityByEvent: Map<string, RuleRef<CInactivityRule>[]>;
   inactivity: RuleRef<CInactivityRule>[];
   /** Per score (same order): its attribute rules. */
   attributes: RuleRef<CAttributeRule>[][];
+  /** Attribute rules whose condition reads more than lead fields, in score then rule order. */
+  dynamicAttributes: RuleRef<CAttributeRule>[];
   routesByEvent: Map<string, CRoute[]>;
   workflowsByEvent: Map<string, CWorkflow[]>;
   routesByStage: Map<number, CRoute[]>;
@@ -75,7 +104,12 @@ interface EventPlan {
   info: EventInfo | undefined;
   /** Payload fields of type email (their text values are stored lowercase). */
   emailFields: string[];
-  rules: RuleRef<CEventRule>[] | undefined;
+  /**
+   * How far back (minutes) some reader looks into this event's history: -1 when
+   * nothing reads it (no history is kept), 0 for the latest event only, `Infinity` for all.
+   */
+  keep: number;
+  rules: EventRuleRef[] | undefined;
   rearm: RuleRef<CInactivityRule>[] | undefined;
   routes: CRoute[] | undefined;
   workflows: CWorkflow[] | undefined;
@@ -95,15 +129,28 @@ function indexOf(rules: CompiledRules): RulesIndex {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, eventRules: new Map(), inactivityByEvent: new Map(), inactivity: [], attributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  ix = { scores, eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  // How far back each event's history must reach (see `EventPlan.keep`).
+  const reads = new Map<string, number>();
+  const keepAll = !rules.historyReads;
+  if (rules.historyReads) for (const [e, w] of rules.historyReads) addRead(reads, e, w);
   scores.forEach((def, s) => {
     const attrs: RuleRef<CAttributeRule>[] = [];
     def.rules.forEach((r, i) => {
-      if (r.kind === "event") push(ix!.eventRules, r.event, { s, r, i });
-      else if (r.kind === "attribute") attrs.push({ s, r, i });
+      if (r.kind === "event") {
+        const ownCount = r.times !== null && (r.where === null || r.where.payloadOnly);
+        // A count that re-reads past payloads needs the history of its window.
+        if (r.times !== null && !ownCount) addRead(reads, r.event, r.within ?? Infinity);
+        push(ix!.eventRules, r.event, { s, r, i, k: ix!.eventRuleCount++, ownCount });
+      } else if (r.kind === "attribute") {
+        attrs.push({ s, r, i });
+        if (!r.when.fieldsOnly) ix!.dynamicAttributes.push({ s, r, i });
+      }
       else {
         ix!.inactivity.push({ s, r, i });
         for (const e of new Set(r.events)) push(ix!.inactivityByEvent, e, { s, r, i });
+        // The trace of an inactivity rule shows when each of its events last happened.
+        for (const e of r.events) addRead(reads, e, 0);
       }
     });
     ix!.attributes.push(attrs);
@@ -117,17 +164,39 @@ function indexOf(rules: CompiledRules): RulesIndex {
     else if (wf.trigger.kind === "stage") push(ix.workflowsByStage, wf.trigger.stage, wf);
   }
   for (const g of rules.grades) if (!ix.grades.has(g.name)) ix.grades.set(g.name, g);
-  const names = new Set<string>([...rules.events.keys(), ...ix.eventRules.keys(), ...ix.inactivityByEvent.keys(), ...ix.routesByEvent.keys(), ...ix.workflowsByEvent.keys()]);
+  // Consent decisions read the whole history of consent events and of implied-consent anchors.
+  for (const e of CONSENT_EVENTS) addRead(reads, e, Infinity);
+  for (const c of rules.consents.values()) for (const cl of c.clauses) for (const b of cl.bases) if (b.anchor !== null) addRead(reads, b.anchor, Infinity);
+  const names = new Set<string>([...rules.events.keys(), ...ix.eventRules.keys(), ...ix.inactivityByEvent.keys(), ...ix.routesByEvent.keys(), ...ix.workflowsByEvent.keys(), ...reads.keys()]);
   for (const name of names) {
     const info = rules.events.get(name);
     const emailFields = info ? [...info.fields].filter(([, f]) => f.type === "email").map(([k]) => k) : [];
-    ix.plans.set(name, { id: ix.plans.size, info, emailFields, rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
+    const keep = keepAll ? Infinity : reads.get(name) ?? -1;
+    ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
   }
   indexes.set(rules, ix);
   return ix;
 }
 
 const NO_VALUES: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
+const NO_HISTORY: readonly HistoryItem[] = Object.freeze([]) as readonly HistoryItem[];
+const CONSENT_EVENTS = ["consent_given", "consent_withdrawn", "unsubscribed"];
+
+/**
+ * The event rules an event satisfied (positions in its plan's rule list) and their
+ * bindings, decided before any of them fires. Shared scratch space: `event` never
+ * runs inside another `event`.
+ */
+const decidedRules: number[] = [];
+const decidedValues: Record<string, Value>[] = [];
+
+/**
+ * A payload that can stand for its own copy: a plain object (an own `__proto__`
+ * key would become the copy's prototype instead of a value).
+ */
+function plainPayload(payload: Record<string, Value>): boolean {
+  return Object.getPrototypeOf(payload) === Object.prototype && !Object.prototype.hasOwnProperty.call(payload, "__proto__");
+}
 
 interface TeamState {
   current: number[];
@@ -203,9 +272,14 @@ export class Simulation implements EvalCtx {
   private seq = 0;
   /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
   private timers: Timer[] = [];
+  /** Event histories kept (only for events something reads, and only as far back as it reads). */
   private hist = new Map<string, HistoryItem[]>();
   /** The same history lists by event id (`EventPlan.id`). */
   private histById: (HistoryItem[] | undefined)[] = [];
+  /** Per event rule (`EventRuleRef.k`), created when first needed. */
+  private ruleStates: (EventRuleState | undefined)[] = [];
+  /** `fieldsVersion` when attribute rules on lead fields alone were last evaluated (-1: never). */
+  private settledFields = -1;
   private scores = new Map<string, ScoreState>();
   private readonly scoreList: ScoreState[] = [];
   private readonly ix: RulesIndex;
@@ -238,8 +312,6 @@ export class Simulation implements EvalCtx {
         attr: 0,
         beh: 0,
         active: s.rules.map(() => false),
-        seenFields: s.rules.map(() => -1),
-        firings: s.rules.map(() => []),
         inactivityTimers: s.rules.map(() => null),
         decayTimer: null,
       };
@@ -251,7 +323,7 @@ export class Simulation implements EvalCtx {
   // ------------------------------------------------------------ EvalCtx
 
   history(event: string): readonly HistoryItem[] {
-    return this.hist.get(event) ?? [];
+    return this.hist.get(event) ?? NO_HISTORY;
   }
 
   score(name: string): number | null {
@@ -306,17 +378,35 @@ export class Simulation implements EvalCtx {
   event(t: number, name: string, payload: Record<string, Value>, source: SourceRef): void {
     this.advanceTo(t);
     const plan = this.ix.plans.get(name);
-    const p: Record<string, Value> = {};
-    for (const k of Object.keys(payload)) p[k] = payload[k]!;
-    if (plan) for (const k of plan.emailFields) if (Object.prototype.hasOwnProperty.call(payload, k)) p[k] = normalize(plan.info!.fields.get(k), payload[k]!);
-    if (this.tracing) this.trace.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
-    const item: HistoryItem = { at: this.now, seq: this.seq++, payload: p };
-    let list = plan ? this.histById[plan.id] : this.hist.get(name);
-    if (!list) {
-      this.hist.set(name, (list = []));
-      if (plan) this.histById[plan.id] = list;
+    // The engine's own copy of the payload, unless nothing keeps it (trace, history) or changes it
+    // (email fields): then the caller's object is only read during this call.
+    let p = payload;
+    if (this.tracing || plan === undefined || plan.keep >= 0 || plan.emailFields.length > 0 || !plainPayload(payload)) {
+      p = {};
+      for (const k of Object.keys(payload)) p[k] = payload[k]!;
+      if (plan) for (const k of plan.emailFields) if (Object.prototype.hasOwnProperty.call(payload, k)) p[k] = normalize(plan.info!.fields.get(k), payload[k]!);
     }
-    list.push(item);
+    if (this.tracing) this.trace.push({ kind: "event", at: this.now, time: formatTime(this.now), source, name, values: p });
+    const seq = this.seq++;
+    let list: HistoryItem[] | undefined;
+    if (plan !== undefined && plan.keep >= 0) {
+      list = this.histById[plan.id];
+      if (!list) {
+        this.hist.set(name, (list = []));
+        this.histById[plan.id] = list;
+      }
+      list.push({ at: this.now, seq, payload: p });
+      if (plan.keep !== Infinity) {
+        // Drop what no reader looks at any more (older than the longest window), keeping the latest.
+        const from = this.now - plan.keep;
+        const last = list.length - 1;
+        if (last > 0 && list[0]!.at < from) {
+          let k = 1;
+          while (k < last && list[k]!.at < from) k++;
+          list.splice(0, k);
+        }
+      }
+    }
     this.current = name;
     if (name === "erasure_requested" && this.erasedAt === null) this.erasedAt = this.now;
     if (name === "sales_activity") this.cancelEscalations(source);
@@ -324,26 +414,33 @@ export class Simulation implements EvalCtx {
     // Event rules: decide on the state before this event's score changes, then apply.
     const listeners = plan?.rules;
     if (listeners) {
-      let decisions: { s: ScoreState; r: CEventRule; i: number; values: Record<string, Value> }[] | null = null;
-      for (const { s: si, r, i } of listeners) {
-        const s = this.scoreList[si]!;
-        this.payload = p;
-        if (r.where && truth(r.where.ev(this)) !== true) {
-          this.payload = null;
-          continue;
+      let decided = 0;
+      for (let j = 0; j < listeners.length; j++) {
+        const x = listeners[j]!;
+        const r = x.r;
+        if (r.where) {
+          this.payload = p;
+          const ok = truth(r.where.ev(this)) === true;
+          if (!ok) {
+            this.payload = null;
+            continue;
+          }
         }
         const values = this.tracing ? { ...bindings(r.where ?? undefined, this) } : NO_VALUES;
         this.payload = null;
         if (r.times !== null) {
-          // History is in time order: walk back from the newest until the window starts.
           let n = 0;
-          const from = r.within !== null ? this.now - r.within : -Infinity;
-          for (let k = list.length - 1; k >= 0; k--) {
-            const h = list[k]!;
-            if (h.at < from) break;
-            this.payload = h.payload;
-            if (!r.where || truth(r.where.ev(this)) === true) n++;
-            this.payload = null;
+          if (x.ownCount) n = this.countMatch(x);
+          else {
+            // History is in time order: walk back from the newest until the window starts.
+            const from = r.within !== null ? this.now - r.within : -Infinity;
+            for (let k = list!.length - 1; k >= 0; k--) {
+              const h = list![k]!;
+              if (h.at < from) break;
+              this.payload = h.payload;
+              if (!r.where || truth(r.where.ev(this)) === true) n++;
+              this.payload = null;
+            }
           }
           if (this.tracing) values[`count(${name})`] = n;
           if (n < r.times) continue;
@@ -352,9 +449,16 @@ export class Simulation implements EvalCtx {
           if (truth(r.when.ev(this)) !== true) continue;
           if (this.tracing) Object.assign(values, bindings(r.when, this));
         }
-        (decisions ??= []).push({ s, r, i, values });
+        decidedRules[decided] = j;
+        decidedValues[decided] = values;
+        decided++;
       }
-      if (decisions) for (const d of decisions) this.fireEventRule(d.s, d.r, d.i, d.values);
+      for (let d = 0; d < decided; d++) {
+        const x = listeners[decidedRules[d]!]!;
+        const values = decidedValues[d]!;
+        decidedValues[d] = NO_VALUES;
+        this.fireEventRule(this.scoreList[x.s]!, x, values);
+      }
     }
     const rearm = plan?.rearm;
     if (rearm) for (const x of rearm) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, this.now);
@@ -513,17 +617,45 @@ export class Simulation implements EvalCtx {
     }
   }
 
-  private fireEventRule(s: ScoreState, r: CEventRule, i: number, values: Record<string, Value>): void {
-    const firings = s.firings[i]!;
+  private ruleState(k: number): EventRuleState {
+    let st = this.ruleStates[k];
+    if (st === undefined) this.ruleStates[k] = st = { firings: [], fired: 0, matches: [], matched: 0 };
+    return st;
+  }
+
+  /** `at least K times`: records that the current event matched the rule's filter; returns the matches in the window. */
+  private countMatch(x: EventRuleRef): number {
+    const st = this.ruleState(x.k);
+    const within = x.r.within;
+    if (within === null) return ++st.matched;
+    const m = st.matches;
+    m.push(this.now);
+    const from = this.now - within;
+    while (m.length > 0 && m[0]! < from) m.shift();
+    return m.length;
+  }
+
+  private fireEventRule(s: ScoreState, x: EventRuleRef, values: Record<string, Value>): void {
+    const r = x.r;
     if (r.limit) {
+      const st = this.ruleState(x.k);
       const per = r.limit.per;
-      const n = per === null ? firings.length : firings.filter((f) => f >= this.now - per).length;
+      let n: number;
+      if (per === null) n = st.fired;
+      else {
+        // Firing times are in time order: drop those before the period, count the rest.
+        const f = st.firings;
+        const from = this.now - per;
+        while (f.length > 0 && f[0]! < from) f.shift();
+        n = f.length;
+      }
       if (n >= r.limit.count) {
         if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
         return;
       }
+      st.fired++;
+      if (per !== null) st.firings.push(this.now);
     }
-    firings.push(this.now);
     const before = this.valueOf(s);
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
@@ -568,25 +700,32 @@ export class Simulation implements EvalCtx {
 
   private settleScores(): void {
     const version = this.fieldsVersion;
-    const attributes = this.ix.attributes;
-    for (let si = 0; si < this.scoreList.length; si++) {
-      const s = this.scoreList[si]!;
-      for (const { r, i } of attributes[si]!) {
-        // A condition on lead fields only cannot change while the fields have not.
-        if (r.when.fieldsOnly) {
-          if (s.seenFields[i] === version) continue;
-          s.seenFields[i] = version;
-        }
-        const on = truth(r.when.ev(this)) === true;
-        if (on === s.active[i]) continue;
-        const before = this.valueOf(s);
-        s.active[i] = on;
-        s.attr += on ? r.points : -r.points;
-        if (on) this.markScored(s);
-        const after = this.valueOf(s);
-        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
-      }
+    if (version === this.settledFields) {
+      // A condition on lead fields only cannot change while the fields have not: evaluate the others.
+      const dyn = this.ix.dynamicAttributes;
+      for (let j = 0; j < dyn.length; j++) this.settleAttribute(dyn[j]!);
+      return;
     }
+    this.settledFields = version;
+    const attributes = this.ix.attributes;
+    for (let si = 0; si < attributes.length; si++) {
+      const rs = attributes[si]!;
+      for (let j = 0; j < rs.length; j++) this.settleAttribute(rs[j]!);
+    }
+  }
+
+  private settleAttribute(x: RuleRef<CAttributeRule>): void {
+    const s = this.scoreList[x.s]!;
+    const r = x.r;
+    const i = x.i;
+    const on = truth(r.when.ev(this)) === true;
+    if (on === s.active[i]) return;
+    const before = this.valueOf(s);
+    s.active[i] = on;
+    s.attr += on ? r.points : -r.points;
+    if (on) this.markScored(s);
+    const after = this.valueOf(s);
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
   }
 
   private settleStages(): void {

@@ -93,6 +93,25 @@ workflow welcome on signup where plan == free {
 }
 `;
 
+/** Few events and rules, each reading history in one way, so that window edges are hit often. */
+const WINDOW_RULES = `
+lead { country: country  size: number }
+event view { url: text }
+event call { outcome: enum(good, bad) }
+event ping {}
+event meet {}
+score s "S" {
+  rule local: +3 on view where url ends_with "/de" and lead.country == DE at least 2 times within 2 days
+  rule views: +1 on view where url starts_with "/c" at least 2 times within 1 day
+  rule pings: +1 on ping at least 2 times within 1 day limit 2 per 1 day
+  rule calls: +2 on call limit 2
+}
+stage a initial
+stage b when count(call where outcome == good within 1 day) >= 2
+stage c when stage == b and ping within 1 day
+stage d when stage == c and count(meet where lead.size >= 1000 within 3 days) >= 2
+`;
+
 interface Case {
   name: string;
   files: Record<string, string>;
@@ -103,6 +122,7 @@ const CASES: Case[] = [
   { name: "property rules", files: { "/ws/main.crmrules": PROPERTY_RULES }, from: "/ws/main.crmrules" },
   { name: "benchmark rules", files: { "/ws/main.crmrules": BENCH_RULES }, from: "/ws/main.crmrules" },
   { name: "mixed rules", files: { "/ws/main.crmrules": MIXED_RULES }, from: "/ws/main.crmrules" },
+  { name: "window rules", files: { "/ws/main.crmrules": WINDOW_RULES }, from: "/ws/main.crmrules" },
   { name: "examples/acme", files: loadDir(path.join(__dirname, "../../examples/acme")), from: "/ws/workflows.crmrules" },
 ];
 
@@ -111,6 +131,10 @@ const EMAILS = ["Kari@Fjord.example", "kari@fjord.example", "x@gmail.com", "Y@Ou
 const COUNTRIES = ["DE", "AT", "US", "CA", "NO", "FR"];
 
 type Input = { gap: number; kind: "event" | "update" | "advance"; pick: number; values: number[]; drop: number };
+
+/** Each run draws its texts from a small pool, so that filters match (or fail) repeatedly. */
+let textPool: number[] = [0];
+const text = (r: number) => TEXTS[textPool[r % textPool.length]! % TEXTS.length]!;
 
 function valueFor(type: string, values: string[], element: string | null, r: number): Value {
   switch (type) {
@@ -125,25 +149,63 @@ function valueFor(type: string, values: string[], element: string | null, r: num
     case "enum":
       return values.length ? values[r % values.length]! : "x";
     case "list":
-      return element === "enum" && values.length ? [values[r % values.length]!] : [TEXTS[r % TEXTS.length]!];
+      return element === "enum" && values.length ? [values[r % values.length]!] : [text(r)];
     case "date":
       return "2026-01-0" + ((r % 9) + 1);
     default:
-      return TEXTS[r % TEXTS.length]!;
+      return text(r);
   }
 }
 
 const inputArb = fc.record({
-  gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 3 * 1440 }), fc.integer({ min: 0, max: 40 * 1440 })),
+  // Whole hours and days often, so that events land exactly on window, limit and timer boundaries.
+  gap: fc.oneof(
+    { arbitrary: fc.constant(0), weight: 3 },
+    { arbitrary: fc.constantFrom(1, 60, 720, 1440, 1440, 1440, 2 * 1440, 3 * 1440, 5 * 1440, 7 * 1440, 9 * 1440, 10 * 1440, 14 * 1440, 30 * 1440), weight: 4 },
+    fc.integer({ min: 0, max: 200 }),
+    fc.integer({ min: 0, max: 3 * 1440 }),
+    fc.integer({ min: 0, max: 40 * 1440 }),
+  ),
   kind: fc.constantFrom<Input["kind"]>("event", "event", "event", "event", "event", "update", "advance"),
   pick: fc.nat(1000),
   values: fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }),
   drop: fc.nat(7),
 });
-const runArb = fc.record({ lead: fc.array(fc.nat(1000), { minLength: 8, maxLength: 8 }), seed: fc.nat(50), inputs: fc.array(inputArb, { maxLength: 60 }) });
+const runArb = fc.record({
+  lead: fc.array(fc.nat(1000), { minLength: 8, maxLength: 8 }),
+  seed: fc.nat(50),
+  // Each run feeds a few event names and texts (all of them over many runs), so that counts, limits and windows fill up.
+  eventPool: fc.array(fc.nat(1000), { minLength: 1, maxLength: 4 }),
+  textPool: fc.array(fc.nat(1000), { minLength: 1, maxLength: 3 }),
+  inputs: fc.array(inputArb, { maxLength: 60 }),
+});
 
 const zero = { line: 0, character: 0, offset: 0 };
 const SRC: SourceRef = { uri: "test:diff", range: { start: zero, end: zero } };
+
+type Step = { t: number; kind: "event"; name: string; payload: Record<string, Value> } | { t: number; kind: "update"; values: Record<string, Value> } | { t: number; kind: "advance" };
+
+/** Runs the same steps through the reference engine and the live one (trace on and off) and compares them. */
+function same(ref: ReturnType<typeof refCompile>, live: ReturnType<typeof compile>, seed: number, lead: Record<string, Value>, steps: Step[]): void {
+  const sims = [new RefSimulation(ref, { seed }), new Simulation(live, { seed }), new Simulation(live, { seed, trace: false })];
+  for (const s of sims) s.start({ ...lead }, SRC);
+  for (const st of steps) {
+    for (const s of sims) {
+      if (st.kind === "advance") s.advanceTo(st.t);
+      else if (st.kind === "update") s.update(st.t, { ...st.values }, SRC);
+      else s.event(st.t, st.name, { ...st.payload }, SRC);
+    }
+  }
+  const [r, l, quiet] = sims as [RefSimulation, Simulation, Simulation];
+  expect(JSON.stringify(l.trace)).toBe(JSON.stringify(r.trace));
+  const fin = JSON.stringify(r.final());
+  expect(JSON.stringify(l.final())).toBe(fin);
+  expect(JSON.stringify(quiet.final())).toBe(fin);
+  expect(quiet.trace.length).toBe(0);
+}
+
+/** Window and period lengths used by the rule sets: events spaced exactly this far apart sit on the edge. */
+const EDGES = [60, 1440, 2 * 1440, 3 * 1440, 7 * 1440, 14 * 1440, 30 * 1440];
 
 describe("the optimised engine replays exactly like the reference engine", () => {
   for (const c of CASES) {
@@ -154,53 +216,69 @@ describe("the optimised engine replays exactly like the reference engine", () =>
     const events = [...live.events.values()];
     const eventNames = [...events.map((e) => e.name), "undeclared_thing"];
     const fieldList = [...live.fields.values()];
+    const leadOf = (lead: number[]) => {
+      const rec: Record<string, Value> = {};
+      fieldList.forEach((f, i) => {
+        const r = lead[i % lead.length]!;
+        if (r % 5 !== 0) rec[f.name] = valueFor(f.type, f.values, f.element, r);
+      });
+      return rec;
+    };
+    const payloadOf = (name: string, values: number[], drop: number) => {
+      const info = live.events.get(name);
+      const payload: Record<string, Value> = {};
+      let k = 0;
+      if (info)
+        for (const f of info.fields.values()) {
+          if ((drop + k) % 6 !== 5) payload[f.name] = valueFor(f.type, f.values, f.element, values[k % values.length]! + k);
+          k++;
+        }
+      return payload;
+    };
 
     it(`${c.name}: the rules check and compile cleanly`, () => {
       expect(errors).toEqual([]);
       expect(live.problems).toEqual([]);
     });
 
-    it(`${c.name}: same trace and final state`, () => {
+    it(`${c.name}: same trace and final state on random inputs`, () => {
       fc.assert(
-        fc.property(runArb, ({ lead, seed, inputs }) => {
-          const leadRec: Record<string, Value> = {};
-          fieldList.forEach((f, i) => {
-            const r = lead[i % lead.length]!;
-            if (r % 5 !== 0) leadRec[f.name] = valueFor(f.type, f.values, f.element, r);
-          });
-          const sims = [new RefSimulation(ref, { seed }), new Simulation(live, { seed }), new Simulation(live, { seed, trace: false })];
-          for (const s of sims) s.start({ ...leadRec }, SRC);
+        fc.property(runArb, ({ lead, seed, eventPool, textPool: pool, inputs }) => {
+          textPool = pool;
+          const steps: Step[] = [];
           let t = 0;
           for (const inp of inputs) {
             t += inp.gap;
-            if (inp.kind === "advance") {
-              for (const s of sims) s.advanceTo(t);
-            } else if (inp.kind === "update") {
+            if (inp.kind === "advance") steps.push({ t, kind: "advance" });
+            else if (inp.kind === "update") {
               const f = fieldList[inp.pick % Math.max(1, fieldList.length)];
-              if (!f) continue;
-              const v = inp.drop === 0 ? null : valueFor(f.type, f.values, f.element, inp.values[0]!);
-              for (const s of sims) s.update(t, { [f.name]: v }, SRC);
+              if (f) steps.push({ t, kind: "update", values: { [f.name]: inp.drop === 0 ? null : valueFor(f.type, f.values, f.element, inp.values[0]!) } });
             } else {
-              const name = eventNames[inp.pick % eventNames.length]!;
-              const info = live.events.get(name);
-              const payload: Record<string, Value> = {};
-              let k = 0;
-              if (info) for (const f of info.fields.values()) {
-                if ((inp.drop + k) % 6 !== 5) payload[f.name] = valueFor(f.type, f.values, f.element, inp.values[k % inp.values.length]! + k);
-                k++;
-              }
-              for (const s of sims) s.event(t, name, { ...payload }, SRC);
+              const name = eventNames[eventPool[inp.pick % eventPool.length]! % eventNames.length]!;
+              steps.push({ t, kind: "event", name, payload: payloadOf(name, inp.values, inp.drop) });
             }
           }
-          const [r, l, quiet] = sims as [RefSimulation, Simulation, Simulation];
-          expect(JSON.stringify(l.trace)).toBe(JSON.stringify(r.trace));
-          const fin = JSON.stringify(r.final());
-          expect(JSON.stringify(l.final())).toBe(fin);
-          expect(JSON.stringify(quiet.final())).toBe(fin);
-          expect(quiet.trace.length).toBe(0);
+          same(ref, live, seed, leadOf(lead), steps);
         }),
-        { numRuns: 300 },
+        { numRuns: Number(process.env["DIFF_RUNS"] ?? 500) },
       );
+    });
+
+    it(`${c.name}: same trace and final state with events exactly one window apart`, () => {
+      // Every event name with every text, repeated at 0, 0, +W, +W, +1, +W-1, +W: counts, limits and
+      // kept history all meet their window's edge.
+      for (const name of eventNames)
+        for (let x = 0; x < TEXTS.length; x++)
+          for (const w of EDGES) {
+            textPool = [x];
+            const steps: Step[] = [];
+            let t = 0;
+            for (const gap of [0, 0, w, w, 1, w - 1, w, 0]) {
+              t += gap;
+              steps.push({ t, kind: "event", name, payload: payloadOf(name, [x * 7, x * 7 + 1], 0) });
+            }
+            same(ref, live, 0, leadOf([x + 1, x + 2, 3, 4, 6, 7, 8, 9]), steps);
+          }
     });
   }
 });
