@@ -225,7 +225,7 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
         diagSamples,
         50,
         `\`textDocument/didChange\` replacing one line of an open rule file in a ${wsDesc}, until \`textDocument/publishDiagnostics\` for that file and version arrives. The server is started with \`debounceMs: 0\` so the figure is the server's own work; in the editor the default debounce (150 ms after the last keystroke) comes on top by design.`,
-        "On each change the server re-parses only the edited file but still binds, types and analyses the whole workspace (see `check.full.ms` for the cost per line); checking only the changed file and the files that import it, and reusing the binding and analyses of the others, would make the cost proportional to the edit rather than to the workspace.",
+        "On each change the server parses the edited file again and checks only it and the files that import it (`check.incremental.ms` is the core's share); the rest is the server's own work per change: finding the affected files, converting and publishing their diagnostics.",
       ),
       ...(completion ? percentiles("lsp.completion", "Completion after `lead.`", completion, 20, "`textDocument/completion` right after `when lead.` in the open file.", "Cache the completion items per snapshot (field, event and name lists do not change between keystrokes).") : []),
       ...(hover ? percentiles("lsp.hover", "Hover on an event name", hover, 20, "`textDocument/hover` on `page_view` in a score rule.", "Answer hovers from a position index of references built once per snapshot.") : []),

@@ -20,6 +20,7 @@ import { normalizePath, relativeImport, relativeTo, resolveImport } from "./path
 import { suggest } from "./didYouMean.js";
 import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "./builtins.js";
 import { maxScoreOf } from "./scoreMaximum.js";
+import { NameTable } from "./nameTable.js";
 
 /** Top-level names share one namespace per group. */
 export type Group = "value" | "event" | "stage" | "target" | "route" | "consent" | "action" | "workflow" | "journey" | "field";
@@ -162,8 +163,10 @@ export class Binding {
   readonly symbols = new SymbolTable(this.builtinSymbols, this.decls);
   /** Diagnostics of the workspace as a whole: imports, import cycles, duplicate names across files. */
   readonly diagnostics: Diagnostic[] = [];
-  /** group → name → declarations in file order (workspace-wide; filtered by visibility on lookup). Copied on write from the previous binding. */
-  private groups = new Map<Group, Map<string, CrmSymbol[]>>();
+  /** group → name → declarations in file order (workspace-wide; filtered by visibility on lookup). */
+  private names = NameTable.build([], groupOf);
+  /** Built-in events and their fields, registered before any file. */
+  private readonly builtinTop: CrmSymbol[] = [];
   /** container symbol id → member name → first member symbol. */
   readonly members = new MemberTable(this.builtinMembers, this.decls);
   /** Files visible from a file (itself plus everything reachable through imports). */
@@ -180,7 +183,7 @@ export class Binding {
   constructor(readonly root: string) {}
 
   lookup(uri: string, group: Group, name: string): CrmSymbol | undefined {
-    const list = this.groups.get(group)?.get(name);
+    const list = this.names.get(group, name);
     if (!list) return undefined;
     const vis = this.visible.get(uri);
     for (const s of list) if (s.builtin || s.uri === uri || vis?.has(s.uri)) return s;
@@ -191,7 +194,7 @@ export class Binding {
   namesVisible(uri: string, group: Group, kinds?: SymbolKind[]): string[] {
     const out: string[] = [];
     const vis = this.visible.get(uri);
-    for (const [name, list] of this.groups.get(group) ?? []) {
+    for (const [name, list] of this.names.entries(group)) {
       if (list.some((s) => (s.builtin || s.uri === uri || vis?.has(s.uri)) && (!kinds || kinds.includes(s.kind)))) out.push(name);
     }
     // Sorted, so that the answer depends on the visible files alone (not on which file declared a name first).
@@ -201,7 +204,7 @@ export class Binding {
   /** Every declaration of a group (all files). */
   allOf(group: Group): CrmSymbol[] {
     const out: CrmSymbol[] = [];
-    for (const list of this.groups.get(group)?.values() ?? []) out.push(...list);
+    for (const [, list] of this.names.entries(group)) out.push(...list);
     return out;
   }
 
@@ -212,52 +215,35 @@ export class Binding {
    * workspace. @internal
    */
   linkNames(uris: string[], previous: Binding | undefined): void {
+    const all = () => this.allTop(uris);
     if (!previous) {
-      for (const uri of uris) for (const s of this.decls.get(uri)!.top) this.register(s);
+      this.names = NameTable.build(all(), groupOf);
       return;
     }
     const changed = new Set<string>();
     for (const uri of uris) if (previous.decls.get(uri) !== this.decls.get(uri)) changed.add(uri);
     for (const uri of previous.decls.keys()) if (!this.decls.has(uri)) changed.add(uri);
-    this.groups = new Map(previous.groups);
-    const copied = new Set<Group>();
-    const touched = new Map<Group, Set<string>>();
-    const touch = (s: CrmSymbol) => {
-      const g = GROUP_OF[s.kind];
-      if (!g) return;
-      let t = touched.get(g);
-      if (!t) touched.set(g, (t = new Set()));
-      t.add(s.name);
-    };
+    if (!changed.size) {
+      this.names = previous.names;
+      return;
+    }
+    const before: CrmSymbol[] = [];
+    const after: CrmSymbol[] = [];
     for (const uri of changed) {
-      for (const s of previous.decls.get(uri)?.top ?? []) touch(s);
-      for (const s of this.decls.get(uri)?.top ?? []) touch(s);
+      before.push(...(previous.decls.get(uri)?.top ?? []));
+      after.push(...(this.decls.get(uri)?.top ?? []));
     }
-    const fresh = new Map<Group, Map<string, CrmSymbol[]>>();
-    for (const uri of changed)
-      for (const s of this.decls.get(uri)?.top ?? []) {
-        const g = GROUP_OF[s.kind];
-        if (!g) continue;
-        let m = fresh.get(g);
-        if (!m) fresh.set(g, (m = new Map()));
-        const l = m.get(s.name);
-        if (l) l.push(s);
-        else m.set(s.name, [s]);
-      }
-    for (const [g, names] of touched) {
-      if (!copied.has(g)) {
-        copied.add(g);
-        this.groups.set(g, new Map(this.groups.get(g) ?? []));
-      }
-      const m = this.groups.get(g)!;
-      for (const name of names) {
-        const list = (m.get(name) ?? []).filter((s) => !changed.has(s.uri)).concat(fresh.get(g)?.get(name) ?? []);
-        // File order: built-ins first (uri ""), then by uri, then by position, as a full build registers them.
-        list.sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
-        if (list.length) m.set(name, list);
-        else m.delete(name);
-      }
-    }
+    this.names = previous.names.withChanges(changed, before, after, groupOf, all);
+  }
+
+  private *allTop(uris: string[]): IterableIterator<CrmSymbol> {
+    yield* this.builtinTop;
+    for (const uri of uris) yield* this.decls.get(uri)!.top;
+  }
+
+  /** Names declared more than once in the workspace (which files see them together is for the caller to judge). @internal */
+  repeatedNames(): IterableIterator<[Group, string, readonly CrmSymbol[]]> {
+    return this.names.repeated() as IterableIterator<[Group, string, readonly CrmSymbol[]]>;
   }
 
   member(container: CrmSymbol, name: string): CrmSymbol | undefined {
@@ -265,28 +251,16 @@ export class Binding {
   }
 
   /** @internal */
-  register(sym: CrmSymbol): void {
-    const g = GROUP_OF[sym.kind];
-    if (!g) return;
-    let m = this.groups.get(g);
-    if (!m) this.groups.set(g, (m = new Map()));
-    const list = m.get(sym.name);
-    if (list) list.push(sym);
-    else m.set(sym.name, [sym]);
-  }
-
-  /** @internal */
   registerBuiltin(sym: CrmSymbol, members: Map<string, CrmSymbol>): void {
     this.builtinSymbols.set(sym.id, sym);
     for (const m of members.values()) this.builtinSymbols.set(m.id, m);
     this.builtinMembers.set(sym.id, members);
-    this.register(sym);
+    this.builtinTop.push(sym);
   }
+}
 
-  /** @internal */
-  groupEntries(): IterableIterator<[Group, Map<string, CrmSymbol[]>]> {
-    return this.groups.entries();
-  }
+function groupOf(s: CrmSymbol): Group | undefined {
+  return GROUP_OF[s.kind];
 }
 
 export function typeText(t: A.TypeRef | undefined): string {
@@ -592,9 +566,8 @@ export function removeFix(pr: ParseResult, uri: string, range: Range, title: str
 }
 
 function reportDuplicates(b: Binding, uris: string[]): void {
-  for (const [group, names] of b.groupEntries()) {
-    for (const [name, list] of names) {
-      if (list.length < 2) continue;
+  {
+    for (const [group, name, list] of b.repeatedNames()) {
       const sorted = [...list].sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
       // A later declaration is a duplicate when some file sees it together with an earlier one.
       const firstOf = new Map<CrmSymbol, CrmSymbol>();

@@ -69,10 +69,34 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
       rechecked.push(uri);
     }
   }
-  const referenced = new Set<string>();
-  for (const u of units.values()) for (const id of u.used) referenced.add(id);
-  const workspaceWide: Diagnostic[] = [...b.diagnostics, ...unusedDeclarations(b, referenced), ...workspaceStructure(b)];
-  return new Check(b, units, workspaceWide, rechecked);
+  const uses = useCounts(previous instanceof Check && reuse ? previous : undefined, units);
+  const workspaceWide: Diagnostic[] = [...b.diagnostics, ...unusedDeclarations(b, uses), ...workspaceStructure(b)];
+  return new Check(b, units, workspaceWide, rechecked, uses);
+}
+
+/**
+ * How many files use each declaration that may be unused. After an edit the
+ * previous check's counts are taken over and corrected by the units that
+ * changed (a check hands its counts on once; a second check from the same
+ * previous one counts afresh).
+ */
+function useCounts(previous: Check | undefined, units: ReadonlyMap<string, UnitResult>): Map<string, number> {
+  const add = (counts: Map<string, number>, u: UnitResult, by: 1 | -1) => {
+    for (const id of u.used) {
+      const n = (counts.get(id) ?? 0) + by;
+      if (n > 0) counts.set(id, n);
+      else counts.delete(id);
+    }
+  };
+  const taken = previous?.takeUseCounts();
+  if (!taken) {
+    const counts = new Map<string, number>();
+    for (const u of units.values()) add(counts, u, 1);
+    return counts;
+  }
+  for (const [uri, old] of previous!.units) if (units.get(uri) !== old) add(taken, old, -1);
+  for (const [uri, u] of units) if (previous!.units.get(uri) !== u) add(taken, u, 1);
+  return taken;
 }
 
 /** Checks one file: names and types, then structure and analyses. */
@@ -115,6 +139,7 @@ class Check implements CheckResult {
     readonly units: ReadonlyMap<string, UnitResult>,
     workspaceWide: Diagnostic[],
     readonly rechecked: readonly string[],
+    private useCountsToHandOn: Map<string, number> | undefined,
   ) {
     this.root = binding.root;
     this.files = binding.files;
@@ -124,6 +149,13 @@ class Check implements CheckResult {
       if (l) l.push(d);
       else this.workspaceByUri.set(d.uri, [d]);
     }
+  }
+
+  /** @internal the use counts, for the next check to correct; once. */
+  takeUseCounts(): Map<string, number> | undefined {
+    const c = this.useCountsToHandOn;
+    this.useCountsToHandOn = undefined;
+    return c;
   }
 
   diagnosticsOf(uri: string): Diagnostic[] {

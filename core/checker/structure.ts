@@ -11,7 +11,7 @@ import type { CrmSymbol } from "../workspace.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
-import { removeFix, type Binding } from "../binder/bind.js";
+import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 import { durationMinutes } from "./analyses/consentGaps.js";
 import type { Range } from "../text/positions.js";
 
@@ -78,16 +78,25 @@ export function fileStructure(b: Binding, uri: string): Diagnostic[] {
   return out;
 }
 
+const leadsAndInitials = new WeakMap<ParseResult, { leads: A.LeadDecl[]; initials: A.StageDecl[] }>();
+
 /** The rules about files seen together: one `lead` and one `initial` stage per view, sets defined in terms of each other. */
 export function workspaceStructure(b: Binding): Diagnostic[] {
   const out: Diagnostic[] = [];
   const leads: { uri: string; d: A.LeadDecl }[] = [];
   const initials: { uri: string; d: A.StageDecl }[] = [];
   for (const [uri, pr] of b.files) {
-    for (const d of pr.file.decls) {
-      if (d.kind === "Lead") leads.push({ uri, d });
-      else if (d.kind === "Stage" && d.modifiers.some((m) => m.text === "initial")) initials.push({ uri, d });
+    let found = leadsAndInitials.get(pr);
+    if (!found) {
+      found = { leads: [], initials: [] };
+      for (const d of pr.file.decls) {
+        if (d.kind === "Lead") found.leads.push(d);
+        else if (d.kind === "Stage" && d.modifiers.some((m) => m.text === "initial")) found.initials.push(d);
+      }
+      leadsAndInitials.set(pr, found);
     }
+    for (const d of found.leads) leads.push({ uri, d });
+    for (const d of found.initials) initials.push({ uri, d });
   }
   onePerView(b, leads, (x) => x.d.keyword, (x, first) =>
     makeDiagnostic("CR2009", x.uri, x.d.keyword, `a second \`lead\` declaration${first.uri !== x.uri ? ` (the lead is already declared in \`${relative(b.root, first.uri)}\`)` : ""}; a workspace has one lead schema, so move these fields into the first one`, {
@@ -295,7 +304,8 @@ function unreachableStages(b: Binding, uri: string, out: Diagnostic[]): void {
 /** `set a = b + […]` with `set b = a`: reports the reference that closes each circle, naming it. */
 function setCycles(b: Binding, out: Diagnostic[]): void {
   const edges = new Map<string, { to: CrmSymbol; range: Range; uri: string }[]>();
-  const sets = [...b.allOf("value")].filter((s) => (s.kind === "set" || s.kind === "territory") && !s.builtin).sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+  const sets: CrmSymbol[] = [];
+  for (const uri of [...b.decls.keys()].sort()) sets.push(...setsOf(b.decls.get(uri)!));
   for (const s of sets) {
     const list: { to: CrmSymbol; range: Range; uri: string }[] = [];
     const visit = (e: A.Expr | undefined): void => {
@@ -345,6 +355,15 @@ function setCycles(b: Binding, out: Diagnostic[]): void {
     state.set(s.id, 2);
   };
   for (const s of sets) if (!state.has(s.id)) dfs(s);
+}
+
+const setsCache = new WeakMap<FileDecls, CrmSymbol[]>();
+
+/** A file's sets and territories in declaration order (cached while the file is unchanged). */
+function setsOf(d: FileDecls): CrmSymbol[] {
+  let l = setsCache.get(d);
+  if (!l) setsCache.set(d, (l = d.top.filter((s) => s.kind === "set" || s.kind === "territory").sort((p, q) => p.range.start.offset - q.range.start.offset)));
+  return l;
 }
 
 function kindWord(s: CrmSymbol): string {

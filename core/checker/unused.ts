@@ -17,7 +17,7 @@ const candidates = new WeakMap<FileDecls, CrmSymbol[]>();
 const warnings = new WeakMap<CrmSymbol, Diagnostic>();
 
 /** `referenced`: every symbol id some file refers to (at least those of the kinds `mayBeUnused`). */
-export function unusedDeclarations(b: Binding, referenced: ReadonlySet<string>): Diagnostic[] {
+export function unusedDeclarations(b: Binding, referenced: { has(symbolId: string): boolean }): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const decls of b.decls.values()) {
     let list = candidates.get(decls);
