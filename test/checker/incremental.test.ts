@@ -194,4 +194,21 @@ describe("incremental checking", () => {
     const sizeRefs = check.references.filter((r) => check.symbols.get(r.symbolId)?.name === "size");
     expect(sizeRefs.map((r) => r.uri)).toEqual(["/ws/a.crmrules"]);
   });
+
+  it("stays exact when an edit renames more names than the overlay of the name table keeps (the table is built afresh)", () => {
+    const many = (prefix: string) => Array.from({ length: 400 }, (_, i) => `set ${prefix}_${i} = [a${i}]`).join("\n") + "\n";
+    const base = [
+      { uri: "/ws/names.crmrules", text: many("x") },
+      { uri: "/ws/use.crmrules", text: 'import "./names.crmrules"\nlead {\n  tier: text\n}\nstage s initial when lead.tier in x_7\n' },
+    ];
+    let prev = checkWorkspace({ root: "/ws", files: base });
+    for (const prefix of ["y", "x", "z"]) {
+      const files = [{ uri: "/ws/names.crmrules", text: many(prefix) }, base[1]!];
+      const next = checkWorkspace({ root: "/ws", files }, { previous: prev });
+      expect(observable(next)).toEqual(observable(checkWorkspace({ root: "/ws", files })));
+      prev = next;
+    }
+    // After the last edit `x_7` is gone, so the use no longer resolves.
+    expect(prev.diagnosticsOf("/ws/use.crmrules").length).toBeGreaterThan(0);
+  });
 });
