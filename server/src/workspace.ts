@@ -256,7 +256,8 @@ export class Workspace {
     const addView = (c: CheckResult, p: string) => {
       if (c.files.has(p)) for (const v of c.visibleFiles(p)) out.add(v);
     };
-    // A touched file that disappeared: what it saw may have lost its only use.
+    // What a touched file saw before (for a file that disappeared, the only record of it):
+    // a declaration there may have lost its only use.
     for (const t of touched) addView(before, t);
     for (const u of after.rechecked) {
       out.add(u);
