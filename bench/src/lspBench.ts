@@ -26,7 +26,7 @@ import {
   ExitNotification,
   LogMessageNotification,
 } from "vscode-languageserver-protocol/node";
-import { generateWorkspace } from "./gen/workspace.js";
+import { countLines, generateWorkspace } from "./gen/workspace.js";
 import { quantile, summarize } from "./stats.js";
 import { result, type BenchResult, type Skipped } from "./report.js";
 
@@ -250,11 +250,77 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
         how: "From `initialize` until diagnostics of every file have been published once.",
       }),
     );
+    results.push(...(await bigDocument(s, root, Math.max(10, Math.floor(requests / 10)), wsDesc)));
   } finally {
     await s.stop();
     rmSync(root, { recursive: true, force: true });
   }
   return { results, skipped };
+}
+
+/**
+ * A document of over 1 MB opened in the same workspace: a generated rule file
+ * of about 30,000 lines importing the workspace's schema.
+ */
+async function bigDocument(s: Server, root: string, requests: number, wsDesc: string): Promise<BenchResult[]> {
+  let lines = 26_000;
+  let gen = generateWorkspace({ seed: 1_000_000, lines, files: 1 });
+  while (gen.files[1]!.text.length < 1_000_000) gen = generateWorkspace({ seed: 1_000_000, lines: (lines = Math.ceil(lines * 1.1)), files: 1 });
+  let text = gen.files[1]!.text;
+  const bytes = Buffer.byteLength(text);
+  const uri = pathToFileURL(path.join(root, "area_big", "big.crmrules")).href;
+  let version = 1;
+  const waiters = new Map<number, () => void>();
+  s.diagnostics((p) => {
+    if (p.uri === uri && p.version !== undefined && waiters.has(p.version)) {
+      waiters.get(p.version)!();
+      waiters.delete(p.version);
+    }
+  });
+  const opened = new Promise<void>((r) => waiters.set(1, r));
+  const t0 = now();
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "crmrules", version, text } });
+  await withTimeout(opened, 60_000, "diagnostics for the 1 MB document");
+  const openMs = now() - t0;
+  const capLine = positionAfter(text, "  cap ").line;
+  const edits: number[] = [];
+  for (let i = 0; i < requests + 3; i++) {
+    const all = text.split("\n");
+    const old = all[capLine]!;
+    all[capLine] = `  cap ${100 + (i % 50) * 10}`;
+    text = all.join("\n");
+    version++;
+    const done = new Promise<void>((r) => waiters.set(version, r));
+    const t = now();
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: capLine, character: 0 }, end: { line: capLine, character: old.length } }, text: all[capLine]! }],
+    });
+    await withTimeout(done, 60_000, "diagnostics after an edit of the 1 MB document");
+    if (i >= 3) edits.push(now() - t);
+  }
+  const doc = { uri };
+  const lastLeadDot = text.lastIndexOf("when lead.") + "when lead.".length;
+  const before = text.slice(0, lastLeadDot);
+  const at = { line: before.split("\n").length - 1, character: lastLeadDot - (before.lastIndexOf("\n") + 1) };
+  const completion: number[] = [];
+  const tokens: number[] = [];
+  for (let i = 0; i < requests + 3; i++) {
+    let t = now();
+    const items = await withTimeout(s.conn.sendRequest(CompletionRequest.type, { textDocument: doc, position: at }), 30_000, "completion in the 1 MB document");
+    if (i >= 3) completion.push(now() - t);
+    if (!items || (Array.isArray(items) ? items.length : items.items.length) === 0) throw new Error("no completion after `when lead.` in the 1 MB document");
+    t = now();
+    await withTimeout(s.conn.sendRequest(SemanticTokensRequest.type, { textDocument: doc }), 30_000, "semantic tokens of the 1 MB document");
+    if (i >= 3) tokens.push(now() - t);
+  }
+  const desc = `a generated rule file of ${countLines(text).toLocaleString("en-US")} lines (${(bytes / 1e6).toFixed(2)} MB, seed 1000000) opened beside the ${wsDesc}`;
+  return [
+    result({ group: LATENCY_GROUP, name: "lsp.bigDocument.openMs", title: "1 MB document: diagnostics after opening", unit: "ms", summary: summarize([openMs]), target: null, how: `\`textDocument/didOpen\` of ${desc}, until its \`publishDiagnostics\` arrives.` }),
+    ...percentiles("lsp.bigDocument.diagnosticsAfterEdit", "1 MB document: diagnostics after a one-line edit", edits, null, `One-line \`didChange\` in ${desc}, until its diagnostics for that version arrive (the whole document is parsed again; nothing imports it).`),
+    ...percentiles("lsp.bigDocument.completion", "1 MB document: completion after `lead.`", completion, null, "`textDocument/completion` after the last `when lead.` of the document."),
+    ...percentiles("lsp.bigDocument.semanticTokens", "1 MB document: semantic tokens (full)", tokens, null, "`textDocument/semanticTokens/full` of the whole document."),
+  ];
 }
 
 export async function startupBench(serverJs: string | undefined, repo: string, runs: number): Promise<{ results: BenchResult[]; skipped: Skipped[] }> {
