@@ -8,7 +8,7 @@ import type { WorkspaceCheck } from "../workspace.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { TIME_UNITS } from "../syntax/tokens.js";
 import type { SourceRef, Value } from "./trace.js";
-import { addRead, compileExpr, durationMinutes, type CompiledExpr, type Scope } from "./expr.js";
+import { addRead, compileExpr, durationMinutes, type CompiledExpr, type Scope, type ScoreSlot } from "./expr.js";
 
 export interface FieldInfo {
   name: string;
@@ -226,6 +226,14 @@ function fieldInfo(f: A.FieldDecl): FieldInfo | undefined {
   return { name: f.name.text, type: "list", values: el?.kind === "EnumType" ? el.values.map((v) => v.text) : [], element: el?.kind === "SimpleType" ? el.name.text : el?.kind === "EnumType" ? "enum" : null };
 }
 
+/**
+ * Score names in the order a simulation keeps their state: each name once, at its
+ * first position (a later score of the same name replaces the definition, not the place).
+ */
+export function scoreOrder(scores: readonly CScore[]): string[] {
+  return [...new Set(scores.map((s) => s.name))];
+}
+
 export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
   const uris = check.visibleFiles(fromUri);
   const files: { uri: string; pr: ParseResult }[] = [];
@@ -263,6 +271,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
   }
 
   const setValues = new Map<string, Value[]>();
+  const scoreSlots = new Map<string, ScoreSlot>();
   const resolving = new Set<string>();
   const stageIndex = new Map<string, number>(stageDecls.map((s, i) => [s.d.name!.text, i]));
 
@@ -270,6 +279,12 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     text: (r) => (textByUri.get(uri) ?? "").slice(r.start.offset, r.end.offset),
     field: (n) => fields.get(n),
     isScore: (n) => scoreNames.has(n),
+    scoreSlot: (n) => {
+      if (!scoreNames.has(n)) return undefined;
+      let cell = scoreSlots.get(n);
+      if (!cell) scoreSlots.set(n, (cell = { slot: -1 }));
+      return cell;
+    },
     grade: (n) => {
       const g = gradeDecls.get(n);
       return g ? g.entries.map((e) => e.letter?.text ?? "") : undefined;
@@ -290,6 +305,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     now: 0,
     fields: new Map<string, Value>(),
     score: () => null,
+    scoreAt: () => null,
     gradeRank: () => null,
     gradeLetter: () => null,
     stageIndex: -1,
@@ -509,5 +525,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     }
   }
 
+  const order = scoreOrder(scores);
+  for (const [name, cell] of scoreSlots) cell.slot = order.indexOf(name);
   return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems, historyReads };
 }

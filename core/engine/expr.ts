@@ -16,6 +16,8 @@ export interface EvalCtx {
   now: number;
   fields: Map<string, Value>;
   score(name: string): number | null;
+  /** A score by its slot (`ScoreSlot.slot`); null when unscored or when the slot is -1. */
+  scoreAt(slot: number): number | null;
   /** Rank of the grade (higher is better), or null when unscored. */
   gradeRank(name: string): number | null;
   gradeLetter(name: string): string | null;
@@ -138,6 +140,8 @@ export interface Scope {
   text(range: { start: { offset: number }; end: { offset: number } }): string;
   field(name: string): { type: string } | undefined;
   isScore(name: string): boolean;
+  /** The slot a score is read from (filled in once every score is compiled; see `scoreOrder`). */
+  scoreSlot?(name: string): ScoreSlot | undefined;
   grade(name: string): string[] | undefined;
   setValue(name: string): Value[] | undefined;
   isEvent(name: string): boolean;
@@ -147,6 +151,11 @@ export interface Scope {
   payloadFields: Set<string> | null;
   units: Record<string, number>;
   problems: string[];
+}
+
+/** Where a score lives in a simulation: the position of its name in `scoreOrder(rules.scores)` (-1: none). */
+export interface ScoreSlot {
+  slot: number;
 }
 
 type Hint = { kind: "stage" } | { kind: "grade"; letters: string[] } | { kind: "email" } | null;
@@ -275,7 +284,8 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
           const name = operand.head.text;
           dynamic = other = true;
           add(name, (ctx) => ctx.score(name));
-          return (ctx) => ctx.score(name) === null;
+          const cell = scope.scoreSlot?.(name);
+          return cell ? (ctx) => ctx.scoreAt(cell.slot) === null : (ctx) => ctx.score(name) === null;
         }
         const inner = c(operand, null);
         if (test === "missing" || test === "unscored") return (ctx) => { const v = inner(ctx); return v === undefined || v === null; };
@@ -451,7 +461,8 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       }
       if (scope.isScore(head)) {
         dynamic = other = true;
-        const ev: Ev = (ctx) => ctx.score(head);
+        const cell = scope.scoreSlot?.(head);
+        const ev: Ev = cell ? (ctx) => ctx.scoreAt(cell.slot) : (ctx) => ctx.score(head);
         add(head, ev);
         return ev;
       }

@@ -3,6 +3,7 @@
  * field updates, expectation checks). Used by `runJourney` and by bulk replay.
  * Deterministic: no clock, no randomness except the seeded round robin start.
  */
+import { scoreOrder } from "./compile.js";
 import type { EventInfo, CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
 import { addRead, bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
 import {
@@ -30,29 +31,24 @@ interface Timer {
 
 interface ScoreState {
   def: CScore;
-  scored: boolean;
-  attr: number;
-  beh: number;
+  /** Offset of this score's numbers in `Simulation.num`: scored (0 or 1), attribute part, behaviour part. */
+  o: number;
   active: boolean[];
   inactivityTimers: (Timer | null)[];
   decayTimer: Timer | null;
 }
 
 /**
- * What one event rule remembers for one lead, sized to what the rule reads:
- * for `limit N per D` the firing times of the last D minutes (a limit without a
- * period needs only the count), for `at least K times within D` with a filter on
- * the payload alone the times of matching events in the last D minutes.
+ * What one event rule remembers for one lead when it does not fit in
+ * `Simulation.num` (see `EventRuleRef`): for `limit N per D` the firing times of
+ * the last D minutes, for `at least K times within D` with a filter on the payload
+ * alone the times of matching events in the last D minutes (the trace shows that count).
  */
 interface EventRuleState {
   /** Firing times not older than the limit's period, oldest first. */
   firings: number[];
-  /** Firings ever (for a limit without a period). */
-  fired: number;
   /** Times of matching events not older than the `within` window, oldest first. */
   matches: number[];
-  /** Matching events ever (for `at least K times` without `within`). */
-  matched: number;
 }
 
 /** A score rule by position: the score (in `Simulation.scoreList` order) and the rule within it. */
@@ -71,15 +67,35 @@ interface EventRuleRef extends RuleRef<CEventRule> {
    * instead of walking the event history.
    */
   ownCount: boolean;
+  /**
+   * Offsets in `Simulation.num` (-1: not there). `limitAt`: for `limit N per D` with a small N,
+   * a cursor then the last N firing times (N times within D decide the limit, older ones never
+   * matter). `firedAt`: the firing count of a limit without a period. `matchAt`: for a payload-only
+   * `at least K times within D` with a small K, a cursor then the last K matching times (used when
+   * the trace is off: the rule needs only whether K of them are in the window). `matchedAt`: the
+   * match count of `at least K times` without `within`.
+   */
+  limitAt: number;
+  firedAt: number;
+  matchAt: number;
+  matchedAt: number;
 }
+
+/** Rings longer than this stay in `EventRuleState` arrays. */
+const RING_MAX = 16;
+const ringSize = (n: number) => (Number.isInteger(n) && n > 0 && n <= RING_MAX ? n : 0);
 
 /**
  * Lookups precompiled once per `CompiledRules` (shared by every simulation of
  * those rules), so an event only touches the rules that listen to it.
  */
 interface RulesIndex {
-  /** Score definitions in the order a simulation keeps them (one per name). */
+  /** Score definitions in the order a simulation keeps them (one per name, see `scoreOrder`). */
   scores: CScore[];
+  /** Score name → slot in `scores`. */
+  scoreSlot: Map<string, number>;
+  /** The initial `Simulation.num` (copied by each simulation). */
+  num: Float64Array;
   eventRules: Map<string, EventRuleRef[]>;
   /** Number of event rules (`EventRuleRef.k` slots). */
   eventRuleCount: number;
@@ -120,16 +136,25 @@ const indexes = new WeakMap<CompiledRules, RulesIndex>();
 function indexOf(rules: CompiledRules): RulesIndex {
   let ix = indexes.get(rules);
   if (ix) return ix;
-  // Same order and de-duplication as a Map keyed by score name (first position, last definition).
+  // One per name at its first position, with its last definition (the slots compiled conditions read).
   const byName = new Map<string, CScore>();
   for (const s of rules.scores) byName.set(s.name, s);
-  const scores = [...byName.values()];
+  const scores = scoreOrder(rules.scores).map((n) => byName.get(n)!);
+  // `Simulation.num`: three numbers per score, then the event rules' counters and rings.
+  let size = 3 * scores.length;
+  const rings: [number, number][] = [];
+  const slot = (n: number) => ((size += n), size - n);
+  const ring = (n: number) => {
+    const at = slot(n + 1);
+    rings.push([at + 1, n]);
+    return at;
+  };
   const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
     const l = m.get(k);
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
   // How far back each event's history must reach (see `EventPlan.keep`).
   const reads = new Map<string, number>();
   const keepAll = !rules.historyReads;
@@ -141,7 +166,19 @@ function indexOf(rules: CompiledRules): RulesIndex {
         const ownCount = r.times !== null && (r.where === null || r.where.payloadOnly);
         // A count that re-reads past payloads needs the history of its window.
         if (r.times !== null && !ownCount) addRead(reads, r.event, r.within ?? Infinity);
-        push(ix!.eventRules, r.event, { s, r, i, k: ix!.eventRuleCount++, ownCount });
+        const limitRing = r.limit && r.limit.per !== null ? ringSize(r.limit.count) : 0;
+        const matchRing = ownCount && r.within !== null ? ringSize(r.times!) : 0;
+        push(ix!.eventRules, r.event, {
+          s,
+          r,
+          i,
+          k: ix!.eventRuleCount++,
+          ownCount,
+          limitAt: limitRing ? ring(limitRing) : -1,
+          firedAt: r.limit && r.limit.per === null ? slot(1) : -1,
+          matchAt: matchRing ? ring(matchRing) : -1,
+          matchedAt: ownCount && r.within === null ? slot(1) : -1,
+        });
       } else if (r.kind === "attribute") {
         attrs.push({ s, r, i });
         if (!r.when.fieldsOnly) ix!.dynamicAttributes.push({ s, r, i });
@@ -174,6 +211,8 @@ function indexOf(rules: CompiledRules): RulesIndex {
     const keep = keepAll ? Infinity : reads.get(name) ?? -1;
     ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
   }
+  ix.num = new Float64Array(size);
+  for (const [at, n] of rings) ix.num.fill(-Infinity, at, at + n);
   indexes.set(rules, ix);
   return ix;
 }
@@ -259,6 +298,10 @@ export interface SimOptions {
 
 export class Simulation implements EvalCtx {
   now = 0;
+  /** Due time of the earliest pending timer (Infinity: none), so that most inputs never look at the heap. */
+  private nextDue = Infinity;
+  /** Per-lead numbers in one block: each score's scored flag and parts, then event rules' counters and rings (layout: `RulesIndex`). */
+  private readonly num: Float64Array;
   /** The lead's fields. Change them only through `start`/`update`: attribute rules on fields are re-evaluated only after those. */
   readonly fields = new Map<string, Value>();
   stageIndex = -1;
@@ -280,7 +323,6 @@ export class Simulation implements EvalCtx {
   private ruleStates: (EventRuleState | undefined)[] = [];
   /** `fieldsVersion` when attribute rules on lead fields alone were last evaluated (-1: never). */
   private settledFields = -1;
-  private scores = new Map<string, ScoreState>();
   private readonly scoreList: ScoreState[] = [];
   private readonly ix: RulesIndex;
   /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
@@ -305,19 +347,10 @@ export class Simulation implements EvalCtx {
     this.tracing = opts.trace ?? true;
     this.pool = opts.pool ?? new RoutingPool(this.seed);
     this.ix = indexOf(rules);
-    for (const s of this.ix.scores) {
-      const st: ScoreState = {
-        def: s,
-        scored: false,
-        attr: 0,
-        beh: 0,
-        active: s.rules.map(() => false),
-        inactivityTimers: s.rules.map(() => null),
-        decayTimer: null,
-      };
-      this.scores.set(s.name, st);
-      this.scoreList.push(st);
-    }
+    this.num = this.ix.num.slice();
+    this.ix.scores.forEach((s, i) => {
+      this.scoreList.push({ def: s, o: 3 * i, active: s.rules.map(() => false), inactivityTimers: s.rules.map(() => null), decayTimer: null });
+    });
   }
 
   // ------------------------------------------------------------ EvalCtx
@@ -327,8 +360,16 @@ export class Simulation implements EvalCtx {
   }
 
   score(name: string): number | null {
-    const s = this.scores.get(name);
-    return s ? this.valueOf(s) : null;
+    const i = this.ix.scoreSlot.get(name);
+    return i === undefined ? null : this.scoreAt(i);
+  }
+
+  scoreAt(slot: number): number | null {
+    if (slot < 0 || slot >= this.scoreList.length) return null;
+    const num = this.num;
+    const o = 3 * slot;
+    if (num[o] === 0) return null;
+    return this.clamp(this.ix.scores[slot]!, num[o + 1]! + num[o + 2]!);
   }
 
   gradeLetter(name: string): string | null {
@@ -362,6 +403,10 @@ export class Simulation implements EvalCtx {
 
   /** Processes every timer due at or before `t`, then moves the clock to `t` (never backwards). */
   advanceTo(t: number): void {
+    if (!(this.nextDue <= t)) {
+      if (t > this.now) this.now = t;
+      return;
+    }
     for (;;) {
       const next = this.timers[0];
       if (!next || next.due > t) break;
@@ -546,6 +591,7 @@ export class Simulation implements EvalCtx {
       k = parent;
     }
     h[k] = t;
+    this.nextDue = h[0]!.due;
     return t;
   }
 
@@ -554,7 +600,10 @@ export class Simulation implements EvalCtx {
     const h = this.timers;
     const last = h.pop()!;
     const n = h.length;
-    if (n === 0) return;
+    if (n === 0) {
+      this.nextDue = Infinity;
+      return;
+    }
     let k = 0;
     for (;;) {
       const l = 2 * k + 1;
@@ -568,11 +617,22 @@ export class Simulation implements EvalCtx {
       k = c;
     }
     h[k] = last;
+    this.nextDue = h[0]!.due;
   }
 
   private valueOf(s: ScoreState): number | null {
-    if (!s.scored) return null;
-    return this.clamp(s.def, s.attr + s.beh);
+    const num = this.num;
+    if (num[s.o] === 0) return null;
+    return this.clamp(s.def, num[s.o + 1]! + num[s.o + 2]!);
+  }
+
+  /** The behaviour part of a score. */
+  private beh(s: ScoreState): number {
+    return this.num[s.o + 2]!;
+  }
+
+  private setBeh(s: ScoreState, v: number): void {
+    this.num[s.o + 2] = v;
   }
 
   private clamp(def: CScore, v: number): number {
@@ -584,26 +644,29 @@ export class Simulation implements EvalCtx {
   /** Adds `delta` to the behaviour part, limited so the total stays within [floor, cap]. Returns the applied change. */
   private applyBehaviour(s: ScoreState, delta: number): number {
     const d = s.def;
-    let nb = s.beh + delta;
-    if (delta > 0 && d.cap !== null) nb = Math.max(s.beh, Math.min(nb, d.cap - s.attr));
-    if (delta < 0 && d.floor !== null) nb = Math.min(s.beh, Math.max(nb, d.floor - s.attr));
-    const applied = nb - s.beh;
-    s.beh = nb;
+    const num = this.num;
+    const beh = num[s.o + 2]!;
+    const attr = num[s.o + 1]!;
+    let nb = beh + delta;
+    if (delta > 0 && d.cap !== null) nb = Math.max(beh, Math.min(nb, d.cap - attr));
+    if (delta < 0 && d.floor !== null) nb = Math.min(beh, Math.max(nb, d.floor - attr));
+    const applied = nb - beh;
+    num[s.o + 2] = nb;
     return applied;
   }
 
   private markScored(s: ScoreState): void {
-    if (s.scored) return;
-    s.scored = true;
+    if (this.num[s.o] !== 0) return;
+    this.num[s.o] = 1;
     const dec = s.def.decay;
     if (dec) {
       const start = this.now;
       let k = 1;
       const tick = () => {
         const before = this.valueOf(s);
-        const nb = Math.trunc(s.beh * (1 - dec.percent / 100));
-        const applied = nb - s.beh;
-        s.beh = nb;
+        const nb = Math.trunc(this.beh(s) * (1 - dec.percent / 100));
+        const applied = nb - this.beh(s);
+        this.setBeh(s, nb);
         if (applied !== 0) {
           if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
@@ -611,7 +674,7 @@ export class Simulation implements EvalCtx {
         s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
         s.decayTimer.worthTracing = idle;
       };
-      const idle = () => Math.trunc(s.beh * (1 - dec.percent / 100)) !== s.beh;
+      const idle = () => Math.trunc(this.beh(s) * (1 - dec.percent / 100)) !== this.beh(s);
       s.decayTimer = this.schedule(start + dec.every, "decay", s.def.name, s.def.source, tick);
       s.decayTimer.worthTracing = idle;
     }
@@ -619,15 +682,28 @@ export class Simulation implements EvalCtx {
 
   private ruleState(k: number): EventRuleState {
     let st = this.ruleStates[k];
-    if (st === undefined) this.ruleStates[k] = st = { firings: [], fired: 0, matches: [], matched: 0 };
+    if (st === undefined) this.ruleStates[k] = st = { firings: [], matches: [] };
     return st;
   }
 
   /** `at least K times`: records that the current event matched the rule's filter; returns the matches in the window. */
   private countMatch(x: EventRuleRef): number {
+    const num = this.num;
+    if (x.matchedAt >= 0) return (num[x.matchedAt] = num[x.matchedAt]! + 1);
+    const within = x.r.within!;
+    if (x.matchAt >= 0 && !this.tracing) {
+      // The last K matching times: K of them in the window is all the rule asks (the exact count is traced only).
+      const o = x.matchAt;
+      const k = x.r.times!;
+      const c = num[o]!;
+      num[o + 1 + c] = this.now;
+      num[o] = c + 1 === k ? 0 : c + 1;
+      const from = this.now - within;
+      let n = 0;
+      for (let j = 1; j <= k; j++) if (num[o + j]! >= from) n++;
+      return n;
+    }
     const st = this.ruleState(x.k);
-    const within = x.r.within;
-    if (within === null) return ++st.matched;
     const m = st.matches;
     m.push(this.now);
     const from = this.now - within;
@@ -638,23 +714,36 @@ export class Simulation implements EvalCtx {
   private fireEventRule(s: ScoreState, x: EventRuleRef, values: Record<string, Value>): void {
     const r = x.r;
     if (r.limit) {
-      const st = this.ruleState(x.k);
       const per = r.limit.per;
+      const num = this.num;
+      const count = r.limit.count;
       let n: number;
-      if (per === null) n = st.fired;
-      else {
+      if (per === null) n = num[x.firedAt]!;
+      else if (x.limitAt >= 0) {
+        // The last N firing times: only whether all N are within the period matters.
+        const o = x.limitAt;
+        const from = this.now - per;
+        n = 0;
+        for (let j = 1; j <= count; j++) if (num[o + j]! >= from) n++;
+      } else {
+        const st = this.ruleState(x.k);
         // Firing times are in time order: drop those before the period, count the rest.
         const f = st.firings;
         const from = this.now - per;
         while (f.length > 0 && f[0]! < from) f.shift();
         n = f.length;
       }
-      if (n >= r.limit.count) {
+      if (n >= count) {
         if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
         return;
       }
-      st.fired++;
-      if (per !== null) st.firings.push(this.now);
+      if (per === null) num[x.firedAt] = num[x.firedAt]! + 1;
+      else if (x.limitAt >= 0) {
+        const o = x.limitAt;
+        const c = num[o]!;
+        num[o + 1 + c] = this.now;
+        num[o] = c + 1 === count ? 0 : c + 1;
+      } else this.ruleState(x.k).firings.push(this.now);
     }
     const before = this.valueOf(s);
     this.markScored(s);
@@ -663,9 +752,9 @@ export class Simulation implements EvalCtx {
     if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
     if (r.within !== null && r.times === null && applied !== 0) {
       this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
-        const remove = applied > 0 ? Math.min(applied, Math.max(s.beh, 0)) : Math.max(applied, Math.min(s.beh, 0));
+        const remove = applied > 0 ? Math.min(applied, Math.max(this.beh(s), 0)) : Math.max(applied, Math.min(this.beh(s), 0));
         const b = this.valueOf(s);
-        s.beh -= remove;
+        this.setBeh(s, this.beh(s) - remove);
         const a = this.valueOf(s);
         if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
       });
@@ -722,7 +811,7 @@ export class Simulation implements EvalCtx {
     if (on === s.active[i]) return;
     const before = this.valueOf(s);
     s.active[i] = on;
-    s.attr += on ? r.points : -r.points;
+    this.num[s.o + 1] = this.num[s.o + 1]! + (on ? r.points : -r.points);
     if (on) this.markScored(s);
     const after = this.valueOf(s);
     if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
