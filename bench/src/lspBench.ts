@@ -22,6 +22,7 @@ import {
   HoverRequest,
   DefinitionRequest,
   SemanticTokensRequest,
+  SemanticTokensRangeRequest,
   ShutdownRequest,
   ExitNotification,
   LogMessageNotification,
@@ -305,6 +306,8 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
   const at = { line: before.split("\n").length - 1, character: lastLeadDot - (before.lastIndexOf("\n") + 1) };
   const completion: number[] = [];
   const tokens: number[] = [];
+  const rangeTokens: number[] = [];
+  const middle = Math.floor(countLines(text) / 2);
   for (let i = 0; i < requests + 3; i++) {
     let t = now();
     const items = await withTimeout(s.conn.sendRequest(CompletionRequest.type, { textDocument: doc, position: at }), 30_000, "completion in the 1 MB document");
@@ -313,6 +316,9 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
     t = now();
     await withTimeout(s.conn.sendRequest(SemanticTokensRequest.type, { textDocument: doc }), 30_000, "semantic tokens of the 1 MB document");
     if (i >= 3) tokens.push(now() - t);
+    t = now();
+    await withTimeout(s.conn.sendRequest(SemanticTokensRangeRequest.type, { textDocument: doc, range: { start: { line: middle, character: 0 }, end: { line: middle + 60, character: 0 } } }), 30_000, "semantic tokens of 60 lines of the 1 MB document");
+    if (i >= 3) rangeTokens.push(now() - t);
   }
   const desc = `a generated rule file of ${countLines(text).toLocaleString("en-US")} lines (${(bytes / 1e6).toFixed(2)} MB, seed 1000000) opened beside the ${wsDesc}`;
   return [
@@ -320,6 +326,7 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
     ...percentiles("lsp.bigDocument.diagnosticsAfterEdit", "1 MB document: diagnostics after a one-line edit", edits, null, `One-line \`didChange\` in ${desc}, until its diagnostics for that version arrive (the whole document is parsed again; nothing imports it).`),
     ...percentiles("lsp.bigDocument.completion", "1 MB document: completion after `lead.`", completion, null, "`textDocument/completion` after the last `when lead.` of the document."),
     ...percentiles("lsp.bigDocument.semanticTokens", "1 MB document: semantic tokens (full)", tokens, null, "`textDocument/semanticTokens/full` of the whole document."),
+    ...percentiles("lsp.bigDocument.semanticTokensRange", "1 MB document: semantic tokens of 60 lines", rangeTokens, null, "`textDocument/semanticTokens/range` of 60 lines in the middle of the document (what an editor asks first for the visible part of a large file)."),
   ];
 }
 

@@ -95,14 +95,37 @@ function blocks(tokens: { image: string }[]): Block[] {
   return stack;
 }
 
+/**
+ * Where to start reading tokens for a completion at `offset`: the start of
+ * the last top-level declaration that starts before it (the parser's view),
+ * or the file's start. Only the enclosing blocks and the last few tokens
+ * matter, so a 1 MB document is not lexed up to the cursor on every request.
+ */
+export function contextStart(decls: readonly { range: { start: { offset: number } } }[] | undefined, offset: number): number {
+  if (!decls?.length) return 0;
+  let lo = 0;
+  let hi = decls.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (decls[mid]!.range.start.offset < offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? 0 : decls[found]!.range.start.offset;
+}
+
 export function complete(snap: Snapshot, text: string, offset: number, path: string): L.CompletionList {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.slice(lineStart);
-  const lexed = crmLexer.tokenize(before);
+  const pr = snap.file(path);
+  const from = pr && pr.lines.text === text ? contextStart(pr.file.decls, offset) : 0;
+  const lexed = crmLexer.tokenize(from ? text.slice(from, offset) : before);
   const toks = lexed.tokens;
   const partial = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? "";
-  const prior = partial && toks.length && toks[toks.length - 1]!.endOffset! + 1 === offset ? toks.slice(0, -1) : toks;
+  const prior = partial && toks.length && from + toks[toks.length - 1]!.endOffset! + 1 === offset ? toks.slice(0, -1) : toks;
   const prev = prior[prior.length - 1]?.image ?? "";
   const prev2 = prior[prior.length - 2]?.image ?? "";
   const stack = blocks(prior);

@@ -59,19 +59,42 @@ const BUILTIN_WORDS = new Set(["opt_in", "double_opt_in", "opt_out", "implied", 
 
 type Raw = [line: number, char: number, length: number, type: number, mods: number];
 
-function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string): Raw[] {
+/** Offsets `[start, end)` of the part of a document a client asked for (`semanticTokens/range`). */
+export interface Window {
+  start: number;
+  end: number;
+}
+
+function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string, window?: Window): Raw[] {
   const out: Raw[] = [];
+  const inside = (start: number, end: number) => !window || (end > window.start && start < window.end);
   // Names by start offset: the file's resolved uses, then its declarations (a declaration wins).
   const occ = new Map<number, { kind: SymbolKind; isDecl: boolean }>();
   if (check) {
     for (const r of referencesIn(check, uri)) {
+      if (!inside(r.range.start.offset, r.range.end.offset)) continue;
       const s = check.symbols.get(r.symbolId);
       if (s) occ.set(r.range.start.offset, { kind: s.kind, isDecl: false });
     }
-    for (const s of declarationsIn(check, uri)) occ.set(s.range.start.offset, { kind: s.kind, isDecl: true });
+    for (const s of declarationsIn(check, uri)) if (inside(s.range.start.offset, s.range.end.offset)) occ.set(s.range.start.offset, { kind: s.kind, isDecl: true });
   }
   const push = (t: IToken, type: number, mods: number) => out.push([(t.startLine ?? 1) - 1, (t.startColumn ?? 1) - 1, t.image.length, type, mods]);
-  for (const t of pr.tokens) {
+  const toks = pr.tokens;
+  // The first token that ends after the window starts (binary search), then up to the window's end.
+  let first = 0;
+  if (window) {
+    let lo = 0;
+    let hi = toks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (toks[mid]!.startOffset + toks[mid]!.image.length <= window.start) lo = mid + 1;
+      else hi = mid;
+    }
+    first = lo;
+  }
+  for (let i = first; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (window && t.startOffset >= window.end) break;
     const name = t.tokenType.name;
     // Texts stay strings even where they name something (a journey's description, a purpose written as text).
     const o = name === "StringLiteral" ? undefined : occ.get(t.startOffset);
@@ -87,6 +110,7 @@ function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string
     } else if (/^(Arrow|EqEq|NotEq|LessEq|GreaterEq|Less|Greater|Equals|Plus|Minus|Star|Slash|Percent)$/.test(name)) push(t, T.operator, 0);
   }
   for (const c of pr.comments) {
+    if (!inside(c.startOffset, c.startOffset + c.image.length)) continue;
     const doc = c.image.startsWith("///") ? MOD_DOC : 0;
     // Multi-line block comments are split per line (clients need not support multiline tokens).
     const lines = c.image.split(/\r\n|\r|\n/);
@@ -109,6 +133,13 @@ export class SemanticTokensProvider {
     const b = new L.SemanticTokensBuilder();
     for (const r of collect(pr, check, path)) b.push(...r);
     this.builders.set(lspUri, b);
+    return b.build();
+  }
+
+  /** The tokens of part of a document (clients ask for the visible lines of a large document first). */
+  range(pr: ParseResult, check: WorkspaceCheck | undefined, path: string, window: Window): L.SemanticTokens {
+    const b = new L.SemanticTokensBuilder();
+    for (const r of collect(pr, check, path, window)) b.push(...r);
     return b.build();
   }
 

@@ -100,7 +100,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: { resolveProvider: false },
         documentRangeFormattingProvider: true,
-        semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: false },
+        semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
         diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -364,6 +364,14 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     handle("semanticTokens", (p: L.SemanticTokensParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
       return pr ? tokens.full(p.textDocument.uri, pr, snap.checkOf(path), path) : { data: [] };
+    }),
+  );
+  connection.languages.semanticTokens.onRange(
+    handle("semanticTokensRange", (p: L.SemanticTokensRangeParams) => {
+      const { snap, path, pr } = at(p.textDocument.uri);
+      if (!pr) return { data: [] };
+      const offset = (pos: L.Position) => pr.lines.offsetAt(Math.max(0, pos.line), Math.max(0, pos.character));
+      return tokens.range(pr, snap.checkOf(path), path, { start: offset(p.range.start), end: offset(p.range.end) });
     }),
   );
   connection.languages.semanticTokens.onDelta(
