@@ -34,7 +34,8 @@ interface ScoreState {
   /** Offset of this score's numbers in `Simulation.num`: scored (0 or 1), attribute part, behaviour part. */
   o: number;
   active: boolean[];
-  inactivityTimers: (Timer | null)[];
+  /** Per rule (created when an inactivity rule is first armed). */
+  inactivityTimers: (Timer | null)[] | null;
   decayTimer: Timer | null;
 }
 
@@ -315,9 +316,7 @@ export class Simulation implements EvalCtx {
   private seq = 0;
   /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
   private timers: Timer[] = [];
-  /** Event histories kept (only for events something reads, and only as far back as it reads). */
-  private hist = new Map<string, HistoryItem[]>();
-  /** The same history lists by event id (`EventPlan.id`). */
+  /** Event histories kept, by event id (`EventPlan.id`): only for events something reads, and only as far back as it reads. */
   private histById: (HistoryItem[] | undefined)[] = [];
   /** Per event rule (`EventRuleRef.k`), created when first needed. */
   private ruleStates: (EventRuleState | undefined)[] = [];
@@ -328,8 +327,10 @@ export class Simulation implements EvalCtx {
   /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
   private fieldsVersion = 0;
   private stageEnteredAt = 0;
-  private routesDone = new Set<string>();
-  private pool: RoutingPool;
+  /** Routes that already ran (created when the first route runs). */
+  private routesDone: Set<string> | null = null;
+  /** Created when a team is first picked from, unless one was given. */
+  private poolOpt: RoutingPool | null;
   private escalationTimers: Timer[] = [];
   private runCounter = 0;
   erasedAt: number | null = null;
@@ -345,18 +346,19 @@ export class Simulation implements EvalCtx {
   constructor(readonly rules: CompiledRules, opts: SimOptions = {}) {
     this.seed = opts.seed ?? 0;
     this.tracing = opts.trace ?? true;
-    this.pool = opts.pool ?? new RoutingPool(this.seed);
+    this.poolOpt = opts.pool ?? null;
     this.ix = indexOf(rules);
     this.num = this.ix.num.slice();
     this.ix.scores.forEach((s, i) => {
-      this.scoreList.push({ def: s, o: 3 * i, active: s.rules.map(() => false), inactivityTimers: s.rules.map(() => null), decayTimer: null });
+      this.scoreList.push({ def: s, o: 3 * i, active: s.rules.map(() => false), inactivityTimers: null, decayTimer: null });
     });
   }
 
   // ------------------------------------------------------------ EvalCtx
 
   history(event: string): readonly HistoryItem[] {
-    return this.hist.get(event) ?? NO_HISTORY;
+    const plan = this.ix.plans.get(event);
+    return (plan !== undefined && this.histById[plan.id]) || NO_HISTORY;
   }
 
   score(name: string): number | null {
@@ -436,10 +438,7 @@ export class Simulation implements EvalCtx {
     let list: HistoryItem[] | undefined;
     if (plan !== undefined && plan.keep >= 0) {
       list = this.histById[plan.id];
-      if (!list) {
-        this.hist.set(name, (list = []));
-        this.histById[plan.id] = list;
-      }
+      if (!list) this.histById[plan.id] = list = [];
       list.push({ at: this.now, seq, payload: p });
       if (plan.keep !== Infinity) {
         // Drop what no reader looks at any more (older than the longest window), keeping the latest.
@@ -762,10 +761,11 @@ export class Simulation implements EvalCtx {
   }
 
   private armInactivity(s: ScoreState, r: CInactivityRule, i: number, from: number): void {
-    const old = s.inactivityTimers[i];
+    const timers = (s.inactivityTimers ??= s.def.rules.map(() => null));
+    const old = timers[i];
     if (old) old.cancelled = true;
-    s.inactivityTimers[i] = this.schedule(from + r.after, "inactivity", `${s.def.name}.${r.name}`, r.source, () => {
-      s.inactivityTimers[i] = null;
+    timers[i] = this.schedule(from + r.after, "inactivity", `${s.def.name}.${r.name}`, r.source, () => {
+      timers[i] = null;
       const before = this.valueOf(s);
       this.markScored(s);
       this.applyBehaviour(s, r.points);
@@ -892,7 +892,7 @@ export class Simulation implements EvalCtx {
     if (t.kind !== "team") return { target: { kind: t.kind, name: t.name, member: null }, reason: "" };
     const team = this.rules.teams.get(t.name ?? "");
     if (!team) return { target: null, reason: `team \`${t.name}\` is not declared` };
-    const pick = this.pool.pick(team, this.now);
+    const pick = (this.poolOpt ??= new RoutingPool(this.seed)).pick(team, this.now);
     if (pick.member) return { target: { kind: "team", name: team.name, member: pick.member }, reason: pick.skipped.length ? `round robin (skipped at cap: ${pick.skipped.join(", ")})` : "round robin" };
     const fb = route.fallback;
     if (fb && !(fb.target.kind === "team" && fb.target.name === team.name)) {
@@ -903,11 +903,12 @@ export class Simulation implements EvalCtx {
   }
 
   private runRoute(route: CRoute, why: string): void {
-    if (this.routesDone.has(route.name)) {
+    const done = (this.routesDone ??= new Set());
+    if (done.has(route.name)) {
       this.note(`route \`${route.name}\` was triggered again (${why}); a route routes a lead only once`, route.source);
       return;
     }
-    this.routesDone.add(route.name);
+    done.add(route.name);
     let chosen: { rule: string | null; target: CTarget; escalations: CEscalation[]; source: SourceRef; values: Record<string, Value> } | null = null;
     for (const r of route.rules) {
       if (truth(r.when.ev(this)) === true) {
