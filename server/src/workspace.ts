@@ -264,6 +264,9 @@ export class Workspace {
       addView(after, u);
       addView(before, u);
     }
+    // A file that appeared or disappeared changes the did-you-mean of every import that finds no file.
+    if (touched.some((t) => before.files.has(t) !== after.files.has(t)))
+      for (const c of [before, after]) for (const d of c.diagnostics) if (d.code === "CR2003") out.add(d.uri);
   }
 
   /** The workspace folder a file belongs to (the innermost), or its own directory for a loose file. */

@@ -101,3 +101,19 @@ describe("completion's import edit", () => {
     expect(ann.additionalTextEdits).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'import "./base.crmrules"\n' }]);
   });
 });
+
+describe("imports that find no file", () => {
+  it("get a new did-you-mean when a file appears on disk", async () => {
+    const root = mkdtempSync(join(tmpdir(), "crm-ls-import-"));
+    writeFileSync(join(root, "main.crmrules"), 'import "./helpr.crmrules"\nqueue q "Q"\n');
+    c = await startClient([root], { debounceMs: 0 });
+    const main = uri(join(root, "main.crmrules"));
+    const before = await within(c.diagnostics(main), 10000, "first diagnostics for main");
+    expect(before.diagnostics.find((d) => d.code === "CR2003")?.message).not.toContain("did you mean");
+    writeFileSync(join(root, "helper.crmrules"), 'queue h "H"\n');
+    await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(join(root, "helper.crmrules")), type: P.FileChangeType.Created }] });
+    const after = await within(c.diagnostics(main, (d) => d.diagnostics.some((x) => x.code === "CR2003" && x.message.includes("did you mean"))), 5000, "a new did-you-mean for main");
+    expect(after.diagnostics.find((d) => d.code === "CR2003")!.message).toContain("`helper.crmrules`");
+    rmSync(root, { recursive: true, force: true });
+  });
+});
