@@ -66,6 +66,18 @@ function startServer(serverJs: string): Server {
   };
 }
 
+/** Resolves when diagnostics for a given version of `uri` are published (register before sending the change). */
+function versionWaiter(s: Server, uri: string): (version: number) => Promise<void> {
+  const waiters = new Map<number, () => void>();
+  s.diagnostics((p) => {
+    if (p.uri === uri && p.version !== undefined && waiters.has(p.version)) {
+      waiters.get(p.version)!();
+      waiters.delete(p.version);
+    }
+  });
+  return (version) => new Promise<void>((r) => waiters.set(version, r));
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
@@ -164,14 +176,8 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
     const uri = pathToFileURL(filePath).href;
     let text = target.text;
     let version = 1;
-    const waiters = new Map<number, () => void>();
-    s.diagnostics((p) => {
-      if (p.uri === uri && p.version !== undefined && waiters.has(p.version)) {
-        waiters.get(p.version)!();
-        waiters.delete(p.version);
-      }
-    });
-    const opened = new Promise<void>((r) => waiters.set(1, r));
+    const publishedFor = versionWaiter(s, uri);
+    const opened = publishedFor(1);
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "crmrules", version, text } });
     await withTimeout(opened, 30_000, "diagnostics for the opened file");
 
@@ -185,7 +191,7 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
       lines[capLine] = next;
       text = lines.join("\n");
       version++;
-      const done = new Promise<void>((r) => waiters.set(version, r));
+      const done = publishedFor(version);
       const t = now();
       await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
@@ -271,14 +277,8 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
   const bytes = Buffer.byteLength(text);
   const uri = pathToFileURL(path.join(root, "area_big", "big.crmrules")).href;
   let version = 1;
-  const waiters = new Map<number, () => void>();
-  s.diagnostics((p) => {
-    if (p.uri === uri && p.version !== undefined && waiters.has(p.version)) {
-      waiters.get(p.version)!();
-      waiters.delete(p.version);
-    }
-  });
-  const opened = new Promise<void>((r) => waiters.set(1, r));
+  const publishedFor = versionWaiter(s, uri);
+  const opened = publishedFor(1);
   const t0 = now();
   await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "crmrules", version, text } });
   await withTimeout(opened, 60_000, "diagnostics for the 1 MB document");
@@ -291,7 +291,7 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
     all[capLine] = `  cap ${100 + (i % 50) * 10}`;
     text = all.join("\n");
     version++;
-    const done = new Promise<void>((r) => waiters.set(version, r));
+    const done = publishedFor(version);
     const t = now();
     await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version },

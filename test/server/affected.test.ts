@@ -11,21 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Workspace } from "../../server/src/workspace.js";
 import { JourneyRunner, listJourneys } from "../../server/src/journeys.js";
-import { copyFixture } from "./helpers.js";
+import { chain, copyFixture } from "./helpers.js";
 
-/** base ← mid ← top (imports), sib imports base, other imports nothing. */
-function chain(): { root: string; p: (name: string) => string } {
-  const root = mkdtempSync(join(tmpdir(), "crm-ls-affected-"));
-  const files: Record<string, string> = {
-    "base.crmrules": 'owner ann "ann@acme.example"\nqueue spill "Spill"\n',
-    "mid.crmrules": 'import "./base.crmrules"\n\nteam duo round_robin {\n  member ann\n}\n',
-    "top.crmrules": 'import "./mid.crmrules"\n\nstage mql initial when true\nroute inbound on stage mql {\n  otherwise -> team duo\n}\n',
-    "sib.crmrules": 'import "./base.crmrules"\n\nstage s2 initial when true\nroute side on stage s2 {\n  otherwise -> queue spill\n}\n',
-    "other.crmrules": 'queue lonely "Lonely"\n',
-  };
-  for (const [n, t] of Object.entries(files)) writeFileSync(join(root, n), t);
-  return { root, p: (name) => join(root, `${name}.crmrules`) };
-}
 
 const sorted = (s: Set<string>) => [...s].sort();
 
@@ -70,10 +57,11 @@ describe("files affected by a change", () => {
     rmSync(p("mid"));
     ws.diskChanged(p("mid"), true);
     expect(sorted(ws.takeAffected().paths)).toEqual([p("base"), p("mid"), p("top")].sort());
-    // A deleted file nothing imported: itself and what it saw.
+    // A deleted file nothing imported: itself and what it saw, plus `top`, whose import of the
+    // deleted `mid` finds no file (its did-you-mean is over the files that remain).
     rmSync(p("sib"));
     ws.diskChanged(p("sib"), true);
-    expect(sorted(ws.takeAffected().paths)).toEqual([p("base"), p("sib")].sort());
+    expect(sorted(ws.takeAffected().paths)).toEqual([p("base"), p("sib"), p("top")].sort());
   });
 
   it("accumulate over snapshots taken in between (a request may check before the server publishes)", () => {

@@ -3,7 +3,7 @@
  * as a child process over stdio with the protocol's own client side.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, renameSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, renameSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -141,4 +141,18 @@ export async function startClient(folders: string[], opts: { pull?: boolean; cap
       if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
     },
   };
+}
+
+/** A temporary workspace of five files: base ← mid ← top (imports), sib imports base, other imports nothing. */
+export function chain(): { root: string; p: (name: string) => string } {
+  const root = mkdtempSync(join(tmpdir(), "crm-ls-chain-"));
+  const files: Record<string, string> = {
+    "base.crmrules": 'owner ann "ann@acme.example"\nqueue spill "Spill"\n',
+    "mid.crmrules": 'import "./base.crmrules"\n\nteam duo round_robin {\n  member ann\n}\n',
+    "top.crmrules": 'import "./mid.crmrules"\n\nstage mql initial when true\nroute inbound on stage mql {\n  otherwise -> team duo\n}\n',
+    "sib.crmrules": 'import "./base.crmrules"\n\nstage s2 initial when true\nroute side on stage s2 {\n  otherwise -> queue spill\n}\n',
+    "other.crmrules": 'queue lonely "Lonely"\n',
+  };
+  for (const [n, t] of Object.entries(files)) writeFileSync(join(root, n), t);
+  return { root, p: (name) => join(root, `${name}.crmrules`) };
 }

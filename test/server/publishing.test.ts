@@ -10,21 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as P from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { startClient, uri, type Client } from "./helpers.js";
+import { chain, startClient, uri, type Client } from "./helpers.js";
 
-/** base ← mid ← top (imports), sib imports base, other imports nothing. */
-function chain(): { root: string; p: (name: string) => string } {
-  const root = mkdtempSync(join(tmpdir(), "crm-ls-publish-"));
-  const files: Record<string, string> = {
-    "base.crmrules": 'owner ann "ann@acme.example"\nqueue spill "Spill"\n',
-    "mid.crmrules": 'import "./base.crmrules"\n\nteam duo round_robin {\n  member ann\n}\n',
-    "top.crmrules": 'import "./mid.crmrules"\n\nstage mql initial when true\nroute inbound on stage mql {\n  otherwise -> team duo\n}\n',
-    "sib.crmrules": 'import "./base.crmrules"\n\nstage s2 initial when true\nroute side on stage s2 {\n  otherwise -> queue spill\n}\n',
-    "other.crmrules": 'queue lonely "Lonely"\n',
-  };
-  for (const [n, t] of Object.entries(files)) writeFileSync(join(root, n), t);
-  return { root, p: (name) => join(root, `${name}.crmrules`) };
-}
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout;
@@ -109,11 +96,11 @@ describe("imports that find no file", () => {
     c = await startClient([root], { debounceMs: 0 });
     const main = uri(join(root, "main.crmrules"));
     const before = await within(c.diagnostics(main), 10000, "first diagnostics for main");
-    expect(before.diagnostics.find((d) => d.code === "CR2003")?.message).not.toContain("did you mean");
+    expect(String(before.diagnostics.find((d) => d.code === "CR2003")?.message)).not.toContain("did you mean");
     writeFileSync(join(root, "helper.crmrules"), 'queue h "H"\n');
     await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(join(root, "helper.crmrules")), type: P.FileChangeType.Created }] });
-    const after = await within(c.diagnostics(main, (d) => d.diagnostics.some((x) => x.code === "CR2003" && x.message.includes("did you mean"))), 5000, "a new did-you-mean for main");
-    expect(after.diagnostics.find((d) => d.code === "CR2003")!.message).toContain("`helper.crmrules`");
+    const after = await within(c.diagnostics(main, (d) => d.diagnostics.some((x) => x.code === "CR2003" && String(x.message).includes("did you mean"))), 5000, "a new did-you-mean for main");
+    expect(String(after.diagnostics.find((d) => d.code === "CR2003")!.message)).toContain("`helper.crmrules`");
     rmSync(root, { recursive: true, force: true });
   });
 });
