@@ -1,22 +1,14 @@
 /** Shared helpers for checker tests: load a folder as a workspace, print diagnostics one per line. */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import type { SourceFile } from "../../core/workspace.js";
+import { crmSources } from "../support/files.js";
 
-export function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (p.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
+export { crmFiles } from "../support/files.js";
 
 export function loadFolder(dir: string): SourceFile[] {
-  return crmFiles(dir).map((p) => ({ uri: resolve(p), text: readFileSync(p, "utf8") }));
+  return crmSources(resolve(dir));
 }
 
 export function checkFolder(dir: string): CheckResult {

@@ -2,8 +2,8 @@
  * Test helpers: a minimal WorkspaceCheck built from parse results (imports
  * resolved by relative path), used until/unless the real checker is wired in.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, dirname, resolve, posix } from "node:path";
+import { resolve, posix } from "node:path";
+import { crmSources } from "../support/files.js";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
 import type { WorkspaceCheck } from "../../core/workspace.js";
 import { compile, type CompiledRules } from "../../core/engine/index.js";
@@ -48,15 +48,8 @@ export function compileText(text: string, extra: Record<string, string> = {}): C
 }
 
 export function loadDir(dir: string): Record<string, string> {
+  const root = resolve(dir);
   const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith(".crmrules")) out["/ws/" + p.slice(dir.length + 1).split("\\").join("/")] = readFileSync(p, "utf8");
-    }
-  };
-  walk(resolve(dir));
-  void dirname;
+  for (const f of crmSources(root)) out["/ws/" + f.uri.slice(root.length + 1).split("\\").join("/")] = f.text;
   return out;
 }

@@ -4,7 +4,8 @@
  * (client/src/journeyHtml.ts).
  */
 import { describe, expect, it } from "vitest";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { crmSources } from "../support/files.js";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkWorkspace } from "../../core/checker/check.js";
@@ -16,14 +17,8 @@ import { splitDiff } from "../../client/src/diffView.js";
 
 const ws = join(dirname(fileURLToPath(import.meta.url)), "..", "e2e", "workspace");
 
-function files(dir: string): { uri: string; text: string }[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : f.endsWith(".crmrules") ? [{ uri: p, text: readFileSync(p, "utf8") }] : [];
-  });
-}
 
-const all = files(ws);
+const all = crmSources(ws);
 const journeyUri = join(ws, "journeys", "nordic.crmrules");
 
 function run(name: string) {

@@ -5,21 +5,14 @@
  */
 import { expect, it } from "vitest";
 import { join, resolve } from "node:path";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { crmFiles } from "../support/files.js";
 import * as P from "vscode-languageserver-protocol/node";
 import { REPO, startClient, uri } from "./helpers.js";
 
 it("answers every request on the example workspace", async () => {
   const root = resolve(REPO, "examples/acme");
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith(".crmrules")) files.push(p);
-    }
-  };
-  walk(root);
+  const files = crmFiles(root);
   expect(files.length).toBeGreaterThan(0);
   const c = await startClient([root]);
   try {
