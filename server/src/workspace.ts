@@ -26,6 +26,8 @@ import { compareDiagnostics } from "../../core/diagnostics/diagnostic.js";
 
 export const EXTENSION = ".crmrules";
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test"]);
+/** How many directories deep under a workspace folder the scan reads. */
+const MAX_DEPTH = 20;
 
 export interface Snapshot {
   generation: number;
@@ -94,7 +96,7 @@ export class Workspace {
   }
 
   private scan(dir: string, depth: number): void {
-    if (depth > 20) return;
+    if (depth > MAX_DEPTH) return;
     let entries: string[];
     try {
       entries = readdirSync(dir);
@@ -126,8 +128,14 @@ export class Workspace {
     }
   }
 
-  /** A watched file changed on disk (created or changed: re-read; deleted: forget). */
+  /**
+   * A watched file changed on disk (created or changed: re-read; deleted: forget).
+   * A file the start-up scan would not read (outside every folder, or under a
+   * skipped directory such as `dist/` or `node_modules/`) is ignored, so the
+   * workspace stays what a fresh start would read.
+   */
   diskChanged(path: string, deleted: boolean): void {
+    if (!this.scanned(path)) return;
     if (deleted) this.disk.delete(path);
     else this.readDisk(path);
     this.touched(path);
@@ -145,8 +153,9 @@ export class Workspace {
 
   closeDoc(path: string): void {
     this.open.delete(path);
-    // The disk content takes over again (re-read: the editor may have saved).
-    if (this.inRoots(path)) this.readDisk(path);
+    // The disk content takes over again (re-read: the editor may have saved), for a file the scan reads.
+    if (this.scanned(path)) this.readDisk(path);
+    else this.disk.delete(path);
     this.touched(path);
   }
 
@@ -179,8 +188,15 @@ export class Workspace {
     return out;
   }
 
-  private inRoots(path: string): boolean {
-    return this.roots.some((r) => path === r || path.startsWith(r.endsWith("/") ? r : r + "/"));
+  /** Whether the scan of the workspace folders reads `path` (inside a folder, under no skipped directory). */
+  private scanned(path: string): boolean {
+    if (!path.endsWith(EXTENSION)) return false;
+    return this.roots.some((r) => {
+      const prefix = r.endsWith("/") ? r : r + "/";
+      if (!path.startsWith(prefix)) return false;
+      const dirs = path.slice(prefix.length).split("/").slice(0, -1);
+      return dirs.length <= MAX_DEPTH && !dirs.some((d) => SKIP_DIRS.has(d));
+    });
   }
 
   /** The group a file belongs to: its workspace folder (or directory), or itself when it is not a file. */

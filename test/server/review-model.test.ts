@@ -1,0 +1,55 @@
+/**
+ * Adversarial review of the workspace model (server/src/workspace.ts): what
+ * the model holds must be what a fresh start over the same folders, disk and
+ * open documents would hold (a fresh server is what the user gets after a
+ * reload, so any difference is a stale or phantom diagnostic).
+ */
+import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Workspace } from "../../server/src/workspace.js";
+
+function folder(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "crm-review-model-"));
+  for (const [name, text] of Object.entries(files)) {
+    const p = join(root, name);
+    mkdirSync(join(p, ".."), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return root;
+}
+
+describe("review: files the start-up scan skips stay out of the workspace", () => {
+  it("a file created in a skipped folder (dist/, node_modules/) and reported by the watcher is not added", () => {
+    const root = folder({ "a.crmrules": 'queue q "Q"\n' });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    // A build copies the rules into dist/: the watcher (`**/*.crmrules`) reports it.
+    const built = join(root, "dist", "a.crmrules");
+    mkdirSync(join(root, "dist"));
+    writeFileSync(built, 'queue q "Q"\n');
+    ws.diskChanged(built, false);
+    expect(ws.snapshot().paths()).toEqual([join(root, "a.crmrules")]);
+  });
+
+  it("a document opened from node_modules/ and closed again leaves the workspace", () => {
+    const root = folder({ "a.crmrules": 'queue q "Q"\n', "node_modules/pkg/x.crmrules": "owner ann \"ann@x.example\"\n" });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    const dep = join(root, "node_modules/pkg/x.crmrules");
+    ws.openDoc(dep, "owner ann \"ann@x.example\"\n", 1);
+    ws.closeDoc(dep);
+    expect(ws.snapshot().paths()).toEqual([join(root, "a.crmrules")]);
+    expect(ws.text(dep)).toBeUndefined();
+  });
+
+  it("a watched change of a file outside every workspace folder is not added", () => {
+    const root = folder({ "a.crmrules": 'queue q "Q"\n' });
+    const elsewhere = folder({ "x.crmrules": "stage s initial when true\n" });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    ws.diskChanged(join(elsewhere, "x.crmrules"), false);
+    expect(ws.snapshot().paths()).toEqual([join(root, "a.crmrules")]);
+  });
+});
