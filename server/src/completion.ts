@@ -506,12 +506,16 @@ export function importEdit(pr: ParseResult | undefined, spec: string): L.TextEdi
   const line = `import ${JSON.stringify(spec)}`;
   const imports = pr?.file.imports ?? [];
   const last = imports[imports.length - 1];
-  if (!pr || !last) return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${line}\n\n` };
+  // The file's own line break (its first one), so that a CRLF file stays CRLF.
+  const text = pr?.lines.text ?? "";
+  const lf = text.indexOf("\n");
+  const eol = lf > 0 && text[lf - 1] === "\r" ? "\r\n" : "\n";
+  if (!pr || !last) return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${line}${eol}${eol}` };
   const next = last.range.end.line + 1;
-  if (next < pr.lines.lineCount) return { range: { start: { line: next, character: 0 }, end: { line: next, character: 0 } }, newText: `${line}\n` };
+  if (next < pr.lines.lineCount) return { range: { start: { line: next, character: 0 }, end: { line: next, character: 0 } }, newText: `${line}${eol}` };
   const { line: l, character } = pr.lines.position(pr.lines.text.length);
   const end = { line: l, character };
-  return { range: { start: end, end }, newText: `\n${line}` };
+  return { range: { start: end, end }, newText: `${eol}${line}` };
 }
 
 const ITEM_KIND: Record<SymbolKind, L.CompletionItemKind> = {

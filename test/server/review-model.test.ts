@@ -53,3 +53,18 @@ describe("review: files the start-up scan skips stay out of the workspace", () =
     expect(ws.snapshot().paths()).toEqual([join(root, "a.crmrules")]);
   });
 });
+
+describe("review: the import a completion adds keeps the file's line breaks", () => {
+  it("in a CRLF file, the import line ends with CRLF (in the middle and at the end of the file)", async () => {
+    const { importEdit } = await import("../../server/src/completion.js");
+    const { parse } = await import("../../core/syntax/parse.js");
+    const mid = importEdit(parse('import "./a.crmrules"\r\n\r\nqueue q "Q"\r\n', "/ws/x.crmrules"), "./b.crmrules");
+    expect(mid.newText).toBe('import "./b.crmrules"\r\n');
+    const none = importEdit(parse('queue q "Q"\r\n', "/ws/x.crmrules"), "./b.crmrules");
+    expect(none.newText).toBe('import "./b.crmrules"\r\n\r\n');
+    const last = importEdit(parse('import "./a.crmrules"', "/ws/x.crmrules"), "./b.crmrules");
+    expect(last.newText).toBe('\nimport "./b.crmrules"');
+    const lastCrlf = importEdit(parse('queue q "Q"\r\nimport "./a.crmrules"', "/ws/x.crmrules"), "./b.crmrules");
+    expect(lastCrlf.newText).toBe('\r\nimport "./b.crmrules"');
+  });
+});
