@@ -48,8 +48,10 @@ export function organizeImports(pr: ParseResult): L.TextEdit | undefined {
   if (pr.comments.some((c) => c.startOffset > first.range.start.offset && c.startOffset < last.range.end.offset)) return undefined;
   if (imports.some((i) => !i.path)) return undefined;
   const paths = [...new Set(imports.map((i) => i.path!.value))].sort();
-  const text = paths.map((p) => `import ${JSON.stringify(p)}`).join("\n");
   const old = pr.lines.text.slice(first.range.start.offset, last.range.end.offset);
+  // The block's own line break, so that a CRLF file stays CRLF.
+  const lf = old.indexOf("\n");
+  const text = paths.map((p) => `import ${JSON.stringify(p)}`).join(lf > 0 && old[lf - 1] === "\r" ? "\r\n" : "\n");
   if (old === text) return undefined;
   return { range: range({ start: first.range.start, end: last.range.end }), newText: text };
 }

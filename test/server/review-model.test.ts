@@ -68,3 +68,13 @@ describe("review: the import a completion adds keeps the file's line breaks", ()
     expect(lastCrlf.newText).toBe('\r\nimport "./b.crmrules"');
   });
 });
+
+describe("review: organize imports keeps the file's line breaks", () => {
+  it("sorts a CRLF import block with CRLF, and leaves a sorted CRLF block alone", async () => {
+    const { organizeImports } = await import("../../server/src/codeActions.js");
+    const { parse } = await import("../../core/syntax/parse.js");
+    const edit = organizeImports(parse('import "./b.crmrules"\r\nimport "./a.crmrules"\r\n\r\nqueue q "Q"\r\n', "/ws/x.crmrules"));
+    expect(edit?.newText).toBe('import "./a.crmrules"\r\nimport "./b.crmrules"');
+    expect(organizeImports(parse('import "./a.crmrules"\r\nimport "./b.crmrules"\r\n', "/ws/x.crmrules"))).toBeUndefined();
+  });
+});
