@@ -285,7 +285,7 @@ export class Workspace {
       for (const c of [before, after]) for (const d of c.diagnostics) if (d.code === "CR2003") out.add(d.uri);
   }
 
-  /** The workspace folder a file belongs to (the innermost), or its own directory for a loose file. */
+  /** The workspace folder a file belongs to (the outermost, when folders are nested), or its own directory for a loose file. */
   rootOf(path: string): string {
     return rootIn(this.roots, path);
   }
@@ -359,9 +359,14 @@ export class Workspace {
   }
 }
 
-/** The innermost of `roots` holding `path`, or its own directory. */
+/**
+ * The outermost of `roots` holding `path`, or its own directory. Nested
+ * folders are one workspace: a file of the outer folder may import a file of
+ * the inner one (as a check of the outer folder allows), so both are checked
+ * together, with the outer folder as the root.
+ */
 function rootIn(roots: string[], path: string): string {
   let best: string | undefined;
-  for (const r of roots) if ((path === r || path.startsWith(r.endsWith("/") ? r : r + "/")) && (!best || r.length > best.length)) best = r;
+  for (const r of roots) if ((path === r || path.startsWith(r.endsWith("/") ? r : r + "/")) && (!best || r.length < best.length)) best = r;
   return best ?? dirname(path);
 }

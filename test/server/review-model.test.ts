@@ -78,3 +78,24 @@ describe("review: organize imports keeps the file's line breaks", () => {
     expect(organizeImports(parse('import "./a.crmrules"\r\nimport "./b.crmrules"\r\n', "/ws/x.crmrules"))).toBeUndefined();
   });
 });
+
+describe("review: nested workspace folders", () => {
+  it("a file of the outer folder imports a file of the inner folder (as a check of the outer folder does)", async () => {
+    const { checkWorkspace } = await import("../../core/checker/check.js");
+    const root = folder({
+      "a.crmrules": 'import "./sub/b.crmrules"\n\nstage s initial when true\nroute r on stage s {\n  otherwise -> queue q\n}\n',
+      "sub/b.crmrules": 'queue q "Q"\n',
+    });
+    const ws = new Workspace();
+    ws.setRoots([root, join(root, "sub")]);
+    const a = join(root, "a.crmrules");
+    const b = join(root, "sub/b.crmrules");
+    const alone = checkWorkspace({ root, files: [a, b].map((uri) => ({ uri, text: ws.text(uri)! })) });
+    expect(alone.diagnosticsOf(a)).toEqual([]);
+    const snap = ws.snapshot();
+    expect(snap.diagnosticsOf(a)).toEqual(alone.diagnosticsOf(a));
+    expect(snap.diagnosticsOf(b)).toEqual(alone.diagnosticsOf(b));
+    // The queue is used, so it is not reported unused, and definition from `a` reaches it.
+    expect(snap.checkOf(a)?.visibleFiles(a)).toEqual([a, b]);
+  });
+});
