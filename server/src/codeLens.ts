@@ -20,17 +20,24 @@ function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name
   return out;
 }
 
-/** route name → rule name (or `otherwise`) → journeys routed by it. */
-function routedBy(runs: { name: string; result: JourneyResult }[]): Map<string, Map<string, string[]>> {
-  const out = new Map<string, Map<string, string[]>>();
+/**
+ * The routing rule (or `otherwise`) that routed a lead, by its source (`uri#offset`), → the
+ * journeys it routed. By source, not by name: unrelated files may each declare a route of the same name.
+ */
+function routedBy(runs: { name: string; result: JourneyResult }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const { name, result } of runs)
     for (const e of result.trace)
       if (e.kind === "route" && e.rule) {
-        const byRule = out.get(e.route) ?? out.set(e.route, new Map()).get(e.route)!;
-        const list = byRule.get(e.rule) ?? byRule.set(e.rule, []).get(e.rule)!;
+        const key = ruleKey(e.source.uri, e.source.range.start.offset);
+        const list = out.get(key) ?? out.set(key, []).get(key)!;
         if (!list.includes(name)) list.push(name);
       }
   return out;
+}
+
+function ruleKey(uri: string, offset: number): string {
+  return `${uri}#${offset}`;
 }
 
 export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string): L.CodeLens[] {
@@ -58,7 +65,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
     for (const route of routes) {
       const rules = routeEntries(route);
       for (const rule of rules) {
-        const n = by.get(route.name!.text)?.get(rule.name)?.length ?? 0;
+        const n = by.get(ruleKey(path, rule.node.range.start.offset))?.length ?? 0;
         out.push({
           range: range({ start: rule.node.range.start, end: rule.node.range.start }),
           command: { title: `routes ${n} journey${n === 1 ? "" : "s"}`, command: "" },
@@ -99,7 +106,7 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
     for (const route of routes) {
       const rules = routeEntries(route);
       for (const rule of rules) {
-        const names = by.get(route.name!.text)?.get(rule.name) ?? [];
+        const names = by.get(ruleKey(path, rule.node.range.start.offset)) ?? [];
         if (!names.length || !inside(rule.node)) continue;
         out.push({ position: range(rule.node.range).end, label: `catches: ${names.map((n) => `"${n}"`).join(", ")}`, paddingLeft: true, kind: L.InlayHintKind.Parameter });
       }

@@ -99,3 +99,27 @@ describe("review: nested workspace folders", () => {
     expect(snap.checkOf(a)?.visibleFiles(a)).toEqual([a, b]);
   });
 });
+
+describe("review: routing lenses and hints count the journeys of their own route", () => {
+  it("two unrelated files each declare `route inbound`: a journey routed by one is not counted on the other", async () => {
+    const { JourneyRunner } = await import("../../server/src/journeys.js");
+    const { codeLenses, inlayHints } = await import("../../server/src/codeLens.js");
+    const route = (target: string) =>
+      `lead {\n  country: country\n}\nqueue ${target} "${target}"\nstage s initial when true\nroute inbound on stage s {\n  rule nordic: when lead.country in [NO, SE] -> queue ${target}\n  otherwise -> queue ${target}\n}\n`;
+    const root = folder({
+      "one.crmrules": route("one_q"),
+      "two.crmrules": route("two_q"),
+      "j.crmrules": 'import "./one.crmrules"\n\njourney "Norwegian lead" {\n  lead { country: NO }\n  expect routed to queue one_q\n}\n',
+    });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    const snap = ws.snapshot();
+    const runner = new JourneyRunner(() => {});
+    const titles = (p: string) => codeLenses(snap, runner, join(root, p)).map((l) => l.command!.title);
+    expect(titles("one.crmrules")).toEqual(["routes 1 journey", "routes 0 journeys"]);
+    expect(titles("two.crmrules")).toEqual(["routes 0 journeys", "routes 0 journeys"]);
+    const all = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+    expect(inlayHints(snap, runner, join(root, "two.crmrules"), all)).toEqual([]);
+    expect(inlayHints(snap, runner, join(root, "one.crmrules"), all).map((h) => h.label)).toEqual(['catches: "Norwegian lead"']);
+  });
+});
