@@ -29,11 +29,13 @@ interface Timer {
   worthTracing?: () => boolean;
 }
 
-interface ScoreState {
-  def: CScore;
-  /** Offset of this score's numbers in `Simulation.num`: scored (0 or 1), attribute part, behaviour part. */
-  o: number;
-  active: boolean[];
+/**
+ * A score's timers in one simulation, created when the score first needs one (decay,
+ * inactivity). Everything else a score keeps is in `Simulation.num`: at `3 * slot` the
+ * scored flag (0 or 1), the attribute part and the behaviour part, and each attribute
+ * rule's on/off flag at its `AttributeRuleRef.a`.
+ */
+interface ScoreTimers {
   /** Per rule (created when an inactivity rule is first armed). */
   inactivityTimers: (Timer | null)[] | null;
   decayTimer: Timer | null;
@@ -52,7 +54,7 @@ interface EventRuleState {
   matches: number[];
 }
 
-/** A score rule by position: the score (in `Simulation.scoreList` order) and the rule within it. */
+/** A score rule by position: the score (in `RulesIndex.scores` order) and the rule within it. */
 interface RuleRef<R> {
   s: number;
   r: R;
@@ -82,6 +84,11 @@ interface EventRuleRef extends RuleRef<CEventRule> {
   matchedAt: number;
 }
 
+interface AttributeRuleRef extends RuleRef<CAttributeRule> {
+  /** Offset of the rule's on/off flag (0 or 1) in `Simulation.num`. */
+  a: number;
+}
+
 /** Rings longer than this stay in `EventRuleState` arrays. */
 const RING_MAX = 16;
 const ringSize = (n: number) => (Number.isInteger(n) && n > 0 && n <= RING_MAX ? n : 0);
@@ -103,9 +110,12 @@ interface RulesIndex {
   inactivityByEvent: Map<string, RuleRef<CInactivityRule>[]>;
   inactivity: RuleRef<CInactivityRule>[];
   /** Per score (same order): its attribute rules. */
-  attributes: RuleRef<CAttributeRule>[][];
+  attributes: AttributeRuleRef[][];
   /** Attribute rules whose condition reads more than lead fields, in score then rule order. */
-  dynamicAttributes: RuleRef<CAttributeRule>[];
+  dynamicAttributes: AttributeRuleRef[];
+  /** Where simulations take their `num` from: consecutive blocks of one shared buffer (see `allocNum`). */
+  slab: Float64Array;
+  slabUsed: number;
   routesByEvent: Map<string, CRoute[]>;
   workflowsByEvent: Map<string, CWorkflow[]>;
   routesByStage: Map<number, CRoute[]>;
@@ -141,7 +151,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
   const byName = new Map<string, CScore>();
   for (const s of rules.scores) byName.set(s.name, s);
   const scores = scoreOrder(rules.scores).map((n) => byName.get(n)!);
-  // `Simulation.num`: three numbers per score, then the event rules' counters and rings.
+  // `Simulation.num`: three numbers per score, then the attribute rules' flags, the event rules' counters and rings.
   let size = 3 * scores.length;
   const rings: [number, number][] = [];
   const slot = (n: number) => ((size += n), size - n);
@@ -155,13 +165,13 @@ function indexOf(rules: CompiledRules): RulesIndex {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], slab: new Float64Array(0), slabUsed: 0, routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
   // How far back each event's history must reach (see `EventPlan.keep`).
   const reads = new Map<string, number>();
   const keepAll = !rules.historyReads;
   if (rules.historyReads) for (const [e, w] of rules.historyReads) addRead(reads, e, w);
   scores.forEach((def, s) => {
-    const attrs: RuleRef<CAttributeRule>[] = [];
+    const attrs: AttributeRuleRef[] = [];
     def.rules.forEach((r, i) => {
       if (r.kind === "event") {
         const ownCount = r.times !== null && (r.where === null || r.where.payloadOnly);
@@ -181,8 +191,9 @@ function indexOf(rules: CompiledRules): RulesIndex {
           matchedAt: ownCount && r.within === null ? slot(1) : -1,
         });
       } else if (r.kind === "attribute") {
-        attrs.push({ s, r, i });
-        if (!r.when.fieldsOnly) ix!.dynamicAttributes.push({ s, r, i });
+        const ref = { s, r, i, a: slot(1) };
+        attrs.push(ref);
+        if (!r.when.fieldsOnly) ix!.dynamicAttributes.push(ref);
       }
       else {
         ix!.inactivity.push({ s, r, i });
@@ -216,6 +227,23 @@ function indexOf(rules: CompiledRules): RulesIndex {
   for (const [at, n] of rings) ix.num.fill(-Infinity, at, at + n);
   indexes.set(rules, ix);
   return ix;
+}
+
+/** Blocks of this many simulations' numbers share one buffer: one allocation instead of one per lead, and neighbours in memory. */
+const SLAB_BLOCKS = 256;
+
+/** A fresh copy of the initial numbers, carved from the rules' current slab. */
+function allocNum(ix: RulesIndex): Float64Array {
+  const size = ix.num.length;
+  if (size === 0) return ix.num;
+  if (ix.slabUsed + size > ix.slab.length) {
+    ix.slab = new Float64Array(size * SLAB_BLOCKS);
+    ix.slabUsed = 0;
+  }
+  const at = ix.slabUsed;
+  ix.slabUsed += size;
+  ix.slab.set(ix.num, at);
+  return ix.slab.subarray(at, at + size);
 }
 
 const NO_VALUES: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
@@ -322,7 +350,8 @@ export class Simulation implements EvalCtx {
   private ruleStates: (EventRuleState | undefined)[] = [];
   /** `fieldsVersion` when attribute rules on lead fields alone were last evaluated (-1: never). */
   private settledFields = -1;
-  private readonly scoreList: ScoreState[] = [];
+  /** Per score (`RulesIndex.scores` order), created when a score first arms a timer. */
+  private scoreTimers: (ScoreTimers | undefined)[] | null = null;
   private readonly ix: RulesIndex;
   /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
   private fieldsVersion = 0;
@@ -348,10 +377,7 @@ export class Simulation implements EvalCtx {
     this.tracing = opts.trace ?? true;
     this.poolOpt = opts.pool ?? null;
     this.ix = indexOf(rules);
-    this.num = this.ix.num.slice();
-    this.ix.scores.forEach((s, i) => {
-      this.scoreList.push({ def: s, o: 3 * i, active: s.rules.map(() => false), inactivityTimers: null, decayTimer: null });
-    });
+    this.num = allocNum(this.ix);
   }
 
   // ------------------------------------------------------------ EvalCtx
@@ -367,7 +393,7 @@ export class Simulation implements EvalCtx {
   }
 
   scoreAt(slot: number): number | null {
-    if (slot < 0 || slot >= this.scoreList.length) return null;
+    if (slot < 0 || slot >= this.ix.scores.length) return null;
     const num = this.num;
     const o = 3 * slot;
     if (num[o] === 0) return null;
@@ -396,7 +422,7 @@ export class Simulation implements EvalCtx {
   start(lead: Record<string, Value>, source: SourceRef): void {
     for (const [k, v] of Object.entries(lead)) this.setField(k, v);
     if (this.tracing) this.trace.push({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed });
-    for (const x of this.ix.inactivity) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, 0);
+    for (const x of this.ix.inactivity) this.armInactivity(x.s, x.r, x.i, 0);
     this.settleScores();
     const init = this.rules.stages[this.rules.initialStage];
     if (init) this.enterStage(init.index, "initial", {}, init.source);
@@ -501,11 +527,11 @@ export class Simulation implements EvalCtx {
         const x = listeners[decidedRules[d]!]!;
         const values = decidedValues[d]!;
         decidedValues[d] = NO_VALUES;
-        this.fireEventRule(this.scoreList[x.s]!, x, values);
+        this.fireEventRule(x, values);
       }
     }
     const rearm = plan?.rearm;
-    if (rearm) for (const x of rearm) this.armInactivity(this.scoreList[x.s]!, x.r, x.i, this.now);
+    if (rearm) for (const x of rearm) this.armInactivity(x.s, x.r, x.i, this.now);
     this.settle(name);
     // Event-triggered routes and workflows (`on EVENT` in their conditions is still true).
     this.current = name;
@@ -619,19 +645,28 @@ export class Simulation implements EvalCtx {
     this.nextDue = h[0]!.due;
   }
 
-  private valueOf(s: ScoreState): number | null {
+  /** The value of the score in slot `si` (null when unscored). */
+  private valueOf(si: number): number | null {
     const num = this.num;
-    if (num[s.o] === 0) return null;
-    return this.clamp(s.def, num[s.o + 1]! + num[s.o + 2]!);
+    const o = 3 * si;
+    if (num[o] === 0) return null;
+    return this.clamp(this.ix.scores[si]!, num[o + 1]! + num[o + 2]!);
   }
 
   /** The behaviour part of a score. */
-  private beh(s: ScoreState): number {
-    return this.num[s.o + 2]!;
+  private beh(si: number): number {
+    return this.num[3 * si + 2]!;
   }
 
-  private setBeh(s: ScoreState, v: number): void {
-    this.num[s.o + 2] = v;
+  private setBeh(si: number, v: number): void {
+    this.num[3 * si + 2] = v;
+  }
+
+  private timersOf(si: number): ScoreTimers {
+    const all = (this.scoreTimers ??= []);
+    let t = all[si];
+    if (t === undefined) all[si] = t = { inactivityTimers: null, decayTimer: null };
+    return t;
   }
 
   private clamp(def: CScore, v: number): number {
@@ -641,24 +676,28 @@ export class Simulation implements EvalCtx {
   }
 
   /** Adds `delta` to the behaviour part, limited so the total stays within [floor, cap]. Returns the applied change. */
-  private applyBehaviour(s: ScoreState, delta: number): number {
-    const d = s.def;
+  private applyBehaviour(si: number, delta: number): number {
+    const d = this.ix.scores[si]!;
     const num = this.num;
-    const beh = num[s.o + 2]!;
-    const attr = num[s.o + 1]!;
+    const o = 3 * si;
+    const beh = num[o + 2]!;
+    const attr = num[o + 1]!;
     let nb = beh + delta;
     if (delta > 0 && d.cap !== null) nb = Math.max(beh, Math.min(nb, d.cap - attr));
     if (delta < 0 && d.floor !== null) nb = Math.min(beh, Math.max(nb, d.floor - attr));
     const applied = nb - beh;
-    num[s.o + 2] = nb;
+    num[o + 2] = nb;
     return applied;
   }
 
-  private markScored(s: ScoreState): void {
-    if (this.num[s.o] !== 0) return;
-    this.num[s.o] = 1;
-    const dec = s.def.decay;
+  private markScored(s: number): void {
+    const o = 3 * s;
+    if (this.num[o] !== 0) return;
+    this.num[o] = 1;
+    const def = this.ix.scores[s]!;
+    const dec = def.decay;
     if (dec) {
+      const timers = this.timersOf(s);
       const start = this.now;
       let k = 1;
       const tick = () => {
@@ -667,15 +706,15 @@ export class Simulation implements EvalCtx {
         const applied = nb - this.beh(s);
         this.setBeh(s, nb);
         if (applied !== 0) {
-          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
+          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: def.source, score: def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
         k++;
-        s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
-        s.decayTimer.worthTracing = idle;
+        timers.decayTimer = this.schedule(start + k * dec.every, "decay", def.name, def.source, tick);
+        timers.decayTimer.worthTracing = idle;
       };
       const idle = () => Math.trunc(this.beh(s) * (1 - dec.percent / 100)) !== this.beh(s);
-      s.decayTimer = this.schedule(start + dec.every, "decay", s.def.name, s.def.source, tick);
-      s.decayTimer.worthTracing = idle;
+      timers.decayTimer = this.schedule(start + dec.every, "decay", def.name, def.source, tick);
+      timers.decayTimer.worthTracing = idle;
     }
   }
 
@@ -710,8 +749,9 @@ export class Simulation implements EvalCtx {
     return m.length;
   }
 
-  private fireEventRule(s: ScoreState, x: EventRuleRef, values: Record<string, Value>): void {
+  private fireEventRule(x: EventRuleRef, values: Record<string, Value>): void {
     const r = x.r;
+    const s = x.s;
     if (r.limit) {
       const per = r.limit.per;
       const num = this.num;
@@ -733,7 +773,7 @@ export class Simulation implements EvalCtx {
         n = f.length;
       }
       if (n >= count) {
-        if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
+        if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
         return;
       }
       if (per === null) num[x.firedAt] = num[x.firedAt]! + 1;
@@ -748,23 +788,25 @@ export class Simulation implements EvalCtx {
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
     const after = this.valueOf(s);
-    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
     if (r.within !== null && r.times === null && applied !== 0) {
-      this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
+      this.schedule(this.now + r.within + 1, "expiry", `${this.ix.scores[s]!.name}.${r.name}`, r.source, () => {
         const remove = applied > 0 ? Math.min(applied, Math.max(this.beh(s), 0)) : Math.max(applied, Math.min(this.beh(s), 0));
         const b = this.valueOf(s);
         this.setBeh(s, this.beh(s) - remove);
         const a = this.valueOf(s);
-        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
       });
     }
   }
 
-  private armInactivity(s: ScoreState, r: CInactivityRule, i: number, from: number): void {
-    const timers = (s.inactivityTimers ??= s.def.rules.map(() => null));
+  private armInactivity(s: number, r: CInactivityRule, i: number, from: number): void {
+    const def = this.ix.scores[s]!;
+    const st = this.timersOf(s);
+    const timers = (st.inactivityTimers ??= def.rules.map(() => null));
     const old = timers[i];
     if (old) old.cancelled = true;
-    timers[i] = this.schedule(from + r.after, "inactivity", `${s.def.name}.${r.name}`, r.source, () => {
+    timers[i] = this.schedule(from + r.after, "inactivity", `${def.name}.${r.name}`, r.source, () => {
       timers[i] = null;
       const before = this.valueOf(s);
       this.markScored(s);
@@ -775,7 +817,7 @@ export class Simulation implements EvalCtx {
         const h = this.history(e);
         last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
       }
-      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
+      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
     });
   }
 
@@ -803,18 +845,18 @@ export class Simulation implements EvalCtx {
     }
   }
 
-  private settleAttribute(x: RuleRef<CAttributeRule>): void {
-    const s = this.scoreList[x.s]!;
+  private settleAttribute(x: AttributeRuleRef): void {
+    const s = x.s;
     const r = x.r;
-    const i = x.i;
     const on = truth(r.when.ev(this)) === true;
-    if (on === s.active[i]) return;
+    const num = this.num;
+    if (on === (num[x.a] === 1)) return;
     const before = this.valueOf(s);
-    s.active[i] = on;
-    this.num[s.o + 1] = this.num[s.o + 1]! + (on ? r.points : -r.points);
+    num[x.a] = on ? 1 : 0;
+    num[3 * s + 1] = num[3 * s + 1]! + (on ? r.points : -r.points);
     if (on) this.markScored(s);
     const after = this.valueOf(s);
-    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
   }
 
   private settleStages(): void {
