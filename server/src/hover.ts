@@ -124,18 +124,18 @@ export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefi
  * names as the checker resolved them (a set this file does not import stays
  * a bare word).
  */
-export function expandSet(snap: Snapshot, uri: string, e: A.Expr | undefined, seen: Set<string>): string[] {
+export function expandSet(snap: Snapshot, uri: string, e: A.Expr | undefined, seen: Set<string>, memo = new Map<string, string[]>()): string[] {
   if (!e) return [];
   switch (e.kind) {
     case "List":
-      return [...new Set(e.items.flatMap((i) => expandSet(snap, uri, i, seen)))];
+      return [...new Set(e.items.flatMap((i) => expandSet(snap, uri, i, seen, memo)))];
     case "String":
       return [e.value];
     case "Paren":
-      return expandSet(snap, uri, e.inner, seen);
+      return expandSet(snap, uri, e.inner, seen, memo);
     case "Binary": {
-      const l = expandSet(snap, uri, e.left, seen);
-      const r = expandSet(snap, uri, e.right, seen);
+      const l = expandSet(snap, uri, e.left, seen, memo);
+      const r = expandSet(snap, uri, e.right, seen, memo);
       if (e.op === "+") return [...new Set([...l, ...r])];
       if (e.op === "-") return l.filter((x) => !r.includes(x));
       return l;
@@ -145,9 +145,16 @@ export function expandSet(snap: Snapshot, uri: string, e: A.Expr | undefined, se
       const check = snap.checkOf(uri);
       const ref = check && symbolAt(check, uri, e.head.range.start.offset);
       if (ref && (ref.kind === "territory" || ref.kind === "set")) {
+        // `seen` holds the sets being expanded (a circle stops there); a set named twice is expanded twice (`emea - nordics`).
+        // Each set is expanded once per hover (`memo`), so sets built from sets stay linear.
         if (seen.has(ref.id)) return [];
+        const hit = memo.get(ref.id);
+        if (hit) return hit;
         seen.add(ref.id);
-        return expandSet(snap, ref.uri, (ref.node as A.SetDecl | undefined)?.value, seen);
+        const items = expandSet(snap, ref.uri, (ref.node as A.SetDecl | undefined)?.value, seen, memo);
+        seen.delete(ref.id);
+        memo.set(ref.id, items);
+        return items;
       }
       return [e.head.text];
     }

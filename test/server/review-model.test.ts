@@ -123,3 +123,35 @@ describe("review: routing lenses and hints count the journeys of their own route
     expect(inlayHints(snap, runner, join(root, "one.crmrules"), all).map((h) => h.label)).toEqual(['catches: "Norwegian lead"']);
   });
 });
+
+describe("review: hover on a set follows every set it names", () => {
+  it("a set named twice (once inside another set) is expanded both times: `emea - nordics` leaves the nordics out", async () => {
+    const { hover } = await import("../../server/src/hover.js");
+    const text = "territory nordics = [NO, SE]\nterritory dach = [DE, AT]\nterritory emea = nordics + dach\nterritory rest = emea - nordics\n";
+    const root = folder({ "t.crmrules": text });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    const h = hover(ws.snapshot(), join(root, "t.crmrules"), text.indexOf("rest") + 1);
+    const md = JSON.stringify(h);
+    expect(md).toContain("DE");
+    expect(md).not.toMatch(/\bNO\b/);
+    expect(md).not.toMatch(/\bSE\b/);
+  });
+});
+
+describe("review: hover on sets built from sets stays fast", () => {
+  it("40 sets each naming the one before twice answer at once", async () => {
+    const { hover } = await import("../../server/src/hover.js");
+    const lines = ["territory s0 = [NO, SE]"];
+    for (let i = 1; i <= 40; i++) lines.push(`territory s${i} = s${i - 1} + s${i - 1}`);
+    const text = lines.join("\n") + "\n";
+    const root = folder({ "t.crmrules": text });
+    const ws = new Workspace();
+    ws.setRoots([root]);
+    const snap = ws.snapshot();
+    const t0 = Date.now();
+    const h = hover(snap, join(root, "t.crmrules"), text.indexOf("s40") + 1);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(JSON.stringify(h)).toContain("2 items: NO, SE");
+  });
+});
