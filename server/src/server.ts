@@ -24,6 +24,8 @@ import { codeLenses, inlayHints } from "./codeLens.js";
 /** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
 const FORMAT_ACTION = "source.format.crmrules";
 const MAX_WAIT_MS = 1000;
+/** The result id of the empty report of a file that left the workspace. */
+const GONE = "gone";
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last keystroke before publishing diagnostics. */
@@ -191,7 +193,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     try {
       const snap = current();
       // Only views showing files other than the changed ones need a refresh (the client asks again for a document it changed).
-      const elsewhere = publishAll || [...toPublish].some((p) => !dirty.has(p));
+      // A file that left the workspace counts too: no client asks again for a file that is gone (a pull client must pull to clear it).
+      const elsewhere = publishAll || [...toPublish].some((p) => !dirty.has(p)) || [...dirty].some((p) => !snap.file(p));
       const targets = publishAll ? new Set([...snap.paths(), ...published.keys()]) : new Set([...toPublish, ...dirty]);
       dirty.clear();
       toPublish.clear();
@@ -240,6 +243,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         if (previous.get(uri) === resultId) items.push({ kind: L.DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
         else items.push({ kind: L.DocumentDiagnosticReportKind.Full, uri, version, resultId, items: lsp });
       }
+      // Files the client still knows that left the workspace (deleted, folder removed): reported empty once,
+      // since a client never clears workspace diagnostics by itself.
+      for (const [uri, id] of previous) if (id !== GONE && !snap.file(uriToPath(uri))) items.push({ kind: L.DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
       return { items };
     }),
   );
