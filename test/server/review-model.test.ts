@@ -155,3 +155,19 @@ describe("review: hover on sets built from sets stays fast", () => {
     expect(JSON.stringify(h)).toContain("2 items: NO, SE");
   });
 });
+
+describe("review: a file opened outside every workspace folder", () => {
+  // NOT FIXED (a design question for the lead, see the review report): a loose file is checked with
+  // its directory as root, but only the open documents of that directory are in its group, so an
+  // import of a sibling that exists on disk is reported as "no workspace file" (CR2003) until the
+  // sibling is opened too, and comes back when the sibling is closed. Reading the import targets of
+  // loose files from disk (they are outside every watched folder) needs a decision on how to keep them current.
+  it.skip("imports a sibling that exists on disk but is not open", () => {
+    const dir = folder({ "b.crmrules": 'queue q "Q"\n' });
+    const ws = new Workspace();
+    ws.setRoots([]);
+    const a = join(dir, "a.crmrules");
+    ws.openDoc(a, 'import "./b.crmrules"\n\nstage s initial when true\nroute r on stage s {\n  otherwise -> queue q\n}\n', 1);
+    expect(ws.snapshot().diagnosticsOf(a)).toEqual([]);
+  });
+});
