@@ -136,6 +136,8 @@ interface EventPlan {
    * nothing reads it (no history is kept), 0 for the latest event only, `Infinity` for all.
    */
   keep: number;
+  /** Some stage condition reads this event's history (its arrival bumps `Simulation.stageHistVersion`). */
+  stageRead: boolean;
   rules: EventRuleRef[] | undefined;
   rearm: RuleRef<CInactivityRule>[] | undefined;
   routes: CRoute[] | undefined;
@@ -216,12 +218,19 @@ function indexOf(rules: CompiledRules): RulesIndex {
   // Consent decisions read the whole history of consent events and of implied-consent anchors.
   for (const e of CONSENT_EVENTS) addRead(reads, e, Infinity);
   for (const c of rules.consents.values()) for (const cl of c.clauses) for (const b of cl.bases) if (b.anchor !== null) addRead(reads, b.anchor, Infinity);
+  const stageReads = new Set<string>();
+  // (Conditions not made by `compile` may not say what they read: then every event counts.)
+  let stageReadsAll = false;
+  for (const st of rules.stages) if (st.when) {
+    if (st.when.reads) for (const e of st.when.reads.keys()) stageReads.add(e);
+    else stageReadsAll = true;
+  }
   const names = new Set<string>([...rules.events.keys(), ...ix.eventRules.keys(), ...ix.inactivityByEvent.keys(), ...ix.routesByEvent.keys(), ...ix.workflowsByEvent.keys(), ...reads.keys()]);
   for (const name of names) {
     const info = rules.events.get(name);
     const emailFields = info ? [...info.fields].filter(([, f]) => f.type === "email").map(([k]) => k) : [];
     const keep = keepAll ? Infinity : reads.get(name) ?? -1;
-    ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
+    ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, stageRead: stageReadsAll || stageReads.has(name), rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
   }
   ix.num = new Float64Array(size);
   for (const [at, n] of rings) ix.num.fill(-Infinity, at, at + n);
@@ -317,6 +326,64 @@ export class RoutingPool {
   }
 }
 
+/** What a condition read while it was evaluated through `ReadTracker` (besides the stage, always a dependency). */
+const DEP_FIELDS = 1;
+const DEP_SCORES = 2;
+const DEP_HISTORY = 4;
+const DEP_CLOCK = 8;
+const DEP_CURRENT = 16;
+
+/**
+ * Evaluates conditions against a simulation and records which kinds of state they
+ * actually read (after short-circuits): the stage conditions' value can change only
+ * when one of those changes. One shared instance: evaluations never nest across simulations.
+ */
+class ReadTracker implements EvalCtx {
+  sim: Simulation = null as unknown as Simulation;
+  deps = 0;
+  /** Set and restored by `count(… where …)` while it looks at past payloads. */
+  payload: Record<string, Value> | null = null;
+  get now(): number {
+    this.deps |= DEP_CLOCK;
+    return this.sim.now;
+  }
+  get fields(): Map<string, Value> {
+    this.deps |= DEP_FIELDS;
+    return this.sim.fields;
+  }
+  get stageIndex(): number {
+    return this.sim.stageIndex;
+  }
+  get stageName(): string | null {
+    return this.sim.stageName;
+  }
+  get current(): string | null {
+    this.deps |= DEP_CURRENT;
+    return this.sim.current;
+  }
+  score(name: string): number | null {
+    this.deps |= DEP_SCORES;
+    return this.sim.score(name);
+  }
+  scoreAt(slot: number): number | null {
+    this.deps |= DEP_SCORES;
+    return this.sim.scoreAt(slot);
+  }
+  gradeRank(name: string): number | null {
+    this.deps |= DEP_SCORES;
+    return this.sim.gradeRank(name);
+  }
+  gradeLetter(name: string): string | null {
+    this.deps |= DEP_SCORES;
+    return this.sim.gradeLetter(name);
+  }
+  history(event: string): readonly HistoryItem[] {
+    this.deps |= DEP_HISTORY;
+    return this.sim.history(event);
+  }
+}
+const tracker = new ReadTracker();
+
 export interface SimOptions {
   seed?: number;
   /** Routing state to share with other simulations (default: a fresh pool from the seed). */
@@ -355,6 +422,24 @@ export class Simulation implements EvalCtx {
   private readonly ix: RulesIndex;
   /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
   private fieldsVersion = 0;
+  /** Bumped by every change to a score's numbers (scored flag, attribute or behaviour part). */
+  private scoreVersion = 0;
+  /** Bumped by every event whose history some stage condition reads (`EventPlan.stageRead`). */
+  private stageHistVersion = 0;
+  /** Bumped by every stage entry. */
+  private stageEntries = 0;
+  /**
+   * After a stage fixpoint that moved nowhere: what the conditions it evaluated read
+   * (`DEP_*`; -1: no such fixpoint yet) and the state they read then. While none of it
+   * has changed, the next fixpoint would move nowhere either and is skipped.
+   */
+  private stageDeps = -1;
+  private stageAtFields = 0;
+  private stageAtScores = 0;
+  private stageAtHist = 0;
+  private stageAtNow = 0;
+  private stageAtCurrent: string | null = null;
+  private stageAtEntries = 0;
   private stageEnteredAt = 0;
   /** Routes that already ran (created when the first route runs). */
   private routesDone: Set<string> | null = null;
@@ -477,6 +562,7 @@ export class Simulation implements EvalCtx {
         }
       }
     }
+    if (plan !== undefined && plan.stageRead) this.stageHistVersion++;
     this.current = name;
     if (name === "erasure_requested" && this.erasedAt === null) this.erasedAt = this.now;
     if (name === "sales_activity") this.cancelEscalations(source);
@@ -659,6 +745,7 @@ export class Simulation implements EvalCtx {
   }
 
   private setBeh(si: number, v: number): void {
+    this.scoreVersion++;
     this.num[3 * si + 2] = v;
   }
 
@@ -687,6 +774,7 @@ export class Simulation implements EvalCtx {
     if (delta < 0 && d.floor !== null) nb = Math.min(beh, Math.max(nb, d.floor - attr));
     const applied = nb - beh;
     num[o + 2] = nb;
+    this.scoreVersion++;
     return applied;
   }
 
@@ -694,6 +782,7 @@ export class Simulation implements EvalCtx {
     const o = 3 * s;
     if (this.num[o] !== 0) return;
     this.num[o] = 1;
+    this.scoreVersion++;
     const def = this.ix.scores[s]!;
     const dec = def.decay;
     if (dec) {
@@ -853,6 +942,7 @@ export class Simulation implements EvalCtx {
     if (on === (num[x.a] === 1)) return;
     const before = this.valueOf(s);
     num[x.a] = on ? 1 : 0;
+    this.scoreVersion++;
     num[3 * s + 1] = num[3 * s + 1]! + (on ? r.points : -r.points);
     if (on) this.markScored(s);
     const after = this.valueOf(s);
@@ -860,8 +950,24 @@ export class Simulation implements EvalCtx {
   }
 
   private settleStages(): void {
+    const deps = this.stageDeps;
+    if (
+      deps >= 0 &&
+      this.stageEntries === this.stageAtEntries &&
+      ((deps & DEP_SCORES) === 0 || this.scoreVersion === this.stageAtScores) &&
+      ((deps & DEP_CLOCK) === 0 || this.now === this.stageAtNow) &&
+      ((deps & DEP_HISTORY) === 0 || this.stageHistVersion === this.stageAtHist) &&
+      ((deps & DEP_FIELDS) === 0 || this.fieldsVersion === this.stageAtFields) &&
+      ((deps & DEP_CURRENT) === 0 || this.current === this.stageAtCurrent)
+    )
+      return;
+    this.stageDeps = -1;
     const stages = this.rules.stages;
+    const t = tracker;
     for (let guard = 0; guard <= stages.length; guard++) {
+      t.sim = this;
+      t.deps = 0;
+      t.payload = this.payload;
       const cur = stages[this.stageIndex];
       const fromDetour = cur?.detour === true;
       // Eligible: later non-detour stages (from a non-detour), detours (from a detour: only later ones),
@@ -877,7 +983,7 @@ export class Simulation implements EvalCtx {
         if (st.detour) {
           if (fromDetour && st.index < this.stageIndex) continue;
         } else if (fromDetour || st.index <= this.stageIndex) continue;
-        if (truth(st.when.ev(this)) === true) {
+        if (truth(st.when.ev(t)) === true) {
           to = st.index;
           how = st.detour ? "detour" : "forward";
           cond = st.when;
@@ -887,10 +993,13 @@ export class Simulation implements EvalCtx {
       }
       if (fromDetour) {
         for (const re of this.rules.reenters) {
-          if (re.from !== this.stageIndex || this.now - this.stageEnteredAt < re.after) continue;
+          if (re.from !== this.stageIndex) continue;
+          // Waiting out `after` depends on the clock alone.
+          t.deps |= DEP_CLOCK;
+          if (this.now - this.stageEnteredAt < re.after) continue;
           const st = stages[re.stage]!;
           if (st.detour || !st.when || re.stage <= to) continue;
-          if (truth(st.when.ev(this)) === true) {
+          if (truth(st.when.ev(t)) === true) {
             to = re.stage;
             how = "reenter";
             cond = st.when;
@@ -898,9 +1007,20 @@ export class Simulation implements EvalCtx {
           }
         }
       }
-      if (to < 0) break;
+      if (to < 0) {
+        this.stageDeps = t.deps;
+        this.stageAtFields = this.fieldsVersion;
+        this.stageAtScores = this.scoreVersion;
+        this.stageAtHist = this.stageHistVersion;
+        this.stageAtNow = this.now;
+        this.stageAtCurrent = this.current;
+        this.stageAtEntries = this.stageEntries;
+        break;
+      }
+      t.sim = null as unknown as Simulation;
       this.enterStage(to, how, this.tracing && cond ? bindings(cond, this) : NO_VALUES, source!);
     }
+    t.sim = null as unknown as Simulation;
   }
 
   /** Enters a stage; routes and workflows `on stage` it run (stages skipped over by a jump do not trigger). */
@@ -910,6 +1030,7 @@ export class Simulation implements EvalCtx {
     this.stageIndex = to;
     this.stageName = st.name;
     this.stageEnteredAt = this.now;
+    this.stageEntries++;
     if (this.tracing) this.trace.push({ kind: "stage", at: this.now, time: formatTime(this.now), source, from, to: st.name, how, values });
     if (st.detour) {
       for (const re of this.rules.reenters) {

@@ -112,6 +112,45 @@ stage c when stage == b and ping within 1 day
 stage d when stage == c and count(meet where lead.size >= 1000 within 3 days) >= 2
 `;
 
+/**
+ * Stage conditions that change with the clock alone (windows expiring, `not … within`, counts
+ * falling below a bound), with the current event (`on`), with fields and grades, and detours with
+ * re-entry: the engine re-evaluates stage conditions only when something they read can have
+ * changed, and timers (decay, expiry, inactivity, re-entry waits) move the clock without an event.
+ */
+const STAGE_RULES = `
+lead { size: number  role: enum(cto, dev)  tier: enum(gold, silver) }
+event view { url: text }
+event call { outcome: enum(good, bad) }
+event ping {}
+event demo {}
+score eng "E" {
+  decay 10% every 1 day
+  rule views: +5 on view
+  rule demo: +20 on demo within 3 days
+  rule quiet: -3 after 2 days without view
+}
+score fit "F" {
+  rule big: +10 when lead.size >= 1000
+  rule cto: +5 when lead.role == cto
+}
+grade g from fit {
+  A >= 15
+  B >= 5
+  C otherwise
+}
+stage new initial
+stage warm when eng >= 5 or on ping
+stage hot when stage == warm and count(view within 1 day) >= 3
+stage cooled when stage == hot and not view within 1 day and not (demo within 2 days)
+stage quiet when stage == cooled and count(view within 2 days) < 1 and eng is unscored or eng < 4
+stage big when lead.size >= 1000 and g == A and count(call where outcome == good) >= 1
+stage vip when lead.tier == gold and stage != new
+stage lost detour when count(call where outcome == bad within 2 days) >= 2 or (lead.role == dev and on call)
+reenter warm from lost after 1 day
+stage back detour when stage == lost and not call within 3 days
+`;
+
 interface Case {
   name: string;
   files: Record<string, string>;
@@ -123,6 +162,7 @@ const CASES: Case[] = [
   { name: "benchmark rules", files: { "/ws/main.crmrules": BENCH_RULES }, from: "/ws/main.crmrules" },
   { name: "mixed rules", files: { "/ws/main.crmrules": MIXED_RULES }, from: "/ws/main.crmrules" },
   { name: "window rules", files: { "/ws/main.crmrules": WINDOW_RULES }, from: "/ws/main.crmrules" },
+  { name: "stage dependency rules", files: { "/ws/main.crmrules": STAGE_RULES }, from: "/ws/main.crmrules" },
   { name: "examples/acme", files: loadDir(path.join(__dirname, "../../examples/acme")), from: "/ws/workflows.crmrules" },
 ];
 
