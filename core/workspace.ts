@@ -54,6 +54,8 @@ export interface CrmSymbol {
   declRange: Range;
   /** For members: the owning declaration's name (score of a rule, event of a payload field…). */
   container?: string;
+  /** For members: the owning declaration's symbol id (names of containers may repeat, e.g. a lead field and a payload field). */
+  containerId?: string;
   /** Text of `///` doc comments directly above the declaration. */
   doc?: string;
   /** A short type or signature for hover, e.g. `number`, `enum(a, b)`, `score (max 100)`. */

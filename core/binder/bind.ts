@@ -316,7 +316,7 @@ function addBuiltins(b: Binding): void {
       const members = new Map<string, CrmSymbol>();
       const types = new Map<string, BuiltinFieldType>();
       for (const f of e.fields) {
-        members.set(f.name, { id: `builtin:${e.name}.${f.name}`, name: f.name, kind: "payloadField", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, container: e.name, detail: builtinTypeText(f.type), builtin: true });
+        members.set(f.name, { id: `builtin:${e.name}.${f.name}`, name: f.name, kind: "payloadField", uri: "", range: EMPTY_RANGE, declRange: EMPTY_RANGE, container: e.name, containerId: ev.id, detail: builtinTypeText(f.type), builtin: true });
         types.set(f.name, f.type);
       }
       builtinCache.symbols.push({ ev, members, types });
@@ -442,6 +442,7 @@ function collect(pr: ParseResult, uri: string): FileDecls {
     top.push(s);
   };
   const memberDup = (container: CrmSymbol, s: CrmSymbol, what: string) => {
+    s.containerId = container.id;
     byId.set(s.id, s);
     let m = members.get(container.id);
     if (!m) members.set(container.id, (m = new Map()));

@@ -92,12 +92,9 @@ export function renameConflict(check: WorkspaceCheck, symbolId: string, newName:
   const res = check as Partial<CheckResult>;
   const group = GROUP_OF[sym.kind];
   if (!group) {
-    if (res.binding)
-      for (const m of res.binding.members.values()) {
-        const first = m.get(sym.name);
-        if (first && (first.id === sym.id || (first.uri === sym.uri && first.container === sym.container && first.kind === sym.kind))) return m.get(newName);
-      }
-    for (const s of check.symbols.values()) if (s.name === newName && s.kind === sym.kind && s.uri === sym.uri && s.container === sym.container) return s;
+    // A member clashes with its siblings: the members of the same container.
+    if (res.binding && sym.containerId !== undefined) return res.binding.members.get(sym.containerId)?.get(newName);
+    for (const s of check.symbols.values()) if (s.name === newName && s.kind === sym.kind && s.uri === sym.uri && (sym.containerId !== undefined ? s.containerId === sym.containerId : s.container === sym.container)) return s;
     return undefined;
   }
   const seers = check.dependents(sym.uri);

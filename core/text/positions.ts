@@ -50,8 +50,11 @@ export class LineIndex {
     if (line < 0) return 0;
     if (line >= this.lineStarts.length) return this.text.length;
     const start = this.lineStarts[line]!;
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.text.length;
-    return Math.min(start + Math.max(0, character), next);
+    // A character past the end of the line means the end of the line, before its line break (LSP).
+    let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.text.length;
+    if (end > start && this.text[end - 1] === "\n") end--;
+    if (end > start && this.text[end - 1] === "\r") end--;
+    return Math.min(start + Math.max(0, character), end);
   }
 
   range(startOffset: number, endOffset: number): Range {

@@ -25,27 +25,23 @@ event call_logged { channel: enum(web, fax) }
     expect(at("web", 0).id).not.toBe(at("web", 1).id);
   });
 
-  // CORE BUG (core/checker/queries.ts renameConflict): a member is matched to its container by
-  // (uri, container *name*, kind), and the lead field `channel` and the payload field `channel`
-  // share that name, so the sibling table of the first `channel` found (the lead field's) is used.
-  it.skip("renaming the event field's `web` to `fax` clashes with its sibling `fax`", () => {
+  // A member's siblings are found through its container's id (`containerId`), not the container's
+  // name, which the lead field `channel` and the payload field `channel` share.
+  it("renaming the event field's `web` to `fax` clashes with its sibling `fax`", () => {
     const web = at("web", 1);
     expect(renameConflict(check, web.id, "fax")?.name).toBe("fax");
   });
 
-  // CORE BUG (same cause): the lead field's `phone` is reported as a clash.
-  it.skip("renaming the event field's `web` to `phone` clashes with nothing (`phone` belongs to the lead field)", () => {
+  it("renaming the event field's `web` to `phone` clashes with nothing (`phone` belongs to the lead field)", () => {
     const web = at("web", 1);
     expect(renameConflict(check, web.id, "phone")).toBeUndefined();
   });
 });
 
 describe("review: LSP positions past the end of a line", () => {
-  // CORE BUG (core/text/positions.ts LineIndex.offsetAt): the character is clamped to the start of
-  // the next line instead of the end of this one (before its line break), so a position past the end
-  // of a line (allowed by the LSP: "defaults back to the line length") lands on the next line, and
-  // on a CRLF line a character of length+1 lands between `\r` and `\n`.
-  it.skip("a character beyond the line's length means the end of that line (LSP), not the next line", () => {
+  // A position past the end of a line (allowed by the LSP: "defaults back to the line length") is the
+  // end of that line, before its line break, also on CRLF lines.
+  it("a character beyond the line's length means the end of that line (LSP), not the next line", () => {
     const li = new LineIndex("ab\ncd\n");
     expect(li.offsetAt(0, 99)).toBe(2);
     const crlf = new LineIndex("ab\r\ncd\r\n");
