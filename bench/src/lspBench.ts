@@ -224,8 +224,39 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
     const definition = await time("lsp.definition", `definition of \`page_view\` at ${where(eventAt)}`, () => s.conn.sendRequest(DefinitionRequest.type, { textDocument: doc, position: eventAt }));
     const semantic = await time("lsp.semanticTokens", "semantic tokens of the whole file", () => s.conn.sendRequest(SemanticTokensRequest.type, { textDocument: doc }));
 
+    // The worst case for incremental checking: an edit of the schema every rule file imports.
+    const schema = ws.files[0]!;
+    const schemaUri = pathToFileURL(path.join(root, path.relative(ws.root, schema.uri))).href;
+    const schemaPublished = versionWaiter(s, schemaUri);
+    let schemaText = schema.text;
+    let schemaVersion = 1;
+    const schemaOpened = schemaPublished(1);
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: schemaUri, languageId: "crmrules", version: 1, text: schemaText } });
+    await withTimeout(schemaOpened, 30_000, "diagnostics for the opened schema");
+    const schemaSamples: number[] = [];
+    const schemaRuns = Math.max(10, Math.floor(requests / 10));
+    for (let i = 0; i < schemaRuns + 3; i++) {
+      const line = `// edited ${i}`;
+      const at = schemaText.length;
+      schemaText += line + "\n";
+      schemaVersion++;
+      const done = schemaPublished(schemaVersion);
+      const t = now();
+      const end = positionAfter(schemaText.slice(0, at) + "\u0000", "\u0000");
+      await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: schemaUri, version: schemaVersion }, contentChanges: [{ range: { start: end, end }, text: line + "\n" }] });
+      await withTimeout(done, 60_000, "diagnostics after an edit of the schema");
+      if (i >= 3) schemaSamples.push(now() - t);
+    }
+
     const wsDesc = `generated workspace of ${ws.files.length} files, ${ws.lines.toLocaleString("en-US")} lines (seed 500)`;
     results.push(
+      ...percentiles(
+        "lsp.diagnosticsAfterSchemaEdit",
+        "Diagnostics after an edit of the schema every file imports",
+        schemaSamples,
+        null,
+        `A comment line added at the end of the open \`schema.crmrules\` of the ${wsDesc}, which every rule file imports, until its \`publishDiagnostics\` for that version arrives: every file is checked again (the worst case for incremental checking; the edit moves every declaration's position, so every reference changes).`,
+      ),
       ...percentiles(
         "lsp.diagnosticsAfterEdit",
         "Diagnostics after a one-line edit",
