@@ -102,8 +102,10 @@ interface RulesIndex {
   scores: CScore[];
   /** Score name → slot in `scores`. */
   scoreSlot: Map<string, number>;
-  /** The initial `Simulation.num` (copied by each simulation). */
+  /** The initial numbers of a simulation (copied into its block of `Simulation.num`). */
   num: Float64Array;
+  /** Offset of the earliest pending timer's due time in a simulation's block (the last number). */
+  due: number;
   eventRules: Map<string, EventRuleRef[]>;
   /** Number of event rules (`EventRuleRef.k` slots). */
   eventRuleCount: number;
@@ -167,7 +169,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], slab: new Float64Array(0), slabUsed: 0, routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), due: 0, eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], slab: new Float64Array(0), slabUsed: 0, routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
   // How far back each event's history must reach (see `EventPlan.keep`).
   const reads = new Map<string, number>();
   const keepAll = !rules.historyReads;
@@ -232,8 +234,11 @@ function indexOf(rules: CompiledRules): RulesIndex {
     const keep = keepAll ? Infinity : reads.get(name) ?? -1;
     ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, stageRead: stageReadsAll || stageReads.has(name), rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
   }
-  ix.num = new Float64Array(size);
+  // Last: the due time of the simulation's earliest pending timer (Infinity: none), so that most inputs never look at the heap.
+  ix.num = new Float64Array(size + 1);
   for (const [at, n] of rings) ix.num.fill(-Infinity, at, at + n);
+  ix.num[size] = Infinity;
+  ix.due = size;
   indexes.set(rules, ix);
   return ix;
 }
@@ -241,10 +246,9 @@ function indexOf(rules: CompiledRules): RulesIndex {
 /** Blocks of this many simulations' numbers share one buffer: one allocation instead of one per lead, and neighbours in memory. */
 const SLAB_BLOCKS = 256;
 
-/** A fresh copy of the initial numbers, carved from the rules' current slab. */
-function allocNum(ix: RulesIndex): Float64Array {
+/** A fresh copy of the initial numbers in the rules' current slab; returns its offset (the slab is `ix.slab`). */
+function allocNum(ix: RulesIndex): number {
   const size = ix.num.length;
-  if (size === 0) return ix.num;
   if (ix.slabUsed + size > ix.slab.length) {
     ix.slab = new Float64Array(size * SLAB_BLOCKS);
     ix.slabUsed = 0;
@@ -252,7 +256,7 @@ function allocNum(ix: RulesIndex): Float64Array {
   const at = ix.slabUsed;
   ix.slabUsed += size;
   ix.slab.set(ix.num, at);
-  return ix.slab.subarray(at, at + size);
+  return at;
 }
 
 const NO_VALUES: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
@@ -393,83 +397,109 @@ export interface SimOptions {
 }
 
 export class Simulation implements EvalCtx {
-  now = 0;
-  /** Due time of the earliest pending timer (Infinity: none), so that most inputs never look at the heap. */
-  private nextDue = Infinity;
-  /** Per-lead numbers in one block: each score's scored flag and parts, then event rules' counters and rings (layout: `RulesIndex`). */
+  // What every input reads comes first (V8 lays fields out in this order, so they share cache
+  // lines); what only some inputs need is created on first use.
+  private readonly ix: RulesIndex;
+  /**
+   * Per-lead numbers in one block: each score's scored flag and parts, then attribute rules' flags,
+   * event rules' counters and rings (layout: `RulesIndex`), and last the due time of the earliest
+   * pending timer (Infinity: none), so that most inputs never look at the heap.
+   */
   private readonly num: Float64Array;
-  /** The lead's fields. Change them only through `start`/`update`: attribute rules on fields are re-evaluated only after those. */
-  readonly fields = new Map<string, Value>();
-  stageIndex = -1;
-  stageName: string | null = null;
+  /** Where this simulation's block starts in `num` (a slab shared with other simulations of the same rules). */
+  private readonly b: number;
+  readonly tracing: boolean;
+  now = 0;
+  private seq = 0;
   current: string | null = null;
   payload: Record<string, Value> | null = null;
-  readonly trace: TraceEntry[] = [];
-  readonly seed: number;
-  readonly tracing: boolean;
-
-  private seq = 0;
-  /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
-  private timers: Timer[] = [];
-  /** Event histories kept, by event id (`EventPlan.id`): only for events something reads, and only as far back as it reads. */
-  private histById: (HistoryItem[] | undefined)[] = [];
-  /** Per event rule (`EventRuleRef.k`), created when first needed. */
-  private ruleStates: (EventRuleState | undefined)[] = [];
-  /** `fieldsVersion` when attribute rules on lead fields alone were last evaluated (-1: never). */
-  private settledFields = -1;
-  /** Per score (`RulesIndex.scores` order), created when a score first arms a timer. */
-  private scoreTimers: (ScoreTimers | undefined)[] | null = null;
-  private readonly ix: RulesIndex;
-  /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
-  private fieldsVersion = 0;
-  /** Bumped by every change to a score's numbers (scored flag, attribute or behaviour part). */
-  private scoreVersion = 0;
-  /** Bumped by every event whose history some stage condition reads (`EventPlan.stageRead`). */
-  private stageHistVersion = 0;
-  /** Bumped by every stage entry. */
-  private stageEntries = 0;
   /**
    * After a stage fixpoint that moved nowhere: what the conditions it evaluated read
-   * (`DEP_*`; -1: no such fixpoint yet) and the state they read then. While none of it
-   * has changed, the next fixpoint would move nowhere either and is skipped.
+   * (`DEP_*`; -1: no such fixpoint yet) and the state they read then (the `stageAt*` fields).
+   * While none of it has changed, the next fixpoint would move nowhere either and is skipped.
    */
   private stageDeps = -1;
-  private stageAtFields = 0;
-  private stageAtScores = 0;
-  private stageAtHist = 0;
-  private stageAtNow = 0;
-  private stageAtCurrent: string | null = null;
+  /** Bumped by every stage entry. */
+  private stageEntries = 0;
   private stageAtEntries = 0;
+  /** Bumped by every change to a score's numbers (scored flag, attribute or behaviour part). */
+  private scoreVersion = 0;
+  private stageAtScores = 0;
+  private stageAtNow = 0;
+  /** Bumped by every event whose history some stage condition reads (`EventPlan.stageRead`). */
+  private stageHistVersion = 0;
+  private stageAtHist = 0;
+  /** Bumped by every field change; attribute rules that read only fields skip re-evaluation when it has not moved. */
+  private fieldsVersion = 0;
+  /** `fieldsVersion` when attribute rules on lead fields alone were last evaluated (-1: never). */
+  private settledFields = -1;
+  private stageAtFields = 0;
+  private stageAtCurrent: string | null = null;
+  /** Event histories kept, by event id (`EventPlan.id`): only for events something reads, and only as far back as it reads. */
+  private histById: (HistoryItem[] | undefined)[] | null = null;
+  stageIndex = -1;
+  stageName: string | null = null;
+  erasedAt: number | null = null;
+  /** The lead's fields. Change them only through `start`/`update`: attribute rules on fields are re-evaluated only after those. */
+  readonly fields = new Map<string, Value>();
+  readonly seed: number;
+  /** Pending timers: a binary min-heap ordered by due time, then scheduling order. */
+  private timers: Timer[] | null = null;
+  /** Per event rule (`EventRuleRef.k`), created when first needed. */
+  private ruleStates: (EventRuleState | undefined)[] | null = null;
+  /** Per score (`RulesIndex.scores` order), created when a score first arms a timer. */
+  private scoreTimers: (ScoreTimers | undefined)[] | null = null;
   private stageEnteredAt = 0;
   /** Routes that already ran (created when the first route runs). */
   private routesDone: Set<string> | null = null;
   /** Created when a team is first picked from, unless one was given. */
   private poolOpt: RoutingPool | null;
-  private escalationTimers: Timer[] = [];
+  private escalationTimers: Timer[] | null = null;
   private runCounter = 0;
-  erasedAt: number | null = null;
-  readonly routing: FinalState["routing"] = [];
   /** The lead's current owner, team or queue: the latest routing decision or escalation. */
   assignment: TargetValue | null = null;
   /** What set the assignment: `route.rule` or `escalation of route`. */
   assignedBy: string | null = null;
-  readonly escalated: TargetValue[] = [];
-  readonly sent: FinalState["sent"] = [];
-  readonly blocked: FinalState["blocked"] = [];
+  private traceList: TraceEntry[] | null = null;
+  private routingList: FinalState["routing"] | null = null;
+  private escalatedList: TargetValue[] | null = null;
+  private sentList: FinalState["sent"] | null = null;
+  private blockedList: FinalState["blocked"] | null = null;
+
+  /** The trace so far (stays empty with the trace off). */
+  get trace(): TraceEntry[] {
+    return (this.traceList ??= []);
+  }
+  /** Routing decisions so far, in order. */
+  get routing(): FinalState["routing"] {
+    return (this.routingList ??= []);
+  }
+  /** Escalations that happened, in order. */
+  get escalated(): TargetValue[] {
+    return (this.escalatedList ??= []);
+  }
+  get sent(): FinalState["sent"] {
+    return (this.sentList ??= []);
+  }
+  get blocked(): FinalState["blocked"] {
+    return (this.blockedList ??= []);
+  }
 
   constructor(readonly rules: CompiledRules, opts: SimOptions = {}) {
     this.seed = opts.seed ?? 0;
     this.tracing = opts.trace ?? true;
     this.poolOpt = opts.pool ?? null;
     this.ix = indexOf(rules);
-    this.num = allocNum(this.ix);
+    this.b = allocNum(this.ix);
+    this.num = this.ix.slab;
   }
 
   // ------------------------------------------------------------ EvalCtx
 
   history(event: string): readonly HistoryItem[] {
     const plan = this.ix.plans.get(event);
-    return (plan !== undefined && this.histById[plan.id]) || NO_HISTORY;
+    const hs = this.histById;
+    return (plan !== undefined && hs !== null && hs[plan.id]) || NO_HISTORY;
   }
 
   score(name: string): number | null {
@@ -480,7 +510,7 @@ export class Simulation implements EvalCtx {
   scoreAt(slot: number): number | null {
     if (slot < 0 || slot >= this.ix.scores.length) return null;
     const num = this.num;
-    const o = 3 * slot;
+    const o = this.b + 3 * slot;
     if (num[o] === 0) return null;
     return this.clamp(this.ix.scores[slot]!, num[o + 1]! + num[o + 2]!);
   }
@@ -516,12 +546,12 @@ export class Simulation implements EvalCtx {
 
   /** Processes every timer due at or before `t`, then moves the clock to `t` (never backwards). */
   advanceTo(t: number): void {
-    if (!(this.nextDue <= t)) {
+    if (!(this.num[this.b + this.ix.due]! <= t)) {
       if (t > this.now) this.now = t;
       return;
     }
     for (;;) {
-      const next = this.timers[0];
+      const next = this.timers![0];
       if (!next || next.due > t) break;
       this.popTimer();
       if (next.cancelled) continue;
@@ -548,8 +578,9 @@ export class Simulation implements EvalCtx {
     const seq = this.seq++;
     let list: HistoryItem[] | undefined;
     if (plan !== undefined && plan.keep >= 0) {
-      list = this.histById[plan.id];
-      if (!list) this.histById[plan.id] = list = [];
+      const hs = (this.histById ??= []);
+      list = hs[plan.id];
+      if (!list) hs[plan.id] = list = [];
       list.push({ at: this.now, seq, payload: p });
       if (plan.keep !== Infinity) {
         // Drop what no reader looks at any more (older than the longest window), keeping the latest.
@@ -691,7 +722,7 @@ export class Simulation implements EvalCtx {
   private schedule(due: number, kind: TimerKind, owner: string, source: SourceRef, fire: () => void): Timer {
     const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire, worthTracing: undefined };
     // Sift up in the heap.
-    const h = this.timers;
+    const h = (this.timers ??= []);
     let k = h.length;
     h.push(t);
     while (k > 0) {
@@ -702,17 +733,17 @@ export class Simulation implements EvalCtx {
       k = parent;
     }
     h[k] = t;
-    this.nextDue = h[0]!.due;
+    this.num[this.b + this.ix.due] = h[0]!.due;
     return t;
   }
 
   /** Removes the earliest timer (the heap's root). */
   private popTimer(): void {
-    const h = this.timers;
+    const h = this.timers!;
     const last = h.pop()!;
     const n = h.length;
     if (n === 0) {
-      this.nextDue = Infinity;
+      this.num[this.b + this.ix.due] = Infinity;
       return;
     }
     let k = 0;
@@ -728,25 +759,25 @@ export class Simulation implements EvalCtx {
       k = c;
     }
     h[k] = last;
-    this.nextDue = h[0]!.due;
+    this.num[this.b + this.ix.due] = h[0]!.due;
   }
 
   /** The value of the score in slot `si` (null when unscored). */
   private valueOf(si: number): number | null {
     const num = this.num;
-    const o = 3 * si;
+    const o = this.b + 3 * si;
     if (num[o] === 0) return null;
     return this.clamp(this.ix.scores[si]!, num[o + 1]! + num[o + 2]!);
   }
 
   /** The behaviour part of a score. */
   private beh(si: number): number {
-    return this.num[3 * si + 2]!;
+    return this.num[this.b + 3 * si + 2]!;
   }
 
   private setBeh(si: number, v: number): void {
     this.scoreVersion++;
-    this.num[3 * si + 2] = v;
+    this.num[this.b + 3 * si + 2] = v;
   }
 
   private timersOf(si: number): ScoreTimers {
@@ -766,7 +797,7 @@ export class Simulation implements EvalCtx {
   private applyBehaviour(si: number, delta: number): number {
     const d = this.ix.scores[si]!;
     const num = this.num;
-    const o = 3 * si;
+    const o = this.b + 3 * si;
     const beh = num[o + 2]!;
     const attr = num[o + 1]!;
     let nb = beh + delta;
@@ -779,7 +810,7 @@ export class Simulation implements EvalCtx {
   }
 
   private markScored(s: number): void {
-    const o = 3 * s;
+    const o = this.b + 3 * s;
     if (this.num[o] !== 0) return;
     this.num[o] = 1;
     this.scoreVersion++;
@@ -808,19 +839,23 @@ export class Simulation implements EvalCtx {
   }
 
   private ruleState(k: number): EventRuleState {
-    let st = this.ruleStates[k];
-    if (st === undefined) this.ruleStates[k] = st = { firings: [], matches: [] };
+    const all = (this.ruleStates ??= []);
+    let st = all[k];
+    if (st === undefined) all[k] = st = { firings: [], matches: [] };
     return st;
   }
 
   /** `at least K times`: records that the current event matched the rule's filter; returns the matches in the window. */
   private countMatch(x: EventRuleRef): number {
     const num = this.num;
-    if (x.matchedAt >= 0) return (num[x.matchedAt] = num[x.matchedAt]! + 1);
+    if (x.matchedAt >= 0) {
+      const at = this.b + x.matchedAt;
+      return (num[at] = num[at]! + 1);
+    }
     const within = x.r.within!;
     if (x.matchAt >= 0 && !this.tracing) {
       // The last K matching times: K of them in the window is all the rule asks (the exact count is traced only).
-      const o = x.matchAt;
+      const o = this.b + x.matchAt;
       const k = x.r.times!;
       const c = num[o]!;
       num[o + 1 + c] = this.now;
@@ -846,10 +881,10 @@ export class Simulation implements EvalCtx {
       const num = this.num;
       const count = r.limit.count;
       let n: number;
-      if (per === null) n = num[x.firedAt]!;
+      if (per === null) n = num[this.b + x.firedAt]!;
       else if (x.limitAt >= 0) {
         // The last N firing times: only whether all N are within the period matters.
-        const o = x.limitAt;
+        const o = this.b + x.limitAt;
         const from = this.now - per;
         n = 0;
         for (let j = 1; j <= count; j++) if (num[o + j]! >= from) n++;
@@ -865,9 +900,9 @@ export class Simulation implements EvalCtx {
         if (this.tracing) this.trace.push({ kind: "suppressed", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, reason: "limit", detail: r.limit!.text, points: r.points });
         return;
       }
-      if (per === null) num[x.firedAt] = num[x.firedAt]! + 1;
+      if (per === null) num[this.b + x.firedAt] = num[this.b + x.firedAt]! + 1;
       else if (x.limitAt >= 0) {
-        const o = x.limitAt;
+        const o = this.b + x.limitAt;
         const c = num[o]!;
         num[o + 1 + c] = this.now;
         num[o] = c + 1 === count ? 0 : c + 1;
@@ -939,11 +974,12 @@ export class Simulation implements EvalCtx {
     const r = x.r;
     const on = truth(r.when.ev(this)) === true;
     const num = this.num;
-    if (on === (num[x.a] === 1)) return;
+    const b = this.b;
+    if (on === (num[b + x.a] === 1)) return;
     const before = this.valueOf(s);
-    num[x.a] = on ? 1 : 0;
+    num[b + x.a] = on ? 1 : 0;
     this.scoreVersion++;
-    num[3 * s + 1] = num[3 * s + 1]! + (on ? r.points : -r.points);
+    num[b + 3 * s + 1] = num[b + 3 * s + 1]! + (on ? r.points : -r.points);
     if (on) this.markScored(s);
     const after = this.valueOf(s);
     if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
@@ -1106,11 +1142,12 @@ export class Simulation implements EvalCtx {
         this.assignedBy = `escalation of ${route.name}`;
         if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
       });
-      this.escalationTimers.push(timer);
+      (this.escalationTimers ??= []).push(timer);
     }
   }
 
   private cancelEscalations(source: SourceRef): void {
+    if (this.escalationTimers === null) return;
     for (const t of this.escalationTimers) {
       if (t.cancelled || t.due < this.now) continue;
       t.cancelled = true;
