@@ -140,7 +140,8 @@ export interface JourneyRef {
 /** Runs head's journeys through head and base rules. `extra` is run the same way (e.g. journeys built from an event log). */
 export function compareSides(base: Side, head: Side): DiffReport {
   const headCheck = checkFiles(head.root, head.files);
-  const baseCheck = checkFiles(base.root, base.files);
+  // Base and head mostly share their files: the base check reuses what did not change (same root only).
+  const baseCheck = checkFiles(base.root, base.files, headCheck);
   const baseByRel = new Map(base.files.map((f) => [rel(base.root, f.uri), f]));
   const journeys: JourneyDiff[] = [];
   const headFiles = [...headCheck.files.keys()].sort();
@@ -155,7 +156,7 @@ export function compareSides(base: Side, head: Side): DiffReport {
     let check: WorkspaceCheck = baseCheck;
     if (baseByRel.get(file)?.text !== text) {
       const files = base.files.filter((f) => f.uri !== baseUri).concat([{ uri: baseUri, text }]);
-      check = checkFiles(base.root, files);
+      check = checkFiles(base.root, files, baseCheck);
     }
     const baseRules = compile(check, baseUri);
     for (const decl of decls) {

@@ -8,8 +8,9 @@ import type { SourceFile, WorkspaceCheck } from "../core/workspace.js";
 import { checkWorkspace } from "../core/checker/check.js";
 import { compile, type CompiledRules } from "../core/engine/index.js";
 
-export function checkFiles(root: string, files: SourceFile[]): WorkspaceCheck {
-  return checkWorkspace({ root, files });
+/** Checks files; with `previous` (a check of a similar workspace under the same root), unchanged files reuse its results. */
+export function checkFiles(root: string, files: SourceFile[], previous?: WorkspaceCheck): WorkspaceCheck {
+  return checkWorkspace({ root, files }, previous ? { previous } : {});
 }
 
 export interface WorkspaceJourney {
