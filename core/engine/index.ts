@@ -3,7 +3,7 @@ export { compile } from "./compile.js";
 export type { CompiledRules, FieldInfo, EventInfo, CScore, CStage, CRoute, CTeam, CConsent, CAction, CWorkflow } from "./compile.js";
 export { runJourney, runFile, recordValues, literalValue, showValue, showTarget } from "./run.js";
 export type { RunOptions } from "./run.js";
-export { Simulation, RoutingPool } from "./sim.js";
+export { Simulation, RoutingPool, eventId } from "./sim.js";
 export type { SimOptions } from "./sim.js";
 export { renderTraceText, renderEntry } from "./render.js";
 export { why } from "./why.js";

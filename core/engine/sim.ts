@@ -104,7 +104,7 @@ interface RulesIndex {
   scoreSlot: Map<string, number>;
   /** The initial numbers of a simulation (copied into its block of `Simulation.num`). */
   num: Float64Array;
-  /** Offset of the earliest pending timer's due time in a simulation's block (the last number). */
+  /** Offset of the earliest pending timer's due time in a simulation's block (right after the scores). */
   due: number;
   eventRules: Map<string, EventRuleRef[]>;
   /** Number of event rules (`EventRuleRef.k` slots). */
@@ -125,11 +125,14 @@ interface RulesIndex {
   grades: Map<string, CGrade>;
   /** Everything an event name leads to, found with one lookup per event. */
   plans: Map<string, EventPlan>;
+  /** The same plans by id (`EventPlan.id`, what `eventId` hands out). */
+  planById: EventPlan[];
 }
 
 interface EventPlan {
   /** Numeric id: the slot of this event's history in a simulation. */
   id: number;
+  name: string;
   info: EventInfo | undefined;
   /** Payload fields of type email (their text values are stored lowercase). */
   emailFields: string[];
@@ -155,8 +158,10 @@ function indexOf(rules: CompiledRules): RulesIndex {
   const byName = new Map<string, CScore>();
   for (const s of rules.scores) byName.set(s.name, s);
   const scores = scoreOrder(rules.scores).map((n) => byName.get(n)!);
-  // `Simulation.num`: three numbers per score, then the attribute rules' flags, the event rules' counters and rings.
+  // A simulation's block of numbers: three per score, the earliest pending timer's due time, the event
+  // rules' counters and rings, then the attribute rules' flags (what most events touch comes first).
   let size = 3 * scores.length;
+  const due = size++;
   const rings: [number, number][] = [];
   const slot = (n: number) => ((size += n), size - n);
   const ring = (n: number) => {
@@ -169,7 +174,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), due: 0, eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], slab: new Float64Array(0), slabUsed: 0, routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map() };
+  ix = { scores, scoreSlot: new Map(scores.map((s, i) => [s.name, i])), num: new Float64Array(0), due: 0, eventRules: new Map(), eventRuleCount: 0, inactivityByEvent: new Map(), inactivity: [], attributes: [], dynamicAttributes: [], slab: new Float64Array(0), slabUsed: 0, routesByEvent: new Map(), workflowsByEvent: new Map(), routesByStage: new Map(), workflowsByStage: new Map(), grades: new Map(), plans: new Map(), planById: [] };
   // How far back each event's history must reach (see `EventPlan.keep`).
   const reads = new Map<string, number>();
   const keepAll = !rules.historyReads;
@@ -195,7 +200,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
           matchedAt: ownCount && r.within === null ? slot(1) : -1,
         });
       } else if (r.kind === "attribute") {
-        const ref = { s, r, i, a: slot(1) };
+        const ref = { s, r, i, a: -1 };
         attrs.push(ref);
         if (!r.when.fieldsOnly) ix!.dynamicAttributes.push(ref);
       }
@@ -220,6 +225,7 @@ function indexOf(rules: CompiledRules): RulesIndex {
   // Consent decisions read the whole history of consent events and of implied-consent anchors.
   for (const e of CONSENT_EVENTS) addRead(reads, e, Infinity);
   for (const c of rules.consents.values()) for (const cl of c.clauses) for (const b of cl.bases) if (b.anchor !== null) addRead(reads, b.anchor, Infinity);
+  for (const attrs of ix.attributes) for (const ref of attrs) ref.a = slot(1);
   const stageReads = new Set<string>();
   // (Conditions not made by `compile` may not say what they read: then every event counts.)
   let stageReadsAll = false;
@@ -232,13 +238,15 @@ function indexOf(rules: CompiledRules): RulesIndex {
     const info = rules.events.get(name);
     const emailFields = info ? [...info.fields].filter(([, f]) => f.type === "email").map(([k]) => k) : [];
     const keep = keepAll ? Infinity : reads.get(name) ?? -1;
-    ix.plans.set(name, { id: ix.plans.size, info, emailFields, keep, stageRead: stageReadsAll || stageReads.has(name), rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) });
+    const plan: EventPlan = { id: ix.plans.size, name, info, emailFields, keep, stageRead: stageReadsAll || stageReads.has(name), rules: ix.eventRules.get(name), rearm: ix.inactivityByEvent.get(name), routes: ix.routesByEvent.get(name), workflows: ix.workflowsByEvent.get(name) };
+    ix.plans.set(name, plan);
+    ix.planById.push(plan);
   }
-  // Last: the due time of the simulation's earliest pending timer (Infinity: none), so that most inputs never look at the heap.
-  ix.num = new Float64Array(size + 1);
+  ix.num = new Float64Array(size);
   for (const [at, n] of rings) ix.num.fill(-Infinity, at, at + n);
-  ix.num[size] = Infinity;
-  ix.due = size;
+  // No timer pending.
+  ix.num[due] = Infinity;
+  ix.due = due;
   indexes.set(rules, ix);
   return ix;
 }
@@ -388,6 +396,16 @@ class ReadTracker implements EvalCtx {
 }
 const tracker = new ReadTracker();
 
+/**
+ * The id of an event name under these rules, for `Simulation.event`: callers that feed many
+ * events (bulk replay) can look each name up once instead of once per event. -1 for a name the
+ * rules neither declare nor mention (pass such names as text). Ids are stable for a given
+ * `CompiledRules` object only.
+ */
+export function eventId(rules: CompiledRules, name: string): number {
+  return indexOf(rules).plans.get(name)?.id ?? -1;
+}
+
 export interface SimOptions {
   seed?: number;
   /** Routing state to share with other simulations (default: a fresh pool from the seed). */
@@ -401,9 +419,9 @@ export class Simulation implements EvalCtx {
   // lines); what only some inputs need is created on first use.
   private readonly ix: RulesIndex;
   /**
-   * Per-lead numbers in one block: each score's scored flag and parts, then attribute rules' flags,
-   * event rules' counters and rings (layout: `RulesIndex`), and last the due time of the earliest
-   * pending timer (Infinity: none), so that most inputs never look at the heap.
+   * Per-lead numbers in one block: each score's scored flag and parts, the due time of the earliest
+   * pending timer (Infinity: none, so that most inputs never look at the heap), event rules' counters
+   * and rings, attribute rules' flags (layout: `indexOf`).
    */
   private readonly num: Float64Array;
   /** Where this simulation's block starts in `num` (a slab shared with other simulations of the same rules). */
@@ -563,9 +581,22 @@ export class Simulation implements EvalCtx {
     if (t > this.now) this.now = t;
   }
 
-  event(t: number, name: string, payload: Record<string, Value>, source: SourceRef): void {
+  /**
+   * An event at time `t`. `event` is its name, or its id under these rules (`eventId`): both
+   * give the same result and trace.
+   */
+  event(t: number, event: string | number, payload: Record<string, Value>, source: SourceRef): void {
+    let plan: EventPlan | undefined;
+    let name: string;
+    if (typeof event === "number") {
+      plan = this.ix.planById[event];
+      if (plan === undefined) throw new RangeError(`no event has the id ${event} under these rules`);
+      name = plan.name;
+    } else {
+      name = event;
+      plan = this.ix.plans.get(name);
+    }
     this.advanceTo(t);
-    const plan = this.ix.plans.get(name);
     // The engine's own copy of the payload, unless nothing keeps it (trace, history) or changes it
     // (email fields): then the caller's object is only read during this call.
     let p = payload;

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { checkWorkspace } from "../../core/checker/check.js";
 import { compile } from "../../core/engine/compile.js";
-import { Simulation } from "../../core/engine/sim.js";
+import { Simulation, eventId } from "../../core/engine/sim.js";
 import { compile as refCompile } from "./reference/compile.js";
 import { Simulation as RefSimulation } from "./reference/sim.js";
 import type { SourceRef, Value } from "../../core/engine/trace.js";
@@ -225,22 +225,29 @@ const SRC: SourceRef = { uri: "test:diff", range: { start: zero, end: zero } };
 
 type Step = { t: number; kind: "event"; name: string; payload: Record<string, Value> } | { t: number; kind: "update"; values: Record<string, Value> } | { t: number; kind: "advance" };
 
-/** Runs the same steps through the reference engine and the live one (trace on and off) and compares them. */
+/**
+ * Runs the same steps through the reference engine and the live one (trace on and off, and with
+ * the trace on fed event ids from `eventId` where the rules know the name) and compares them.
+ */
 function same(ref: ReturnType<typeof refCompile>, live: ReturnType<typeof compile>, seed: number, lead: Record<string, Value>, steps: Step[]): void {
-  const sims = [new RefSimulation(ref, { seed }), new Simulation(live, { seed }), new Simulation(live, { seed, trace: false })];
+  const sims = [new RefSimulation(ref, { seed }), new Simulation(live, { seed }), new Simulation(live, { seed, trace: false }), new Simulation(live, { seed })];
   for (const s of sims) s.start({ ...lead }, SRC);
   for (const st of steps) {
-    for (const s of sims) {
+    sims.forEach((s, k) => {
       if (st.kind === "advance") s.advanceTo(st.t);
       else if (st.kind === "update") s.update(st.t, { ...st.values }, SRC);
+      else if (k === 3 && eventId(live, st.name) >= 0) (s as Simulation).event(st.t, eventId(live, st.name), { ...st.payload }, SRC);
       else s.event(st.t, st.name, { ...st.payload }, SRC);
-    }
+    });
   }
-  const [r, l, quiet] = sims as [RefSimulation, Simulation, Simulation];
-  expect(JSON.stringify(l.trace)).toBe(JSON.stringify(r.trace));
+  const [r, l, quiet, byId] = sims as [RefSimulation, Simulation, Simulation, Simulation];
+  const trace = JSON.stringify(r.trace);
+  expect(JSON.stringify(l.trace)).toBe(trace);
+  expect(JSON.stringify(byId.trace)).toBe(trace);
   const fin = JSON.stringify(r.final());
   expect(JSON.stringify(l.final())).toBe(fin);
   expect(JSON.stringify(quiet.final())).toBe(fin);
+  expect(JSON.stringify(byId.final())).toBe(fin);
   expect(quiet.trace.length).toBe(0);
 }
 
@@ -279,6 +286,16 @@ describe("the optimised engine replays exactly like the reference engine", () =>
     it(`${c.name}: the rules check and compile cleanly`, () => {
       expect(errors).toEqual([]);
       expect(live.problems).toEqual([]);
+    });
+
+    it(`${c.name}: every declared event has its own id; unknown names and ids are refused`, () => {
+      const ids = events.map((e) => eventId(live, e.name));
+      expect(ids.every((id) => id >= 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(eventId(live, "undeclared_thing")).toBe(-1);
+      const sim = new Simulation(live, { trace: false });
+      sim.start({}, SRC);
+      expect(() => sim.event(1, 100000, {}, SRC)).toThrow(RangeError);
     });
 
     it(`${c.name}: same trace and final state on random inputs`, () => {
