@@ -20,6 +20,9 @@ import { codeActions } from "./codeActions.js";
 import { formatDocument, formatDocumentRange } from "./formatting.js";
 import { JourneyRunner, journeyView, listJourneys, runJourneyRequest, type JourneyParams } from "./journeys.js";
 import { codeLenses, inlayHints } from "./codeLens.js";
+import { documentLinks, importDefinition } from "./links.js";
+import { signatureHelp } from "./signatureHelp.js";
+import { willRenameFiles } from "./fileRename.js";
 
 /** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
 const FORMAT_ACTION = "source.format.crmrules";
@@ -43,6 +46,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   let watchRegistration = false;
   let folderEvents = false;
   let refreshSupport = false;
+  let labelOffsets = false;
   /** Views that depend on other files (lenses, hints, tokens) and that the client lets us refresh. */
   const refreshViews: string[] = [];
   /** What was last published for a file: its document version and the diagnostics' result id. */
@@ -80,6 +84,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     if (caps.workspace?.semanticTokens?.refreshSupport) refreshViews.push("workspace/semanticTokens/refresh");
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     folderEvents = !!caps.workspace?.workspaceFolders;
+    labelOffsets = !!caps.textDocument?.signatureHelp?.signatureInformation?.parameterInformation?.labelOffsetSupport;
     const opts = params.initializationOptions as { debounceMs?: number } | undefined;
     if (typeof opts?.debounceMs === "number") debounceMs = opts.debounceMs;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
@@ -90,6 +95,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         completionProvider: { triggerCharacters: [".", " ", "{", ",", ":", "[", ">"], resolveProvider: false },
         hoverProvider: true,
         definitionProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        signatureHelpProvider: { triggerCharacters: ["(", ","] },
         referencesProvider: true,
         documentHighlightProvider: true,
         documentSymbolProvider: { label: "CRM Rules" },
@@ -104,7 +111,18 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         documentRangeFormattingProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
         diagnosticProvider: { identifier: "crmrules", interFileDependencies: true, workspaceDiagnostics: true },
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          // Renaming or moving a rules file, or a folder (which may hold some), rewrites the imports of it.
+          fileOperations: {
+            willRename: {
+              filters: [
+                { scheme: "file", pattern: { glob: "**/*.crmrules", matches: L.FileOperationPatternKind.file } },
+                { scheme: "file", pattern: { glob: "**/*", matches: L.FileOperationPatternKind.folder } },
+              ],
+            },
+          },
+        },
       },
       serverInfo: { name: "crmrules-language-server", version: "0.1.0" },
     };
@@ -295,9 +313,20 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onDefinition(
     handle("definition", (p: L.DefinitionParams) => {
       const { snap, path, offset } = at(p.textDocument.uri, p.position);
-      return definition(snap, path, offset);
+      return importDefinition(snap, path, offset) ?? definition(snap, path, offset);
     }),
   );
+  connection.onDocumentLinks(
+    handle("documentLink", (p: L.DocumentLinkParams) => documentLinks(ws.snapshot(), uriToPath(p.textDocument.uri))),
+  );
+  connection.onSignatureHelp(
+    handle("signatureHelp", (p: L.SignatureHelpParams) => {
+      const { snap, path, offset } = at(p.textDocument.uri, p.position);
+      const text = ws.text(path);
+      return text === undefined ? null : signatureHelp(snap, path, text, offset, labelOffsets);
+    }),
+  );
+  connection.workspace.onWillRenameFiles(handle("willRenameFiles", (p: L.RenameFilesParams) => willRenameFiles(ws.snapshot(), p.files)));
   connection.onReferences(
     handle("references", (p: L.ReferenceParams) => {
       const { snap, path, offset } = at(p.textDocument.uri, p.position);
