@@ -4,7 +4,8 @@
  * every position-based feature is asked at many offsets of the edited file
  * (completion, hover, definition, references, highlights, prepareRename and
  * rename, selection ranges, code actions, semantic tokens, lenses and hints,
- * document symbols, folding). None may throw anything but the `ResponseError`
+ * document symbols, folding, document links, signature help, the import
+ * edits of a file rename or move). None may throw anything but the `ResponseError`
  * a rejected rename answers with. Replay with CRM_REVIEW_SEED.
  */
 import { describe, expect, it } from "vitest";
@@ -21,6 +22,10 @@ import { SemanticTokensProvider } from "../../server/src/semanticTokens.js";
 import { JourneyRunner } from "../../server/src/journeys.js";
 import { codeLenses, inlayHints } from "../../server/src/codeLens.js";
 import { documentSymbols, workspaceSymbols } from "../../server/src/symbols.js";
+import { documentLinks, importDefinition } from "../../server/src/links.js";
+import { signatureHelp } from "../../server/src/signatureHelp.js";
+import { willRenameFiles } from "../../server/src/fileRename.js";
+import { pathToUri } from "../../server/src/uri.js";
 import { crmSources } from "../support/files.js";
 import { rng } from "../../runtime/bulk/generate.js";
 
@@ -69,6 +74,11 @@ function run(seed: number, edits: number): void {
     call("lenses", () => codeLenses(snap, runner, path));
     call("hints", () => inlayHints(snap, runner, path, { start: { line: 0, character: 0 }, end: { line: 100000, character: 0 } }));
     call("workspaceSymbols", () => workspaceSymbols(snap, "a"));
+    call("documentLinks", () => documentLinks(snap, path));
+    call("willRenameFiles", () => {
+      willRenameFiles(snap, [{ oldUri: pathToUri(path), newUri: pathToUri(ACME + "/moved/deeper/x.crmrules") }]);
+      willRenameFiles(snap, [{ oldUri: pathToUri(resolve(path, "..")), newUri: pathToUri(ACME + "/renamed") }]);
+    });
     call("codeActions", () =>
       codeActions(pr, snap.diagnosticsOf(path), { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100000, character: 0 } }, context: { diagnostics: [] } }),
     );
@@ -82,6 +92,8 @@ function run(seed: number, edits: number): void {
       call("prepareRename", () => prepareRename(snap, path, off));
       call("rename", () => rename(snap, path, off, "renamed_x"));
       call("selection", () => selectionRanges(pr, [off]));
+      call("importDefinition", () => importDefinition(snap, path, off));
+      call("signatureHelp", () => signatureHelp(snap, path, text, off));
     }
   }
   expect(true).toBe(true);
