@@ -4,7 +4,7 @@ export type { CompiledRules, FieldInfo, EventInfo, CScore, CStage, CRoute, CTeam
 export { runJourney, runFile, recordValues, literalValue, showValue, showTarget } from "./run.js";
 export type { RunOptions } from "./run.js";
 export { Simulation, RoutingPool, eventId } from "./sim.js";
-export type { SimOptions } from "./sim.js";
+export type { SimOptions, LeadEvent } from "./sim.js";
 export { renderTraceText, renderEntry } from "./render.js";
 export { why } from "./why.js";
 export type { WhyQuery, WhyAnswer } from "./why.js";

@@ -395,6 +395,8 @@ class ReadTracker implements EvalCtx {
   }
 }
 const tracker = new ReadTracker();
+/** Where `Simulation.feed` leaves what its look-ahead read (kept so that the reads are not optimised away). */
+let feedSink = 0;
 
 /**
  * The id of an event name under these rules, for `Simulation.event`: callers that feed many
@@ -405,6 +407,17 @@ const tracker = new ReadTracker();
 export function eventId(rules: CompiledRules, name: string): number {
   return indexOf(rules).plans.get(name)?.id ?? -1;
 }
+
+/** An event for `Simulation.feed`: which simulation it goes to (an index), when, what (a name or an `eventId`) and its payload. */
+export interface LeadEvent {
+  lead: number;
+  at: number;
+  name: string | number;
+  payload: Record<string, Value>;
+}
+
+/** Events `Simulation.feed` looks ahead at once. */
+const FEED_BLOCK = 64;
 
 export interface SimOptions {
   seed?: number;
@@ -483,6 +496,29 @@ export class Simulation implements EvalCtx {
   private escalatedList: TargetValue[] | null = null;
   private sentList: FinalState["sent"] | null = null;
   private blockedList: FinalState["blocked"] | null = null;
+
+  /**
+   * Feeds time-ordered events of many simulations: exactly `sims[e.lead].event(e.at, e.name,
+   * e.payload, source)` for each event in order (same results, traces and errors), but faster
+   * when the simulations are many and their events interleaved (a whole log replayed at once).
+   * Each block of 64 events is processed after a first look at each event's simulation and its
+   * numbers (reads only), so that their memory loads overlap instead of stalling one event at a time.
+   */
+  static feed(sims: readonly Simulation[], events: readonly LeadEvent[], source: SourceRef): void {
+    let touched = 0;
+    for (let i = 0; i < events.length; i += FEED_BLOCK) {
+      const end = Math.min(events.length, i + FEED_BLOCK);
+      for (let k = i; k < end; k++) {
+        const s = sims[events[k]?.lead ?? -1];
+        if (s !== undefined) touched += s.num[s.b]! + s.now;
+      }
+      for (let k = i; k < end; k++) {
+        const e = events[k]!;
+        sims[e.lead]!.event(e.at, e.name, e.payload, source);
+      }
+    }
+    feedSink = touched;
+  }
 
   /** The trace so far (stays empty with the trace off). */
   get trace(): TraceEntry[] {
