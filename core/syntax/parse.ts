@@ -78,7 +78,7 @@ function parseTokens(
   diagnostics: Diagnostic[],
 ): ParseResult {
   const p = parser();
-  p.resetState();
+  p.resetState(text.length);
   p.input = lexed.tokens;
   let file: CrmFile;
   try {

@@ -68,11 +68,20 @@ export class CrmParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** Forgets the state of the previous parse (the instance is reused). */
-  resetState(): void {
+  /**
+   * The range of each token read so far, by its start offset. A token's
+   * positions are built once and shared by every node that starts or ends at
+   * that token (nothing mutates a range or a position): a large workspace's
+   * trees hold far fewer objects, which is most of what collecting them costs.
+   */
+  private tokenRanges: (Range | undefined)[] = [];
+
+  /** Forgets the state of the previous parse (the instance is reused); `textLength` sizes the range cache. */
+  resetState(textLength = 0): void {
     this.partials = [];
     this.allowWithinExpr = true;
     this.extraErrors = [];
+    this.tokenRanges = new Array<Range | undefined>(textLength + 1);
   }
 
   // ------------------------------------------------------------ helpers
@@ -93,20 +102,23 @@ export class CrmParser extends EmbeddedActionsParser {
       const z = { line: 0, character: 0, offset: 0 };
       return { start: z, end: z };
     }
-    return {
+    const cached = this.tokenRanges[t.startOffset];
+    if (cached !== undefined) return cached;
+    const range = {
       start: { line: t.startLine! - 1, character: t.startColumn! - 1, offset: t.startOffset },
       end: { line: t.endLine! - 1, character: t.endColumn!, offset: t.endOffset! + 1 },
     };
+    this.tokenRanges[t.startOffset] = range;
+    return range;
   }
 
   /** Extends `node.range` to the end of the last consumed token. */
   private finish<N extends A.Node>(node: N): N {
     const prev = this.LA(0);
     if (prev && !Number.isNaN(prev.startOffset) && prev.startOffset >= 0 && !prev.isInsertedInRecovery) {
-      // The end of `this.tokRange(prev)`, without building its start.
       const endOffset = prev.endOffset! + 1;
       if (node.range.start.offset < endOffset && endOffset <= node.range.end.offset) return node;
-      const end = { line: prev.endLine! - 1, character: prev.endColumn!, offset: endOffset };
+      const end = this.tokRange(prev).end;
       // A node that read nothing (it started at a token it never consumed)
       // is an empty range where it was expected.
       if (node.range.start.offset >= end.offset) node.range = { start: end, end };
