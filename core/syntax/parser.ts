@@ -172,13 +172,13 @@ export class CrmParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const i = this.SUBRULE(this.importDecl);
-            this.ACTION(() => i && file.imports.push(i));
+            if (i && !this.recording()) file.imports.push(i);
           },
         },
         {
           ALT: () => {
             const d = this.SUBRULE(this.declaration);
-            this.ACTION(() => d && file.decls.push(d));
+            if (d && !this.recording()) file.decls.push(d);
           },
         },
       ]);
@@ -265,7 +265,7 @@ export class CrmParser extends EmbeddedActionsParser {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       const f = this.SUBRULE(this.fieldDecl);
-      this.ACTION(() => f && fields.push(f));
+      if (f && !this.recording()) fields.push(f);
       this.OPTION(this.fieldSeparator);
     });
     this.CONSUME(T.RBrace);
@@ -303,7 +303,7 @@ export class CrmParser extends EmbeddedActionsParser {
           SEP: T.Comma,
           DEF: () => {
             const a = this.SUBRULE(this.typeRef);
-            this.ACTION(() => a && list.push(a));
+            if (a && !this.recording()) list.push(a);
           },
         });
         this.CONSUME(T.RParen);
@@ -390,13 +390,13 @@ export class CrmParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const s = this.SUBRULE(this.scoreSetting);
-              this.ACTION(() => s && node.settings.push(s));
+              if (s && !this.recording()) node.settings.push(s);
             },
           },
           {
             ALT: () => {
               const r = this.SUBRULE(this.scoreRule);
-              this.ACTION(() => r && node.rules.push(r));
+              if (r && !this.recording()) node.rules.push(r);
             },
           },
         ]);
@@ -549,7 +549,7 @@ export class CrmParser extends EmbeddedActionsParser {
       this.CONSUME(T.LBrace);
       this.MANY(() => {
         const e = this.SUBRULE(this.gradeEntry);
-        this.ACTION(() => e && node.entries.push(e));
+        if (e && !this.recording()) node.entries.push(e);
         this.OPTION(() => this.CONSUME(T.Comma));
       });
       this.CONSUME(T.RBrace);
@@ -659,7 +659,7 @@ export class CrmParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const m = this.SUBRULE(this.teamMember);
-              this.ACTION(() => m && node.members.push(m));
+              if (m && !this.recording()) node.members.push(m);
             },
           },
           {
@@ -717,7 +717,7 @@ export class CrmParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const r = this.SUBRULE(this.routeRule);
-              this.ACTION(() => r && node.rules.push(r));
+              if (r && !this.recording()) node.rules.push(r);
             },
           },
           {
@@ -845,7 +845,7 @@ export class CrmParser extends EmbeddedActionsParser {
       SEP: T.Comma,
       DEF: () => {
         const e = this.SUBRULE(this.escalation);
-        this.ACTION(() => e && list.push(e));
+        if (e && !this.recording()) list.push(e);
       },
     });
   });
@@ -875,7 +875,7 @@ export class CrmParser extends EmbeddedActionsParser {
       this.CONSUME(T.LBrace);
       this.MANY(() => {
         const c = this.SUBRULE(this.consentClause);
-        this.ACTION(() => c && node.clauses.push(c));
+        if (c && !this.recording()) node.clauses.push(c);
       });
       this.CONSUME(T.RBrace);
       return this.finish(node);
@@ -906,7 +906,7 @@ export class CrmParser extends EmbeddedActionsParser {
         SEP: Kw.or,
         DEF: () => {
           const b = this.SUBRULE(this.consentBasis);
-          this.ACTION(() => b && node.bases.push(b));
+          if (b && !this.recording()) node.bases.push(b);
         },
       });
       return this.finish(node);
@@ -948,7 +948,7 @@ export class CrmParser extends EmbeddedActionsParser {
           SEP: T.Comma,
           DEF: () => {
             const p = this.SUBRULE(this.fieldDecl);
-            this.ACTION(() => p && node.params.push(p));
+            if (p && !this.recording()) node.params.push(p);
           },
         });
         this.CONSUME(T.RParen);
@@ -979,7 +979,7 @@ export class CrmParser extends EmbeddedActionsParser {
       this.CONSUME(T.LBrace);
       this.MANY(() => {
         const s = this.OR([{ ALT: () => this.SUBRULE(this.doStep) }, { ALT: () => this.SUBRULE(this.waitStep) }]);
-        this.ACTION(() => s && node.steps.push(s as A.WorkflowStep));
+        if (s && !this.recording()) node.steps.push(s as A.WorkflowStep);
       });
       this.CONSUME(T.RBrace);
       return this.finish(node);
@@ -1038,7 +1038,7 @@ export class CrmParser extends EmbeddedActionsParser {
           SEP: T.Comma,
           DEF: () => {
             const a = this.SUBRULE(this.expr);
-            this.ACTION(() => a && args.push(a));
+            if (a && !this.recording()) args.push(a);
           },
         });
         this.CONSUME(T.RParen);
@@ -1082,7 +1082,7 @@ export class CrmParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const s = this.SUBRULE(this.journeyStep);
-              this.ACTION(() => s && node.steps.push(s));
+              if (s && !this.recording()) node.steps.push(s);
             },
           },
         ]);
@@ -1317,7 +1317,7 @@ export class CrmParser extends EmbeddedActionsParser {
       const node = this.begin<A.RecordLit>({ kind: "Record", entries: [], range: this.tokRange(lb) });
       this.MANY(() => {
         const e = this.SUBRULE(this.recordEntry);
-        this.ACTION(() => e && node.entries.push(e));
+        if (e && !this.recording()) node.entries.push(e);
         this.OPTION(() => this.CONSUME(T.Comma));
       });
       this.CONSUME(T.RBrace);
@@ -1392,7 +1392,7 @@ export class CrmParser extends EmbeddedActionsParser {
     if (this.recording() || this.LA(1).tokenType === Kw.or) this.MANY(() => {
       const op = this.CONSUME(Kw.or);
       const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => this.bin("or", op, left, right));
+      if (!this.recording()) left = this.bin("or", op, left, right);
     });
     return left;
   });
@@ -1413,7 +1413,7 @@ export class CrmParser extends EmbeddedActionsParser {
     if (this.recording() || this.LA(1).tokenType === Kw.and) this.MANY(() => {
       const op = this.CONSUME(Kw.and);
       const right = this.SUBRULE2(this.notExpr);
-      left = this.ACTION(() => this.bin("and", op, left, right));
+      if (!this.recording()) left = this.bin("and", op, left, right);
     });
     return left;
   });
@@ -1448,74 +1448,86 @@ export class CrmParser extends EmbeddedActionsParser {
     { ALT: () => this.CONSUME(Kw.matches) },
   ];
 
+  /** The operand before the comparison being read (the alternatives below are built once, so they cannot capture it). */
+  private cmpLeft: A.Expr | undefined;
+
+  private readonly cmpAlts = [
+    {
+      ALT: (): A.Expr | undefined => {
+        const left = this.cmpLeft;
+        const op = this.SUBRULE(this.compareOp);
+        const right = this.SUBRULE2(this.addExpr);
+        if (this.recording()) return undefined;
+        return op ? this.bin(op.op, op.tok, left, right) : left;
+      },
+    },
+    {
+      ALT: (): A.Expr | undefined => {
+        const left = this.cmpLeft;
+        const op = this.OR2(this.textOpAlts);
+        const right = this.SUBRULE3(this.addExpr);
+        if (this.recording()) return undefined;
+        return this.bin(op.image as A.BinaryOp, op, left, right);
+      },
+    },
+    {
+      ALT: (): A.Expr | undefined => {
+        const left = this.cmpLeft;
+        const notTok = this.CONSUME(Kw.not);
+        const inTok = this.CONSUME2(Kw.in);
+        const right = this.SUBRULE4(this.addExpr);
+        if (this.recording()) return undefined;
+        const b = this.bin("not in", notTok, left, right);
+        b.opRange = { start: this.tokRange(notTok).start, end: this.tokRange(inTok).end };
+        if (!right) b.range = { start: b.range.start, end: b.opRange.end };
+        return b;
+      },
+    },
+    {
+      ALT: (): A.Expr | undefined => {
+        const left = this.cmpLeft;
+        const kw = this.CONSUME(Kw.is);
+        const test = this.CONSUME(T.Identifier);
+        if (this.recording()) return undefined;
+        return {
+          kind: "Is",
+          operand: left,
+          test: this.name(test),
+          range: { start: this.at(left, this.tokRange(kw)).start, end: this.tokRange(test).end },
+        };
+      },
+    },
+    {
+      ALT: (): A.Expr | undefined => {
+        const left = this.cmpLeft;
+        const kw = this.CONSUME(Kw.between);
+        const low = this.SUBRULE5(this.addExpr);
+        this.CONSUME(Kw.and);
+        const high = this.SUBRULE6(this.addExpr);
+        if (this.recording()) return undefined;
+        return {
+          kind: "Between",
+          operand: left,
+          low,
+          high,
+          range: { start: this.at(left, this.tokRange(kw)).start, end: this.at(high ?? low, this.tokRange(kw)).end },
+        };
+      },
+    },
+  ];
+
+  private readonly cmpOption = (): A.Expr | undefined => this.OR(this.cmpAlts);
+
   private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
     const left = this.SUBRULE(this.addExpr);
-    let result: A.Expr = left;
-    // The option is only entered when the next token can start it: skip
-    // building its closures otherwise (the grammar is still recorded in full).
-    if (this.recording() || CMP_FIRST.has(this.LA(1).tokenType)) this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const op = this.SUBRULE(this.compareOp);
-            const right = this.SUBRULE2(this.addExpr);
-            result = this.ACTION(() => (op ? this.bin(op.op, op.tok, left, right) : left));
-          },
-        },
-        {
-          ALT: () => {
-            const op = this.OR2(this.textOpAlts);
-            const right = this.SUBRULE3(this.addExpr);
-            result = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
-          },
-        },
-        {
-          ALT: () => {
-            const notTok = this.CONSUME(Kw.not);
-            const inTok = this.CONSUME2(Kw.in);
-            const right = this.SUBRULE4(this.addExpr);
-            result = this.ACTION(() => {
-              const b = this.bin("not in", notTok, left, right);
-              b.opRange = { start: this.tokRange(notTok).start, end: this.tokRange(inTok).end };
-              if (!right) b.range = { start: b.range.start, end: b.opRange.end };
-              return b;
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(Kw.is);
-            const test = this.CONSUME(T.Identifier);
-            result = this.ACTION(
-              (): A.Expr => ({
-                kind: "Is",
-                operand: left,
-                test: this.name(test),
-                range: { start: this.at(left, this.tokRange(kw)).start, end: this.tokRange(test).end },
-              }),
-            );
-          },
-        },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(Kw.between);
-            const low = this.SUBRULE5(this.addExpr);
-            this.CONSUME(Kw.and);
-            const high = this.SUBRULE6(this.addExpr);
-            result = this.ACTION(
-              (): A.Expr => ({
-                kind: "Between",
-                operand: left,
-                low,
-                high,
-                range: { start: this.at(left, this.tokRange(kw)).start, end: this.at(high ?? low, this.tokRange(kw)).end },
-              }),
-            );
-          },
-        },
-      ]);
-    });
-    return result;
+    // The option is only entered when the next token can start it (the
+    // grammar is still recorded in full); it hands back the whole comparison.
+    if (this.recording() || CMP_FIRST.has(this.LA(1).tokenType)) {
+      this.cmpLeft = left;
+      // Not taken (its lookahead is finer than CMP_FIRST, e.g. `not` without `in`): the operand alone.
+      return this.OPTION(this.cmpOption) ?? left;
+    }
+    return left;
   });
 
   private addExpr = this.RULE("addExpr", (): A.Expr => {
@@ -1524,7 +1536,7 @@ export class CrmParser extends EmbeddedActionsParser {
     if (this.recording() || next === T.Plus || next === T.Minus) this.MANY(() => {
       const op = this.OR(this.signAlts);
       const right = this.SUBRULE2(this.mulExpr);
-      left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
+      if (!this.recording()) left = this.bin(op.image as A.BinaryOp, op, left, right);
     });
     return left;
   });
@@ -1535,7 +1547,7 @@ export class CrmParser extends EmbeddedActionsParser {
     if (this.recording() || next === T.Star || next === T.Slash) this.MANY(() => {
       const op = this.OR(this.mulOpAlts);
       const right = this.SUBRULE2(this.unaryExpr);
-      left = this.ACTION(() => this.bin(op.image as A.BinaryOp, op, left, right));
+      if (!this.recording()) left = this.bin(op.image as A.BinaryOp, op, left, right);
     });
     return left;
   });
@@ -1669,32 +1681,34 @@ export class CrmParser extends EmbeddedActionsParser {
     return (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
   }
 
+  /** One `.field` of the path being read (built once: the path is the node its rule is building). */
+  private readonly pathSegments = (): void => {
+    const node = this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] as A.PathExpr;
+    const dot = this.CONSUME(T.Dot);
+    // `lead.` at the end of a line followed by the next declaration is
+    // half-typed text: the declaration keyword is not a field name.
+    this.pathDot = dot;
+    this.pathSegment = undefined;
+    this.OPTION2(this.pathSegmentOption);
+    const seg = this.pathSegment;
+    if (this.recording()) return;
+    if (seg) node.segments.push(this.name(seg));
+    else if (!dot.isInsertedInRecovery) {
+      const next = this.LA(1);
+      this.extraErrors.push({
+        code: "CR1002",
+        message: `expected a field name after \`.\`, ${next.tokenType === EOF ? "the file ended" : `found \`${next.image}\``}`,
+        range: this.tokRange(dot),
+      });
+    }
+  };
+
   private pathExpr = this.RULE(
     "pathExpr",
     (): A.Expr => {
       const head = this.OR(this.pathHeadAlts);
       const node = this.begin<A.PathExpr>({ kind: "Path", head: this.name(head), segments: [], range: this.tokRange(head) });
-      this.MANY(() => {
-        const dot = this.CONSUME(T.Dot);
-        let seg: IToken | undefined;
-        // `lead.` at the end of a line followed by the next declaration is
-        // half-typed text: the declaration keyword is not a field name.
-        this.pathDot = dot;
-        this.pathSegment = undefined;
-        this.OPTION2(this.pathSegmentOption);
-        seg = this.pathSegment;
-        this.ACTION(() => {
-          if (seg) node.segments.push(this.name(seg));
-          else if (!dot.isInsertedInRecovery) {
-            const next = this.LA(1);
-            this.extraErrors.push({
-              code: "CR1002",
-              message: `expected a field name after \`.\`, ${next.tokenType === EOF ? "the file ended" : `found \`${next.image}\``}`,
-              range: this.tokRange(dot),
-            });
-          }
-        });
-      });
+      this.MANY(this.pathSegments);
       this.finish(node);
       let result: A.Expr = node;
       // Entered only at `within` (its first token): skip building the closures otherwise.
@@ -1727,7 +1741,7 @@ export class CrmParser extends EmbeddedActionsParser {
         SEP: T.Comma,
         DEF: () => {
           const e = this.SUBRULE(this.expr);
-          this.ACTION(() => e && node.items.push(e));
+          if (e && !this.recording()) node.items.push(e);
         },
       });
       this.CONSUME(T.RBracket);
