@@ -165,24 +165,27 @@ export class CrmParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------ file
 
+  private readonly fileItemAlts = [
+    {
+      ALT: () => {
+        const file = this.building<A.CrmFile>();
+        const i = this.SUBRULE(this.importDecl);
+        if (i && !this.recording()) file.imports.push(i);
+      },
+    },
+    {
+      ALT: () => {
+        const file = this.building<A.CrmFile>();
+        const d = this.SUBRULE(this.declaration);
+        if (d && !this.recording()) file.decls.push(d);
+      },
+    },
+  ];
+  private readonly fileItem = () => this.OR(this.fileItemAlts);
+
   public file = this.RULE("file", () => {
     const file = this.begin<A.CrmFile>({ kind: "File", uri: "", imports: [], decls: [], range: this.tokRange(this.LA(1)) });
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const i = this.SUBRULE(this.importDecl);
-            if (i && !this.recording()) file.imports.push(i);
-          },
-        },
-        {
-          ALT: () => {
-            const d = this.SUBRULE(this.declaration);
-            if (d && !this.recording()) file.decls.push(d);
-          },
-        },
-      ]);
-    });
+    this.MANY(this.fileItem);
     return file;
   }, {
     // The top rule always recovers (at the end of the file). Keep the
@@ -377,6 +380,29 @@ export class CrmParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------ scoring
 
+  /** The node the current rule is building (for parts built once, which cannot capture it). */
+  private building<N>(): N {
+    return this.partials[(this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX] as N;
+  }
+
+  private readonly scoreItemAlts = [
+    {
+      ALT: () => {
+        const node = this.building<A.ScoreDecl>();
+        const s = this.SUBRULE(this.scoreSetting);
+        if (s && !this.recording()) node.settings.push(s);
+      },
+    },
+    {
+      ALT: () => {
+        const node = this.building<A.ScoreDecl>();
+        const r = this.SUBRULE(this.scoreRule);
+        if (r && !this.recording()) node.rules.push(r);
+      },
+    },
+  ];
+  private readonly scoreItem = () => this.OR(this.scoreItemAlts);
+
   private scoreDecl = this.RULE(
     "scoreDecl",
     () => {
@@ -385,22 +411,7 @@ export class CrmParser extends EmbeddedActionsParser {
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => (node.label = this.str(this.CONSUME(T.StringLiteral))));
       this.CONSUME(T.LBrace);
-      this.MANY(() => {
-        this.OR([
-          {
-            ALT: () => {
-              const s = this.SUBRULE(this.scoreSetting);
-              if (s && !this.recording()) node.settings.push(s);
-            },
-          },
-          {
-            ALT: () => {
-              const r = this.SUBRULE(this.scoreRule);
-              if (r && !this.recording()) node.rules.push(r);
-            },
-          },
-        ]);
-      });
+      this.MANY(this.scoreItem);
       this.CONSUME(T.RBrace);
       return this.finish(node);
     },
@@ -443,6 +454,12 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly scoreTriggerAlts = [
+    { ALT: () => this.SUBRULE(this.attributeTrigger) },
+    { ALT: () => this.SUBRULE(this.eventTrigger) },
+    { ALT: () => this.SUBRULE(this.inactivityTrigger) },
+  ];
+
   private scoreRule = this.RULE(
     "scoreRule",
     () => {
@@ -451,11 +468,7 @@ export class CrmParser extends EmbeddedActionsParser {
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Colon);
       node.points = this.SUBRULE(this.signedNumber);
-      node.trigger = this.OR([
-        { ALT: () => this.SUBRULE(this.attributeTrigger) },
-        { ALT: () => this.SUBRULE(this.eventTrigger) },
-        { ALT: () => this.SUBRULE(this.inactivityTrigger) },
-      ]) as A.ScoreTrigger;
+      node.trigger = this.OR(this.scoreTriggerAlts) as A.ScoreTrigger;
       return this.finish(node);
     },
     this.recover,
@@ -704,6 +717,31 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly routeItemAlts = [
+    {
+      ALT: () => {
+        const node = this.building<A.RouteDecl>();
+        const r = this.SUBRULE(this.routeRule);
+        if (r && !this.recording()) node.rules.push(r);
+      },
+    },
+    {
+      ALT: () => {
+        const node = this.building<A.RouteDecl>();
+        const f = this.SUBRULE(this.routeFallback);
+        if (!f || this.recording()) return;
+        if (node.fallback) {
+          this.extraErrors.push({
+            code: "CR1007",
+            message: "a route has only one `otherwise`; this one is never used",
+            range: f.range,
+          });
+        } else node.fallback = f;
+      },
+    },
+  ];
+  private readonly routeItem = () => this.OR(this.routeItemAlts);
+
   private routeDecl = this.RULE(
     "routeDecl",
     () => {
@@ -712,31 +750,7 @@ export class CrmParser extends EmbeddedActionsParser {
       node.name = this.name(this.CONSUME(T.Identifier));
       node.trigger = this.SUBRULE(this.trigger);
       this.CONSUME(T.LBrace);
-      this.MANY(() => {
-        this.OR([
-          {
-            ALT: () => {
-              const r = this.SUBRULE(this.routeRule);
-              if (r && !this.recording()) node.rules.push(r);
-            },
-          },
-          {
-            ALT: () => {
-              const f = this.SUBRULE(this.routeFallback);
-              this.ACTION(() => {
-                if (!f) return;
-                if (node.fallback) {
-                  this.extraErrors.push({
-                    code: "CR1007",
-                    message: "a route has only one `otherwise`; this one is never used",
-                    range: f.range,
-                  });
-                } else node.fallback = f;
-              });
-            },
-          },
-        ]);
-      });
+      this.MANY(this.routeItem);
       this.CONSUME(T.RBrace);
       return this.finish(node);
     },
@@ -969,6 +983,8 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly workflowStepAlts = [{ ALT: () => this.SUBRULE(this.doStep) }, { ALT: () => this.SUBRULE(this.waitStep) }];
+
   private workflowDecl = this.RULE(
     "workflowDecl",
     () => {
@@ -978,7 +994,7 @@ export class CrmParser extends EmbeddedActionsParser {
       node.trigger = this.SUBRULE(this.trigger);
       this.CONSUME(T.LBrace);
       this.MANY(() => {
-        const s = this.OR([{ ALT: () => this.SUBRULE(this.doStep) }, { ALT: () => this.SUBRULE(this.waitStep) }]);
+        const s = this.OR(this.workflowStepAlts);
         if (s && !this.recording()) node.steps.push(s as A.WorkflowStep);
       });
       this.CONSUME(T.RBrace);
@@ -1093,59 +1109,72 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  /** The time before the journey step being read (the alternatives below are built once, so they cannot capture it). */
+  private stepTime: A.TimeRef | undefined;
+  private readonly stepTimeRef = () => this.SUBRULE(this.timeRef);
+
+  private readonly journeyStepAlts = [
+    {
+      ALT: (): A.JourneyStep => {
+        const holder = this.building<A.EventStep>();
+        const time = this.stepTime;
+        this.CONSUME(Kw.expect);
+        let node: A.ExpectStep | undefined;
+        if (!this.recording()) {
+          const s = holder as unknown as Mutable<A.ExpectStep>;
+          s.kind = "ExpectStep";
+          s.time = time;
+          node = s as A.ExpectStep;
+        }
+        const e = this.SUBRULE(this.expectation);
+        if (!this.recording()) node!.expectation = e;
+        return node as A.JourneyStep;
+      },
+    },
+    {
+      ALT: (): A.JourneyStep => {
+        const holder = this.building<A.EventStep>();
+        const time = this.stepTime;
+        this.CONSUME(Kw.update);
+        let node: A.UpdateStep | undefined;
+        if (!this.recording()) {
+          const s = holder as unknown as Mutable<A.UpdateStep>;
+          s.kind = "UpdateStep";
+          s.time = time;
+          node = s as A.UpdateStep;
+        }
+        const r = this.SUBRULE(this.record);
+        if (!this.recording()) node!.values = r;
+        return node as A.JourneyStep;
+      },
+    },
+    {
+      ALT: (): A.JourneyStep => {
+        const holder = this.building<A.EventStep>();
+        const time = this.stepTime;
+        const n = this.CONSUME(T.Identifier);
+        if (!this.recording()) {
+          holder.time = time;
+          holder.event = this.name(n);
+        }
+        this.OPTION2(this.stepPayload);
+        return holder as A.JourneyStep;
+      },
+    },
+  ];
+  private readonly stepPayload = () => {
+    const holder = this.building<A.EventStep>();
+    const r = this.SUBRULE2(this.record);
+    if (!this.recording()) holder.payload = r;
+  };
+
   private journeyStep = this.RULE(
     "journeyStep",
     (): A.JourneyStep => {
       const start = this.LA(1);
-      const holder = this.begin<A.EventStep>({ kind: "EventStep", range: this.tokRange(start) });
-      let time: A.TimeRef | undefined;
-      this.OPTION(() => {
-        time = this.SUBRULE(this.timeRef);
-      });
-      const step = this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Kw.expect);
-            const node = this.ACTION(() => {
-              const s = holder as unknown as Mutable<A.ExpectStep>;
-              s.kind = "ExpectStep";
-              s.time = time;
-              return s as A.ExpectStep;
-            });
-            const e = this.SUBRULE(this.expectation);
-            this.ACTION(() => (node.expectation = e));
-            return node as A.JourneyStep;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.update);
-            const node = this.ACTION(() => {
-              const s = holder as unknown as Mutable<A.UpdateStep>;
-              s.kind = "UpdateStep";
-              s.time = time;
-              return s as A.UpdateStep;
-            });
-            const r = this.SUBRULE(this.record);
-            this.ACTION(() => (node.values = r));
-            return node as A.JourneyStep;
-          },
-        },
-        {
-          ALT: () => {
-            const n = this.CONSUME(T.Identifier);
-            this.ACTION(() => {
-              holder.time = time;
-              holder.event = this.name(n);
-            });
-            this.OPTION2(() => {
-              const r = this.SUBRULE2(this.record);
-              this.ACTION(() => (holder.payload = r));
-            });
-            return holder as A.JourneyStep;
-          },
-        },
-      ]);
+      this.begin<A.EventStep>({ kind: "EventStep", range: this.tokRange(start) });
+      this.stepTime = this.OPTION(this.stepTimeRef);
+      const step = this.OR(this.journeyStepAlts);
       return this.finish(step);
     },
     this.recover,
@@ -1310,16 +1339,20 @@ export class CrmParser extends EmbeddedActionsParser {
     this.recover,
   );
 
+  private readonly comma = () => this.CONSUME(T.Comma);
+  private readonly recordItem = () => {
+    const node = this.building<A.RecordLit>();
+    const e = this.SUBRULE(this.recordEntry);
+    if (e && !this.recording()) node.entries.push(e);
+    this.OPTION(this.comma);
+  };
+
   private record = this.RULE(
     "record",
     () => {
       const lb = this.CONSUME(T.LBrace);
       const node = this.begin<A.RecordLit>({ kind: "Record", entries: [], range: this.tokRange(lb) });
-      this.MANY(() => {
-        const e = this.SUBRULE(this.recordEntry);
-        if (e && !this.recording()) node.entries.push(e);
-        this.OPTION(() => this.CONSUME(T.Comma));
-      });
+      this.MANY(this.recordItem);
       this.CONSUME(T.RBrace);
       return this.finish(node);
     },
