@@ -589,7 +589,7 @@ export class Simulation implements EvalCtx {
 
   /** Day 0: the lead arrives. */
   start(lead: Record<string, Value>, source: SourceRef): void {
-    for (const [k, v] of Object.entries(lead)) this.setField(k, v);
+    for (const k of Object.keys(lead)) this.setField(k, lead[k]!);
     if (this.tracing) this.trace.push({ kind: "start", at: 0, time: formatTime(0), source, lead: this.leadSnapshot(), seed: this.seed });
     for (const x of this.ix.inactivity) this.armInactivity(x.s, x.r, x.i, 0);
     this.settleScores();
