@@ -19,7 +19,7 @@ import { bind, type Binding } from "../binder/bind.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
-import { mayBeUnused, unusedDeclarations } from "./unused.js";
+import { unusedDeclarations } from "./unused.js";
 import { fileStructure, workspaceStructure } from "./structure.js";
 import { fileAnalyses } from "./analyses/index.js";
 import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
@@ -106,10 +106,7 @@ function checkUnit(b: Binding, uri: string): UnitResult {
   checkFile(c, uri, pr.file);
   const diagnostics = [...c.diagnostics, ...fileStructure(b, uri), ...fileAnalyses(b, uri)].filter((d) => d.uri === uri);
   const references = c.refs.slice().sort((x, y) => x.range.start.offset - y.range.start.offset);
-  const used = [...new Set(references.map((r) => r.symbolId))].filter((id) => {
-    const k = b.symbols.get(id)?.kind;
-    return k !== undefined && mayBeUnused(k);
-  });
+  const used = [...c.used];
   const seen = new Map<string, ParseResult>();
   for (const v of b.visible.get(uri) ?? [uri]) seen.set(v, b.files.get(v)!);
   return { seen, diagnostics, references, used };

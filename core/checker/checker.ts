@@ -11,6 +11,7 @@ import type { Range } from "../text/positions.js";
 import { article, KIND_WORDS, type Binding, type Group } from "../binder/bind.js";
 import { suggest } from "../binder/didYouMean.js";
 import { isCountryCode } from "./countries.js";
+import { mayBeUnused } from "./unused.js";
 import { compatible, describe, isOrdered, T, type Ty } from "./types.js";
 
 /** A text literal, possibly in parentheses (the only pattern `matches` accepts). */
@@ -39,6 +40,8 @@ export class Checker {
   readonly diagnostics: Diagnostic[] = [];
   /** Resolved name uses in the unit, in the order met. */
   readonly refs: Reference[] = [];
+  /** Ids of the symbols the unit refers to whose kind is reported when unused (`mayBeUnused`). */
+  readonly used = new Set<string>();
   private readonly setTypes = new Map<string, Ty>();
   private readonly inProgress = new Set<string>();
 
@@ -55,6 +58,7 @@ export class Checker {
   addRef(uri: string, range: Range, sym: CrmSymbol): void {
     if (uri !== this.unit) return;
     this.refs.push({ uri, range, symbolId: sym.id });
+    if (mayBeUnused(sym.kind)) this.used.add(sym.id);
   }
 
   // ---------------------------------------------------------------- names
