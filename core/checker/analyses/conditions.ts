@@ -243,9 +243,20 @@ export class CondCompiler {
     }
   }
 
-  /** Candidate values of a field: every region between written constants is represented once. */
-  domain(name: string): Val[] {
+  private readonly domains = new Map<string, { mentioned: number; values: readonly Val[] }>();
+
+  /** Candidate values of a field: every region between written constants is represented once (do not change the array). */
+  domain(name: string): readonly Val[] {
     const f = this.fields.get(name)!;
+    // Asked for every pair of rules of a route: computed again only when more constants were written since.
+    const hit = this.domains.get(name);
+    if (hit && hit.mentioned === f.mentioned.size) return hit.values;
+    const values = this.computeDomain(name, f);
+    this.domains.set(name, { mentioned: f.mentioned.size, values });
+    return values;
+  }
+
+  private computeDomain(name: string, f: FieldInfo): Val[] {
     switch (f.kind) {
       case "boolean":
         return [true, false];
@@ -342,7 +353,7 @@ export function fieldsOf(c: Cond, out = new Set<string>(), opaque = new Set<stri
  * domain varying slowest) until `visit` returns false or `budget` runs out.
  * Returns false when the budget was exhausted.
  */
-export function enumerate<K>(keys: K[], domains: unknown[][], budget: number, visit: (values: unknown[]) => boolean): boolean {
+export function enumerate<K>(keys: K[], domains: readonly (readonly unknown[])[], budget: number, visit: (values: unknown[]) => boolean): boolean {
   let total = 1;
   for (const d of domains) {
     total *= Math.max(1, d.length);
