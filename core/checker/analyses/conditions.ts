@@ -219,7 +219,12 @@ export class CondCompiler {
         if (!(c instanceof Set)) return undefined;
         mention(c);
         const neg = op === "not in";
-        return { k: "atom", field: name, test: (v) => (v === undefined ? undefined : [...c].some((x) => eq(v, x)) !== neg) };
+        const items = [...c];
+        const has = (v: Val): boolean => {
+          for (let i = 0; i < items.length; i++) if (eq(v, items[i]!)) return true;
+          return false;
+        };
+        return { k: "atom", field: name, test: (v) => (v === undefined ? undefined : has(v) !== neg) };
       }
       case "starts_with":
       case "ends_with":

@@ -53,19 +53,56 @@ function route(b: Binding, uri: string, text: string, d: A.RouteDecl, out: Diagn
 }
 
 /** True when `later` can be true and every lead that makes `later` true makes `earlier` true. */
+/** What a condition reads (cached: a rule's condition takes part in many pairs). */
+const readsOf = new WeakMap<Cond, { fields: string[]; opaque: string[] }>();
+function reads(c: Cond): { fields: string[]; opaque: string[] } {
+  let r = readsOf.get(c);
+  if (!r) {
+    const { fields, opaque } = fieldsOf(c);
+    readsOf.set(c, (r = { fields: [...fields], opaque: [...opaque] }));
+  }
+  return r;
+}
+
+/** A field's candidate values plus "missing" (cached per compiler and field). */
+const withMissing = new WeakMap<CondCompiler, Map<string, { base: readonly Val[]; values: (Val | undefined)[] }>>();
+function domainOrMissing(cc: CondCompiler, field: string): (Val | undefined)[] {
+  let m = withMissing.get(cc);
+  if (!m) withMissing.set(cc, (m = new Map()));
+  const base = cc.domain(field);
+  const hit = m.get(field);
+  if (hit && hit.base === base) return hit.values;
+  const values = [...base, undefined];
+  m.set(field, { base, values });
+  return values;
+}
+
+const OPAQUE_DOMAIN: readonly Tri[] = [true, false, undefined];
+
+function union(a: string[], b: string[]): string[] {
+  if (!b.length) return a;
+  if (!a.length) return b;
+  const out = a.slice();
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
 export function implies(cc: CondCompiler, later: Cond, earlier: Cond): boolean {
-  const { fields, opaque } = fieldsOf(later);
-  fieldsOf(earlier, fields, opaque);
-  const fieldList = [...fields];
-  const opaqueList = [...opaque];
-  const domains: unknown[][] = [...fieldList.map((f) => [...cc.domain(f), undefined]), ...opaqueList.map(() => [true, false, undefined])];
+  const l = reads(later);
+  const e = reads(earlier);
+  const fieldList = union(l.fields, e.fields);
+  const opaqueList = union(l.opaque, e.opaque);
+  const domains: (readonly unknown[])[] = [];
+  for (const f of fieldList) domains.push(domainOrMissing(cc, f));
+  for (let i = 0; i < opaqueList.length; i++) domains.push(OPAQUE_DOMAIN);
   const lead = new Map<string, Val | undefined>();
   const op = new Map<string, Tri>();
   let satisfiable = false;
   let holds = true;
   const complete = enumerate([...fieldList, ...opaqueList], domains, PAIR_BUDGET, (vals) => {
-    fieldList.forEach((f, i) => lead.set(f, vals[i] as Val | undefined));
-    opaqueList.forEach((k, i) => op.set(k, vals[fieldList.length + i] as Tri));
+    // Plain loops: this runs once per combination (up to PAIR_BUDGET per pair of rules).
+    for (let i = 0; i < fieldList.length; i++) lead.set(fieldList[i]!, vals[i] as Val | undefined);
+    for (let i = 0; i < opaqueList.length; i++) op.set(opaqueList[i]!, vals[fieldList.length + i] as Tri);
     if (evaluate(later, lead, op) !== true) return true;
     satisfiable = true;
     if (evaluate(earlier, lead, op) !== true) {

@@ -32,7 +32,7 @@ export function uncoveredLead(b: Binding, uri: string, text: string, d: A.RouteD
   const none = new Map<string, boolean | undefined>();
   let found: Record<string, Val> | undefined;
   enumerate(list, domains, BUDGET, (vals) => {
-    list.forEach((f, i) => lead.set(f, vals[i] as Val));
+    for (let i = 0; i < list.length; i++) lead.set(list[i]!, vals[i] as Val);
     for (const c of conds) if (evaluate(c, lead, none) !== false) return true;
     found = {};
     list.forEach((f, i) => (found![f] = vals[i] as Val));
