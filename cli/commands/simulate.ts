@@ -36,7 +36,7 @@ export function simulateCommand(): Command {
     .option("--events <log.jsonl>", "replay an event log of many leads (JSON Lines, see docs/event-log.md; `-` reads standard input)")
     .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
-    .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: up to 2)")
+    .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
     .addHelpText(
       "after",
       `

@@ -3,7 +3,7 @@ import { describe, it, expect } from "vitest";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { generateLog } from "../../runtime/bulk/generate.js";
-import { replayLog } from "../../runtime/bulk/replay.js";
+import { defaultWorkers, replayLog } from "../../runtime/bulk/replay.js";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
 import { parseRecord, scanRecord, replayLead, leadSeed, minutesOf, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
 import { Simulation, RoutingPool } from "../../core/engine/index.js";
@@ -233,5 +233,11 @@ describe("the no-trace path", () => {
       entries += traced.trace.length;
     }
     expect(entries).toBeGreaterThan(byLead.size * 10);
+  });
+});
+
+describe("default worker count", () => {
+  it("replays in the calling thread on two cores or fewer, on two workers otherwise", () => {
+    expect([1, 2, 3, 4, 16].map(defaultWorkers)).toEqual([0, 0, 2, 2, 2]);
   });
 });
