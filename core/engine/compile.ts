@@ -525,7 +525,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     }
   }
 
-  const order = scoreOrder(scores);
-  for (const [name, cell] of scoreSlots) cell.slot = order.indexOf(name);
+  const order = new Map(scoreOrder(scores).map((n, i) => [n, i]));
+  for (const [name, cell] of scoreSlots) cell.slot = order.get(name) ?? -1;
   return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems, historyReads };
 }

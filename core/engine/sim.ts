@@ -562,11 +562,7 @@ export class Simulation implements EvalCtx {
   }
 
   scoreAt(slot: number): number | null {
-    if (slot < 0 || slot >= this.ix.scores.length) return null;
-    const num = this.num;
-    const o = this.b + 3 * slot;
-    if (num[o] === 0) return null;
-    return this.clamp(this.ix.scores[slot]!, num[o + 1]! + num[o + 2]!);
+    return slot < 0 || slot >= this.ix.scores.length ? null : this.valueOf(slot);
   }
 
   gradeLetter(name: string): string | null {
