@@ -40,29 +40,28 @@ export function outcomeOf(sim: Simulation): Outcome {
   };
 }
 
-/** Replays the whole log on this thread; returns every lead's outcome. */
-export function runOurs(rules: CompiledRules, log: SimLog): Outcome[] {
-  const zero = { line: 0, character: 0, offset: 0 };
-  const source: SourceRef = { uri: RULES_URI, range: { start: zero, end: zero } };
-  const sims = log.leads.map((l) => {
-    // No trace, as in bulk replay: the baselines keep none either.
+const ZERO = { line: 0, character: 0, offset: 0 };
+const SOURCE: SourceRef = { uri: RULES_URI, range: { start: ZERO, end: ZERO } };
+
+/** One started `Simulation` per lead, with no trace, as in bulk replay: the baselines keep none either. */
+function startSims(rules: CompiledRules, log: SimLog): Simulation[] {
+  return log.leads.map((l) => {
     const s = new Simulation(rules, { seed: 0, trace: false });
-    s.start(leadRecord(l), source);
+    s.start(leadRecord(l), SOURCE);
     return s;
   });
-  for (const e of log.events) sims[e.lead]!.event(e.at, e.name, e.payload, source);
+}
+
+/** Replays the whole log on this thread; returns every lead's outcome. */
+export function runOurs(rules: CompiledRules, log: SimLog): Outcome[] {
+  const sims = startSims(rules, log);
+  for (const e of log.events) sims[e.lead]!.event(e.at, e.name, e.payload, SOURCE);
   return sims.map(outcomeOf);
 }
 
 /** The same replay through `Simulation.feed`, the engine's call for a whole interleaved log (same results as one `event` call per event). */
 export function runOursFeed(rules: CompiledRules, log: SimLog): Outcome[] {
-  const zero = { line: 0, character: 0, offset: 0 };
-  const source: SourceRef = { uri: RULES_URI, range: { start: zero, end: zero } };
-  const sims = log.leads.map((l) => {
-    const s = new Simulation(rules, { seed: 0, trace: false });
-    s.start(leadRecord(l), source);
-    return s;
-  });
-  Simulation.feed(sims, log.events, source);
+  const sims = startSims(rules, log);
+  Simulation.feed(sims, log.events, SOURCE);
   return sims.map(outcomeOf);
 }
