@@ -101,12 +101,6 @@ export class MemberTable {
     if (hash < 0) return this.builtins.get(containerId);
     return this.perFile.get(containerId.slice(0, hash))?.members.get(containerId);
   }
-
-  /** Every container's members (built-ins first, then file by file). */
-  *values(): IterableIterator<Map<string, CrmSymbol>> {
-    yield* this.builtins.values();
-    for (const f of this.perFile.values()) yield* f.members.values();
-  }
 }
 
 /** The symbols of a binding: the built-ins plus every file's `FileDecls.byId`, looked up without copying. */
@@ -199,13 +193,6 @@ export class Binding {
     }
     // Sorted, so that the answer depends on the visible files alone (not on which file declared a name first).
     return out.sort();
-  }
-
-  /** Every declaration of a group (all files). */
-  allOf(group: Group): CrmSymbol[] {
-    const out: CrmSymbol[] = [];
-    for (const [, list] of this.names.entries(group)) out.push(...list);
-    return out;
   }
 
   /**
@@ -567,32 +554,30 @@ export function removeFix(pr: ParseResult, uri: string, range: Range, title: str
 }
 
 function reportDuplicates(b: Binding, uris: string[]): void {
-  {
-    for (const [group, name, list] of b.repeatedNames()) {
-      const sorted = [...list].sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
-      // A later declaration is a duplicate when some file sees it together with an earlier one.
-      const firstOf = new Map<CrmSymbol, CrmSymbol>();
-      for (const f of uris) {
-        const vis = b.visible.get(f)!;
-        let first: CrmSymbol | undefined;
-        for (const s of sorted) {
-          if (!vis.has(s.uri)) continue;
-          if (!first) first = s;
-          else if (!firstOf.has(s) || sorted.indexOf(firstOf.get(s)!) > sorted.indexOf(first)) firstOf.set(s, first);
-        }
-      }
+  for (const [group, name, list] of b.repeatedNames()) {
+    const sorted = [...list].sort((p, q) => (p.uri < q.uri ? -1 : p.uri > q.uri ? 1 : p.range.start.offset - q.range.start.offset));
+    // A later declaration is a duplicate when some file sees it together with an earlier one.
+    const firstOf = new Map<CrmSymbol, CrmSymbol>();
+    for (const f of uris) {
+      const vis = b.visible.get(f)!;
+      let first: CrmSymbol | undefined;
       for (const s of sorted) {
-        const first = firstOf.get(s);
-        if (!first) continue;
-        b.duplicates.add(s.id);
-        const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
-        const as = group === "field" || group === "journey" ? "" : ` (as ${article(KIND_WORDS[first.kind])})`;
-        b.diagnostics.push(
-          makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""}${as}`, {
-            related: [{ uri: first.uri, range: first.range, message: `first declaration of \`${name}\`` }],
-          }),
-        );
+        if (!vis.has(s.uri)) continue;
+        if (!first) first = s;
+        else if (!firstOf.has(s) || sorted.indexOf(firstOf.get(s)!) > sorted.indexOf(first)) firstOf.set(s, first);
       }
+    }
+    for (const s of sorted) {
+      const first = firstOf.get(s);
+      if (!first) continue;
+      b.duplicates.add(s.id);
+      const what = group === "field" ? "the lead field" : group === "journey" ? "a journey named" : `the name`;
+      const as = group === "field" || group === "journey" ? "" : ` (as ${article(KIND_WORDS[first.kind])})`;
+      b.diagnostics.push(
+        makeDiagnostic("CR2002", s.uri, s.range, `${what} \`${name}\` is already declared${first.uri !== s.uri ? ` in \`${relativeTo(b.root, first.uri)}\`` : ""}${as}`, {
+          related: [{ uri: first.uri, range: first.range, message: `first declaration of \`${name}\`` }],
+        }),
+      );
     }
   }
 }

@@ -30,7 +30,7 @@ export interface UnitResult {
   readonly seen: ReadonlyMap<string, ParseResult>;
   /** Types, structure and analyses of the file (not its syntax errors, not workspace-wide findings). */
   readonly diagnostics: readonly Diagnostic[];
-  /** Resolved name uses in the file, sorted by position. */
+  /** Resolved name uses in the file, sorted by position, each once. */
   readonly references: readonly Reference[];
   /** The distinct ids of the declarations the file refers to that are reported when unused. */
   readonly used: readonly string[];
@@ -105,7 +105,12 @@ function checkUnit(b: Binding, uri: string): UnitResult {
   const c = new Checker(b, uri);
   checkFile(c, uri, pr.file);
   const diagnostics = [...c.diagnostics, ...fileStructure(b, uri), ...fileAnalyses(b, uri)].filter((d) => d.uri === uri);
-  const references = c.refs.slice().sort((x, y) => x.range.start.offset - y.range.start.offset);
+  // Sorted by position; a use recorded twice (an expression typed twice, e.g. to learn its type first) is kept once.
+  const sorted = c.refs.slice().sort((x, y) => x.range.start.offset - y.range.start.offset || x.range.end.offset - y.range.end.offset || (x.symbolId < y.symbolId ? -1 : x.symbolId > y.symbolId ? 1 : 0));
+  const references = sorted.filter((r, i) => {
+    const p = sorted[i - 1];
+    return !p || p.range.start.offset !== r.range.start.offset || p.range.end.offset !== r.range.end.offset || p.symbolId !== r.symbolId;
+  });
   const used = [...c.used];
   const seen = new Map<string, ParseResult>();
   for (const v of b.visible.get(uri) ?? [uri]) seen.set(v, b.files.get(v)!);

@@ -118,7 +118,7 @@ export function renameConflict(check: WorkspaceCheck, symbolId: string, newName:
  * file are read (no other file can refer to it).
  */
 export function referencesTo(check: WorkspaceCheck, symbolId: string): Reference[] {
-  if (!perFile(check).units) return refIndexOf(check).bySymbol.get(symbolId) ?? [];
+  if (!(check as Partial<CheckResult>).units) return refIndexOf(check).bySymbol.get(symbolId) ?? [];
   const sym = check.symbols.get(symbolId);
   if (!sym) return [];
   const files = sym.builtin ? [...check.files.keys()].sort() : check.dependents(sym.uri);
@@ -128,22 +128,20 @@ export function referencesTo(check: WorkspaceCheck, symbolId: string): Reference
 }
 
 /** Every resolved name use in a file, sorted by position, each once (what semantic tokens and document highlights walk). Reads that file only. */
-export function referencesIn(check: WorkspaceCheck, uri: string): Reference[] {
-  const units = perFile(check).units;
+export function referencesIn(check: WorkspaceCheck, uri: string): readonly Reference[] {
+  const units = (check as Partial<CheckResult>).units;
   if (!units) return refIndexOf(check).byUri.get(uri) ?? [];
-  const refs = units.get(uri)?.references;
-  if (!refs) return [];
-  let out = dedupedRefs.get(refs);
-  if (!out) dedupedRefs.set(refs, (out = dedupe([...refs]).sort((a, b) => a.range.start.offset - b.range.start.offset)));
-  return out;
+  return units.get(uri)?.references ?? [];
 }
 
 /** Every declaration in a file (top-level and members, built-ins never), in no particular order. Reads that file only. */
 export function declarationsIn(check: WorkspaceCheck, uri: string): CrmSymbol[] {
-  const decls = perFile(check).binding?.decls?.get(uri);
-  if (!decls) return perFile(check).binding?.decls ? [] : (kindIndexOf(check).byUri.get(uri) ?? []);
-  let out = fileDecls.get(decls);
-  if (!out) fileDecls.set(decls, (out = [...decls.byId.values()]));
+  const binding = (check as Partial<CheckResult>).binding;
+  if (!binding) return kindIndexOf(check).byUri.get(uri) ?? [];
+  const decls = binding.decls.get(uri);
+  if (!decls) return [];
+  let out = declarationLists.get(decls);
+  if (!out) declarationLists.set(decls, (out = [...decls.byId.values()]));
   return out;
 }
 
@@ -164,34 +162,8 @@ export function maxPossibleScore(check: WorkspaceCheck, scoreName: string, uri?:
   return res.maxScores?.get(sym.id) ?? maxScoreOf(sym.node as A.ScoreDecl);
 }
 
-/**
- * Per-file parts a `CheckResult` may carry (core/checker/check.ts): each
- * file's resolved uses and each file's declarations. When present, a query
- * about one file reads that file's part only, so answering after an edit
- * costs what the file costs, not what the workspace costs.
- */
-interface PerFile {
-  units?: ReadonlyMap<string, { readonly references: readonly Reference[] }>;
-  binding?: { decls?: ReadonlyMap<string, { readonly byId: ReadonlyMap<string, CrmSymbol> }> };
-}
-
-function perFile(check: WorkspaceCheck): PerFile {
-  return check as unknown as PerFile;
-}
-
-const dedupedRefs = new WeakMap<readonly Reference[], Reference[]>();
-const fileDecls = new WeakMap<object, CrmSymbol[]>();
-
-/** A use may be recorded more than once (an expression typed twice); each is kept once. */
-function dedupe(refs: Reference[]): Reference[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const key = `${r.uri}#${r.range.start.offset}#${r.range.end.offset}#${r.symbolId}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+/** A file's declarations as a list (built once per file's declarations). */
+const declarationLists = new WeakMap<object, CrmSymbol[]>();
 
 /** Symbols by kind and by file (built once per check, from the symbols alone). */
 interface KindIndex {
@@ -225,7 +197,7 @@ function refIndexOf(check: WorkspaceCheck): RefIndex {
   let idx = refIndexes.get(check);
   if (idx) return idx;
   idx = { byUri: new Map(), bySymbol: new Map() };
-  for (const r of dedupe(check.references)) {
+  for (const r of check.references) {
     push(idx.byUri, r.uri, r);
     push(idx.bySymbol, r.symbolId, r);
   }

@@ -22,56 +22,54 @@ export function fileStructure(b: Binding, uri: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const pr = b.files.get(uri);
   if (!pr) return out;
-  {
-    for (const d of pr.file.decls) {
-      switch (d.kind) {
-        case "Score":
-          for (const r of d.rules)
-            if (r.points && r.points.value === 0)
-              out.push(
-                makeDiagnostic("CR5008", uri, r.points.range, `\`${r.name?.text ?? "this rule"}\` gives 0 points, so it never changes \`${d.name?.text ?? "the score"}\`; give it points or remove it`, {
-                  fixes: [removeLineFix(pr, uri, r.range, `remove the rule \`${r.name?.text ?? "rule"}\``)],
-                }),
-              );
-          break;
-        case "Action":
-          if (d.reach === "internal" && d.requires) {
-            const text = pr.lines.text;
-            const kw = text.lastIndexOf("requires", d.requires.range.start.offset);
-            const start = kw >= 0 && d.reachRange && kw >= d.reachRange.end.offset ? kw : d.requires.range.start.offset;
-            const edit = d.reachRange ? pr.lines.range(d.reachRange.end.offset, d.requires.range.end.offset) : pr.lines.range(start, d.requires.range.end.offset);
+  for (const d of pr.file.decls) {
+    switch (d.kind) {
+      case "Score":
+        for (const r of d.rules)
+          if (r.points && r.points.value === 0)
             out.push(
-              makeDiagnostic("CR3014", uri, pr.lines.range(start, d.requires.range.end.offset), `\`${d.name?.text ?? "this action"}\` is internal, so it never contacts anyone and needs no consent; remove \`requires ${d.requires.text}\` or mark the action \`contact\``, {
-                fixes: [{ title: `remove \`requires ${d.requires.text}\``, edits: [{ uri, range: edit, newText: "" }], preferred: true }],
+              makeDiagnostic("CR5008", uri, r.points.range, `\`${r.name?.text ?? "this rule"}\` gives 0 points, so it never changes \`${d.name?.text ?? "the score"}\`; give it points or remove it`, {
+                fixes: [removeLineFix(pr, uri, r.range, `remove the rule \`${r.name?.text ?? "rule"}\``)],
               }),
             );
-          }
-          break;
-        case "Team": {
-          const seen = new Map<string, A.TeamMember>();
-          for (const m of d.members) {
-            if (!m.owner) continue;
-            const first = seen.get(m.owner.text);
-            if (!first) {
-              seen.set(m.owner.text, m);
-              continue;
-            }
-            out.push(
-              makeDiagnostic("CR5012", uri, m.range, `\`${m.owner.text}\` is already a member of \`${d.name?.text ?? "this team"}\`; list each member once (use \`weight\` to give someone more leads)`, {
-                related: [{ uri, range: first.range, message: `first listing of \`${m.owner.text}\`` }],
-                fixes: [removeLineFix(pr, uri, m.range, `remove the second \`member ${m.owner.text}\``)],
-              }),
-            );
-          }
-          break;
+        break;
+      case "Action":
+        if (d.reach === "internal" && d.requires) {
+          const text = pr.lines.text;
+          const kw = text.lastIndexOf("requires", d.requires.range.start.offset);
+          const start = kw >= 0 && d.reachRange && kw >= d.reachRange.end.offset ? kw : d.requires.range.start.offset;
+          const edit = d.reachRange ? pr.lines.range(d.reachRange.end.offset, d.requires.range.end.offset) : pr.lines.range(start, d.requires.range.end.offset);
+          out.push(
+            makeDiagnostic("CR3014", uri, pr.lines.range(start, d.requires.range.end.offset), `\`${d.name?.text ?? "this action"}\` is internal, so it never contacts anyone and needs no consent; remove \`requires ${d.requires.text}\` or mark the action \`contact\``, {
+              fixes: [{ title: `remove \`requires ${d.requires.text}\``, edits: [{ uri, range: edit, newText: "" }], preferred: true }],
+            }),
+          );
         }
-        case "Route":
-          for (const r of [...d.rules, ...(d.fallback ? [d.fallback] : [])]) escalations(pr, uri, r.target, r.escalations, out);
-          break;
-        case "Journey":
-          journey(pr, uri, d, out);
-          break;
+        break;
+      case "Team": {
+        const seen = new Map<string, A.TeamMember>();
+        for (const m of d.members) {
+          if (!m.owner) continue;
+          const first = seen.get(m.owner.text);
+          if (!first) {
+            seen.set(m.owner.text, m);
+            continue;
+          }
+          out.push(
+            makeDiagnostic("CR5012", uri, m.range, `\`${m.owner.text}\` is already a member of \`${d.name?.text ?? "this team"}\`; list each member once (use \`weight\` to give someone more leads)`, {
+              related: [{ uri, range: first.range, message: `first listing of \`${m.owner.text}\`` }],
+              fixes: [removeLineFix(pr, uri, m.range, `remove the second \`member ${m.owner.text}\``)],
+            }),
+          );
+        }
+        break;
       }
+      case "Route":
+        for (const r of [...d.rules, ...(d.fallback ? [d.fallback] : [])]) escalations(pr, uri, r.target, r.escalations, out);
+        break;
+      case "Journey":
+        journey(pr, uri, d, out);
+        break;
     }
   }
   unreachableStages(b, uri, out);
@@ -281,23 +279,22 @@ function isDetour(d: A.StageDecl): boolean {
  */
 function unreachableStages(b: Binding, uri: string, out: Diagnostic[]): void {
   const stagesOf = (u: string) => b.files.get(u)?.file.decls.filter((d): d is A.StageDecl => d.kind === "Stage") ?? [];
-  const viewOrder = (u: string): A.StageDecl[] => dfsFiles(b, u).flatMap(stagesOf);
+  let order: A.StageDecl[] | undefined;
   const pr = b.files.get(uri)!;
-  {
-    for (const d of pr.file.decls) {
-      if (d.kind !== "Stage" || d.when || !d.name) continue;
-      if (d.modifiers.some((m) => m.text === "initial")) continue;
-      let msg: string;
-      if (isDetour(d)) msg = `no lead can ever enter \`${d.name.text}\`: a detour without \`when\` is never entered; add \`when …\` to say when leads go there`;
-      else {
-        const order = viewOrder(uri);
-        const marked = order.find((s) => s.modifiers.some((m) => m.text === "initial"));
-        const first = marked ?? order.find((s) => !isDetour(s));
-        if (first === d) continue;
-        msg = `no lead can ever enter \`${d.name.text}\`: leads start in \`${first?.name?.text ?? "the first stage"}\`${marked ? "" : " (the first stage declared)"}, and a stage without \`when\` is entered only as the initial stage; add \`when …\` to say when leads move here`;
-      }
-      out.push(makeDiagnostic("CR4009", uri, d.name.range, msg));
+  for (const d of pr.file.decls) {
+    if (d.kind !== "Stage" || d.when || !d.name) continue;
+    if (d.modifiers.some((m) => m.text === "initial")) continue;
+    let msg: string;
+    if (isDetour(d)) msg = `no lead can ever enter \`${d.name.text}\`: a detour without \`when\` is never entered; add \`when …\` to say when leads go there`;
+    else {
+      // The stages of the file's view in declaration order (imports first), gathered once per file.
+      order ??= dfsFiles(b, uri).flatMap(stagesOf);
+      const marked = order.find((s) => s.modifiers.some((m) => m.text === "initial"));
+      const first = marked ?? order.find((s) => !isDetour(s));
+      if (first === d) continue;
+      msg = `no lead can ever enter \`${d.name.text}\`: leads start in \`${first?.name?.text ?? "the first stage"}\`${marked ? "" : " (the first stage declared)"}, and a stage without \`when\` is entered only as the initial stage; add \`when …\` to say when leads move here`;
     }
+    out.push(makeDiagnostic("CR4009", uri, d.name.range, msg));
   }
 }
 
