@@ -69,7 +69,6 @@ export async function simBench(opts: { repo: string; mainJs: string; size: SimSi
     got = [];
   }
   const rate = (ms: number[], events = n) => summarize(ms.map((m) => events / (m / 1000)));
-  const oursMedian = summarize(oursMs).median;
   const hwMedian = summarize(hwMs).median;
   results.push(
     result({
