@@ -30,4 +30,17 @@ describe("checker robustness", () => {
       { numRuns: 150, seed: 42 },
     );
   });
+
+  // Each set's value is computed once per check: without that, `s40 = s39 + s39` takes 2^40 steps
+  // (the test's time limit would stop it; no timing is asserted here).
+  it("checks sets built from a set named twice, 40 deep, and still judges a route over them", () => {
+    const lines = ["lead {\n  country: country\n}", "territory s0 = [NO, SE]"];
+    for (let i = 1; i <= 40; i++) lines.push(`territory s${i} = s${i - 1} + s${i - 1}`);
+    lines.push('stage mql initial\nroute r on stage mql {\n  rule a: when lead.country in s40 -> queue q\n}\nqueue q "Q"');
+    const check = checkWorkspace({ root: "/ws", files: [{ uri: "/ws/a.crmrules", text: lines.join("\n") + "\n" }] });
+    const uncovered = check.diagnostics.find((d) => d.code === "CR4002");
+    expect(uncovered?.message).toContain("country");
+    expect(uncovered?.message).not.toMatch(/"(NO|SE)"/);
+  });
 });
+

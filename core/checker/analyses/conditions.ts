@@ -31,6 +31,8 @@ export interface FieldInfo {
 }
 
 /** Evaluates a constant expression (number, text, bare value, list, set name, set union/difference). */
+const setValues = new WeakMap<Binding, Map<string, Set<Val> | undefined>>();
+
 export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen = new Set<string>()): Val | Set<Val> | undefined {
   if (!e) return undefined;
   switch (e.kind) {
@@ -62,11 +64,19 @@ export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen 
       if (e.segments.length || e.head.text === "lead") return undefined;
       const s = b.lookup(uri, "value", e.head.text);
       if (s && (s.kind === "set" || s.kind === "territory")) {
+        // Each set's value once per binding: `s2 = s1 + s1`, `s3 = s2 + s2`, … would otherwise take
+        // exponential time. The value does not depend on the path that reached it (a set on a circle
+        // is undefined from wherever it is entered).
+        let memo = setValues.get(b);
+        if (!memo) setValues.set(b, (memo = new Map()));
+        if (memo.has(s.id)) return memo.get(s.id);
         if (seen.has(s.id)) return undefined;
         seen.add(s.id);
         const v = constValue((s.node as A.SetDecl).value, b, s.uri, seen);
         seen.delete(s.id);
-        return v instanceof Set ? v : undefined;
+        const out = v instanceof Set ? v : undefined;
+        memo.set(s.id, out);
+        return out;
       }
       if (s || b.lookup(uri, "event", e.head.text)) return undefined;
       return e.head.text;
