@@ -78,6 +78,46 @@ function versionWaiter(s: Server, uri: string): (version: number) => Promise<voi
   return (version) => new Promise<void>((r) => waiters.set(version, r));
 }
 
+/** A document opened in the server and edited a line at a time, each edit timed until the diagnostics of its version arrive. */
+class OpenDocument {
+  private version = 1;
+  private readonly publishedFor: (version: number) => Promise<void>;
+
+  constructor(
+    private readonly s: Server,
+    readonly uri: string,
+    public text: string,
+  ) {
+    this.publishedFor = versionWaiter(s, uri);
+  }
+
+  /** `didOpen`; milliseconds until its diagnostics arrive. */
+  async open(timeoutMs: number, what: string): Promise<number> {
+    const done = this.publishedFor(1);
+    const t = now();
+    await this.s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: this.uri, languageId: "crmrules", version: 1, text: this.text } });
+    await withTimeout(done, timeoutMs, what);
+    return now() - t;
+  }
+
+  /** Replaces one line (its text, not its line break) by `next`; milliseconds until the new version's diagnostics arrive. */
+  async replaceLine(line: number, next: string, timeoutMs: number, what: string): Promise<number> {
+    const lines = this.text.split("\n");
+    const old = lines[line]!;
+    lines[line] = next;
+    this.text = lines.join("\n");
+    const version = ++this.version;
+    const done = this.publishedFor(version);
+    const t = now();
+    await this.s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: this.uri, version },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: next }],
+    });
+    await withTimeout(done, timeoutMs, what);
+    return now() - t;
+  }
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
@@ -174,32 +214,17 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
     const target = ws.files.find((f) => f.text.includes("score score_") && f.text.includes("lead.") && f.text.includes("page_view"))!;
     const filePath = path.join(root, path.relative(ws.root, target.uri));
     const uri = pathToFileURL(filePath).href;
-    let text = target.text;
-    let version = 1;
-    const publishedFor = versionWaiter(s, uri);
-    const opened = publishedFor(1);
-    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "crmrules", version, text } });
-    await withTimeout(opened, 30_000, "diagnostics for the opened file");
+    const edited = new OpenDocument(s, uri, target.text);
+    await edited.open(30_000, "diagnostics for the opened file");
 
     // One-line edit: change the cap of the file's first score (keeps the file valid).
-    const capLine = positionAfter(text, "  cap ").line;
+    const capLine = positionAfter(edited.text, "  cap ").line;
     const diagSamples: number[] = [];
     for (let i = 0; i < requests + 10; i++) {
-      const lines = text.split("\n");
-      const old = lines[capLine]!;
-      const next = `  cap ${100 + (i % 50) * 10}`;
-      lines[capLine] = next;
-      text = lines.join("\n");
-      version++;
-      const done = publishedFor(version);
-      const t = now();
-      await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
-        textDocument: { uri, version },
-        contentChanges: [{ range: { start: { line: capLine, character: 0 }, end: { line: capLine, character: old.length } }, text: next }],
-      });
-      await withTimeout(done, 30_000, "diagnostics after an edit");
-      if (i >= 10) diagSamples.push(now() - t);
+      const ms = await edited.replaceLine(capLine, `  cap ${100 + (i % 50) * 10}`, 30_000, "diagnostics after an edit");
+      if (i >= 10) diagSamples.push(ms);
     }
+    const text = edited.text;
 
     /** Times `requests` requests (after 10 warm-up ones); undefined when the server answers nothing (reported, not timed). */
     const time = async (name: string, what: string, fn: () => Promise<unknown>): Promise<number[] | undefined> => {
@@ -226,26 +251,15 @@ export async function lspBench(serverJs: string | undefined, requests: number): 
 
     // The worst case for incremental checking: an edit of the schema every rule file imports.
     const schema = ws.files[0]!;
-    const schemaUri = pathToFileURL(path.join(root, path.relative(ws.root, schema.uri))).href;
-    const schemaPublished = versionWaiter(s, schemaUri);
-    let schemaText = schema.text;
-    let schemaVersion = 1;
-    const schemaOpened = schemaPublished(1);
-    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: schemaUri, languageId: "crmrules", version: 1, text: schemaText } });
-    await withTimeout(schemaOpened, 30_000, "diagnostics for the opened schema");
+    const schemaDoc = new OpenDocument(s, pathToFileURL(path.join(root, path.relative(ws.root, schema.uri))).href, schema.text);
+    await schemaDoc.open(30_000, "diagnostics for the opened schema");
     const schemaSamples: number[] = [];
     const schemaRuns = Math.max(10, Math.floor(requests / 10));
     for (let i = 0; i < schemaRuns + 3; i++) {
-      const line = `// edited ${i}`;
-      const at = schemaText.length;
-      schemaText += line + "\n";
-      schemaVersion++;
-      const done = schemaPublished(schemaVersion);
-      const t = now();
-      const end = positionAfter(schemaText.slice(0, at) + "\u0000", "\u0000");
-      await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: schemaUri, version: schemaVersion }, contentChanges: [{ range: { start: end, end }, text: line + "\n" }] });
-      await withTimeout(done, 60_000, "diagnostics after an edit of the schema");
-      if (i >= 3) schemaSamples.push(now() - t);
+      // A comment line added at the end (the text ends with a line break, so its last line is empty).
+      const last = schemaDoc.text.split("\n").length - 1;
+      const ms = await schemaDoc.replaceLine(last, `// edited ${i}\n`, 60_000, "diagnostics after an edit of the schema");
+      if (i >= 3) schemaSamples.push(ms);
     }
 
     const wsDesc = `generated workspace of ${ws.files.length} files, ${ws.lines.toLocaleString("en-US")} lines (seed 500)`;
@@ -304,33 +318,17 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
   let lines = 26_000;
   let gen = generateWorkspace({ seed: 1_000_000, lines, files: 1 });
   while (gen.files[1]!.text.length < 1_000_000) gen = generateWorkspace({ seed: 1_000_000, lines: (lines = Math.ceil(lines * 1.1)), files: 1 });
-  let text = gen.files[1]!.text;
-  const bytes = Buffer.byteLength(text);
+  const bytes = Buffer.byteLength(gen.files[1]!.text);
   const uri = pathToFileURL(path.join(root, "area_big", "big.crmrules")).href;
-  let version = 1;
-  const publishedFor = versionWaiter(s, uri);
-  const opened = publishedFor(1);
-  const t0 = now();
-  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "crmrules", version, text } });
-  await withTimeout(opened, 60_000, "diagnostics for the 1 MB document");
-  const openMs = now() - t0;
-  const capLine = positionAfter(text, "  cap ").line;
+  const big = new OpenDocument(s, uri, gen.files[1]!.text);
+  const openMs = await big.open(60_000, "diagnostics for the 1 MB document");
+  const capLine = positionAfter(big.text, "  cap ").line;
   const edits: number[] = [];
   for (let i = 0; i < requests + 3; i++) {
-    const all = text.split("\n");
-    const old = all[capLine]!;
-    all[capLine] = `  cap ${100 + (i % 50) * 10}`;
-    text = all.join("\n");
-    version++;
-    const done = publishedFor(version);
-    const t = now();
-    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version },
-      contentChanges: [{ range: { start: { line: capLine, character: 0 }, end: { line: capLine, character: old.length } }, text: all[capLine]! }],
-    });
-    await withTimeout(done, 60_000, "diagnostics after an edit of the 1 MB document");
-    if (i >= 3) edits.push(now() - t);
+    const ms = await big.replaceLine(capLine, `  cap ${100 + (i % 50) * 10}`, 60_000, "diagnostics after an edit of the 1 MB document");
+    if (i >= 3) edits.push(ms);
   }
+  const text = big.text;
   const doc = { uri };
   const lastLeadDot = text.lastIndexOf("when lead.") + "when lead.".length;
   const before = text.slice(0, lastLeadDot);

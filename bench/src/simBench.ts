@@ -50,24 +50,20 @@ export async function simBench(opts: { repo: string; mainJs: string; size: SimSi
   }
   const routed = expected.filter((o) => o.routedTo !== null).length;
 
-  // Our engine, one thread.
-  const oursMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc();
-    let got: Outcome[] = [];
-    oursMs.push(timeMs(() => (got = runOurs(rules, log))));
-    if (i === 0) assertSameOutcomes("our engine vs the hand-written rules", expected, got, log.leads);
-    got = [];
-  }
-  // The same, through `Simulation.feed` (the engine's call for a whole interleaved log).
-  const feedMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc();
-    let got: Outcome[] = [];
-    feedMs.push(timeMs(() => (got = runOursFeed(rules, log))));
-    if (i === 0) assertSameOutcomes("our engine (feed) vs the hand-written rules", expected, got, log.leads);
-    got = [];
-  }
+  /** Times `runs` replays of the whole log, checking the first one's outcomes against the hand-written rules. */
+  const timeReplays = (what: string, replay: () => Outcome[]): number[] => {
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      gc();
+      let got: Outcome[] = [];
+      ms.push(timeMs(() => (got = replay())));
+      if (i === 0) assertSameOutcomes(`${what} vs the hand-written rules`, expected, got, log.leads);
+    }
+    return ms;
+  };
+  // Our engine, one thread; then the same through `Simulation.feed` (the engine's call for a whole interleaved log).
+  const oursMs = timeReplays("our engine", () => runOurs(rules, log));
+  const feedMs = timeReplays("our engine (feed)", () => runOursFeed(rules, log));
   const rate = (ms: number[], events = n) => summarize(ms.map((m) => events / (m / 1000)));
   const hwMedian = summarize(hwMs).median;
   results.push(
