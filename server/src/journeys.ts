@@ -7,7 +7,6 @@ import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { compile, runJourney, renderTraceText, showTarget, showValue, type CompiledRules, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
 import type { Range } from "../../core/text/positions.js";
-import type { ParseResult } from "../../core/syntax/parse.js";
 import { range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
@@ -53,10 +52,13 @@ export interface JourneyRunResult {
   error?: string;
 }
 
-/** A file's compiled rules and journey results, valid while the files it sees are the same parse results. */
+/** A file's compiled rules and journey results, valid while the file's check result (its unit) is reused. */
 interface FileRuns {
-  /** The parse result of every file the rules were compiled from (`visibleFiles` of the journey file), by path. */
-  seen: Map<string, ParseResult>;
+  /**
+   * The checker's result for the file when the rules were compiled. The checker reuses it exactly
+   * while the file and every file it sees are unchanged, which is also what the rules depend on.
+   */
+  unit: unknown;
   rules: CompiledRules | Error;
   /** Journey results by the offset of the journey in its file. */
   results: Map<number, JourneyResult | Error>;
@@ -66,8 +68,8 @@ interface FileRuns {
  * Runs the journeys of a file and keeps the results across changes: a file's
  * rules are compiled from the files it sees (`check.visibleFiles`), so its
  * rules and journey results stay valid while every one of those files is the
- * same parse result (an unchanged file keeps its parse result from one check
- * to the next). A change re-runs only the journeys of files that see a
+ * same parse result, which is exactly when the checker reuses the file's unit
+ * (`check.units`). A change re-runs only the journeys of files that see a
  * changed file.
  */
 export class JourneyRunner {
@@ -86,9 +88,9 @@ export class JourneyRunner {
       for (const p of this.byFile.keys()) if (!snap.file(p)) this.byFile.delete(p);
     }
     const check = snap.checkOf(path);
-    const view = check ? check.visibleFiles(path) : [];
+    const unit = check?.units.get(path);
     const old = this.byFile.get(path);
-    if (old && check && old.seen.size === view.length && view.every((v) => old.seen.get(v) === check.files.get(v))) return old;
+    if (old && unit !== undefined && old.unit === unit) return old;
     let rules: CompiledRules | Error;
     if (!check) rules = new Error("this file is not part of a workspace folder, so its journeys cannot run");
     else
@@ -99,7 +101,7 @@ export class JourneyRunner {
         this.log(`compiling rules for ${path} failed: ${(e as Error).stack ?? String(e)}`);
         rules = new Error(`the rules could not be prepared for simulation: ${(e as Error).message}`);
       }
-    const e: FileRuns = { seen: new Map(view.map((v) => [v, check!.files.get(v)!])), rules, results: new Map() };
+    const e: FileRuns = { unit, rules, results: new Map() };
     if (check) this.byFile.set(path, e);
     else this.byFile.delete(path);
     return e;
