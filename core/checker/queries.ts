@@ -7,9 +7,8 @@
  */
 import type { CrmSymbol, Reference, SymbolKind, WorkspaceCheck } from "../workspace.js";
 import type { CheckResult } from "./check.js";
-import { maxScoreOf, type MaxScore } from "./analyses/unreachableStages.js";
+import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
 import { GROUP_OF } from "../binder/bind.js";
-import type * as A from "../syntax/ast.js";
 import type { Range } from "../text/positions.js";
 
 /** A name in the source: the symbol it stands for, where it is written, and whether it is the declaration itself. */
@@ -159,7 +158,8 @@ export function maxPossibleScore(check: WorkspaceCheck, scoreName: string, uri?:
   }
   if (!sym) for (const s of check.symbols.values()) if (s.kind === "score" && s.name === scoreName) (sym ??= s);
   if (!sym) return undefined;
-  return res.maxScores?.get(sym.id) ?? maxScoreOf(sym.node as A.ScoreDecl);
+  // From the declaration alone (memoized per declaration), not through `maxScores`, which covers every score.
+  return maxOfScore(sym);
 }
 
 /** A file's declarations as a list (built once per file's declarations). */
