@@ -82,7 +82,7 @@ export function renderText(report: CheckReport, colors: Colors = plain): string 
 
 function exampleText(e: Record<string, unknown>): string {
   return Object.entries(e)
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}: ${v === null ? "missing" : typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(", ");
 }
 

@@ -65,8 +65,29 @@ route r on form_submitted {
     expect(checkSources({ "a.crmrules": fixed }).diagnostics.filter((x) => x.code === "CR4002")).toEqual([]);
   });
 
-  it("says nothing when every enum value is handled", () => {
-    expect(diags(`route r on form_submitted { rule a: when lead.role in [executive, manager] -> owner kari  rule b: when lead.role == student -> discard }`, "CR4002")).toEqual([]);
+  it("says nothing when every enum value and a missing value are handled", () => {
+    expect(diags(`route r on form_submitted { rule a: when lead.role in [executive, manager] -> owner kari  rule b: when lead.role == student or lead.role is missing -> discard }`, "CR4002")).toEqual([]);
+  });
+
+  it("reports a lead whose tested field is missing: a comparison with a missing value routes no one", () => {
+    const [d, ...rest] = diags(`route r on form_submitted { rule a: when lead.role in [executive, manager] -> owner kari  rule b: when lead.role == student -> discard }`, "CR4002");
+    expect(rest).toEqual([]);
+    expect(d!.example).toEqual({ role: null });
+    expect(d!.message).toContain("for example { role: missing }");
+  });
+
+  it("reports `{ title: missing }` when both values of an enum are routed (issue 12, item 4)", () => {
+    const text = `lead { country: country  title: enum(vp, ic) }\nevent form_submitted {}\nowner kari "kari@acme.example"\nqueue sales "Sales"\nroute r on form_submitted {\n  rule vps: when lead.title == vp -> owner kari\n  rule ics: when lead.title == ic -> queue sales\n}\n`;
+    const ds = checkSources({ "a.crmrules": text }).diagnostics;
+    const uncovered = ds.filter((d) => d.code === "CR4002");
+    expect(uncovered.map((d) => d.message)).toEqual(['some leads match no rule of `r` and stay unrouted, for example { title: missing }; add `otherwise`']);
+  });
+
+  it("shows the missing value only when every given value is routed", () => {
+    const text = `lead { country: country  vip: boolean }\nevent form_submitted {}\nowner kari "kari@acme.example"\nroute r on form_submitted {\n  rule a: when lead.vip -> owner kari\n  rule b: when not lead.vip -> owner kari\n}\n`;
+    const [d] = checkSources({ "a.crmrules": text }).diagnostics.filter((x) => x.code === "CR4002");
+    expect(d!.example).toEqual({ vip: null });
+    expect(d!.message).toContain("for example { vip: missing }");
   });
 
   it("says nothing when rules test scores it cannot evaluate", () => {
