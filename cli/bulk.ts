@@ -2,13 +2,14 @@
  * Bulk replay for `simulate --events` and `diff --events`: an event log
  * (docs/event-log.md) streamed through the rules, with progress on stderr.
  */
-import { createReadStream, createWriteStream, statSync, type ReadStream } from "node:fs";
+import { createReadStream, statSync, type ReadStream } from "node:fs";
 import * as path from "node:path";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
 import { groupLeads, readLines, replayLead, compileSpec, replayLog, type BulkSummary, type LeadOutcome, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
 import { UsageError } from "./exit.js";
+import type { AtomicOutput } from "./atomicWrite.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
 
 export interface LogInput {
@@ -34,14 +35,6 @@ export function openLog(arg: string, cwd: string): LogInput {
   return { name: displayPath(file, cwd), stream: createReadStream(file), size };
 }
 
-export function openOut(arg: string, cwd: string): Writable {
-  const out = createWriteStream(path.resolve(cwd, arg));
-  out.on("error", (e) => {
-    process.stderr.write(`crmrules: ${arg} ${ioMessage(e).replace("cannot be read", "cannot be written")}\n`);
-    process.exitCode = 2;
-  });
-  return out;
-}
 
 /** The file whose visible declarations a log is replayed through: `--from`, else the file that sees the most files. */
 export function rulesFile(check: WorkspaceCheck, from: string | undefined, cwd: string): string {
@@ -109,16 +102,21 @@ export function progressReporter(input: LogInput): { update: (p: { lines: number
   };
 }
 
-export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: Writable; workerScript?: string }): Promise<ReplayLogResult & { malformed: number }> {
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string }): Promise<ReplayLogResult & { malformed: number }> {
   const errors = lineErrorReporter(input.name);
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
-    result = await replayLog({ rules: spec, input: input.stream, workers: opts.workers, seed: opts.seed, outcomes: opts.out, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+    result = await replayLog({ rules: spec, input: input.stream, workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+  } catch (e) {
+    const failed = opts.out?.failed();
+    opts.out?.abort();
+    throw failed ?? e;
   } finally {
     progress.stop();
   }
-  if (opts.out) await new Promise<void>((r) => opts.out!.end(r));
+  // Only a complete file reaches the target path (a write error is a UsageError: exit code 2).
+  if (opts.out) await opts.out.commit();
   return { ...result, malformed: errors.finish() };
 }
 

@@ -1,11 +1,11 @@
 /** `crmrules fmt [paths…]`: rewrite files in the canonical layout (like prettier / gofmt). */
-import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { format } from "../../core/format/format.js";
 import { colorsFor } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
-import { decodeText, displayPath, ioMessage, loadWorkspace } from "../files.js";
+import { decodeText, displayPath, loadWorkspace } from "../files.js";
 import { reportProblems, worst, write } from "../report.js";
+import { OutputError, writeFileAtomic } from "../atomicWrite.js";
 
 interface FmtOptions {
   check?: boolean;
@@ -74,10 +74,12 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
       continue;
     }
     try {
-      writeFileSync(f.uri, out);
+      // Through a temporary file: an interrupted run never leaves a half-written rules file.
+      writeFileAtomic(f.uri, out);
       changed.push(name);
     } catch (e) {
-      problems.push({ input: name, message: ioMessage(e).replace("cannot be read", "cannot be written") });
+      if (!(e instanceof OutputError)) throw e;
+      problems.push({ input: name, message: e.reason });
     }
   }
   reportProblems(problems);

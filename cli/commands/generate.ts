@@ -11,7 +11,8 @@ import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { reportProblems } from "../report.js";
 import { checkFiles } from "../workspace.js";
-import { openOut, rulesFile } from "../bulk.js";
+import { rulesFile } from "../bulk.js";
+import { openAtomic } from "../atomicWrite.js";
 
 interface GenerateOptions {
   leads: string;
@@ -67,16 +68,30 @@ async function runGenerate(paths: string[], opts: GenerateOptions): Promise<Exit
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
   const rules = compile(check, rulesFile(check, opts.from, cwd));
-  const out: Writable = opts.out ? openOut(opts.out, cwd) : process.stdout;
+  const file = opts.out ? openAtomic(opts.out, cwd) : undefined;
+  const out: Writable = file ? file.stream : process.stdout;
+  try {
+    await writeLog(out, {
+      seed,
+      leads,
+      schema: rules,
+      eventsPerLead,
+      malformedEvery,
+      time: opts.isoFrom ? { isoFrom: opts.isoFrom } : "offsets",
+    });
+  } catch (e) {
+    const failed = file?.failed();
+    file?.abort();
+    throw failed ?? e;
+  }
+  // Renamed over the target only when complete; a write error is a UsageError (exit code 2).
+  if (file) await file.commit();
+  return ws.problems.length ? ExitCode.Usage : ExitCode.Success;
+}
+
+async function writeLog(out: Writable, options: Parameters<typeof generateLog>[0]): Promise<void> {
   let chunk = "";
-  for (const line of generateLog({
-    seed,
-    leads,
-    schema: rules,
-    eventsPerLead,
-    malformedEvery,
-    time: opts.isoFrom ? { isoFrom: opts.isoFrom } : "offsets",
-  })) {
+  for (const line of generateLog(options)) {
     chunk += line + "\n";
     if (chunk.length >= 1 << 16) {
       if (!out.write(chunk)) await once(out, "drain");
@@ -84,9 +99,4 @@ async function runGenerate(paths: string[], opts: GenerateOptions): Promise<Exit
     }
   }
   if (chunk) out.write(chunk);
-  if (opts.out) {
-    out.end();
-    await once(out, "finish");
-  }
-  return ws.problems.length ? ExitCode.Usage : ExitCode.Success;
 }

@@ -11,7 +11,8 @@ import { reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, type WorkspaceJourney } from "../workspace.js";
 import { location } from "../output/caret.js";
-import { openLog, openOut, renderSummaryText, replay, rulesFile } from "../bulk.js";
+import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
+import { openAtomic } from "../atomicWrite.js";
 
 interface SimulateOptions {
   format: "text" | "json";
@@ -79,7 +80,7 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   if (errors) process.stderr.write(`warning: the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const fromUri = rulesFile(check, opts.from, cwd);
-  const out = opts.out ? openOut(opts.out, cwd) : undefined;
+  const out = opts.out ? openAtomic(opts.out, cwd) : undefined;
   const workerScript = path.join(__dirname, "worker.js");
   const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, workerScript: existsSync(workerScript) ? workerScript : undefined });
   if (opts.format === "json") write(JSON.stringify({ rules: displayPath(fromUri, cwd), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");

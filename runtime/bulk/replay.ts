@@ -3,6 +3,7 @@
  * rules, on worker threads or in this thread, with progress, per-lead outcomes
  * (in log order) and every malformed line reported with its number.
  */
+import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
@@ -77,7 +78,12 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     addOutcome(summary, o);
     leads++;
     opts.onOutcome?.(o);
-    if (opts.outcomes && !opts.outcomes.write(JSON.stringify(o) + "\n")) await new Promise<void>((r) => opts.outcomes!.once("drain", () => r()));
+    const out = opts.outcomes;
+    if (out) {
+      // A failed output (a full disk) ends the replay with its error instead of waiting for a drain that never comes.
+      if (out.destroyed) throw out.errored ?? new Error("the output stream was closed");
+      if (!out.write(JSON.stringify(o) + "\n")) await once(out, "drain");
+    }
   };
   // Lines and leads travel in chunks: one await per input chunk, not per line.
   const groups = groupLeadChunks(readLineChunks(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
