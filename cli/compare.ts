@@ -159,10 +159,14 @@ export function compareSides(base: Side, head: Side): DiffReport {
       check = checkFiles(base.root, files, baseCheck);
     }
     const baseRules = compile(check, baseUri);
+    // Journeys are matched by file, name and, for a name given twice in one file (CR2002), by their order.
+    const seen = new Map<string, number>();
     for (const decl of decls) {
       const name = decl.name!.value;
+      const nth = seen.get(name) ?? 0;
+      seen.set(name, nth + 1);
       const after = runJourney(headRules, decl);
-      const baseDecl = baseRules.journeys.find((j) => j.uri === baseUri && j.journey.name?.value === name)?.journey;
+      const baseDecl = baseRules.journeys.filter((j) => j.uri === baseUri && j.journey.name?.value === name)[nth]?.journey;
       const ref = { name, file, line: decl.range.start.line + 1 };
       if (!baseDecl) {
         journeys.push({ ...ref, before: null, after: outcome(after), changed: { stage: false, owner: false, scores: [], blocked: false, sent: false }, causes: [], note: "cannot run on the base rules" });

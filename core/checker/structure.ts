@@ -110,7 +110,48 @@ export function workspaceStructure(b: Binding): Diagnostic[] {
     });
   }, out);
   setCycles(b, out);
+  journeyNamesAcrossFiles(b, out);
   return out;
+}
+
+const journeysOfFile = new WeakMap<ParseResult, A.JourneyDecl[]>();
+
+/**
+ * CR2020: a journey named like a journey of another file that neither sees the other
+ * (files that see each other get CR2002 from the binder). Reported on each such journey
+ * after the first, in file order.
+ */
+function journeyNamesAcrossFiles(b: Binding, out: Diagnostic[]): void {
+  const byName = new Map<string, { uri: string; d: A.JourneyDecl }[]>();
+  for (const uri of [...b.files.keys()].sort()) {
+    const pr = b.files.get(uri)!;
+    let js = journeysOfFile.get(pr);
+    if (!js) {
+      js = pr.file.decls.filter((d): d is A.JourneyDecl => d.kind === "Journey" && d.name !== undefined);
+      journeysOfFile.set(pr, js);
+    }
+    for (const d of js) {
+      const l = byName.get(d.name!.value);
+      if (l) l.push({ uri, d });
+      else byName.set(d.name!.value, [{ uri, d }]);
+    }
+  }
+  for (const group of byName.values()) {
+    if (group.length < 2) continue;
+    const sees = (x: string, y: string) => x === y || dfsFiles(b, x).includes(y) || dfsFiles(b, y).includes(x);
+    group.forEach((x, i) => {
+      const earlier = group.slice(0, i);
+      // Files that see each other: the binder's CR2002 already reports the second one.
+      if (earlier.some((y) => sees(x.uri, y.uri))) return;
+      const first = earlier[0];
+      if (!first) return;
+      out.push(
+        makeDiagnostic("CR2020", x.uri, x.d.name!.range, `a journey in \`${relative(b.root, first.uri)}\` is also named \`${x.d.name!.value}\`; test reports, \`simulate\` and \`diff\` name journeys by their name, so give this one its own name`, {
+          related: [{ uri: first.uri, range: first.d.name!.range, message: "the other journey of that name" }],
+        }),
+      );
+    });
+  }
 }
 
 /** `removeFix`, also taking the indentation before the range when nothing else precedes it on its line. */

@@ -37,6 +37,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR2008", severity: "error", title: "wrong kind of name", help: "The name exists but is of another kind (for example an owner where a team is expected)." },
   { code: "CR2009", severity: "error", title: "second `lead` declaration", help: "A workspace has one lead schema. Move the fields of the second `lead { … }` into the first one; split large schemas with events and sets instead." },
   { code: "CR2010", severity: "error", title: "sets defined in terms of each other", help: "A set or territory that is built from itself, directly or through other sets, has no value. Write the values out in one of them." },
+  { code: "CR2020", severity: "warning", title: "journey name used in another file", help: "Two journeys in files that do not see each other share a name. Test reports, `simulate NAME` and `diff` name journeys by their name, so the two cannot be told apart there: give each journey its own name." },
   // ------------------------------------------------------------ types (core/checker)
   { code: "CR3001", severity: "error", title: "unknown field", help: "The lead schema or the event declares no field of this name. Check the spelling or add the field to the schema." },
   { code: "CR3002", severity: "error", title: "mismatched types", help: "The two sides of a comparison or operation hold different kinds of values (for example a number and a text)." },

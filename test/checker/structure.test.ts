@@ -138,4 +138,17 @@ stage a initial
     });
     expect(r.diagnostics.filter((d) => d.code === "CR2009").map((d) => d.uri.split("/").pop())).toEqual(["both.crmrules", "two.crmrules"]);
   });
+  it("reports a journey name shared by files that do not see each other (CR2020), leaving files that see each other to CR2002", () => {
+    const j = (lead: string) => `journey "Same" { lead { a: "${lead}" } }\n`;
+    const r = checkSources({
+      "schema.crmrules": "lead { a: text }\n",
+      "a.crmrules": 'import "./schema.crmrules"\n' + j("x"),
+      "b.crmrules": 'import "./schema.crmrules"\n' + j("y"),
+      "c.crmrules": 'import "./a.crmrules"\n' + j("z"),
+    });
+    const of = (code: string) => r.diagnostics.filter((d) => d.code === code).map((d) => `${d.uri.split("/").pop()}:${d.range.start.line + 1}`);
+    expect(of("CR2020")).toEqual(["b.crmrules:2"]);
+    expect(of("CR2002")).toEqual(["c.crmrules:2"]);
+    expect(r.diagnostics.find((d) => d.code === "CR2020")!.message).toBe("a journey in `a.crmrules` is also named `Same`; test reports, `simulate` and `diff` name journeys by their name, so give this one its own name");
+  });
 });

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, golden, run } from "./harness.js";
+import { FIXTURES, REPO, golden, run } from "./harness.js";
 
 // acme-v2 differs from acme-v1 in two ways: Danish leads are routed to `ben` by a new
 // rule `inbound.denmark` (routing change), and a webinar is worth 5 points instead of 15
@@ -52,6 +52,12 @@ describe("crmrules diff", () => {
     expect(same.stdout).toContain("0 of 5 journeys change");
     const changed = await run(["diff", "acme-v1", "acme-v2", "--fail-on-change"]);
     expect(changed.code).toBe(1);
+  });
+
+  it("matches journeys by file and name: a folder with a journey name given twice is unchanged against itself", async () => {
+    const r = await run(["diff", path.join(REPO, "examples/diagnostics"), path.join(REPO, "examples/diagnostics")]);
+    expect(r.stdout).toContain("0 of 5 journeys change");
+    expect(r.stdout).not.toContain("Showcase lead");
   });
 
   describe("git revisions", () => {
