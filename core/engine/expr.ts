@@ -62,28 +62,8 @@ export function addRead(reads: Map<string, number>, event: string, window: numbe
   if (w === undefined || window > w) reads.set(event, window);
 }
 
-/** Glob match (`*` any run, `?` one character) in linear time (greedy with single backtrack point). */
-export function globMatch(text: string, pattern: string): boolean {
-  let t = 0;
-  let p = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const pc = pattern[p];
-    if (p < pattern.length && (pc === "?" || pc === text[t])) {
-      t++;
-      p++;
-    } else if (p < pattern.length && pc === "*") {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === "*") p++;
-  return p === pattern.length;
-}
+export { globMatch, compileGlob, globCounter, type Glob } from "./glob.js";
+import { compileGlob, type Glob } from "./glob.js";
 
 export function truth(v: Value | undefined): boolean | undefined {
   return typeof v === "boolean" ? v : undefined;
@@ -382,14 +362,22 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
           if (typeof a !== "string" || typeof b !== "string") return undefined;
           return a.includes(b);
         };
-      case "matches":
+      case "matches": {
+        // The pattern is a literal: compiled once (and again only if it ever differs).
+        let pattern: string | null = null;
+        let glob: Glob | null = null;
         return (ctx) => {
           const a = l(ctx);
           const b = r(ctx);
           if (a === undefined || a === null || b === undefined || b === null) return undefined;
           if (typeof a !== "string" || typeof b !== "string") return undefined;
-          return globMatch(a, b);
+          if (b !== pattern) {
+            glob = compileGlob(b);
+            pattern = b;
+          }
+          return glob!.match(a);
         };
+      }
       case "+":
       case "-":
       case "*":
