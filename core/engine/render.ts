@@ -45,7 +45,7 @@ export function renderEntry(e: TraceEntry): string {
     case "route":
       return `route ${e.route}: ${e.rule ?? "no rule"} -> ${showTarget(e.target)} (${e.reason})${vals(e.values)}`;
     case "escalation":
-      return `escalation ${e.route}: ${e.status} ${e.status === "cancelled" ? "" : showTarget(e.target) + " "}(${e.reason})`.replace("  ", " ");
+      return `escalation ${e.route}: ${e.status} ${showTarget(e.target)} (${e.reason})`;
     case "action": {
       const call = `${e.action}(${e.args.map(showValue).join(", ")})`;
       const c = e.consent ? ` [${e.consent.purpose} ${e.consent.clause ?? "no clause"}${e.consent.basis ? ": " + e.consent.basis : ""}]` : "";

@@ -297,7 +297,12 @@ export class RoutingPool {
   private teams = new Map<string, TeamState>();
   constructor(private readonly seed: number) {}
 
-  /** Smooth weighted round robin; members at their cap are skipped. Returns null when all are at cap. */
+  /**
+   * Smooth weighted round robin over every member, whether at its cap or not (so a cap that does not
+   * bind never changes the order); a member at its cap loses its turn (as if picked) and the turn
+   * passes to the next member in that order. Returns null, changing nothing, when all are at cap.
+   * `skipped` lists the members at their cap.
+   */
   pick(team: { name: string; members: { owner: string; weight: number }[]; cap: { count: number; per: number } | null }, now: number): { member: string | null; skipped: string[] } {
     const ms = team.members.filter((m) => m.weight > 0);
     if (ms.length === 0) return { member: null, skipped: [] };
@@ -307,7 +312,7 @@ export class RoutingPool {
       this.teams.set(team.name, st);
       const total = ms.reduce((a, m) => a + m.weight, 0);
       const warm = ((this.seed % total) + total) % total;
-      for (let i = 0; i < warm; i++) this.step(st, ms, () => true);
+      for (let i = 0; i < warm; i++) this.step(st, ms);
     }
     const bucket = team.cap ? Math.floor(now / team.cap.per) : 0;
     const skipped: string[] = [];
@@ -318,17 +323,18 @@ export class RoutingPool {
     };
     for (let i = 0; i < ms.length; i++) if (!available(i)) skipped.push(ms[i]!.owner);
     if (skipped.length === ms.length) return { member: null, skipped };
-    const i = this.step(st, ms, available);
+    let i = this.step(st, ms);
+    // Within one cycle of the order every member has a turn, so this ends.
+    while (!available(i)) i = this.step(st, ms);
     const key = `${ms[i]!.owner}#${bucket}`;
     st.daily.set(key, (st.daily.get(key) ?? 0) + 1);
     return { member: ms[i]!.owner, skipped };
   }
 
-  private step(st: TeamState, ms: { weight: number }[], available: (i: number) => boolean): number {
+  private step(st: TeamState, ms: { weight: number }[]): number {
     let total = 0;
     let best = -1;
     for (let i = 0; i < ms.length; i++) {
-      if (!available(i)) continue;
       st.current[i]! += ms[i]!.weight;
       total += ms[i]!.weight;
       if (best < 0 || st.current[i]! > st.current[best]!) best = i;
@@ -485,7 +491,8 @@ export class Simulation implements EvalCtx {
   private routesDone: Set<string> | null = null;
   /** Created when a team is first picked from, unless one was given. */
   private poolOpt: RoutingPool | null;
-  private escalationTimers: Timer[] | null = null;
+  /** Escalation timers not yet due, with the target each one names. */
+  private escalationTimers: { timer: Timer; target: TargetValue }[] | null = null;
   private runCounter = 0;
   /** The lead's current owner, team or queue: the latest routing decision or escalation. */
   assignment: TargetValue | null = null;
@@ -1196,7 +1203,7 @@ export class Simulation implements EvalCtx {
     const routedAt = this.now;
     for (const e of chosen.escalations) {
       const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
-      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` });
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens before ${formatTime(routedAt + e.after)}` });
       const timer = this.schedule(routedAt + e.after, "escalation", `route ${route.name}`, e.source, () => {
         const r = this.resolveTarget({ ...route, fallback: null }, e.target);
         const target = r.target ?? tv;
@@ -1205,18 +1212,19 @@ export class Simulation implements EvalCtx {
         this.assignedBy = `escalation of ${route.name}`;
         if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
       });
-      (this.escalationTimers ??= []).push(timer);
+      (this.escalationTimers ??= []).push({ timer, target: tv });
     }
   }
 
   private cancelEscalations(source: SourceRef): void {
     if (this.escalationTimers === null) return;
-    for (const t of this.escalationTimers) {
-      if (t.cancelled || t.due < this.now) continue;
+    for (const { timer: t, target } of this.escalationTimers) {
+      // Timers due now have fired already (timers fall due before events at the same time).
+      if (t.cancelled || t.due <= this.now) continue;
       t.cancelled = true;
-      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" });
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target, due: t.due, reason: "a sales activity happened before the escalation was due" });
     }
-    this.escalationTimers = this.escalationTimers.filter((t) => !t.cancelled && t.due >= this.now);
+    this.escalationTimers = this.escalationTimers.filter((x) => !x.timer.cancelled && x.timer.due > this.now);
     void source;
   }
 

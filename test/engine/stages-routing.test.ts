@@ -128,6 +128,41 @@ describe("routing", () => {
   });
 });
 
+describe("round robin with caps (issue 12.3)", () => {
+  const equal = (cap: { count: number; per: number } | null) => ({ name: "t", members: [{ owner: "ava", weight: 1 }, { owner: "ben", weight: 1 }], cap });
+  const picks = (cap: { count: number; per: number } | null, times: number[]) => {
+    const p = new RoutingPool(0);
+    return times.map((t) => p.pick(equal(cap), t).member);
+  };
+  it("a cap that does not bind leaves the order unchanged", () => {
+    const times = [23 * 60, 23 * 60 + 30, 1440];
+    expect(picks(null, times)).toEqual(["ava", "ben", "ava"]);
+    expect(picks({ count: 1, per: 1440 }, times)).toEqual(["ava", "ben", "ava"]);
+  });
+  it("a member at its cap loses its turn and does not catch up later", () => {
+    // ava 2 : ben 1 gives ava, ben, ava, ava, ben, ava … without a cap; with ava capped at 1 per day her turns pass to ben.
+    const team = { name: "t", members: [{ owner: "ava", weight: 2 }, { owner: "ben", weight: 1 }], cap: { count: 1, per: 1440 } };
+    const p = new RoutingPool(0);
+    const day0 = [0, 1, 2, 3].map((t) => p.pick(team, t).member);
+    expect(day0).toEqual(["ava", "ben", null, null]);
+    // day 1 continues the uncapped order from where it stands (the 3rd pick of the cycle), not with a run of catch-up picks for ava
+    const q = new RoutingPool(0);
+    const unc = { ...team, cap: null };
+    const order = Array.from({ length: 6 }, (_, i) => q.pick(unc, i).member);
+    expect(order).toEqual(["ava", "ben", "ava", "ava", "ben", "ava"]);
+    expect([1440, 1441].map((t) => p.pick(team, t).member)).toEqual(["ava", "ben"]);
+  });
+  it("skipping a capped member passes its turn to the next one in the uncapped order", () => {
+    const team = { name: "t", members: [{ owner: "ava", weight: 1 }, { owner: "ben", weight: 1 }, { owner: "cy", weight: 1 }], cap: { count: 1, per: 1440 } };
+    const p = new RoutingPool(0);
+    expect(p.pick(team, 0)).toEqual({ member: "ava", skipped: [] });
+    expect(p.pick(team, 1)).toEqual({ member: "ben", skipped: ["ava"] });
+    // day 1: the next turn in the uncapped order is cy's
+    expect(p.pick(team, 1440)).toEqual({ member: "cy", skipped: [] });
+    expect(p.pick(team, 1441)).toEqual({ member: "ava", skipped: ["cy"] });
+  });
+});
+
 describe("escalations", () => {
   const rules = `${ROUTING}\nevent sales_touch {}\nroute inbound on stage mql {\n rule big: when lead.size >= 0 -> owner kari escalate after 2 hours to owner mia, after 24 hours to queue unrouted\n}`;
   it("fire in order when no sales activity happens", () => {
@@ -139,6 +174,18 @@ describe("escalations", () => {
     expect(r.passed).toBe(true);
     expect(r.final.escalations).toEqual([]);
     expect(r.trace.filter((e) => e.kind === "escalation" && e.status === "cancelled")).toHaveLength(2);
+  });
+  it("a sales activity at the minute an escalation falls due cancels only the later ones, naming their targets (issue 12.5)", () => {
+    const r = journey(rules, `day 1 demo\n day 1 at 02:00 sales_activity { kind: "call" }\n day 5 expect escalated to owner mia\n expect escalated to queue unrouted`);
+    expect(r.expectations.map((x) => x.pass)).toEqual([true, false]);
+    const esc = r.trace.filter((e) => e.kind === "escalation");
+    expect(esc.map((e) => e.kind === "escalation" && `${e.time} ${e.status} ${e.target?.kind} ${e.target?.name}`)).toEqual([
+      "day 1 scheduled owner mia",
+      "day 1 scheduled queue unrouted",
+      "day 1 at 02:00 escalated owner mia",
+      "day 1 at 02:00 cancelled queue unrouted",
+    ]);
+    expect(esc[0]!.kind === "escalation" && esc[0]!.reason).toBe("unless a sales activity happens before day 1 at 02:00");
   });
   it("a sales activity after the first escalation cancels only the rest", () => {
     const r = journey(rules, `day 1 demo\n day 1 at 03:00 sales_activity { kind: "call" }\n day 5 expect escalated to owner mia\n expect escalated to queue unrouted`);

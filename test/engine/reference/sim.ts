@@ -149,7 +149,7 @@ export class RoutingPool {
       this.teams.set(team.name, st);
       const total = ms.reduce((a, m) => a + m.weight, 0);
       const warm = ((this.seed % total) + total) % total;
-      for (let i = 0; i < warm; i++) this.step(st, ms, () => true);
+      for (let i = 0; i < warm; i++) this.step(st, ms);
     }
     const bucket = team.cap ? Math.floor(now / team.cap.per) : 0;
     const skipped: string[] = [];
@@ -160,17 +160,17 @@ export class RoutingPool {
     };
     for (let i = 0; i < ms.length; i++) if (!available(i)) skipped.push(ms[i]!.owner);
     if (skipped.length === ms.length) return { member: null, skipped };
-    const i = this.step(st, ms, available);
+    let i = this.step(st, ms);
+    while (!available(i)) i = this.step(st, ms);
     const key = `${ms[i]!.owner}#${bucket}`;
     st.daily.set(key, (st.daily.get(key) ?? 0) + 1);
     return { member: ms[i]!.owner, skipped };
   }
 
-  private step(st: TeamState, ms: { weight: number }[], available: (i: number) => boolean): number {
+  private step(st: TeamState, ms: { weight: number }[]): number {
     let total = 0;
     let best = -1;
     for (let i = 0; i < ms.length; i++) {
-      if (!available(i)) continue;
       st.current[i]! += ms[i]!.weight;
       total += ms[i]!.weight;
       if (best < 0 || st.current[i]! > st.current[best]!) best = i;
@@ -214,7 +214,7 @@ export class Simulation implements EvalCtx {
   private stageEnteredAt = 0;
   private routesDone = new Set<string>();
   private pool: RoutingPool;
-  private escalationTimers: Timer[] = [];
+  private escalationTimers: { timer: Timer; target: TargetValue }[] = [];
   private runCounter = 0;
   erasedAt: number | null = null;
   readonly routing: FinalState["routing"] = [];
@@ -705,7 +705,7 @@ export class Simulation implements EvalCtx {
     const routedAt = this.now;
     for (const e of chosen.escalations) {
       const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
-      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens by ${formatTime(routedAt + e.after)}` });
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "scheduled", target: tv, due: routedAt + e.after, reason: `unless a sales activity happens before ${formatTime(routedAt + e.after)}` });
       const timer = this.schedule(routedAt + e.after, "escalation", `route ${route.name}`, e.source, () => {
         const r = this.resolveTarget({ ...route, fallback: null }, e.target);
         const target = r.target ?? tv;
@@ -714,17 +714,18 @@ export class Simulation implements EvalCtx {
         this.assignedBy = `escalation of ${route.name}`;
         if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: e.source, route: route.name, status: "escalated", target, due: routedAt + e.after, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
       });
-      this.escalationTimers.push(timer);
+      this.escalationTimers.push({ timer, target: tv });
     }
   }
 
   private cancelEscalations(source: SourceRef): void {
-    for (const t of this.escalationTimers) {
-      if (t.cancelled || t.due < this.now) continue;
+    for (const { timer: t, target } of this.escalationTimers) {
+      // Timers due now have fired already (timers fall due before events at the same time).
+      if (t.cancelled || t.due <= this.now) continue;
       t.cancelled = true;
-      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target: { kind: "queue", name: null, member: null }, due: t.due, reason: "a sales activity happened before the escalation was due" });
+      if (this.tracing) this.trace.push({ kind: "escalation", at: this.now, time: formatTime(this.now), source: t.source, route: t.owner.replace(/^route /, ""), status: "cancelled", target, due: t.due, reason: "a sales activity happened before the escalation was due" });
     }
-    this.escalationTimers = this.escalationTimers.filter((t) => !t.cancelled && t.due >= this.now);
+    this.escalationTimers = this.escalationTimers.filter((x) => !x.timer.cancelled && x.timer.due > this.now);
     void source;
   }
 
