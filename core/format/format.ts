@@ -16,6 +16,7 @@
  * (text outside whitespace is never lost, added or reordered), and
  * `format(format(x)) === format(x)`.
  */
+import { isNameChar } from "../syntax/tokens.js";
 import { parse, type ParseResult } from "../syntax/parse.js";
 import { LineIndex, type Range } from "../text/positions.js";
 
@@ -122,8 +123,9 @@ const STATEMENT_KINDS = new Set([
   "ExpectStep", "RecordEntry",
 ]);
 
+/** A character that joins the word before or after it (names take Unicode letters; a lone surrogate half is taken as a letter). */
 function isWordChar(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9_]/.test(c);
+  return c !== undefined && (isNameChar(c) || (c >= "\ud800" && c <= "\udfff"));
 }
 
 function isDigit(c: string | undefined): boolean {

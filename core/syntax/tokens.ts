@@ -9,7 +9,42 @@
  */
 import { createToken, Lexer, type ILexingResult, type TokenType } from "chevrotain";
 
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
+/**
+ * A name: a letter (any script: `søren`, `société`, `Ωmega`) or `_`, then letters, combining marks,
+ * decimal digits and `_`. Names are compared as written (no Unicode normalization). Chevrotain drops a
+ * pattern's `u` flag, so the name is matched by a sticky Unicode regex of our own; the start-character
+ * hint keeps the lexer's first-character optimization (every 255-code bucket above Latin-1 may start a
+ * name, as Chevrotain groups those codes).
+ */
+/** The characters that may start a name and the characters that may continue it (regex classes, `u` flag). */
+export const NAME_START = "[\\p{L}_]";
+export const NAME_PART = "[\\p{L}\\p{M}\\p{Nd}_]";
+const NAME = new RegExp(`${NAME_START}${NAME_PART}*`, "uy");
+const WHOLE_NAME = new RegExp(`^${NAME_START}${NAME_PART}*$`, "u");
+const PART_CHAR = new RegExp(`^${NAME_PART}$`, "u");
+/** Whether `s` is one name as the lexer reads it (keywords included). */
+export function isName(s: string): boolean {
+  return WHOLE_NAME.test(s);
+}
+/** Whether the code point `c` may be part of a name (a letter, combining mark, decimal digit or `_`). */
+export function isNameChar(c: string | undefined): boolean {
+  return c !== undefined && PART_CHAR.test(c);
+}
+const NAME_START_HINT: number[] = [];
+for (let c = 0; c < 256; c++) if (/[\p{L}_]/u.test(String.fromCharCode(c))) NAME_START_HINT.push(c);
+for (let c = 256; c < 65536; c += 255) NAME_START_HINT.push(c);
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: {
+    exec: (text: string, offset: number): RegExpExecArray | null => {
+      NAME.lastIndex = offset;
+      return NAME.exec(text);
+    },
+  },
+  line_breaks: false,
+  start_chars_hint: NAME_START_HINT,
+  label: "a name",
+});
 
 /** Any word usable as a field name: identifiers and every keyword. */
 export const AnyName = createToken({ name: "AnyName", pattern: Lexer.NA, label: "a name" });

@@ -3,7 +3,7 @@
  * cursor (tokens and the enclosing blocks), never from a successful parse.
  */
 import * as L from "vscode-languageserver";
-import { crmLexer } from "../../core/syntax/tokens.js";
+import { crmLexer, NAME_PART, NAME_START } from "../../core/syntax/tokens.js";
 import type { CrmSymbol, SymbolKind } from "../../core/workspace.js";
 import { declarationsOf, lookup, membersOf } from "../../core/checker/queries.js";
 import { relativeImport } from "../../core/binder/paths.js";
@@ -12,6 +12,10 @@ import type { CheckResult } from "../../core/checker/check.js";
 import { describe } from "./hover.js";
 import type { Snapshot } from "./workspace.js";
 import type { ParseResult } from "../../core/syntax/parse.js";
+
+/** A name (Unicode letters, as the lexer reads them) and "not inside a name" for the line patterns below. */
+const NAME = `${NAME_START}${NAME_PART}*`;
+const B = `(?<!${NAME_PART})`;
 
 interface Snip {
   label: string;
@@ -124,7 +128,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   const from = pr && pr.lines.text === text ? contextStart(pr.file.decls, offset) : 0;
   const lexed = crmLexer.tokenize(from ? text.slice(from, offset) : before);
   const toks = lexed.tokens;
-  const partial = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? "";
+  const partial = new RegExp(`${NAME}$`, "u").exec(before)?.[0] ?? "";
   const prior = partial && toks.length && from + toks[toks.length - 1]!.endOffset! + 1 === offset ? toks.slice(0, -1) : toks;
   const prev = prior[prior.length - 1]?.image ?? "";
   const prev2 = prior[prior.length - 2]?.image ?? "";
@@ -156,7 +160,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   const list = (): L.CompletionList => ({ isIncomplete: false, items: dedupe(items) });
 
   // `lead.` → lead fields; `lead.email.` → domain.
-  const member = /\blead\.([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z0-9_]*$/.exec(line);
+  const member = new RegExp(`${B}lead\\.(${NAME}\\.)?${NAME_PART}*$`, "u").exec(line);
   if (member) {
     if (member[1]) items.push({ label: "domain", kind: L.CompletionItemKind.Property, detail: "text", documentation: "the part of the email address after `@`, lowercased" });
     else names(["field"]);
@@ -166,7 +170,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   if (/\/\/[^"]*$/.test(line) || (line.split('"').length - 1) % 2 === 1) return list();
 
   // Values after a comparison with an enum field: `lead.role == ` / `lead.role in [`.
-  const cmp = /\blead\.([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|in|not in)\s*\[?(?:[A-Za-z0-9_]+\s*,\s*)*[A-Za-z0-9_]*$/.exec(line);
+  const cmp = new RegExp(`${B}lead\\.(${NAME})\\s*(==|!=|in|not in)\\s*\\[?(?:${NAME_PART}+\\s*,\\s*)*${NAME_PART}*$`, "u").exec(line);
   if (cmp) {
     const f = scope.named(cmp[1]!, "field");
     const vals = scope.enumValues(f);
@@ -196,7 +200,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
     return list();
   }
   // Inside `where` after an event: payload fields of that event.
-  const where = /\b(?:on|count\()\s*([A-Za-z_][A-Za-z0-9_]*)\s+where\b(?:(?!\b(limit|within|when|at)\b).)*$/.exec(line);
+  const where = new RegExp(`${B}(?:on|count\\()\\s*(${NAME})\\s+where\\b(?:(?!\\b(limit|within|when|at)\\b).)*$`, "u").exec(line);
   if (where && /(where|and|or|not|\()$/.test(prev)) {
     for (const d of scope.payloadFields(where[1]!)) items.push(scope.item(d));
     return list();
@@ -246,7 +250,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
       break;
     case "from":
     case "reenter":
-      names(prev2 === "grade" || /grade\s+\w+\s+from$/.test(line.trimEnd()) ? ["score"] : ["stage"]);
+      names(prev2 === "grade" || new RegExp(`grade\\s+${NAME}\\s+from$`, "u").test(line.trimEnd()) ? ["score"] : ["stage"]);
       if (/^\s*grade\b/.test(line)) names(["score"]);
       return list();
     case "owner":
@@ -322,7 +326,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
       break;
   }
   // After a lead field: the comparisons its type allows.
-  const after = /\blead\.([A-Za-z_][A-Za-z0-9_]*)(\.domain)?\s+$/.exec(line);
+  const after = new RegExp(`${B}lead\\.(${NAME})(\\.domain)?\\s+$`, "u").exec(line);
   if (after) {
     const f = scope.named(after[1]!, "field");
     const t = after[2] ? "text" : typeOfField(f);
@@ -346,15 +350,15 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
     return list();
   }
   // Keywords that may follow at this point of a rule.
-  if (block?.keyword === "score" && /^\s*rule\s+\w+\s*:\s*[+-]?\d+(\.\d+)?\s+$/.test(line)) {
+  if (block?.keyword === "score" && new RegExp(`^\\s*rule\\s+${NAME}\\s*:\\s*[+-]?\\d+(\\.\\d+)?\\s+$`, "u").test(line)) {
     words(["when", "on", "after"], "what earns the points");
     return list();
   }
-  if (block?.keyword === "score" && /^\s*rule\s+\w+\s*:\s*[+-]?\d+\s+on\s+\w+\s+$/.test(line)) {
+  if (block?.keyword === "score" && new RegExp(`^\\s*rule\\s+${NAME}\\s*:\\s*[+-]?\\d+\\s+on\\s+${NAME}\\s+$`, "u").test(line)) {
     words(["where", "at least", "within", "limit", "when"], "narrows the event rule");
     return list();
   }
-  if (block?.keyword === "route" && /^\s*rule\s+\w+\s*:\s*$/.test(line)) {
+  if (block?.keyword === "route" && new RegExp(`^\\s*rule\\s+${NAME}\\s*:\\s*$`, "u").test(line)) {
     words(["when"], "the condition of this routing rule");
     return list();
   }
@@ -369,7 +373,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
   }
 
   // Start of a statement: what the enclosing block allows.
-  const atLineStart = /^\s*[A-Za-z_]*$/.test(line);
+  const atLineStart = new RegExp(`^\\s*${NAME_START}*$`, "u").test(line);
   if (!block) {
     if (atLineStart) snippets(TOP_SNIPPETS);
     else {

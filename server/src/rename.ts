@@ -5,7 +5,7 @@
  * alone (the name there means nothing).
  */
 import * as L from "vscode-languageserver";
-import { KEYWORDS } from "../../core/syntax/tokens.js";
+import { KEYWORDS, isName } from "../../core/syntax/tokens.js";
 import { renameConflict } from "../../core/checker/queries.js";
 import { relativeTo } from "../../core/binder/paths.js";
 import { range } from "./convert.js";
@@ -13,7 +13,6 @@ import type { Snapshot } from "./workspace.js";
 import { pathToUri } from "./uri.js";
 import { nameAt, occurrencesOf } from "./navigation.js";
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function renamable(snap: Snapshot, path: string, offset: number) {
   const o = nameAt(snap, path, offset);
@@ -30,7 +29,7 @@ export function prepareRename(snap: Snapshot, path: string, offset: number): L.R
 
 export function rename(snap: Snapshot, path: string, offset: number, newName: string): L.WorkspaceEdit {
   const o = renamable(snap, path, offset);
-  if (!IDENT.test(newName)) throw new L.ResponseError(L.ErrorCodes.InvalidParams, `\`${newName}\` is not a valid name: use letters, digits and \`_\`, starting with a letter`);
+  if (!isName(newName)) throw new L.ResponseError(L.ErrorCodes.InvalidParams, `\`${newName}\` is not a valid name: use letters (of any alphabet), digits and \`_\`, starting with a letter or \`_\``);
   if (KEYWORDS.includes(newName)) throw new L.ResponseError(L.ErrorCodes.InvalidParams, `\`${newName}\` is a keyword of the language and cannot be used as a name`);
   const clash = renameConflict(o.check, o.symbol.id, newName);
   if (clash)

@@ -20,6 +20,8 @@ describe("spacing", () => {
     ["journey \"j\" { day 1 at 09:30 e }", 'journey "j" { day 1 at 09:30 e }\n'],
     ["owner a // note", "owner a // note\n"],
     ["owner a/* x */queue q", "owner a /* x */ queue q\n"],
+    ["lead { société :text  größe:number }", "lead { société: text größe: number }\n"],
+    ["stage s when lead.område==sør", "stage s when lead.område == sør\n"],
   ];
   for (const [input, expected] of cases) it(JSON.stringify(input), () => expect(format(input)).toBe(expected));
 });

@@ -121,6 +121,11 @@ describe("grammar coverage", () => {
     ["country: country", "country", "variable.other.crmrules"],
     ["x -> queue", "->", "keyword.operator.arrow.crmrules"],
     ["when lead.role == student", "lead", "variable.language.lead.crmrules"],
+    ["owner søren \"s@acme.example\"", "søren", "entity.name.type.owner.crmrules"],
+    ["rule større: +10 when x", "større", "entity.name.function.rule.crmrules"],
+    ["lead { société: text }", "société", "variable.other.crmrules"],
+    ["when lead.område == sør", "sør", "variable.other.crmrules"],
+    ["when lead.cafe\u0301 is present", "cafe\u0301", "variable.other.crmrules"],
   ])("%s: %s", (line, word, scope) => {
     expect(scopeOf(line, word)).toContain(scope);
   });

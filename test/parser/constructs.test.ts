@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type * as A from "../../core/syntax/ast.js";
 import { decl, ok, textOf as t, slice } from "./helpers.js";
 import { SAMPLE } from "./sample.js";
+import { parse } from "../../core/syntax/parse.js";
 
 /** The condition of `stage s when <expr>`. */
 function expr(src: string): { e: A.Expr; src: string } {
@@ -58,6 +59,19 @@ describe("schema", () => {
     const d = decl("lead { owner: text, stage: enum(lead, event, in) }", "Lead");
     expect(d.fields.map((f) => f.name?.text)).toEqual(["owner", "stage"]);
     expect((d.fields[1]!.type as A.EnumTypeRef).values.map((v) => v.text)).toEqual(["lead", "event", "in"]);
+  });
+  it("names take letters of any alphabet, then letters, combining marks, digits and `_` (issue 12, item 9)", () => {
+    const d = decl("lead { société: text  größe: number  område: enum(nord, sør)  Ωmega_2: text  cafe\u0301: text  _x: text }", "Lead");
+    expect(d.fields.map((f) => f.name?.text)).toEqual(["société", "größe", "område", "Ωmega_2", "cafe\u0301", "_x"]);
+    expect((d.fields[2]!.type as A.EnumTypeRef).values.map((v) => v.text)).toEqual(["nord", "sør"]);
+    expect(t(d.src, d.fields[0]!.name)).toBe("société");
+    const o = decl('owner søren "soren@acme.example"', "Owner");
+    expect(o.name?.text).toBe("søren");
+  });
+  it("a name does not start with a digit or a combining mark, and symbols are not letters", () => {
+    expect(parse("owner 2x").diagnostics.map((d) => d.code)).not.toEqual([]);
+    expect(parse("owner \u0301x").diagnostics.map((d) => d.code)).toContain("CR1001");
+    expect(parse("owner a😀").diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["CR1001 unexpected character `😀`"]);
   });
   it("events with and without payload", () => {
     const r = ok("event page_view { url: text }\nevent demo_requested\nevent e {}");

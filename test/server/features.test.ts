@@ -282,6 +282,11 @@ describe("rename", () => {
     ]);
   });
 
+  it("renames to a name with letters outside ASCII", async () => {
+    const edit = await c.conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: R() }, position: { line: 26, character: 26 }, newName: "søren" });
+    expect(edit?.changes?.[R()]?.map((e) => e.newText)).toEqual(["søren", "søren", "søren", "søren"]);
+  });
+
   it("renames an event in every file that uses it", async () => {
     const edit = await c.conn.sendRequest(P.RenameRequest.type, { textDocument: { uri: SCH() }, position: { line: 9, character: 8 }, newName: "visit" });
     expect(Object.keys(edit!.changes!).sort()).toEqual([R(), SCH(), S()].sort());
@@ -292,6 +297,7 @@ describe("rename", () => {
     const at = { textDocument: { uri: R() }, position: { line: 5, character: 7 } };
     await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "route" })).rejects.toThrow("`route` is a keyword of the language");
     await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "2x" })).rejects.toThrow("`2x` is not a valid name");
+    await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "a€" })).rejects.toThrow("`a€` is not a valid name");
     await expect(c.conn.sendRequest(P.RenameRequest.type, { ...at, newName: "anna" })).rejects.toThrow("`anna` is already declared (line 7 of routing.crmrules)");
     await expect(c.conn.sendRequest(P.PrepareRenameRequest.type, { textDocument: { uri: R() }, position: { line: 13, character: 2 } })).rejects.toThrow("not a name you can rename");
   });
