@@ -138,6 +138,35 @@ function finish(arg: string, temp: string, target: string, mode: number | undefi
 }
 
 /**
+ * `--out FILE`, where `-` means standard output (written as it comes; nothing to rename):
+ * the one place the CLI opens an output argument.
+ */
+export function openOutput(arg: string, cwd: string = process.cwd()): AtomicOutput {
+  if (arg !== "-") return openAtomic(arg, cwd);
+  let failure: OutputError | undefined;
+  const stream = process.stdout;
+  const onError = (e: unknown) => {
+    failure ??= new OutputError("standard output", ioMessage(e).replace("cannot be read", "cannot be written"));
+  };
+  stream.on("error", onError);
+  return {
+    target: "-",
+    temp: "-",
+    stream,
+    async commit() {
+      // Standard output is never ended (the process may still write to it); wait until it has taken every byte.
+      if (stream.writableNeedDrain) await new Promise<void>((r) => stream.once("drain", () => r()));
+      stream.off("error", onError);
+      if (failure) throw failure;
+    },
+    abort() {
+      stream.off("error", onError);
+    },
+    failed: () => failure,
+  };
+}
+
+/**
  * Opens `arg` (relative to `cwd`) for writing through a temporary file. Throws a `UsageError`
  * at once when the file cannot be created (a missing folder, no permission, a folder of that
  * name), so a command fails before it does any work.

@@ -120,8 +120,22 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   return { ...result, malformed: errors.finish() };
 }
 
-export function renderSummaryText(s: BulkSummary, lines: number, malformed: number): string {
+/** Which rules a log went through, for the summary: the file and how it was chosen. */
+export interface RulesChoice {
+  /** The file, as displayed. */
+  file: string;
+  /** True when `--from` named it; false when it was picked as the file that sees the most. */
+  given: boolean;
+}
+
+/**
+ * The text summary of a bulk replay. `internal` names the internal actions (tasks, alerts), which
+ * are listed apart from the contact actions that reach the person.
+ */
+export function renderSummaryText(s: BulkSummary, lines: number, malformed: number, rules?: RulesChoice, internal: ReadonlySet<string> = new Set()): string {
   const out: string[] = [`replayed ${s.leads} lead${s.leads === 1 ? "" : "s"} (${s.records} records from ${lines} lines${malformed ? `, ${malformed} malformed lines skipped` : ""})`];
+  if (rules) out.push(`rules: ${rules.file} and the files it imports${rules.given ? " (--from)" : " (the file that sees the most files; --from picks another)"}`);
+  const pick = (m: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(m).filter(([k]) => keep(k)));
   const section = (title: string, m: Record<string, number>) => {
     const entries = Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     if (!entries.length) return;
@@ -131,7 +145,8 @@ export function renderSummaryText(s: BulkSummary, lines: number, malformed: numb
   };
   section("leads per stage", s.perStage);
   section("leads per assignment", s.perAssignment);
-  section("contact actions sent", s.sentPerAction);
+  section("contact actions sent", pick(s.sentPerAction, (k) => !internal.has(k)));
+  section("internal actions done", pick(s.sentPerAction, (k) => internal.has(k)));
   section("contact actions blocked, per action", s.blockedPerAction);
   section("contact actions blocked, per consent clause", s.blockedPerClause);
   if (s.leadsWithProblems) out.push("", `${s.leadsWithProblems} lead${s.leadsWithProblems === 1 ? "" : "s"} had records out of order (see the per-lead output, --out)`);

@@ -67,8 +67,23 @@ export function coverage(check: WorkspaceCheck, runs: JourneyRun[]): Coverage {
   for (const [k, item] of items) if (hit.has(k)) item.covered = true;
   const list = [...items.values()].sort((a, b) => (a.source.uri < b.source.uri ? -1 : a.source.uri > b.source.uri ? 1 : a.source.range.start.offset - b.source.range.start.offset));
   const covered = list.filter((i) => i.covered).length;
-  const percent = list.length === 0 ? 100 : Math.floor((covered / list.length) * 1000) / 10;
-  return { items: list, covered, total: list.length, percent };
+  return { items: list, covered, total: list.length, percent: roundPercent(covered, list.length) };
+}
+
+/**
+ * `covered / total` as a percentage rounded to one decimal (8 of 9 is 88.9), except that it
+ * never rounds up to 100 while something is not exercised, nor down to 0 when something is.
+ */
+export function roundPercent(covered: number, total: number): number {
+  if (total === 0 || covered === total) return 100;
+  if (covered === 0) return 0;
+  const p = Math.round((covered / total) * 1000) / 10;
+  return Math.min(99.9, Math.max(0.1, p));
+}
+
+/** Whether coverage is below a minimum percentage, compared exactly (89.96% is below 90, though it prints as 90.0). */
+export function belowMinimum(c: { covered: number; total: number }, min: number): boolean {
+  return c.total > 0 && c.covered * 100 < min * c.total;
 }
 
 export { journeysOf };

@@ -67,7 +67,8 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
       write(renderJUnit(report, failLevel));
       break;
     default:
-      write(renderText(report, colorsFor(process.stdout)));
+      // Nothing could be read: the errors on stderr say why; "no problems in 0 files" would read as a pass.
+      if (report.files.length > 0 || ws.problems.length === 0) write(renderText(report, colorsFor(process.stdout)));
   }
   const findings = report.diagnostics.some((d) => atLeast(d.severity, failLevel)) ? ExitCode.Findings : ExitCode.Success;
   return worst(findings, ws.problems.length ? ExitCode.Usage : ExitCode.Success);

@@ -12,7 +12,7 @@ import { loadWorkspace } from "../files.js";
 import { reportProblems } from "../report.js";
 import { checkFiles } from "../workspace.js";
 import { rulesFile } from "../bulk.js";
-import { openAtomic } from "../atomicWrite.js";
+import { openOutput } from "../atomicWrite.js";
 
 interface GenerateOptions {
   leads: string;
@@ -43,7 +43,7 @@ export function generateCommand(): Command {
     .option("--iso-from <date>", "write ISO times from this date instead of day offsets, e.g. 2026-01-05")
     .option("--from <file>", "the file whose visible declarations give the schema (default: the one that sees the most)")
     .option("--root <dir>", "the workspace root (default: the common folder of the paths)")
-    .option("-o, --out <file>", "write the log to a file instead of standard output")
+    .option("-o, --out <file>", "write the log to a file instead of standard output (`-`: standard output)")
     .addHelpText(
       "after",
       `
@@ -68,7 +68,7 @@ async function runGenerate(paths: string[], opts: GenerateOptions): Promise<Exit
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
   const rules = compile(check, rulesFile(check, opts.from, cwd));
-  const file = opts.out ? openAtomic(opts.out, cwd) : undefined;
+  const file = opts.out ? openOutput(opts.out, cwd) : undefined;
   const out: Writable = file ? file.stream : process.stdout;
   try {
     await writeLog(out, {

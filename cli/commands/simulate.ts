@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { renderEntry, runJourney, why, type JourneyResult, type WhyQuery } from "../../core/engine/index.js";
+import { compile, renderEntry, runJourney, why, type JourneyResult, type WhyQuery } from "../../core/engine/index.js";
 import { colorsFor, plain, type Colors } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, toPosix } from "../files.js";
@@ -12,7 +12,7 @@ import { closest } from "../suggest.js";
 import { checkFiles, type WorkspaceJourney } from "../workspace.js";
 import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
-import { openAtomic } from "../atomicWrite.js";
+import { openOutput } from "../atomicWrite.js";
 
 interface SimulateOptions {
   format: "text" | "json";
@@ -35,7 +35,7 @@ export function simulateCommand(): Command {
     .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--events <log.jsonl>", "replay an event log of many leads (JSON Lines, see docs/event-log.md; `-` reads standard input)")
-    .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file")
+    .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file (`-`: standard output, and the summary goes to standard error)")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
     .addHelpText(
@@ -52,6 +52,9 @@ Examples:
     )
     .action(async (journey: string | undefined, paths: string[], opts: SimulateOptions) => {
       if (opts.events !== undefined) {
+        // With --events every argument names the workspace: a journey name is a mistake, not a path to skip.
+        if (journey !== undefined && !existsSync(path.resolve(process.cwd(), journey)))
+          throw new UsageError(`\`${journey}\` is not a file or folder; \`--events\` replays the log through the workspace, so it takes paths, not a journey name`);
         process.exitCode = await runBulk(journey === undefined ? paths : [journey, ...paths.filter((p) => p !== ".")], opts);
         return;
       }
@@ -80,11 +83,14 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   if (errors) process.stderr.write(`warning: the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const fromUri = rulesFile(check, opts.from, cwd);
-  const out = opts.out ? openAtomic(opts.out, cwd) : undefined;
+  const out = opts.out ? openOutput(opts.out, cwd) : undefined;
   const workerScript = path.join(__dirname, "worker.js");
   const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, workerScript: existsSync(workerScript) ? workerScript : undefined });
-  if (opts.format === "json") write(JSON.stringify({ rules: displayPath(fromUri, cwd), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
-  else write(renderSummaryText(result.summary, result.lines, result.errorCount));
+  // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
+  const say = opts.out === "-" ? (t: string) => void process.stderr.write(t) : write;
+  const internal = new Set([...compile(check, fromUri).actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
+  if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
+  else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal));
   return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success);
 }
 

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { colorsFor } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
-import { coverage, journeysOf, runAll } from "../journeys.js";
+import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
 import { reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles } from "../workspace.js";
@@ -47,7 +47,8 @@ Exit codes: 0 all passed, 1 a journey failed or coverage is below the minimum, 2
 
 function parseMin(s: string | undefined): number | null {
   if (s === undefined) return null;
-  const n = Number(s.replace(/%$/, ""));
+  const t = s.trim().replace(/%$/, "");
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`\`--min-coverage ${s}\` must be a percentage from 0 to 100`);
   return n;
 }
@@ -90,6 +91,6 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     default:
       write(renderTestText(report, colorsFor(process.stdout), opts.verbose));
   }
-  const failed = runs.some((r) => !r.result.passed) || errors > 0 || (minCoverage !== null && report.coverage.percent < minCoverage);
+  const failed = runs.some((r) => !r.result.passed) || errors > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);
 }

@@ -1,7 +1,7 @@
 /** Renderers for `crmrules test`: text, json, junit and github annotations. */
 import { plain, type Colors } from "../color.js";
 import { displayPath } from "../files.js";
-import type { Coverage, JourneyRun } from "../journeys.js";
+import { belowMinimum, type Coverage, type JourneyRun } from "../journeys.js";
 import { excerpt, location } from "./caret.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitSuite } from "./xml.js";
@@ -56,7 +56,7 @@ export function renderTestText(r: TestReport, colors: Colors = plain, verbose = 
   const failed = r.runs.some((x) => !x.result.passed);
   out.push(failed ? c.red(c.bold(testSummary(r))) : c.green(testSummary(r)));
   const cov = r.coverage;
-  const below = r.minCoverage !== null && cov.percent < r.minCoverage;
+  const below = r.minCoverage !== null && belowMinimum(cov, r.minCoverage);
   out.push(below ? c.red(`${coverageLine(cov)}, below the minimum of ${r.minCoverage}%`) : coverageLine(cov));
   const missing = cov.items.filter((i) => !i.covered);
   if (missing.length) {

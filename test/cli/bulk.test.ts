@@ -13,7 +13,12 @@ describe("crmrules simulate --events (bulk replay)", () => {
     expect(r.stderr).toContain("crmrules: events.jsonl:13 not valid JSON");
     expect(r.stderr).toContain("crmrules: events.jsonl:20 `at` must be a day offset >= 0 or an ISO date-time; line skipped");
     expect(r.stdout).toMatch(/^replayed 5 leads \(20 records from 22 lines, 2 malformed lines skipped\)\n/);
+    // Internal actions (notify_owner) are not contact actions; the summary names the rules file it picked.
+    expect(r.stdout).toContain("\ncontact actions sent\n  3  send_email\n\ninternal actions done\n  5  notify_owner\n");
+    expect(r.stdout).toContain("\nrules: acme-v1/journeys/journeys.crmrules and the files it imports (the file that sees the most files; --from picks another)\n");
     golden("bulk/summary.txt", r.stdout);
+    const given = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--from", "acme-v1/routing.crmrules"]);
+    expect(given.stdout).toContain("\nrules: acme-v1/routing.crmrules and the files it imports (--from)\n");
   });
 
   it("gives the same summary on worker threads and in one thread, and writes per-lead JSON lines with --out", async () => {
