@@ -3,6 +3,7 @@
  * `git cat-file`): nothing is checked out and the working tree is untouched.
  */
 import { execFileSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import type { SourceFile } from "../core/workspace.js";
 import { decodeText, EXTENSION, toPosix, type InputProblem } from "./files.js";
@@ -66,4 +67,23 @@ export function readRevision(rev: string, dir: string): RevisionWorkspace {
   }
   const root = sub === "" ? toPosix(top) : `${toPosix(top)}/${sub}`;
   return { root, files, problems, commit };
+}
+
+/**
+ * The folder report paths are relative to (SARIF's `%SRCROOT%`, JUnit's file
+ * attributes): the top of the git work tree holding `dir`, as code scanning and
+ * test reporters resolve paths against the repository root; outside git, `cwd`.
+ * Spelled as `dir` is (git answers with symbolic links resolved).
+ */
+export function repositoryRoot(dir: string, cwd = process.cwd()): string {
+  const top = gitTopLevel(dir);
+  if (top === undefined) return toPosix(cwd);
+  let real = dir;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    // a folder that vanished: git's answer as it is
+  }
+  const up = path.relative(real, top);
+  return toPosix(up.startsWith("..") || up === "" ? path.resolve(dir, up) : top);
 }

@@ -4,6 +4,7 @@ import type { Severity } from "../../core/diagnostics/diagnostic.js";
 import { colorsFor } from "../color.js";
 import { ExitCode } from "../exit.js";
 import { loadWorkspace } from "../files.js";
+import { repositoryRoot } from "../git.js";
 import { reportProblems, worst, write } from "../report.js";
 import { checkFiles } from "../workspace.js";
 import { atLeast, renderGithub, renderJson, renderJUnit, renderSarif, renderText, type CheckReport } from "../output/diagnostics.js";
@@ -51,6 +52,7 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
     texts: new Map(ws.files.map((f) => [f.uri, f.text])),
     diagnostics: checked.diagnostics.filter((d) => ws.selected.has(d.uri)),
     cwd,
+    problems: ws.problems,
   };
   const failLevel: Severity = opts.failLevel;
   switch (opts.format) {
@@ -58,7 +60,7 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
       write(renderJson(report));
       break;
     case "sarif":
-      write(renderSarif(report));
+      write(renderSarif({ ...report, sarifBase: repositoryRoot(ws.root, cwd) }));
       break;
     case "github":
       write(renderGithub(report));

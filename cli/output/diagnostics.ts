@@ -2,16 +2,19 @@
  * Renderers for `crmrules check`: text (with source excerpts), json, sarif,
  * github annotations and junit. Each takes the same `CheckReport`.
  */
-import type { Log, ReportingDescriptor, Result, Fix as SarifFix, Location } from "sarif";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ArtifactLocation, Log, Notification, ReportingDescriptor, Result, Fix as SarifFix, Location } from "sarif";
 import type { Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
 import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
 import type { Range } from "../../core/text/positions.js";
-import { displayPath } from "../files.js";
+import { displayPath, toPosix, type InputProblem } from "../files.js";
 import { plain, type Colors } from "../color.js";
 import { excerpt, location } from "./caret.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitCase } from "./xml.js";
-import { VERSION } from "../version.js";
+import { diagnosticHelpUri, HOMEPAGE, VERSION } from "../version.js";
 
 export interface CheckReport {
   root: string;
@@ -21,6 +24,10 @@ export interface CheckReport {
   texts: Map<string, string>;
   diagnostics: Diagnostic[];
   cwd: string;
+  /** Inputs that could not be read (SARIF records them as tool execution notifications). */
+  problems?: InputProblem[];
+  /** The folder SARIF uris are relative to (`%SRCROOT%`): the repository root; default `root`. */
+  sarifBase?: string;
 }
 
 const ORDER: Severity[] = ["hint", "info", "warning", "error"];
@@ -118,18 +125,41 @@ export function renderJson(report: CheckReport): string {
 
 const SARIF_LEVEL = { error: "error", warning: "warning", info: "note", hint: "note" } as const;
 
-function sarifUri(uri: string, root: string): string {
-  const prefix = root.endsWith("/") ? root : root + "/";
-  const rel = uri.startsWith(prefix) ? uri.slice(prefix.length) : uri;
-  return rel.split("/").map(encodeURIComponent).join("/");
+function withSlash(p: string): string {
+  return p.endsWith("/") ? p : p + "/";
+}
+
+/** A file's SARIF location: relative to `base` (uriBaseId `%SRCROOT%`) when inside it, else an absolute file uri. */
+function sarifArtifact(uri: string, base: string): ArtifactLocation {
+  if (uri.startsWith(withSlash(base))) return { uri: uri.slice(withSlash(base).length).split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+  return { uri: pathToFileURL(uri).href };
 }
 
 function sarifRegion(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 
-/** SARIF 2.1.0: one run, rules from the catalogue, uris relative to `%SRCROOT%` (the workspace root). */
+/**
+ * A fingerprint that survives edits elsewhere in the file: the code, the file
+ * and the text of the lines the finding covers (whitespace collapsed), plus a
+ * count for identical findings. Code scanning matches alerts across pushes by it.
+ */
+function fingerprint(d: Diagnostic, file: string, text: string | undefined, seen: Map<string, number>): string {
+  const lines = text?.split(/\r?\n/).slice(d.range.start.line, d.range.end.line + 1).join("\n") ?? "";
+  const key = [d.code, file, lines.replace(/\s+/g, " ").trim()].join("\u0000");
+  const n = seen.get(key) ?? 0;
+  seen.set(key, n + 1);
+  return `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${n + 1}`;
+}
+
+/**
+ * SARIF 2.1.0: one run, rules from the catalogue (each with a link to its
+ * section of docs/diagnostics.md), uris relative to `%SRCROOT%`: the repository
+ * root (`sarifBase`), as GitHub code scanning resolves them. Unreadable inputs
+ * are tool execution notifications.
+ */
 export function renderSarif(report: CheckReport): string {
+  const base = toPosix(report.sarifBase ?? report.root);
   const codes = [...new Set(report.diagnostics.map((d) => d.code))].sort();
   const rules: ReportingDescriptor[] = codes.map((code) => {
     const e = catalogueEntry(code);
@@ -140,24 +170,29 @@ export function renderSarif(report: CheckReport): string {
       defaultConfiguration: { level: SARIF_LEVEL[e?.severity ?? "error"] },
     };
     if (e) {
+      const helpUri = diagnosticHelpUri(code, e.title);
       rule.fullDescription = { text: e.help };
-      rule.help = { text: e.help };
+      rule.helpUri = helpUri;
+      rule.help = { text: `${e.help} See ${helpUri}`, markdown: `${e.help}\n\n[${code} — ${e.title}](${helpUri}) in the diagnostics reference.` };
     }
     return rule;
   });
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const loc = (uri: string, range: Range, message?: string): Location => {
-    const l: Location = { physicalLocation: { artifactLocation: { uri: sarifUri(uri, report.root), uriBaseId: "%SRCROOT%" }, region: sarifRegion(range) } };
+    const l: Location = { physicalLocation: { artifactLocation: sarifArtifact(uri, base), region: sarifRegion(range) } };
     if (message) l.message = { text: message };
     return l;
   };
+  const seen = new Map<string, number>();
   const results: Result[] = report.diagnostics.map((d) => {
+    const artifact = sarifArtifact(d.uri, base);
     const r: Result = {
       ruleId: d.code,
       ruleIndex: ruleIndex.get(d.code)!,
       level: SARIF_LEVEL[d.severity],
       message: { text: d.message },
       locations: [loc(d.uri, d.range)],
+      partialFingerprints: { "crmrulesFinding/v1": fingerprint(d, artifact.uri!, report.texts.get(d.uri), seen) },
     };
     if (d.related?.length) r.relatedLocations = d.related.map((x, i) => ({ id: i, ...loc(x.uri, x.range, x.message) }));
     if (d.fixes?.length) {
@@ -165,7 +200,7 @@ export function renderSarif(report: CheckReport): string {
         (f): SarifFix => ({
           description: { text: f.title },
           artifactChanges: groupByUri(f.edits).map(([uri, edits]) => ({
-            artifactLocation: { uri: sarifUri(uri, report.root), uriBaseId: "%SRCROOT%" },
+            artifactLocation: sarifArtifact(uri, base),
             replacements: edits.map((e) => ({ deletedRegion: sarifRegion(e.range), insertedContent: { text: e.newText } })),
           })),
         }),
@@ -174,14 +209,20 @@ export function renderSarif(report: CheckReport): string {
     if (d.example) r.properties = { example: d.example };
     return r;
   });
+  const notifications: Notification[] = (report.problems ?? []).map((p) => ({
+    level: "error",
+    message: { text: `${p.input} ${p.message}` },
+    locations: [{ physicalLocation: { artifactLocation: sarifArtifact(toPosix(path.resolve(report.cwd, p.input)), base) } }],
+  }));
   const log: Log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "crmrules", version: VERSION, semanticVersion: VERSION, rules } },
-        originalUriBaseIds: { "%SRCROOT%": { uri: "file://" + encodeURI(report.root.endsWith("/") ? report.root : report.root + "/") } },
-        artifacts: report.files.map((f) => ({ location: { uri: sarifUri(f, report.root), uriBaseId: "%SRCROOT%" }, sourceLanguage: "crmrules" })),
+        tool: { driver: { name: "crmrules", version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules } },
+        invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(withSlash(base)).href } },
+        artifacts: report.files.map((f) => ({ location: sarifArtifact(f, base), sourceLanguage: "crmrules" })),
         results,
         columnKind: "utf16CodeUnits",
       },

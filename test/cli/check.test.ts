@@ -1,22 +1,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, REPO, golden, run, stable } from "./harness.js";
 import { parseJUnit } from "./xml.js";
-
-// The official SARIF 2.1.0 schema (rtm.5, JSON Schema draft-04) as shipped by
-// @microsoft/jest-sarif, validated with the Ajv 6 that package depends on (Ajv 8 has no draft-04).
-const jestSarif = createRequire(path.join(REPO, "node_modules/@microsoft/jest-sarif/package.json"));
-const Ajv6 = jestSarif("ajv");
-const sarifSchema = jestSarif("./lib/schemas/sarif-2.1.0-rtm.5.json");
-function validateSarif(log: unknown): string[] {
-  const ajv = new Ajv6({ schemaId: "id", meta: false, allErrors: true, unknownFormats: "ignore" });
-  ajv.addMetaSchema(jestSarif("ajv/lib/refs/json-schema-draft-04.json"));
-  const ok = ajv.validate(sarifSchema, log);
-  return ok ? [] : (ajv.errors ?? []).map((e: { dataPath: string; message: string }) => `${e.dataPath} ${e.message}`);
-}
+import { validateSarif } from "./schemas.js";
 
 describe("crmrules check", () => {
   it("reports a clean workspace with exit code 0", async () => {
@@ -54,7 +42,7 @@ describe("crmrules check", () => {
     golden("check/broken.json", r.stdout);
   });
 
-  it("writes SARIF 2.1.0 that the official schema accepts, with rules from the catalogue", async () => {
+  it("writes SARIF 2.1.0 that the final schema accepts, with rules from the catalogue", async () => {
     const r = await run(["check", "broken", "--format", "sarif"]);
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout);
@@ -68,7 +56,8 @@ describe("crmrules check", () => {
     expect(dup.relatedLocations[0].physicalLocation.region.startLine).toBe(6);
     expect(run0.tool.driver.rules[0].help.text).toMatch(/not part of the language/);
     for (const res of run0.results) expect(run0.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
-    expect(run0.results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: "other.crmrules", uriBaseId: "%SRCROOT%" });
+    // Relative to the repository root (the fixtures live in this repository), as code scanning resolves them.
+    expect(run0.results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: "test/cli/fixtures/broken/other.crmrules", uriBaseId: "%SRCROOT%" });
     golden("check/broken.sarif", stable(r.stdout));
     // The schema check can fail: a result without a message is rejected.
     const bad = structuredClone(log);
@@ -104,12 +93,12 @@ describe("crmrules check", () => {
     golden("check/junit.xml", r.stdout);
   });
 
-  it("takes the root from --root and makes SARIF uris relative to it", async () => {
+  it("takes the root from --root; SARIF uris stay relative to the repository root", async () => {
     // Files under the root are read (so imports resolve) but only the named paths are reported.
     const r = await run(["check", "acme-v1/journeys", "--root", "acme-v1", "--format", "sarif"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).runs[0].artifacts).toHaveLength(1);
-    expect(JSON.parse(r.stdout).runs[0].artifacts[0].location.uri).toBe("journeys/journeys.crmrules");
+    expect(JSON.parse(r.stdout).runs[0].artifacts[0].location.uri).toBe("test/cli/fixtures/acme-v1/journeys/journeys.crmrules");
   });
 
   describe("bad input", () => {
