@@ -36,7 +36,9 @@ export function renderEntry(e: TraceEntry): string {
       return `timer ${e.timer} (${e.owner}) was due ${formatTime(e.due)}`;
     case "score": {
       const pts = e.points === e.applied ? signed(e.points) : `${signed(e.points)} (applied ${signed(e.applied)})`;
-      return `score ${e.score}: ${e.rule} ${pts} ${e.cause}: ${score(e.before)} -> ${score(e.after)}${vals(e.values)}`;
+      // `applied` is the change of the stored part (attribute or behaviour); the value is their sum within cap and floor.
+      const held = (e.after ?? 0) - (e.before ?? 0) !== e.applied ? " (value held within cap and floor)" : "";
+      return `score ${e.score}: ${e.rule} ${pts} ${e.cause}: ${score(e.before)} -> ${score(e.after)}${held}${vals(e.values)}`;
     }
     case "suppressed":
       return `score ${e.score}: ${e.rule} ${signed(e.points)} suppressed by ${e.detail}`;

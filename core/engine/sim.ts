@@ -896,7 +896,7 @@ export class Simulation implements EvalCtx {
         const applied = nb - this.beh(s);
         this.setBeh(s, nb);
         if (applied !== 0) {
-          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: def.source, score: def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
+          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: def.source, score: def.name, rule: "decay", cause: "decay", points: applied, applied, before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
         k++;
         timers.decayTimer = this.schedule(start + k * dec.every, "decay", def.name, def.source, tick);
@@ -982,14 +982,14 @@ export class Simulation implements EvalCtx {
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
     const after = this.valueOf(s);
-    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: "event", points: r.points, applied, before, after, values });
     if (r.within !== null && r.times === null && applied !== 0) {
       this.schedule(this.now + r.within + 1, "expiry", `${this.ix.scores[s]!.name}.${r.name}`, r.source, () => {
         const remove = applied > 0 ? Math.min(applied, Math.max(this.beh(s), 0)) : Math.max(applied, Math.min(this.beh(s), 0));
         const b = this.valueOf(s);
         this.setBeh(s, this.beh(s) - remove);
         const a = this.valueOf(s);
-        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: -remove, before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
       });
     }
   }
@@ -1004,14 +1004,14 @@ export class Simulation implements EvalCtx {
       timers[i] = null;
       const before = this.valueOf(s);
       this.markScored(s);
-      this.applyBehaviour(s, r.points);
+      const applied = this.applyBehaviour(s, r.points);
       const after = this.valueOf(s);
       const last: Record<string, Value> = {};
       for (const e of r.events) {
         const h = this.history(e);
         last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
       }
-      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
+      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: def.name, rule: r.name, cause: "inactivity", points: r.points, applied, before, after, values: last });
     });
   }
 
@@ -1052,7 +1052,7 @@ export class Simulation implements EvalCtx {
     num[b + 3 * s + 1] = num[b + 3 * s + 1]! + (on ? r.points : -r.points);
     if (on) this.markScored(s);
     const after = this.valueOf(s);
-    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: this.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: on ? r.points : -r.points, before, after, values: bindings(r.when, this) });
   }
 
   private settleStages(): void {

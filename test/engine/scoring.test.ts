@@ -1,7 +1,7 @@
 /** Windows, limits, caps, floors, decay, inactivity, grades, unscored. */
 import { describe, it, expect } from "vitest";
 import { compileText } from "./helpers.js";
-import { runJourney, type ScoreEntry } from "../../core/engine/index.js";
+import { runJourney, renderEntry, why, type ScoreEntry } from "../../core/engine/index.js";
 
 const SCHEMA = `
 lead { email: email  country: country  role: enum(executive, student)  size: number }
@@ -73,6 +73,21 @@ describe("scores", () => {
     const d = entries(r, "d");
     expect(d.map((e) => [e.points, e.applied])).toEqual([[40, 40], [40, 10]]);
     expect(entries(r, "w").map((e) => e.applied)).toEqual([-30, -20]);
+  });
+
+  it("every applied number in the trace is the change of the part of the score it changed (issue 12.7)", () => {
+    const r = journey(`score q { cap 20  rule senior: +28 when lead.role == executive  rule bounce: -8 on webinar }`, `day 1 webinar\n day 2 update { role: student }\n expect score q == -8`);
+    expect(r.passed).toBe(true);
+    const all = r.trace.filter((e): e is ScoreEntry => e.kind === "score" && e.score === "q");
+    expect(all.map((e) => [e.rule, e.points, e.applied, e.before, e.after])).toEqual([
+      ["senior", 28, 28, null, 20],
+      ["bounce", -8, -8, 20, 20],
+      ["senior", -28, -28, 20, -8],
+    ]);
+    // the stored parts are the sums of the applied changes; the value is their clamped sum
+    expect(all.reduce((a, e) => a + e.applied, 0)).toBe(-8);
+    expect(renderEntry(all[1]!)).toBe("score q: bounce -8 event: 20 -> 20 (value held within cap and floor)");
+    expect(why(r, { kind: "score", name: "q" }).summary).toBe("`q` is -8 at day 2: bounce -8");
   });
 
   it("decay halves the behaviour part at each period after the first change (truncated toward zero)", () => {

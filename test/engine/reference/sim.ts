@@ -501,7 +501,7 @@ export class Simulation implements EvalCtx {
         const applied = nb - s.beh;
         s.beh = nb;
         if (applied !== 0) {
-          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied: (this.valueOf(s) ?? 0) - (before ?? 0), before, after: this.valueOf(s), values: { percent: dec.percent } });
+          if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: s.def.source, score: s.def.name, rule: "decay", cause: "decay", points: applied, applied, before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
         k++;
         s.decayTimer = this.schedule(start + k * dec.every, "decay", s.def.name, s.def.source, tick);
@@ -528,14 +528,14 @@ export class Simulation implements EvalCtx {
     this.markScored(s);
     const applied = this.applyBehaviour(s, r.points);
     const after = this.valueOf(s);
-    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values });
+    if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "event", points: r.points, applied, before, after, values });
     if (r.within !== null && r.times === null && applied !== 0) {
       this.schedule(this.now + r.within + 1, "expiry", `${s.def.name}.${r.name}`, r.source, () => {
         const remove = applied > 0 ? Math.min(applied, Math.max(s.beh, 0)) : Math.max(applied, Math.min(s.beh, 0));
         const b = this.valueOf(s);
         s.beh -= remove;
         const a = this.valueOf(s);
-        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: (a ?? 0) - (b ?? 0), before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: -remove, before: b, after: a, values: { fired: formatTime(this.now - r.within! - 1) } });
       });
     }
   }
@@ -547,14 +547,14 @@ export class Simulation implements EvalCtx {
       s.inactivityTimers[i] = null;
       const before = this.valueOf(s);
       this.markScored(s);
-      this.applyBehaviour(s, r.points);
+      const applied = this.applyBehaviour(s, r.points);
       const after = this.valueOf(s);
       const last: Record<string, Value> = {};
       for (const e of r.events) {
         const h = this.history(e);
         last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
       }
-      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: last });
+      if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: "inactivity", points: r.points, applied, before, after, values: last });
     });
   }
 
@@ -584,7 +584,7 @@ export class Simulation implements EvalCtx {
         s.attr += on ? r.points : -r.points;
         if (on) this.markScored(s);
         const after = this.valueOf(s);
-        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: (after ?? 0) - (before ?? 0), before, after, values: bindings(r.when, this) });
+        if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: r.source, score: s.def.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points: on ? r.points : -r.points, applied: on ? r.points : -r.points, before, after, values: bindings(r.when, this) });
       }
     }
   }
