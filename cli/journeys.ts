@@ -9,10 +9,16 @@ import { journeysOf, type WorkspaceJourney } from "./workspace.js";
 export interface JourneyRun {
   journey: WorkspaceJourney;
   result: JourneyResult;
+  /** Wall-clock time of the replay in seconds (JUnit reports it). */
+  seconds?: number;
 }
 
 export function runAll(journeys: WorkspaceJourney[]): JourneyRun[] {
-  return journeys.map((journey) => ({ journey, result: runJourney(journey.rules, journey.decl) }));
+  return journeys.map((journey) => {
+    const start = performance.now();
+    const result = runJourney(journey.rules, journey.decl);
+    return { journey, result, seconds: (performance.now() - start) / 1000 };
+  });
 }
 
 export type CoverageKind = "score rule" | "routing entry" | "consent clause";

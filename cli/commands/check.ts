@@ -45,7 +45,9 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
   const cwd = process.cwd();
   const ws = loadWorkspace(paths, { root: opts.root, cwd });
   reportProblems(ws.problems);
+  const start = performance.now();
   const checked = checkFiles(ws.root, ws.files);
+  const seconds = (performance.now() - start) / 1000;
   const report: CheckReport = {
     root: ws.root,
     files: ws.files.map((f) => f.uri).filter((u) => ws.selected.has(u)),
@@ -53,6 +55,7 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
     diagnostics: checked.diagnostics.filter((d) => ws.selected.has(d.uri)),
     cwd,
     problems: ws.problems,
+    seconds,
   };
   const failLevel: Severity = opts.failLevel;
   switch (opts.format) {
@@ -60,13 +63,13 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
       write(renderJson(report));
       break;
     case "sarif":
-      write(renderSarif({ ...report, sarifBase: repositoryRoot(ws.root, cwd) }));
+      write(renderSarif({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
       break;
     case "github":
       write(renderGithub(report));
       break;
     case "junit":
-      write(renderJUnit(report, failLevel));
+      write(renderJUnit({ ...report, reportBase: repositoryRoot(ws.root, cwd) }, failLevel));
       break;
     default:
       // Nothing could be read: the errors on stderr say why; "no problems in 0 files" would read as a pass.

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { colorsFor } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
+import { repositoryRoot } from "../git.js";
 import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
 import { reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
@@ -77,13 +78,21 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     }
   }
   const runs = runAll(journeys);
-  const report: TestReport = { runs, coverage: coverage(check, runs), texts: new Map(ws.files.map((f) => [f.uri, f.text])), cwd, minCoverage };
+  const report: TestReport = {
+    runs,
+    coverage: coverage(check, runs),
+    texts: new Map(ws.files.map((f) => [f.uri, f.text])),
+    cwd,
+    minCoverage,
+    root: ws.root,
+    ruleErrors: check.diagnostics.filter((d) => d.severity === "error"),
+  };
   switch (opts.format) {
     case "json":
       write(renderTestJson(report));
       break;
     case "junit":
-      write(renderTestJUnit(report));
+      write(renderTestJUnit({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
       break;
     case "github":
       write(renderTestGithub(report));

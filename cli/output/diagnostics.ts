@@ -26,8 +26,10 @@ export interface CheckReport {
   cwd: string;
   /** Inputs that could not be read (SARIF records them as tool execution notifications). */
   problems?: InputProblem[];
-  /** The folder SARIF uris are relative to (`%SRCROOT%`): the repository root; default `root`. */
-  sarifBase?: string;
+  /** How long the check took, in seconds (JUnit reports it). */
+  seconds?: number;
+  /** The folder SARIF uris (`%SRCROOT%`) and JUnit paths are relative to: the repository root; default `root` (SARIF), `cwd` (JUnit). */
+  reportBase?: string;
 }
 
 const ORDER: Severity[] = ["hint", "info", "warning", "error"];
@@ -155,11 +157,11 @@ function fingerprint(d: Diagnostic, file: string, text: string | undefined, seen
 /**
  * SARIF 2.1.0: one run, rules from the catalogue (each with a link to its
  * section of docs/diagnostics.md), uris relative to `%SRCROOT%`: the repository
- * root (`sarifBase`), as GitHub code scanning resolves them. Unreadable inputs
+ * root (`reportBase`), as GitHub code scanning resolves them. Unreadable inputs
  * are tool execution notifications.
  */
 export function renderSarif(report: CheckReport): string {
-  const base = toPosix(report.sarifBase ?? report.root);
+  const base = toPosix(report.reportBase ?? report.root);
   const codes = [...new Set(report.diagnostics.map((d) => d.code))].sort();
   const rules: ReportingDescriptor[] = codes.map((code) => {
     const e = catalogueEntry(code);
@@ -257,9 +259,12 @@ export function renderGithub(report: CheckReport): string {
 /** One test case per file: it fails when the file has findings at or above `failLevel`. */
 export function renderJUnit(report: CheckReport, failLevel: Severity): string {
   const cases: JUnitCase[] = report.files.map((uri) => {
-    const file = displayPath(uri, report.cwd);
+    const base = report.reportBase ?? report.cwd;
+    const rel = path.relative(base, uri);
+    const file = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? toPosix(rel) : displayPath(uri, report.cwd);
     const ds = report.diagnostics.filter((d) => d.uri === uri && atLeast(d.severity, failLevel));
     const c: JUnitCase = { name: file, classname: "crmrules.check", file };
+    if (ds.length) c.line = ds[0]!.range.start.line + 1;
     if (ds.length) {
       c.failure = {
         message: `${plural(ds.length, "problem")} in ${file}`,
@@ -269,5 +274,5 @@ export function renderJUnit(report: CheckReport, failLevel: Severity): string {
     }
     return c;
   });
-  return junit("crmrules check", [{ name: "crmrules check", cases }]);
+  return junit("crmrules check", [{ name: "crmrules check", time: report.seconds, cases }]);
 }

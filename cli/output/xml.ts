@@ -22,40 +22,68 @@ export interface JUnitCase {
   classname: string;
   file?: string;
   line?: number;
+  /** Seconds; left out when unknown (a case is not timed on its own). */
   time?: number;
   failure?: { message: string; type: string; body: string };
+  /** The case could not run as meant (for `test`: the rules have errors). */
+  error?: { message: string; type: string; body: string };
   skipped?: string;
 }
 
 export interface JUnitSuite {
   name: string;
   file?: string;
+  /** Seconds; default: the sum of the cases' times, when any is timed. */
+  time?: number;
   cases: JUnitCase[];
 }
 
+/** Seconds with millisecond precision, as JUnit readers expect (`0.004`). */
+export function seconds(s: number | undefined): string | undefined {
+  return s === undefined ? undefined : s.toFixed(3);
+}
+
+function suiteTime(s: JUnitSuite): number | undefined {
+  if (s.time !== undefined) return s.time;
+  const timed = s.cases.filter((c) => c.time !== undefined);
+  return timed.length ? timed.reduce((n, c) => n + c.time!, 0) : undefined;
+}
+
+/**
+ * A JUnit XML report in the shape the Jenkins schema (junit-4.xsd) allows, plus
+ * the common `file` and `line` extension attributes on suites and cases
+ * (GitHub's and GitLab's test reporters read them).
+ */
 export function junit(name: string, suites: JUnitSuite[]): string {
-  const total = suites.reduce((n, s) => n + s.cases.length, 0);
-  const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failure).length, 0);
-  const skipped = suites.reduce((n, s) => n + s.cases.filter((c) => c.skipped !== undefined).length, 0);
+  const all = suites.flatMap((s) => s.cases);
+  const count = (cases: JUnitCase[]) => ({
+    tests: cases.length,
+    failures: cases.filter((c) => c.failure).length,
+    errors: cases.filter((c) => c.error).length,
+    skipped: cases.filter((c) => c.skipped !== undefined).length,
+  });
+  const times = suites.map(suiteTime);
+  const total = times.some((t) => t !== undefined) ? times.reduce((n: number, t) => n + (t ?? 0), 0) : undefined;
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites${attrs({ name, tests: total, failures, errors: 0, skipped })}>`);
-  for (const s of suites) {
-    const f = s.cases.filter((c) => c.failure).length;
-    const sk = s.cases.filter((c) => c.skipped !== undefined).length;
-    out.push(`  <testsuite${attrs({ name: s.name, tests: s.cases.length, failures: f, errors: 0, skipped: sk, file: s.file })}>`);
+  // The Jenkins schema has no `skipped` on <testsuites>; each <testsuite> carries it.
+  const { skipped: _skipped, ...totals } = count(all);
+  out.push(`<testsuites${attrs({ name, ...totals, time: seconds(total) })}>`);
+  suites.forEach((s, i) => {
+    out.push(`  <testsuite${attrs({ name: s.name, ...count(s.cases), time: seconds(times[i]), file: s.file })}>`);
     for (const c of s.cases) {
-      const head = `    <testcase${attrs({ name: c.name, classname: c.classname, file: c.file, line: c.line, time: c.time ?? 0 })}`;
-      if (!c.failure && c.skipped === undefined) {
+      const head = `    <testcase${attrs({ name: c.name, classname: c.classname, time: seconds(c.time), file: c.file, line: c.line })}`;
+      if (!c.failure && !c.error && c.skipped === undefined) {
         out.push(`${head}/>`);
         continue;
       }
       out.push(`${head}>`);
-      if (c.failure) out.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${xmlEscape(c.failure.body)}</failure>`);
       if (c.skipped !== undefined) out.push(`      <skipped${attrs({ message: c.skipped })}/>`);
+      if (c.error) out.push(`      <error${attrs({ message: c.error.message, type: c.error.type })}>${xmlEscape(c.error.body)}</error>`);
+      if (c.failure) out.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${xmlEscape(c.failure.body)}</failure>`);
       out.push("    </testcase>");
     }
     out.push("  </testsuite>");
-  }
+  });
   out.push("</testsuites>");
   return out.join("\n") + "\n";
 }

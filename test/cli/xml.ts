@@ -3,7 +3,7 @@ import { parseStringPromise } from "xml2js";
 
 export interface ParsedSuites {
   attrs: Record<string, string>;
-  suites: { attrs: Record<string, string>; cases: { attrs: Record<string, string>; failure?: { attrs: Record<string, string>; text: string } }[] }[];
+  suites: { attrs: Record<string, string>; cases: { attrs: Record<string, string>; failure?: { attrs: Record<string, string>; text: string }; error?: { attrs: Record<string, string>; text: string } }[] }[];
 }
 
 export async function parseJUnit(xml: string): Promise<ParsedSuites> {
@@ -16,6 +16,7 @@ export async function parseJUnit(xml: string): Promise<ParsedSuites> {
       cases: (s.testcase ?? []).map((c: any) => ({
         attrs: c.$,
         failure: c.failure ? { attrs: c.failure[0].$, text: c.failure[0]._ ?? "" } : undefined,
+        ...(c.error ? { error: { attrs: c.error[0].$, text: c.error[0]._ ?? "" } } : {}),
       })),
     })),
   };
