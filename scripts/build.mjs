@@ -1,9 +1,17 @@
 // Bundles the CLI, the language server, the extension client and the bulk-replay
 // worker with esbuild: one file each, no node_modules needed at run time.
+// `--production` (and every `npm pack`/`npm publish`, whose `prepare` runs this) minifies and
+// drops source maps; `--outdir DIR` writes the bundles elsewhere than dist/ (the package test).
 import { build } from "esbuild";
 import { chmodSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const production = process.argv.includes("--production");
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const production = argv.includes("--production") || ["pack", "publish"].includes(process.env.npm_command ?? "");
+const outdirAt = argv.indexOf("--outdir");
+const outdir = outdirAt >= 0 ? resolve(argv[outdirAt + 1] ?? "dist") : join(repo, "dist");
 const common = {
   bundle: true,
   platform: "node",
@@ -17,15 +25,15 @@ const common = {
   // The bundles run on the user's Node (20 or later); the parser library calls
   // Object.groupBy (Node 21+), so every bundle, worker threads included, starts
   // with the standard polyfill.
-  inject: ["cli/compat.ts"],
+  inject: [join(repo, "cli/compat.ts")],
 };
 
 const entries = [
-  { entryPoints: ["cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
-  { entryPoints: ["server/src/main.ts"], outfile: "dist/server.js" },
-  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
-  { entryPoints: ["runtime/bulk/worker.ts"], outfile: "dist/worker.js" },
+  { entryPoints: ["cli/main.ts"], outfile: "cli.js", banner: { js: "#!/usr/bin/env node" } },
+  { entryPoints: ["server/src/main.ts"], outfile: "server.js" },
+  { entryPoints: ["client/src/extension.ts"], outfile: "client.js", external: ["vscode"] },
+  { entryPoints: ["runtime/bulk/worker.ts"], outfile: "worker.js" },
 ];
 
-await Promise.all(entries.map((e) => build({ ...common, ...e })));
-chmodSync("dist/cli.js", 0o755);
+await Promise.all(entries.map((e) => build({ ...common, ...e, entryPoints: e.entryPoints.map((p) => join(repo, p)), outfile: join(outdir, e.outfile) })));
+chmodSync(join(outdir, "cli.js"), 0o755);
