@@ -3,6 +3,8 @@ import type * as A from "../syntax/ast.js";
 import type { CrmSymbol } from "../workspace.js";
 import type { Checker } from "./checker.js";
 import { T, type Ty } from "./types.js";
+import type { Binding } from "../binder/bind.js";
+import { CONSENT_METHODS } from "../binder/builtins.js";
 
 const BASES = ["opt_in", "double_opt_in", "opt_out", "implied"];
 
@@ -188,7 +190,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
             }
             if (bs.basis.text === "implied") {
               if (!bs.anchor || !bs.impliedFor) c.report("CR3010", uri, bs.range, "implied consent needs a period and the event it follows, as in `implied 6 months after inquiry`");
-              else c.resolve(uri, bs.anchor, "event", ["event"], "event");
+              else implicitAnchor(c, b, uri, bs.anchor);
             }
             if (bs.expires && bs.basis.text !== "opt_in" && bs.basis.text !== "double_opt_in")
               c.report("CR3010", uri, bs.expires.range, `only opt_in and double_opt_in consent can expire`);
@@ -246,4 +248,27 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
         break;
     }
   }
+}
+
+/** The methods an anchor can name (`import` is a keyword and cannot be written there). */
+const ANCHOR_METHODS = CONSENT_METHODS.filter((m) => m !== "import");
+
+/**
+ * The anchor of `implied D after ANCHOR`: a declared event (the engine reads its history) or, when no
+ * declared event has that name, a `consent_given` method. A built-in event is neither.
+ */
+function implicitAnchor(c: Checker, b: Binding, uri: string, anchor: A.Name): void {
+  const s = b.lookup(uri, "event", anchor.text);
+  if (s && !s.builtin) {
+    c.resolve(uri, anchor, "event", ["event"], "event");
+    return;
+  }
+  if (ANCHOR_METHODS.includes(anchor.text)) return;
+  if (s) {
+    c.report("CR3025", uri, anchor.range, `\`${anchor.text}\` is a built-in event; implied consent follows a declared event or a \`consent_given\` method (${ANCHOR_METHODS.join(", ")}), as in \`implied 6 months after inquiry\``);
+    return;
+  }
+  const events = b.namesVisible(uri, "event", ["event"]).filter((n) => !b.lookup(uri, "event", n)?.builtin);
+  const { hint, fixes } = c.fixesFor(uri, anchor.range, anchor.text, [...events, ...ANCHOR_METHODS]);
+  c.report("CR2001", uri, anchor.range, `no event or consent method named \`${anchor.text}\`${hint}`, { fixes });
 }

@@ -287,6 +287,9 @@ function plainPayload(payload: Record<string, Value>): boolean {
   return Object.getPrototypeOf(payload) === Object.prototype && !Object.prototype.hasOwnProperty.call(payload, "__proto__");
 }
 
+/** `consent_given` methods that record implied consent (CASL): they anchor `implied`, never count as `opt_in`. */
+const IMPLIED_METHODS: ReadonlySet<string> = new Set(["purchase", "inquiry"]);
+
 interface TeamState {
   current: number[];
   daily: Map<string, number>;
@@ -1324,9 +1327,14 @@ export class Simulation implements EvalCtx {
     switch (b.basis) {
       case "opt_in":
       case "double_opt_in": {
-        const list = b.basis === "double_opt_in" ? given.filter((h) => h.payload["method"] === "double_opt_in") : given;
+        // opt_in counts express consent only: a `purchase` or `inquiry` method records implied consent (issue 12.1).
+        const list = b.basis === "double_opt_in" ? given.filter((h) => h.payload["method"] === "double_opt_in") : given.filter((h) => !IMPLIED_METHODS.has(h.payload["method"] as string));
         const g = list[list.length - 1];
-        if (!g) return { ok: false, reason: b.basis === "double_opt_in" ? (given.length ? "consent was given but not confirmed by double opt-in" : "no double opt-in consent was given") : "no consent was given" };
+        if (!g) {
+          const last = given[given.length - 1];
+          if (b.basis === "opt_in" && last) return { ok: false, reason: `no express consent was given: \`${String(last.payload["method"])}\` on ${formatTime(last.at)} is implied consent` };
+          return { ok: false, reason: b.basis === "double_opt_in" ? (given.length ? "consent was given but not confirmed by double opt-in" : "no double opt-in consent was given") : "no consent was given" };
+        }
         if (withdrawnAfter(g.seq)) return { ok: false, reason: `consent given on ${formatTime(g.at)} was ${wd()}` };
         if (b.expires !== null && this.now > g.at + b.expires) return { ok: false, reason: `consent given on ${formatTime(g.at)} expired on ${formatTime(g.at + b.expires)}` };
         return { ok: true, reason: `consent given on ${formatTime(g.at)}${b.expires !== null ? `, valid until ${formatTime(g.at + b.expires)}` : ""}` };

@@ -105,4 +105,46 @@ describe("consent", () => {
     expect(a.kind === "action" && a.status).toBe("blocked");
     expect(a.kind === "action" && a.reason).toBe("no consent rule for the jurisdiction `NO`");
   });
+
+  describe("consent methods as anchors (issue 12.1, 12.2)", () => {
+    // No event is named inquiry or purchase here: the anchors are `consent_given` methods.
+    const METHOD_RULES = `
+lead { email: email  country: country }
+event poke {}
+consent email_marketing {
+  in [CA]: opt_in or implied 6 months after inquiry or implied 2 years after purchase
+  otherwise: double_opt_in
+}
+action send_email contact requires email_marketing
+workflow mail on poke { do send_email }
+`;
+    const runM = (steps: string) => {
+      const rules = compileText(`${METHOD_RULES}\njourney "j" {\n  lead { email: "a@b.example", country: CA }\n${steps}\n}\n`);
+      const r = runJourney(rules, rules.journeys[0]!.journey);
+      return r.trace.filter((e) => e.kind === "action").map((a) => (a.kind === "action" ? `${a.time} ${a.status} ${a.consent?.basis ?? "-"}` : ""));
+    };
+    it("an inquiry recorded as a consent method is implied consent for 6 months, not express consent", () => {
+      expect(runM("day 0 consent_given { purpose: email_marketing, method: inquiry }\n day 10 poke\n day 190 poke")).toEqual([
+        "day 10 sent implied 6 months after inquiry",
+        "day 190 blocked -",
+      ]);
+    });
+    it("a purchase recorded as a consent method is implied consent for 2 years, not express consent", () => {
+      expect(runM("day 0 consent_given { purpose: email_marketing, method: purchase }\n day 730 poke\n day 740 poke")).toEqual([
+        "day 730 sent implied 2 years after purchase",
+        "day 740 blocked -",
+      ]);
+    });
+    it("express methods (checkbox, double opt-in) count for opt_in and never expire", () => {
+      expect(runM("day 0 consent_given { purpose: email_marketing, method: checkbox }\n day 740 poke")).toEqual(["day 740 sent opt_in"]);
+      expect(runM("day 0 consent_given { purpose: email_marketing, method: double_opt_in }\n day 740 poke")).toEqual(["day 740 sent opt_in"]);
+    });
+    it("the blocked reason says an implied method is not express consent", () => {
+      const rules = compileText(`${METHOD_RULES}\njourney "j" {\n  lead { email: "a@b.example", country: CA }\n day 0 consent_given { purpose: email_marketing, method: inquiry }\n day 190 poke\n}\n`);
+      const a = runJourney(rules, rules.journeys[0]!.journey).trace.find((e) => e.kind === "action")!;
+      expect(a.kind === "action" && a.reason).toBe(
+        "opt_in: no express consent was given: `inquiry` on day 0 is implied consent; implied 6 months after inquiry: implied consent from `inquiry` on day 0 ended on day 180; implied 2 years after purchase: no `purchase` happened",
+      );
+    });
+  });
 });
