@@ -15,6 +15,7 @@
  */
 import type { CrmSymbol, Reference, WorkspaceCheck, WorkspaceInput } from "../workspace.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { limitCascade } from "../diagnostics/cascade.js";
 import { bind, type Binding } from "../binder/bind.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { Checker } from "./checker.js";
@@ -172,8 +173,10 @@ class Check implements CheckResult {
     if (unit) out.push(...unit.diagnostics);
     out.push(...(this.workspaceByUri.get(uri) ?? []));
     out.sort(compareDiagnostics);
-    this.perFile.set(uri, out);
-    return out;
+    // After a syntax error: the first 20 and a count, without the findings that echo it.
+    const limited = limitCascade(out);
+    this.perFile.set(uri, limited);
+    return limited;
   }
 
   /** Every diagnostic of every file, sorted (built on first use). */

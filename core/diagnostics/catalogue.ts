@@ -26,6 +26,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR1008", severity: "error", title: "unknown `is` test in an expectation", help: "Only `expect score NAME is unscored` is allowed after `is` in a score expectation." },
   { code: "CR1009", severity: "error", title: "unknown time unit", help: "Durations use minutes, hours, days, weeks, months (30 days) or years (365 days)." },
   { code: "CR1010", severity: "error", title: "malformed type", help: "Types are `text`, `number`, `boolean`, `date`, `email`, `country`, `enum(a, b)` or `list(T)`." },
+  { code: "CR1023", severity: "error", title: "more syntax errors not shown", help: "A file with syntax errors reports its first 20 syntax errors and 100 other findings, and counts the rest in this one message; findings after a syntax error on the same line are left out, since they are mostly echoes of it. Fix the syntax errors and check again: the rest come back if they are real." },
   // ------------------------------------------------------------ names and files (core/binder)
   { code: "CR2001", severity: "error", title: "unknown name", help: "A name that no visible declaration defines. Check the spelling (a did-you-mean fix is offered) or import the file that declares it." },
   { code: "CR2002", severity: "error", title: "duplicate name", help: "Two declarations of the same kind share a name in files that see each other. Rename one of them." },

@@ -23,6 +23,7 @@ import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import type { SourceFile } from "../../core/workspace.js";
 import { compareDiagnostics } from "../../core/diagnostics/diagnostic.js";
+import { limitCascade } from "../../core/diagnostics/cascade.js";
 
 export const EXTENSION = ".crmrules";
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test"]);
@@ -350,7 +351,7 @@ export class Workspace {
       diagnosticsOf: (path) => {
         const c = checked.get(keyOf(path));
         if (!c) return [];
-        if ("failed" in c) return [...(c.failed.get(path)?.diagnostics ?? [])].sort(compareDiagnostics);
+        if ("failed" in c) return limitCascade([...(c.failed.get(path)?.diagnostics ?? [])].sort(compareDiagnostics));
         return c.files.has(path) ? c.diagnosticsOf(path) : [];
       },
       dependents: (path) => checkOf(path)?.dependents(path) ?? [path],
