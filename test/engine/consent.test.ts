@@ -139,6 +139,11 @@ workflow mail on poke { do send_email }
       expect(runM("day 0 consent_given { purpose: email_marketing, method: checkbox }\n day 740 poke")).toEqual(["day 740 sent opt_in"]);
       expect(runM("day 0 consent_given { purpose: email_marketing, method: double_opt_in }\n day 740 poke")).toEqual(["day 740 sent opt_in"]);
     });
+    it("an implied method does not revive express consent after a withdrawal, but gives new implied consent", () => {
+      expect(
+        runM("day 0 consent_given { purpose: email_marketing, method: checkbox }\n day 5 unsubscribed\n day 6 poke\n day 10 consent_given { purpose: email_marketing, method: inquiry }\n day 11 poke\n day 200 poke"),
+      ).toEqual(["day 6 blocked -", "day 11 sent implied 6 months after inquiry", "day 200 blocked -"]);
+    });
     it("the blocked reason says an implied method is not express consent", () => {
       const rules = compileText(`${METHOD_RULES}\njourney "j" {\n  lead { email: "a@b.example", country: CA }\n day 0 consent_given { purpose: email_marketing, method: inquiry }\n day 190 poke\n}\n`);
       const a = runJourney(rules, rules.journeys[0]!.journey).trace.find((e) => e.kind === "action")!;
