@@ -12,6 +12,7 @@ import { article, KIND_WORDS, type Binding, type Group } from "../binder/bind.js
 import { suggest } from "../binder/didYouMean.js";
 import { isCountryCode } from "./countries.js";
 import { mayBeUnused } from "./unused.js";
+import { fixedComparison } from "./fixedConditions.js";
 import { compatible, describe, isOrdered, T, type Ty } from "./types.js";
 
 /** A text literal, possibly in parentheses (the only pattern `matches` accepts). */
@@ -237,7 +238,8 @@ export class Checker {
         const fromContext = !!first;
         for (const item of e.items) {
           const before = this.diagnostics.length;
-          const t = this.infer(item, ctx, first);
+          // An element type that is unknown (the left of `in` already failed) is passed on, so bare items are not reported again.
+          const t = this.infer(item, ctx, first ?? (el?.k === "unknown" ? el : undefined));
           if (!first || first.k === "unknown") first = t;
           else if (this.diagnostics.length === before && !compatible(first, t))
             this.report("CR3002", ctx.uri, item.range, fromContext ? `expected ${describe(first)} here, found ${describe(t)}` : `this list mixes ${describe(first)} with ${describe(t)}`);
@@ -316,6 +318,9 @@ export class Checker {
       rt = this.infer(e.right, ctx, exp);
     }
     const u = ctx.uri;
+    const fixed = fixedComparison(e);
+    if (fixed)
+      this.report("CR3030", u, e.range, `\`${fixed.text}\` compares two fixed values, so it is always ${fixed.value}; compare a field with a value instead (\`lead.country == NO\`; in a \`where\`, a payload field is written without quotes)`);
     switch (op) {
       case "==":
       case "!=":
@@ -436,11 +441,26 @@ export class Checker {
     }
     if (e.segments.length === 0 && (exp?.k === "text" || exp?.k === "email")) {
       const quoted = JSON.stringify(head.text);
-      this.report("CR3002", u, head.range, `\`${head.text}\` is a bare word, but text is expected here; write it in double quotes: \`${quoted}\``, {
-        fixes: [{ title: `write \`${quoted}\``, edits: [{ uri: u, range: head.range, newText: quoted }], preferred: true }],
+      const quote = { title: `write \`${quoted}\``, edits: [{ uri: u, range: head.range, newText: quoted }] };
+      // `where pth starts_with "/pricing"`: a bare word close to a payload field is most likely that field
+      // misspelt; quoting it would leave a comparison of two fixed texts (a rule that never fires).
+      const near = ctx.payload ? this.fixesFor(u, head.range, head.text, this.b.members.get(ctx.payload.id)?.keys() ?? []) : undefined;
+      if (ctx.payload && near?.fixes.length) {
+        this.report("CR3001", u, head.range, `the event \`${ctx.payload.name}\` has no field \`${head.text}\`${near.hint} (a text value is written in double quotes: \`${quoted}\`)`, {
+          fixes: [...near.fixes, quote],
+        });
+        return T.unknown;
+      }
+      const fields = ctx.payload ? [...(this.b.members.get(ctx.payload.id)?.keys() ?? [])] : [];
+      const orField = ctx.payload ? ` or name a field of \`${ctx.payload.name}\`${fields.length ? ` (${fields.map((f) => `\`${f}\``).join(", ")})` : " (it has none)"}` : "";
+      this.report("CR3002", u, head.range, `\`${head.text}\` is a bare word, but text is expected here; write it in double quotes: \`${quoted}\`${orField}`, {
+        fixes: [{ ...quote, preferred: true }],
       });
       return T.unknown;
     }
+    // The other side of a comparison already failed (`lead.rol == ceo`: the unknown field was reported):
+    // what this name means cannot be known, so it is not reported a second time.
+    if (e.segments.length === 0 && exp?.k === "unknown") return T.unknown;
     const cands = [...this.b.namesVisible(u, "value"), ...this.b.namesVisible(u, "event"), ...(ctx.payload ? [...(this.b.members.get(ctx.payload.id)?.keys() ?? [])] : [])];
     const { hint, fixes } = this.fixesFor(u, head.range, head.text, cands);
     const what = ctx.payload ? `field of \`${ctx.payload.name}\`, score, grade, set or event` : "score, grade, set or event";

@@ -22,6 +22,7 @@ export function fileStructure(b: Binding, uri: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const pr = b.files.get(uri);
   if (!pr) return out;
+  duplicateImports(b, uri, pr, out);
   for (const d of pr.file.decls) {
     switch (d.kind) {
       case "Score":
@@ -151,6 +152,26 @@ function journeyNamesAcrossFiles(b: Binding, out: Diagnostic[]): void {
         }),
       );
     });
+  }
+}
+
+/** A file imported twice by the same file (`"./a.crmrules"` and `"a.crmrules"` are the same file): CR2011 on the later import. */
+function duplicateImports(b: Binding, uri: string, pr: ParseResult, out: Diagnostic[]): void {
+  const first = new Map<string, A.ImportDecl>();
+  for (const { node, target } of b.decls.get(uri)?.imports ?? []) {
+    const earlier = first.get(target);
+    if (!earlier) {
+      first.set(target, node);
+      continue;
+    }
+    const same = earlier.path!.value === node.path!.value;
+    out.push(
+      makeDiagnostic("CR2011", uri, node.range, same ? `\`${node.path!.value}\` is already imported above; remove this line` : `\`${node.path!.value}\` is the file \`${earlier.path!.value}\` already imported above; remove this line`, {
+        related: [{ uri, range: earlier.range, message: "the first import of that file" }],
+        fixes: [{ ...removeLineFix(pr, uri, node.range, "remove the second import"), preferred: true }],
+        tags: ["unnecessary"],
+      }),
+    );
   }
 }
 

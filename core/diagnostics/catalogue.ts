@@ -16,7 +16,7 @@ export interface CatalogueEntry {
 const entries: CatalogueEntry[] = [
   // ------------------------------------------------------------ syntax (core/syntax)
   { code: "CR1000", severity: "error", title: "unreadable text", help: "The file could not be read at this point. Check the line for a missing bracket or a stray word." },
-  { code: "CR1001", severity: "error", title: "unexpected character", help: "A character that is not part of the language (for example `$` or `#`). Remove it or put it inside double quotes." },
+  { code: "CR1001", severity: "error", title: "unexpected character", help: "A character that is not part of the language (for example `$` or `#`), or a form the language does not have: the operators `>>` and `<<` and numbers in exponent form such as `1e5`. Remove it, put it inside double quotes, or write it as the message says (`>`, `>=`; digits such as `100000`)." },
   { code: "CR1002", severity: "error", title: "missing or unexpected word", help: "Something expected at this point is missing (a name, a number, a bracket, a colon). The message says what was expected." },
   { code: "CR1003", severity: "error", title: "unrecognised construct", help: "None of the forms allowed here starts like this. The message lists what may appear." },
   { code: "CR1004", severity: "error", title: "missing required part", help: "A construct needs at least one of something (for example a value in a list)." },
@@ -39,6 +39,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR2009", severity: "error", title: "second `lead` declaration", help: "A workspace has one lead schema. Move the fields of the second `lead { … }` into the first one; split large schemas with events and sets instead." },
   { code: "CR2010", severity: "error", title: "sets defined in terms of each other", help: "A set or territory that is built from itself, directly or through other sets, has no value. Write the values out in one of them." },
   { code: "CR2020", severity: "warning", title: "journey name used in another file", help: "Two journeys in files that do not see each other share a name. Test reports, `simulate NAME` and `diff` name journeys by their name, so the two cannot be told apart there: give each journey its own name." },
+  { code: "CR2011", severity: "warning", title: "file imported twice", help: "A file imports the same file more than once (perhaps under two spellings of its path, such as `./a.crmrules` and `a.crmrules`). The second import adds nothing; remove it." },
   // ------------------------------------------------------------ types (core/checker)
   { code: "CR3001", severity: "error", title: "unknown field", help: "The lead schema or the event declares no field of this name. Check the spelling or add the field to the schema." },
   { code: "CR3002", severity: "error", title: "mismatched types", help: "The two sides of a comparison or operation hold different kinds of values (for example a number and a text)." },
@@ -59,6 +60,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR3017", severity: "error", title: "journey step goes back in time", help: "Journey steps run in the order written and must not go back in time. A step earlier than the one before it runs at the earlier step's time; move it up or fix its day." },
   { code: "CR3018", severity: "error", title: "journey part given twice", help: "A journey has at most one `seed` and one `lead { … }`; only the last would count. Keep one." },
   { code: "CR3025", severity: "error", title: "built-in event as an implied-consent anchor", help: "`implied D after ANCHOR` counts from the latest ANCHOR: an event you declared (`inquiry_received`) or a `consent_given` method (`inquiry`, `purchase`, `checkbox`, `double_opt_in`). A built-in event (`sales_activity`, `unsubscribed`…) never gives implied consent; name the declared event or the method that records the inquiry or purchase." },
+  { code: "CR3030", severity: "warning", title: "comparison of two fixed values", help: "Both sides of the comparison are values written in the rule (texts, numbers, dates, `true`/`false`), so it has the same outcome for every lead and event. One side was probably meant to be a field: write the field's name without quotes (`path starts_with \"/pricing\"`, `lead.country == NO`)." },
   // ------------------------------------------------------------ domain analyses (core/checker/analyses)
   { code: "CR4001", severity: "warning", title: "routing rule never matches", help: "An earlier rule (or `otherwise`) matches every lead this rule would match, so it never routes anyone. Move it up or narrow the earlier rule." },
   { code: "CR4002", severity: "warning", title: "leads no routing rule covers", help: "Without `otherwise`, some leads match no rule and stay unrouted. The message shows one such lead (a field shown as `missing` is one the lead lacks: a comparison with a missing value matches no rule); add `otherwise -> queue …`." },

@@ -95,6 +95,8 @@ function oneOf(words: string[]): string {
 
 export const crmErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (ruleName === "duration" && expected.name === "AnyName" && actual.image === "-")
+      return `durations cannot be negative: write a positive number and a unit${after(previous)} (as in \`${previous && AFTER_HINTS[previous.image] ? AFTER_HINTS[previous.image]![1] : "within 14 days"}\`), found \`-\``;
     if (ruleName === "duration" && expected.name === "AnyName")
       return `expected a time unit${after(previous)} (minutes, hours, days, weeks, months or years), ${quoteFound(actual)}`;
     // The top-level loop stopped at something that cannot start a declaration.

@@ -5,7 +5,7 @@
 import type { IToken } from "chevrotain";
 import type { CrmFile } from "./ast.js";
 import { CrmParser } from "./parser.js";
-import { crmLexer, StringLiteral, UnterminatedString } from "./tokens.js";
+import { crmLexer, mistyped, StringLiteral, UnterminatedString } from "./tokens.js";
 import { LineIndex, type Range } from "../text/positions.js";
 import { NOT_A_DECLARATION } from "./errorMessages.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -50,6 +50,9 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
     });
   }
   for (const t of lexed.tokens) {
+    const wrong = mistyped(t);
+    if (wrong !== undefined)
+      diagnostics.push({ code: "CR1001", severity: "error", message: wrong, uri, range: lines.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1) });
     if (t.tokenType === UnterminatedString)
       diagnostics.push({
         code: "CR1006",

@@ -7,7 +7,7 @@
  * parser or checker validates, so users can still name a field `email` or a
  * stage `initial`.
  */
-import { createToken, Lexer, type ILexingResult, type TokenType } from "chevrotain";
+import { createToken, Lexer, type ILexingResult, type IToken, type TokenType } from "chevrotain";
 
 /**
  * A name: a letter (any script: `søren`, `société`, `Ωmega`) or `_`, then letters, combining marks,
@@ -172,6 +172,13 @@ export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d
 /** `14:30` */
 export const TimeOfDay = createToken({ name: "TimeOfDay", pattern: /\d{1,2}:\d{2}(?![\d])/, label: "a time of day (HH:MM)" });
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /\d+(?:\.\d+)?/, label: "a number" });
+/**
+ * `1e5`, `2.5E-3`: exponent form is not how numbers are written here (spec §2, Literals). It is read as one
+ * number (so parsing carries on as the user meant) and `parse` reports it; see `mistyped`.
+ */
+const ExponentNumber = createToken({ name: "ExponentNumber", pattern: /\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z0-9_])/, label: "a number" });
+/** `>>`, `<<`: not operators. Read as `>` / `<` (so parsing carries on) and reported by `parse`; see `mistyped`. */
+const DoubledCompare = createToken({ name: "DoubledCompare", pattern: />>|<</, label: "`>`" });
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->/, label: "`->`" });
 export const EqEq = createToken({ name: "EqEq", pattern: /==/, label: "`==`" });
@@ -206,12 +213,14 @@ export const ALL_TOKENS: TokenType[] = [
   UnterminatedString,
   DateLiteral,
   TimeOfDay,
+  ExponentNumber,
   NumberLiteral,
   Arrow,
   EqEq,
   NotEq,
   LessEq,
   GreaterEq,
+  DoubledCompare,
   Less,
   Greater,
   Equals,
@@ -245,12 +254,41 @@ const KEYWORD_BY_WORD = new Map<string, TokenType>(KEYWORDS.map((k) => [k, Kw[k 
  * pattern wins only when the whole word is the keyword. Trying some 70 keyword
  * patterns before each name was most of the lexing time.
  */
+/**
+ * Tokens written in a form the language does not have (`1e5`, `>>`), by token: what was written and
+ * what to say about it. The token itself stands for what was most likely meant (the number, `>`).
+ */
+const MISTYPED = new WeakMap<IToken, string>();
+
+/** The message for a token written in a form the language does not have, or undefined. */
+export function mistyped(t: IToken): string | undefined {
+  return MISTYPED.get(t);
+}
+
+function stand(t: IToken, as: TokenType, image: string, message: string): void {
+  MISTYPED.set(t, message);
+  t.tokenType = as;
+  t.tokenTypeIdx = as.tokenTypeIdx!;
+  t.image = image;
+}
+
 class CrmLexer extends Lexer {
   override tokenize(text: string, initialMode?: string): ILexingResult {
     const result = super.tokenize(text, initialMode);
     const tokens = result.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
+      if (t.tokenType === ExponentNumber) {
+        const n = Number(t.image);
+        const plain = Number.isFinite(n) && Math.abs(n) < 1e21 ? String(n) : undefined;
+        stand(t, NumberLiteral, t.image, `\`${t.image}\` is not a number as this language writes them: use digits with an optional decimal part${plain && !plain.includes("e") ? `, here \`${plain}\`` : ", such as `100000` or `0.25`"}`);
+        continue;
+      }
+      if (t.tokenType === DoubledCompare) {
+        const one = t.image[0] === ">" ? ">" : "<";
+        stand(t, one === ">" ? Greater : Less, one, `there is no \`${t.image}\` operator; write \`${one}\` (${one === ">" ? "greater than" : "less than"}) or \`${one}=\``);
+        continue;
+      }
       if (t.tokenType !== Identifier) continue;
       const kw = KEYWORD_BY_WORD.get(t.image);
       if (kw !== undefined) {

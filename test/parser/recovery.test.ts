@@ -178,3 +178,35 @@ describe("no cascades from declaration words inside a broken statement", () => {
     expect(r.file.decls.map((d) => d.kind)).toEqual(["Route", "Owner", "Queue"]);
   });
 });
+
+describe("messages for forms the language does not have (issue 12, item 10)", () => {
+  /** `line:col-line:col code message`, 1-based, for each diagnostic. */
+  const at = (src: string) => parse(src).diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.code} ${d.message}`);
+
+  it("a negative duration says that durations cannot be negative", () => {
+    expect(at("score s { rule a: +1 on e within -3 days }")[0]).toBe(
+      "1:34-1:35 CR1002 durations cannot be negative: write a positive number and a unit after `within` (as in `within 14 days`), found `-`",
+    );
+    expect(at("workflow w on stage x { wait -2 days }")[0]).toContain("durations cannot be negative: write a positive number and a unit after `wait` (as in `wait 3 days`)");
+  });
+
+  it("a number in exponent form is one error that says how numbers are written, and the number still counts", () => {
+    const src = "stage s when lead.n > 1e5";
+    expect(at(src)).toEqual(["1:23-1:26 CR1001 `1e5` is not a number as this language writes them: use digits with an optional decimal part, here `100000`"]);
+    const when = parse(src).file.decls[0] as A.StageDecl;
+    expect(((when.when as A.BinaryExpr).right as A.NumberLit).value).toBe(100000);
+    expect(at("stage s when lead.n > 2.5E-3")).toEqual(["1:23-1:29 CR1001 `2.5E-3` is not a number as this language writes them: use digits with an optional decimal part, here `0.0025`"]);
+  });
+
+  it("`>>` and `<<` are one error on the operator itself, read as `>` / `<`", () => {
+    expect(at("stage s when lead.n >> 3")).toEqual(["1:21-1:23 CR1001 there is no `>>` operator; write `>` (greater than) or `>=`"]);
+    expect(at("score s { rule a: +1 when lead.n << 3 }")).toEqual(["1:34-1:36 CR1001 there is no `<<` operator; write `<` (less than) or `<=`"]);
+    const d = parse("stage s when lead.n >> 3").file.decls[0] as A.StageDecl;
+    expect((d.when as A.BinaryExpr).op).toBe(">");
+  });
+
+  it("keeps `14days`, `x-1` and `a>b` as they were", () => {
+    expect(at("score s { rule a: +1 on e within 14days }")).toEqual([]);
+    expect(at("stage s when lead.n > 1 and lead.m >= 2")).toEqual([]);
+  });
+});

@@ -307,7 +307,7 @@ export class CondCompiler {
   }
 }
 
-function globRegex(glob: string): RegExp {
+export function globRegex(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "s");
 }
