@@ -236,7 +236,7 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
       case "score": {
         const list = series.get(e.score) ?? series.set(e.score, []).get(e.score)!;
         if (e.after !== null) list.push({ time: e.at, value: e.after });
-        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: e.applied, ...src(e.source), ...(e.points !== e.applied ? { note: `${e.points} points, ${e.applied} applied` } : {}) });
+        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: e.applied, ...src(e.source), ...firingNote(e) });
         break;
       }
       case "suppressed":
@@ -284,4 +284,12 @@ function stageThresholds(snap: Snapshot, rules: CompiledRules, path: string): Ma
     if (decl) visit((decl.node as A.StageDecl).when, s.name);
   }
   return out;
+}
+
+/** A firing's note: points that did not all apply, or a value the cap or floor held (`applied` is the stored part's change). */
+export function firingNote(e: { points: number; applied: number; before: number | null; after: number | null }): { note?: string } {
+  const parts: string[] = [];
+  if (e.points !== e.applied) parts.push(`${e.points} points, ${e.applied} applied`);
+  if ((e.after ?? 0) - (e.before ?? 0) !== e.applied) parts.push("value held within cap and floor");
+  return parts.length ? { note: parts.join("; ") } : {};
 }
