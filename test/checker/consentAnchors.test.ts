@@ -41,4 +41,11 @@ describe("CASL baseline over consent methods", () => {
     expect(check(`consent email_marketing { in [CA]: implied 3 years after purchase  otherwise: double_opt_in }`).map((d) => d.split(" ").slice(1, 2)[0])).toEqual(["CR4005"]);
   });
 
+  it("implied consent after an express method is express consent that expires: no CASL limit, double opt-in only after double_opt_in", () => {
+    const codes = (c: string) => check(c).map((d) => d.split(" ")[1]);
+    expect(codes(`consent email_marketing { in [CA]: implied 3 years after checkbox  otherwise: double_opt_in }`)).toEqual([]);
+    expect(codes(`consent email_marketing { in [FR]: implied 3 years after checkbox  otherwise: double_opt_in }`)).toEqual([]);
+    expect(codes(`consent email_marketing { in [DE, AT]: implied 1 year after double_opt_in  otherwise: double_opt_in }`)).toEqual([]);
+    expect(codes(`consent email_marketing { in [DE, AT]: implied 1 year after checkbox  otherwise: double_opt_in }`)).toEqual(["CR4005"]);
+  });
 });

@@ -51,6 +51,18 @@ export function requirementFor(country: string): Requirement | undefined {
   return undefined;
 }
 
+/**
+ * `implied D after checkbox` / `after double_opt_in` (methods, when no declared event has that name)
+ * follow express consent: for the baseline they are `opt_in` / `double_opt_in` that expire after D.
+ */
+function expressForm(b: Binding, uri: string, bs: A.ConsentBasis): A.ConsentBasis {
+  const anchor = bs.anchor?.text;
+  if (bs.basis?.text !== "implied" || (anchor !== "checkbox" && anchor !== "double_opt_in")) return bs;
+  const s = b.lookup(uri, "event", anchor);
+  if (s && !s.builtin) return bs;
+  return { ...bs, basis: { ...bs.basis, text: anchor === "double_opt_in" ? "double_opt_in" : "opt_in" } };
+}
+
 const CHECKED_COUNTRIES = ["DE", "AT", ...EU_EEA.filter((c) => c !== "DE" && c !== "AT").sort(), "CA"];
 
 /** Consent gaps in one file's consent purposes, actions and workflows. */
@@ -102,7 +114,8 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
     const countries = regions[i]!;
     for (const bs of cl.bases) {
       if (!bs.basis || !["opt_in", "double_opt_in", "opt_out", "implied"].includes(bs.basis.text)) continue;
-      const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(bs));
+      const eff = expressForm(b, uri, bs);
+      const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(eff));
       if (!bad) continue;
       const req = requirementFor(bad)!;
       const what = bs.basis.text === "implied" && bs.impliedFor ? `implied consent for ${bs.impliedFor.amount?.text ?? "?"} ${bs.impliedFor.unit?.text ?? ""} after \`${bs.anchor?.text ?? "?"}\`` : `\`${bs.basis.text}\``;
