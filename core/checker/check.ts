@@ -24,6 +24,7 @@ import { unusedDeclarations } from "./unused.js";
 import { fileStructure, workspaceStructure } from "./structure.js";
 import { fileAnalyses } from "./analyses/index.js";
 import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
+import { guarded, internalErrorDiagnostic } from "../diagnostics/internalError.js";
 
 /** One file checked against what it sees. */
 export interface UnitResult {
@@ -71,7 +72,10 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
     }
   }
   const uses = useCounts(previous instanceof Check && reuse ? previous : undefined, units);
-  const workspaceWide: Diagnostic[] = [...b.diagnostics, ...unusedDeclarations(b, uses), ...workspaceStructure(b)];
+  // The rules across files are guarded one by one; a failure is reported on the first file (there is no better place).
+  const first = [...b.files.keys()].sort()[0] ?? b.root;
+  const across = (step: () => Diagnostic[]): Diagnostic[] => guarded("workspace", first, step, (e) => [internalErrorDiagnostic(first, "workspace", e)]);
+  const workspaceWide: Diagnostic[] = [...b.diagnostics, ...across(() => unusedDeclarations(b, uses)), ...across(() => workspaceStructure(b))];
   return new Check(b, units, workspaceWide, rechecked, uses);
 }
 
@@ -100,8 +104,27 @@ function useCounts(previous: Check | undefined, units: ReadonlyMap<string, UnitR
   return taken;
 }
 
-/** Checks one file: names and types, then structure and analyses. */
+/**
+ * Checks one file: names and types, then structure and analyses. An internal
+ * error (a bug, a stack overflow) is one CR9001 on the file, and the other
+ * files are checked as usual (the guard per file, core/diagnostics/internalError.ts).
+ */
 function checkUnit(b: Binding, uri: string): UnitResult {
+  return guarded("check", uri, () => checkUnitUnguarded(b, uri), (e) => ({
+    seen: seenBy(b, uri),
+    diagnostics: [internalErrorDiagnostic(uri, "check", e)],
+    references: [],
+    used: [],
+  }));
+}
+
+function seenBy(b: Binding, uri: string): Map<string, ParseResult> {
+  const seen = new Map<string, ParseResult>();
+  for (const v of b.visible.get(uri) ?? [uri]) seen.set(v, b.files.get(v)!);
+  return seen;
+}
+
+function checkUnitUnguarded(b: Binding, uri: string): UnitResult {
   const pr = b.files.get(uri)!;
   const c = new Checker(b, uri);
   checkFile(c, uri, pr.file);
@@ -113,9 +136,7 @@ function checkUnit(b: Binding, uri: string): UnitResult {
     return !p || p.range.start.offset !== r.range.start.offset || p.range.end.offset !== r.range.end.offset || p.symbolId !== r.symbolId;
   });
   const used = [...c.used];
-  const seen = new Map<string, ParseResult>();
-  for (const v of b.visible.get(uri) ?? [uri]) seen.set(v, b.files.get(v)!);
-  return { seen, diagnostics, references, used };
+  return { seen: seenBy(b, uri), diagnostics, references, used };
 }
 
 /** Whether a file sees exactly the same files, with the same texts, as when `seen` was recorded. */

@@ -14,6 +14,7 @@ import { isCountryCode } from "./countries.js";
 import { mayBeUnused } from "./unused.js";
 import { fixedComparison } from "./fixedConditions.js";
 import { compatible, describe, isOrdered, T, type Ty } from "./types.js";
+import { chainFamily } from "../syntax/walk.js";
 
 /** A text literal, possibly in parentheses (the only pattern `matches` accepts). */
 function isTextLiteral(e: A.Expr | undefined): boolean {
@@ -297,10 +298,39 @@ export class Checker {
   private binary(e: A.BinaryExpr, ctx: Ctx, expected?: Ty): Ty {
     const { op } = e;
     if (op === "and" || op === "or") {
-      this.condition(e.left, ctx);
-      this.condition(e.right, ctx);
+      // Every operand of a run of `and`/`or` is a condition; an explicit stack (left first), since
+      // the parser builds `a and b and …` left-deep, as deep as it is long.
+      const stack: (A.Expr | undefined)[] = [e.right, e.left];
+      while (stack.length) {
+        const x = stack.pop();
+        if (x?.kind === "Binary" && (x.op === "and" || x.op === "or")) stack.push(x.right, x.left);
+        else this.condition(x, ctx);
+      }
       return T.boolean;
     }
+    if (chainFamily(op) === "arith" && e.right && e.left?.kind === "Binary" && chainFamily(e.left.op) === "arith") {
+      // `a + b - c …`: the innermost node first, each outer one given its left side's type (no recursion per term).
+      const spine: A.BinaryExpr[] = [];
+      const exps: (Ty | undefined)[] = [];
+      let cur: A.BinaryExpr = e;
+      let exp = expected;
+      while (cur.right && cur.left?.kind === "Binary" && chainFamily(cur.left.op) === "arith") {
+        spine.push(cur);
+        exps.push(exp);
+        // What a node passes to its left side (see `binaryWith`).
+        exp = cur.op === "+" || cur.op === "-" ? exp : undefined;
+        cur = cur.left;
+      }
+      let t = this.binaryWith(cur, ctx, exp);
+      for (let i = spine.length - 1; i >= 0; i--) t = this.binaryWith(spine[i]!, ctx, exps[i], t);
+      return t;
+    }
+    return this.binaryWith(e, ctx, expected);
+  }
+
+  /** One operator; `known` is the type of its left side when the caller has inferred it already. */
+  private binaryWith(e: A.BinaryExpr, ctx: Ctx, expected?: Ty, known?: Ty): Ty {
+    const { op } = e;
     if (!e.left || !e.right) {
       if (e.left) this.infer(e.left, ctx);
       if (e.right) this.infer(e.right, ctx);
@@ -309,7 +339,10 @@ export class Checker {
     // Infer the side that does not depend on the other first, so bare enum values and countries resolve.
     let lt: Ty, rt: Ty;
     const setLike = op === "in" || op === "not in";
-    if (this.isBare(e.left, ctx) && !this.isBare(e.right, ctx)) {
+    if (known) {
+      lt = known;
+      rt = this.infer(e.right, ctx, op === "+" || op === "-" ? (lt.k === "set" ? lt : expected) : lt);
+    } else if (this.isBare(e.left, ctx) && !this.isBare(e.right, ctx)) {
       rt = this.infer(e.right, ctx, op === "+" || op === "-" ? expected : undefined);
       lt = this.infer(e.left, ctx, setLike ? (rt.k === "set" || rt.k === "list" ? rt.el : undefined) : op === "contains" ? undefined : rt);
     } else {

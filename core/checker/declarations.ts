@@ -1,4 +1,5 @@
 /** Walks every declaration of a file: resolves names and checks types (schema, rules, routing, consent, workflows, journeys). */
+import { visitExprs } from "../syntax/walk.js";
 import type * as A from "../syntax/ast.js";
 import type { CrmSymbol } from "../workspace.js";
 import type { Checker } from "./checker.js";
@@ -71,34 +72,23 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
       const what = s.kind === "event" ? `the event \`${s.name}\`` : `the ${s.kind} \`${s.name}\``;
       c.report("CR3013", uri, ref.range, `${rule} depends on ${what}, but ${advice}`);
     }
-    const walkStage = (e: A.Expr | undefined): void => {
-      if (!e) return;
-      switch (e.kind) {
-        case "StageRef":
-          c.report("CR3013", uri, e.range, `${rule} depends on the current stage, but ${advice}`);
-          return;
-        case "Binary":
-          walkStage(e.left);
-          walkStage(e.right);
-          return;
-        case "Unary":
-          walkStage(e.operand);
-          return;
-        case "Paren":
-          walkStage(e.inner);
-          return;
-        case "Is":
-          walkStage(e.operand);
-          return;
-        case "Between":
-          walkStage(e.operand);
-          walkStage(e.low);
-          walkStage(e.high);
-          return;
-        default:
-          return;
-      }
-    };
+    // Explicit stack: an operator chain is as deep as it is long.
+    const walkStage = (root: A.Expr | undefined): void =>
+      visitExprs(root, (e) => {
+        switch (e.kind) {
+          case "StageRef":
+            c.report("CR3013", uri, e.range, `${rule} depends on the current stage, but ${advice}`);
+            return false;
+          case "Binary":
+          case "Unary":
+          case "Paren":
+          case "Is":
+          case "Between":
+            return true;
+          default:
+            return false;
+        }
+      });
     walkStage(t.when);
   };
 

@@ -6,6 +6,7 @@
  * times (valid times of day, no going back, one `seed` and one `lead`).
  * One pass over the declarations of each file plus one walk of the set graph.
  */
+import { visitExprs } from "../syntax/walk.js";
 import type * as A from "../syntax/ast.js";
 import type { CrmSymbol } from "../workspace.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -367,29 +368,24 @@ function setCycles(b: Binding, out: Diagnostic[]): void {
   for (const uri of [...b.decls.keys()].sort()) sets.push(...setsOf(b.decls.get(uri)!));
   for (const s of sets) {
     const list: { to: CrmSymbol; range: Range; uri: string }[] = [];
-    const visit = (e: A.Expr | undefined): void => {
-      if (!e) return;
-      switch (e.kind) {
-        case "Path":
-          if (!e.segments.length && e.head.text !== "lead") {
-            const t = b.lookup(s.uri, "value", e.head.text);
-            if (t && (t.kind === "set" || t.kind === "territory")) list.push({ to: t, range: e.head.range, uri: s.uri });
-          }
-          return;
-        case "Binary":
-          visit(e.left);
-          visit(e.right);
-          return;
-        case "Paren":
-          visit(e.inner);
-          return;
-        case "List":
-          for (const i of e.items) visit(i);
-          return;
-        default:
-          return;
-      }
-    };
+    // Explicit stack: `set s = a + b + …` is as deep as it is long.
+    const visit = (root: A.Expr | undefined): void =>
+      visitExprs(root, (e) => {
+        switch (e.kind) {
+          case "Path":
+            if (!e.segments.length && e.head.text !== "lead") {
+              const t = b.lookup(s.uri, "value", e.head.text);
+              if (t && (t.kind === "set" || t.kind === "territory")) list.push({ to: t, range: e.head.range, uri: s.uri });
+            }
+            return false;
+          case "Binary":
+          case "Paren":
+          case "List":
+            return true;
+          default:
+            return false;
+        }
+      });
     visit((s.node as A.SetDecl).value);
     edges.set(s.id, list);
   }

@@ -26,6 +26,7 @@ const entries: CatalogueEntry[] = [
   { code: "CR1008", severity: "error", title: "unknown `is` test in an expectation", help: "Only `expect score NAME is unscored` is allowed after `is` in a score expectation." },
   { code: "CR1009", severity: "error", title: "unknown time unit", help: "Durations use minutes, hours, days, weeks, months (30 days) or years (365 days)." },
   { code: "CR1010", severity: "error", title: "malformed type", help: "Types are `text`, `number`, `boolean`, `date`, `email`, `country`, `enum(a, b)` or `list(T)`." },
+  { code: "CR1011", severity: "error", title: "nested too deeply", help: "Parentheses, brackets, `not`, `-`, `count(…)` and type arguments nest at most 64 levels deep. The nested part is skipped (the rest of the file is still read); write it in smaller parts, for example with a `set` or separate conditions." },
   { code: "CR1023", severity: "error", title: "more syntax errors not shown", help: "A file with syntax errors reports its first 20 syntax errors and 100 other findings, and counts the rest in this one message; findings after a syntax error on the same line are left out, since they are mostly echoes of it. Fix the syntax errors and check again: the rest come back if they are real." },
   // ------------------------------------------------------------ names and files (core/binder)
   { code: "CR2001", severity: "error", title: "unknown name", help: "A name that no visible declaration defines. Check the spelling (a did-you-mean fix is offered) or import the file that declares it." },
@@ -84,6 +85,8 @@ const entries: CatalogueEntry[] = [
   { code: "CR5010", severity: "error", title: "escalation steps out of order", help: "Every escalation step counts from the routing decision, not from the step before, so steps are written from the shortest wait to the longest." },
   { code: "CR5011", severity: "error", title: "escalation after `discard`", help: "A discarded lead is dropped on purpose and has nobody to escalate from, so `-> discard` cannot have `escalate` steps." },
   { code: "CR5012", severity: "error", title: "team member listed twice", help: "Each owner may appear once in a team. To give someone more leads, use `weight`." },
+  // ------------------------------------------------------------ internal (core/diagnostics/internalError.ts)
+  { code: "CR9001", severity: "error", title: "internal error", help: "Checking, formatting or simulating this file failed because of a bug in crmrules, not in the rules. The other files were handled as usual. Please report it to the crmrules maintainers with the message and the file." },
 ];
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.code, e]));

@@ -4,6 +4,7 @@
  */
 import type * as A from "../syntax/ast.js";
 import type { Bindings, Value } from "./trace.js";
+import { chainFamily, leftSpine } from "../syntax/walk.js";
 
 export interface HistoryItem {
   at: number;
@@ -297,6 +298,54 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
 
   const binary = (x: A.BinaryExpr): Ev => {
     const op = x.op;
+    const family = chainFamily(op);
+    // `a and b and …`, `a + b - …` are left-deep, as deep as they are long: compiled into one loop
+    // over their operands (first operand first), so neither compiling nor evaluating recurses per term.
+    if ((family === "and" || family === "or") && x.left?.kind === "Binary" && x.left.op === op) {
+      const spine = leftSpine(x);
+      const evs: Ev[] = [c(spine[spine.length - 1]!.left, null)];
+      for (let i = spine.length - 1; i >= 0; i--) evs.push(c(spine[i]!.right, null));
+      return op === "and"
+        ? (ctx) => {
+            let unknown = false;
+            for (let i = 0; i < evs.length; i++) {
+              const a = truth(evs[i]!(ctx));
+              if (a === false) return false;
+              if (a === undefined) unknown = true;
+            }
+            return unknown ? undefined : true;
+          }
+        : (ctx) => {
+            let unknown = false;
+            for (let i = 0; i < evs.length; i++) {
+              const a = truth(evs[i]!(ctx));
+              if (a === true) return true;
+              if (a === undefined) unknown = true;
+            }
+            return unknown ? undefined : false;
+          };
+    }
+    if (family === "arith" && x.left?.kind === "Binary" && chainFamily(x.left.op) === "arith") {
+      const spine = leftSpine(x);
+      const first = binary(spine[spine.length - 1]!);
+      const ops: A.BinaryOp[] = [];
+      const rights: Ev[] = [];
+      for (let i = spine.length - 2; i >= 0; i--) {
+        const n = spine[i]!;
+        // As for a single operator: a grade on the right is read (and shown) as its letter's rank.
+        if (hintOf(n.right)?.kind === "grade") gradeRankOf(n.right as A.PathExpr);
+        ops.push(n.op);
+        rights.push(c(n.right, null));
+      }
+      return (ctx) => {
+        let a = first(ctx);
+        for (let i = 0; i < rights.length; i++) {
+          a = arith(ops[i]!, a, rights[i]!(ctx));
+          if (a === undefined) return undefined;
+        }
+        return a;
+      };
+    }
     if (op === "and" || op === "or") {
       const l = c(x.left, null);
       const r = c(x.right, null);
@@ -382,21 +431,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
       case "-":
       case "*":
       case "/":
-        return (ctx) => {
-          const a = l(ctx);
-          const b = r(ctx);
-          if (a === undefined || a === null || b === undefined || b === null) return undefined;
-          if (Array.isArray(a) && Array.isArray(b)) {
-            if (op === "+") return [...a, ...b.filter((y) => !a.some((z) => eq(z, y)))];
-            if (op === "-") return a.filter((y) => !b.some((z) => eq(z, y)));
-            return undefined;
-          }
-          if (typeof a !== "number" || typeof b !== "number") return undefined;
-          if (op === "+") return a + b;
-          if (op === "-") return a - b;
-          if (op === "*") return a * b;
-          return b === 0 ? undefined : a / b;
-        };
+        return (ctx) => arith(op, l(ctx), r(ctx));
     }
   };
 
@@ -523,6 +558,21 @@ function compareEv(op: A.CompareOp, l: Ev, r: Ev): Ev {
         return typeof a === "number" && typeof b === "number" ? a !== b : compareValues(op, a, b);
       };
   }
+}
+
+/** `a op b` for `+ - * /` on numbers, and `+ -` on lists (union, difference); unknown otherwise. */
+function arith(op: A.BinaryOp, a: Value | undefined, b: Value | undefined): Value | undefined {
+  if (a === undefined || a === null || b === undefined || b === null) return undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (op === "+") return [...a, ...b.filter((y) => !a.some((z) => eq(z, y)))];
+    if (op === "-") return a.filter((y) => !b.some((z) => eq(z, y)));
+    return undefined;
+  }
+  if (typeof a !== "number" || typeof b !== "number") return undefined;
+  if (op === "+") return a + b;
+  if (op === "-") return a - b;
+  if (op === "*") return a * b;
+  return b === 0 ? undefined : a / b;
 }
 
 export function and3(a: boolean | undefined, b: boolean | undefined): boolean | undefined {

@@ -17,6 +17,7 @@
  * `format(format(x)) === format(x)`.
  */
 import { isNameChar } from "../syntax/tokens.js";
+import { visitObjects } from "../syntax/walk.js";
 import { parse, type ParseResult } from "../syntax/parse.js";
 import { LineIndex, type Range } from "../text/positions.js";
 
@@ -330,16 +331,15 @@ function collectPieces(text: string, parsed: ParseResult): Piece[] {
 }
 
 function collectStatements(node: unknown, out: { start: number; end: number }[]): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collectStatements(n, out);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const n = node as { kind?: unknown; range?: Range };
-  if (typeof n.kind === "string" && n.range && STATEMENT_KINDS.has(n.kind)) out.push({ start: n.range.start.offset, end: n.range.end.offset });
-  for (const key in n) {
-    if (key === "range" || key === "kind") continue;
-    const v = (n as Record<string, unknown>)[key];
-    if (v !== null && typeof v === "object") collectStatements(v, out);
-  }
+  // An explicit stack (an operator chain is as deep as it is long), same order as a recursive walk.
+  visitObjects(node, allKeys, (n) => {
+    const r = n["range"] as Range | undefined;
+    if (typeof n["kind"] === "string" && r && STATEMENT_KINDS.has(n["kind"])) out.push({ start: r.start.offset, end: r.end.offset });
+  });
+}
+
+function allKeys(n: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const key in n) if (key !== "range" && key !== "kind") keys.push(key);
+  return keys;
 }

@@ -76,11 +76,18 @@ export class CrmParser extends EmbeddedActionsParser {
    */
   private tokenRanges: (Range | undefined)[] = [];
 
+  /** Nesting depth of the expression or type being read (see MAX_NESTING). */
+  private depth = 0;
+  /** CR1011 was reported for the outermost expression being read (one report per expression). */
+  private deepReported = false;
+
   /** Forgets the state of the previous parse (the instance is reused); `textLength` sizes the range cache. */
   resetState(textLength = 0): void {
     this.partials = [];
     this.allowWithinExpr = true;
     this.extraErrors = [];
+    this.depth = 0;
+    this.deepReported = false;
     this.tokenRanges = new Array<Range | undefined>(textLength + 1);
   }
 
@@ -145,6 +152,58 @@ export class CrmParser extends EmbeddedActionsParser {
       text: (sign && !sign.isInsertedInRecovery ? sign.image : "") + t.image,
       range: sign && !sign.isInsertedInRecovery ? { start: this.tokRange(sign).start, end: r.end } : r,
     };
+  }
+
+  /**
+   * Entering one more level of nesting at `tok`: false (and nothing happens)
+   * while under MAX_NESTING; at the limit, reports CR1011 once for the
+   * expression and returns true: the caller then skips what is nested.
+   * Every call is paired with `leave()` (in a `finally`).
+   */
+  private enter(tok: IToken): boolean {
+    this.depth++;
+    if (this.depth <= MAX_NESTING || this.recording()) return false;
+    if (!this.deepReported) {
+      this.deepReported = true;
+      this.extraErrors.push({
+        code: "CR1011",
+        message: `this is nested more than ${MAX_NESTING} levels deep (parentheses, brackets, \`not\` or \`-\`); write it in smaller parts, for example with a \`set\` or separate conditions`,
+        range: this.tokRange(tok),
+      });
+    }
+    return true;
+  }
+
+  private leave(): void {
+    if (--this.depth === 0) this.deepReported = false;
+  }
+
+  /**
+   * Skips the rest of a nested part that is too deep, up to (not including)
+   * the closer that ends it, without recursion. Stops early at the end of the
+   * file and at a declaration keyword that starts a line, so an unclosed
+   * bracket never swallows the declarations after it.
+   */
+  private skipNested(): void {
+    const skip = (this as unknown as { SKIP_TOKEN(): IToken }).SKIP_TOKEN.bind(this);
+    let level = 0;
+    for (;;) {
+      const t = this.LA(1);
+      const tt = t.tokenType;
+      if (tt === EOF) return;
+      if (OPENERS.has(tt)) level++;
+      else if (CLOSERS.has(tt)) {
+        if (level === 0) return;
+        level--;
+      } else if (TOP_LEVEL.has(tt) && (t.startLine ?? 0) > (this.LA(0).endLine ?? 0)) return;
+      skip();
+    }
+  }
+
+  /** Skips a run of the same prefix token (`not not not …`, `- - - …`) past the nesting limit. */
+  private skipRun(type: TokenType): void {
+    const skip = (this as unknown as { SKIP_TOKEN(): IToken }).SKIP_TOKEN.bind(this);
+    while (this.LA(1).tokenType === type) skip();
   }
 
   private at(node: { range?: Range } | undefined, fallback: Range): Range {
@@ -298,20 +357,33 @@ export class CrmParser extends EmbeddedActionsParser {
       const node = this.begin<A.SimpleTypeRef>({ kind: "SimpleType", name: this.name(t), range: this.tokRange(t) });
       let args: A.TypeRef[] | undefined;
       let open: IToken | undefined;
+      let deep = false;
       if (this.recording() || this.LA(1).tokenType === T.LParen) this.OPTION(() => {
         open = this.CONSUME(T.LParen);
         const list: A.TypeRef[] = [];
         this.ACTION(() => (args = list));
-        this.MANY_SEP({
-          SEP: T.Comma,
-          DEF: () => {
-            const a = this.SUBRULE(this.typeRef);
-            if (a && !this.recording()) list.push(a);
-          },
-        });
+        try {
+          if ((deep = this.enter(open))) this.skipNested();
+          else
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const a = this.SUBRULE(this.typeRef);
+                if (a && !this.recording()) list.push(a);
+              },
+            });
+        } finally {
+          this.leave();
+        }
         this.CONSUME(T.RParen);
       });
-      return this.ACTION(() => this.finishType(node, t, args, open));
+      return this.ACTION(() => {
+        const before = this.extraErrors.length;
+        const type = this.finishType(node, t, args, open);
+        // Too deep: CR1011 said so; the arguments that were skipped are not also "missing".
+        if (deep) this.extraErrors.length = before;
+        return type;
+      });
     },
     this.recover,
   );
@@ -1455,7 +1527,13 @@ export class CrmParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const kw = this.CONSUME(Kw.not);
-          const operand = this.SUBRULE(this.notExpr);
+          let operand: A.Expr;
+          try {
+            if (this.enter(kw)) this.skipRun(Kw.not);
+            operand = this.SUBRULE(this.notExpr);
+          } finally {
+            this.leave();
+          }
           return this.ACTION(
             (): A.Expr => ({
               kind: "Unary",
@@ -1603,7 +1681,13 @@ export class CrmParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const m = this.CONSUME(T.Minus);
-          const operand = this.SUBRULE(this.unaryExpr);
+          let operand: A.Expr;
+          try {
+            if (this.enter(m)) this.skipRun(T.Minus);
+            operand = this.SUBRULE(this.unaryExpr);
+          } finally {
+            this.leave();
+          }
           return this.ACTION((): A.Expr => {
             if (operand && operand.kind === "Number") {
               return { ...operand, value: -operand.value, text: "-" + operand.text, range: { start: this.tokRange(m).start, end: operand.range.end } };
@@ -1657,7 +1741,13 @@ export class CrmParser extends EmbeddedActionsParser {
           ALT: () => {
             const lp = this.CONSUME(T.LParen);
             const node = this.begin<A.ParenExpr>({ kind: "Paren", range: this.tokRange(lp) });
-            node.inner = this.SUBRULE(this.expr);
+            try {
+              // Too deep: a parenthesis with nothing read inside (the error says why).
+              if (this.enter(lp)) this.skipNested();
+              else node.inner = this.SUBRULE(this.expr);
+            } finally {
+              this.leave();
+            }
             this.CONSUME(T.RParen);
             return this.finish(node) as A.Expr;
           },
@@ -1672,16 +1762,23 @@ export class CrmParser extends EmbeddedActionsParser {
           ALT: () => {
             const kw = this.CONSUME(Kw.count);
             const node = this.begin<A.CountExpr>({ kind: "Count", range: this.tokRange(kw) });
-            this.CONSUME2(T.LParen);
-            node.event = this.name(this.CONSUME(T.Identifier));
-            this.OPTION(() => {
-              this.CONSUME(Kw.where);
-              node.where = this.SUBRULE(this.whereExpr);
-            });
-            this.OPTION2(() => {
-              this.CONSUME(Kw.within);
-              node.within = this.SUBRULE(this.duration);
-            });
+            const lp = this.CONSUME2(T.LParen);
+            try {
+              if (this.enter(lp)) this.skipNested();
+              else {
+                node.event = this.name(this.CONSUME(T.Identifier));
+                this.OPTION(() => {
+                  this.CONSUME(Kw.where);
+                  node.where = this.SUBRULE(this.whereExpr);
+                });
+                this.OPTION2(() => {
+                  this.CONSUME(Kw.within);
+                  node.within = this.SUBRULE(this.duration);
+                });
+              }
+            } finally {
+              this.leave();
+            }
             this.CONSUME2(T.RParen);
             return this.finish(node) as A.Expr;
           },
@@ -1770,14 +1867,23 @@ export class CrmParser extends EmbeddedActionsParser {
     (): A.Expr => {
       const lb = this.CONSUME(T.LBracket);
       const node = this.begin<A.ListLit>({ kind: "List", items: [], range: this.tokRange(lb) });
-      this.MANY_SEP({
-        SEP: T.Comma,
-        DEF: () => {
-          const e = this.SUBRULE(this.expr);
-          if (e && !this.recording()) node.items.push(e);
-        },
-      });
+      let tooDeep = false;
+      try {
+        if ((tooDeep = this.enter(lb))) this.skipNested();
+        else
+          this.MANY_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const e = this.SUBRULE(this.expr);
+              if (e && !this.recording()) node.items.push(e);
+            },
+          });
+      } finally {
+        this.leave();
+      }
       this.CONSUME(T.RBracket);
+      // Too deep: nothing was read inside; a parenthesis with no content stands for it (no empty-list findings).
+      if (tooDeep) return this.finish<A.Expr>({ kind: "Paren", range: node.range });
       return this.finish(node) as A.Expr;
     },
     this.recover,
@@ -1913,6 +2019,18 @@ export class CrmParser extends EmbeddedActionsParser {
     baseRepetition.call(this, rule, args, guarded, expected);
   };
 }
+
+/**
+ * How deeply parentheses, brackets, `not`, unary `-`, `count(…)` and type
+ * arguments may nest. Each level costs the recursive-descent parser a dozen
+ * stack frames; past this, one CR1011 is reported at the place and the nested
+ * text is skipped, so the rest of the file still parses. (Operator chains such
+ * as `a and b and …` are not nesting: they are read in a loop, at any length.)
+ */
+export const MAX_NESTING = 64;
+
+const OPENERS = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
+const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
 
 const INSERTABLE = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.Colon, T.Arrow, T.Comma, T.Equals, T.Percent]);
 

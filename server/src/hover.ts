@@ -134,11 +134,21 @@ export function expandSet(snap: Snapshot, uri: string, e: A.Expr | undefined, se
     case "Paren":
       return expandSet(snap, uri, e.inner, seen, memo);
     case "Binary": {
-      const l = expandSet(snap, uri, e.left, seen, memo);
-      const r = expandSet(snap, uri, e.right, seen, memo);
-      if (e.op === "+") return [...new Set([...l, ...r])];
-      if (e.op === "-") return l.filter((x) => !r.includes(x));
-      return l;
+      // `a + b - c …` is left-deep, as deep as it is long: folded in a loop, first operand first.
+      if (e.op !== "+" && e.op !== "-") return expandSet(snap, uri, e.left, seen, memo);
+      const spine: A.BinaryExpr[] = [e];
+      let cur = e;
+      while (cur.left?.kind === "Binary" && (cur.left.op === "+" || cur.left.op === "-")) spine.push((cur = cur.left));
+      let acc = new Set(expandSet(snap, uri, cur.left, seen, memo));
+      for (let i = spine.length - 1; i >= 0; i--) {
+        const r = expandSet(snap, uri, spine[i]!.right, seen, memo);
+        if (spine[i]!.op === "+") for (const x of r) acc.add(x);
+        else {
+          const drop = new Set(r);
+          acc = new Set([...acc].filter((x) => !drop.has(x)));
+        }
+      }
+      return [...acc];
     }
     case "Path": {
       if (e.segments.length) return [];

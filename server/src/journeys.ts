@@ -3,6 +3,7 @@
  * `crmrules/runJourney`, `crmrules/journeyView`), code lenses and inlay hints.
  * Shapes are documented in server/README.md.
  */
+import { visitExprs } from "../../core/syntax/walk.js";
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { compile, runJourney, renderTraceText, showTarget, showValue, type CompiledRules, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
@@ -266,17 +267,18 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
 function stageThresholds(snap: Snapshot, rules: CompiledRules, path: string): Map<string, { value: number; label: string }[]> {
   const out = new Map<string, { value: number; label: string }[]>();
   const scoreNames = new Set(rules.scores.map((s) => s.name));
-  const visit = (e: A.Expr | undefined, stage: string): void => {
-    if (!e) return;
-    if (e.kind === "Binary") {
-      if ((e.op === ">=" || e.op === ">") && e.left?.kind === "Path" && !e.left.segments.length && scoreNames.has(e.left.head.text) && e.right?.kind === "Number") {
-        const list = out.get(e.left.head.text) ?? out.set(e.left.head.text, []).get(e.left.head.text)!;
-        list.push({ value: e.right.value, label: stage });
+  // An explicit stack: an operator chain is as deep as it is long.
+  const visit = (root: A.Expr | undefined, stage: string): void =>
+    visitExprs(root, (e) => {
+      if (e.kind === "Binary") {
+        if ((e.op === ">=" || e.op === ">") && e.left?.kind === "Path" && !e.left.segments.length && scoreNames.has(e.left.head.text) && e.right?.kind === "Number") {
+          const list = out.get(e.left.head.text) ?? out.set(e.left.head.text, []).get(e.left.head.text)!;
+          list.push({ value: e.right.value, label: stage });
+        }
+        return true;
       }
-      visit(e.left, stage);
-      visit(e.right, stage);
-    } else if (e.kind === "Paren") visit(e.inner, stage);
-  };
+      return e.kind === "Paren";
+    });
   const check = snap.checkOf(path);
   for (const s of rules.stages) {
     // The stage this file sees under that name, as the checker resolves it.

@@ -75,3 +75,22 @@ describe("edits", () => {
     expect(formatEdits(format(src))).toEqual([]);
   });
 });
+
+// Issue 13 item 3: the formatter never throws, whatever the depth of the tree (an `and` chain of
+// 7,000 terms or more overflowed the stack walking the tree for statements).
+describe("long chains and deep nesting", () => {
+  const words = (s: string) => s.split(/\s+/).filter(Boolean).join(" ");
+  it("formats an `and` chain of 100,000 terms, keeping every token, idempotently", () => {
+    const src = `stage a initial\nstage b when ${Array(100_000).fill("lead.ok").join("   and ")}\nowner   kari\n`;
+    const out = format(src);
+    expect(words(out)).toBe(words(src));
+    expect(out.endsWith("owner kari\n")).toBe(true);
+    expect(format(out)).toBe(out);
+  });
+  it("formats text nested past the parser's limit as written, with its other lines formatted", () => {
+    const src = `stage b when ${"(".repeat(3000)}true${")".repeat(3000)}\nowner   kari\n`;
+    const out = format(src);
+    expect(words(out).replace(/ /g, "")).toBe(words(src).replace(/ /g, ""));
+    expect(out).toContain("owner kari\n");
+  });
+});

@@ -7,6 +7,7 @@
  * constant, so evaluating over them decides implication and coverage exactly
  * for these atoms.
  */
+import { leftSpine } from "../../syntax/walk.js";
 import type * as A from "../../syntax/ast.js";
 import type { Binding } from "../../binder/bind.js";
 import { EXAMPLE_COUNTRIES, COUNTRY_CODES } from "../countries.js";
@@ -15,7 +16,8 @@ export type Val = string | number | boolean;
 export type Tri = boolean | undefined;
 
 export type Cond =
-  | { k: "and" | "or"; a: Cond; b: Cond }
+  // n-ary: a chain `a and b and …` of any length is one node (no recursion per term).
+  | { k: "and" | "or"; items: Cond[] }
   | { k: "not"; a: Cond }
   | { k: "const"; v: Tri }
   | { k: "atom"; field: string; test: (v: Val | undefined) => Tri }
@@ -83,14 +85,22 @@ export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen 
     }
     case "Binary": {
       if (e.op !== "+" && e.op !== "-") return undefined;
-      const l = constValue(e.left, b, uri, seen);
-      const r = constValue(e.right, b, uri, seen);
-      if (l instanceof Set && r instanceof Set) {
-        if (e.op === "+") return new Set([...l, ...r]);
-        return new Set([...l].filter((x) => !r.has(x)));
+      // `a + b - c …` is left-deep: fold it in a loop, first operand first (core/syntax/walk.ts).
+      const spine = leftSpine(e);
+      if (spine.some((n) => n.op !== "+" && n.op !== "-")) return undefined;
+      let acc = constValue(spine[spine.length - 1]!.left, b, uri, seen);
+      let owned = false;
+      for (let i = spine.length - 1; i >= 0; i--) {
+        const n = spine[i]!;
+        const r = constValue(n.right, b, uri, seen);
+        if (acc instanceof Set && r instanceof Set) {
+          if (!owned) (acc = new Set(acc)), (owned = true);
+          if (n.op === "+") for (const x of r) acc.add(x);
+          else for (const x of r) acc.delete(x);
+        } else if (typeof acc === "number" && typeof r === "number") acc = n.op === "+" ? acc + r : acc - r;
+        else return undefined;
       }
-      if (typeof l === "number" && typeof r === "number") return e.op === "+" ? l + r : l - r;
-      return undefined;
+      return acc;
     }
     default:
       return undefined;
@@ -156,7 +166,12 @@ export class CondCompiler {
         return { k: "atom", field: name, test: (v) => (v === undefined ? undefined : v === true) };
       }
       case "Binary":
-        if (e.op === "and" || e.op === "or") return { k: e.op, a: this.compile(e.left), b: this.compile(e.right) };
+        if (e.op === "and" || e.op === "or") {
+          const spine = leftSpine(e);
+          const items = [this.compile(spine[spine.length - 1]!.left)];
+          for (let i = spine.length - 1; i >= 0; i--) items.push(this.compile(spine[i]!.right));
+          return { k: e.op, items };
+        }
         return this.compare(e) ?? this.opaque(e);
       case "Is": {
         const name = leadPath(e.operand);
@@ -325,18 +340,23 @@ export function evaluate(c: Cond, lead: Map<string, Val | undefined>, opaque: Ma
       return v === undefined ? undefined : !v;
     }
     case "and": {
-      const a = evaluate(c.a, lead, opaque);
-      if (a === false) return false;
-      const b = evaluate(c.b, lead, opaque);
-      if (b === false) return false;
-      return a === true && b === true ? true : undefined;
+      // Kleene: false if any is false, true if all are true, else unknown.
+      let unknown = false;
+      for (const x of c.items) {
+        const v = evaluate(x, lead, opaque);
+        if (v === false) return false;
+        if (v !== true) unknown = true;
+      }
+      return unknown ? undefined : true;
     }
     case "or": {
-      const a = evaluate(c.a, lead, opaque);
-      if (a === true) return true;
-      const b = evaluate(c.b, lead, opaque);
-      if (b === true) return true;
-      return a === false && b === false ? false : undefined;
+      let unknown = false;
+      for (const x of c.items) {
+        const v = evaluate(x, lead, opaque);
+        if (v === true) return true;
+        if (v !== false) unknown = true;
+      }
+      return unknown ? undefined : false;
     }
   }
 }
@@ -354,8 +374,7 @@ export function fieldsOf(c: Cond, out = new Set<string>(), opaque = new Set<stri
       break;
     case "and":
     case "or":
-      fieldsOf(c.a, out, opaque);
-      fieldsOf(c.b, out, opaque);
+      for (const x of c.items) fieldsOf(x, out, opaque);
       break;
     case "const":
       break;

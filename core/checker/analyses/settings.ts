@@ -3,6 +3,7 @@
  * (0%, 100%], a cap below one rule's points, a floor above the cap, team
  * weights ≤ 0, `limit 0`, grade letters out of order.
  */
+import { visitObjects } from "../../syntax/walk.js";
 import type * as A from "../../syntax/ast.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
@@ -63,19 +64,8 @@ const CHILDREN: Record<string, readonly string[]> = {
  * names or literals). Follows CHILDREN only, so it touches each node once.
  */
 export function walk(n: unknown, f: (node: A.Node) => void): void {
-  if (Array.isArray(n)) {
-    for (let i = 0; i < n.length; i++) walk(n[i], f);
-    return;
-  }
-  if (!n || typeof n !== "object") return;
-  const node = n as A.Node & Record<string, unknown>;
-  const keys = CHILDREN[node.kind];
-  f(node);
-  if (!keys) return;
-  for (let i = 0; i < keys.length; i++) {
-    const v = node[keys[i]!];
-    if (v && typeof v === "object") walk(v, f);
-  }
+  // An explicit stack: an operator chain of any length is as deep as it is long (core/syntax/walk.ts).
+  visitObjects(n, (node) => CHILDREN[node.kind as string], (node) => f(node as unknown as A.Node));
 }
 
 /** Per-node part of the settings checks (called from the shared walk in analyses/index.ts). */
