@@ -37,10 +37,11 @@ function can(c: Cond, lead: Map<string, Val | undefined>, want: boolean): boolea
       return true;
     case "not":
       return can(c.a, lead, !want);
+    // n-ary (a chain of any length is one node): true needs every item able to be true, false one item able to be false.
     case "and":
-      return want ? can(c.a, lead, true) && can(c.b, lead, true) : can(c.a, lead, false) || can(c.b, lead, false);
+      return want ? c.items.every((x) => can(x, lead, true)) : c.items.some((x) => can(x, lead, false));
     case "or":
-      return want ? can(c.a, lead, true) || can(c.b, lead, true) : can(c.a, lead, false) && can(c.b, lead, false);
+      return want ? c.items.some((x) => can(x, lead, true)) : c.items.every((x) => can(x, lead, false));
   }
 }
 
