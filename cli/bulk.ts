@@ -7,7 +7,8 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
-import { groupLeads, readLines, replayLead, compileSpec, replayLog, type BulkSummary, type LeadOutcome, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { groupLeads, readLines, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import type { AtomicOutput } from "./atomicWrite.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
@@ -153,39 +154,37 @@ export function renderSummaryText(s: BulkSummary, lines: number, malformed: numb
   return out.join("\n") + "\n";
 }
 
-/** One lead's outcome under two versions of the rules. */
-export interface LeadChange {
-  lead: string;
-  before: LeadOutcome;
-  after: LeadOutcome;
+/** One side of a two-version replay: the compiled rules (from a check the caller keeps, for the causes). */
+export interface ReplaySide {
+  rules: CompiledRules;
 }
 
-/** Replays a log through two rule sets in this thread, lead by lead. */
-export async function replayBoth(base: RulesSpec, head: RulesSpec, input: LogInput, onChange: (c: LeadChange) => void): Promise<{ leads: number; lines: number; malformed: number; stageChanged: number; ownerChanged: number }> {
+/** One lead under two versions of the rules. `retrace` replays it again on both with the trace on (for the causes of what changed). */
+export interface LeadPair {
+  lead: string;
+  before: LeadRun;
+  after: LeadRun;
+  retrace: () => { before: LeadRun; after: LeadRun };
+}
+
+/** Replays a log through two rule sets in this thread, lead by lead, handing each lead's two runs to `onLead`. */
+export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number }> {
   const errors = lineErrorReporter(input.name);
   const progress = progressReporter(input);
-  const b = compileSpec(base);
-  const h = compileSpec(head);
   let leads = 0;
   let lines = 0;
-  let stageChanged = 0;
-  let ownerChanged = 0;
   try {
     for await (const g of groupLeads(readLines(input.stream), { onError: errors.onError, onLine: (n) => (lines = n) })) {
-      const before = replayLead(b, g.lead, g.records);
-      const after = replayLead(h, g.lead, g.records);
+      const before = replayLeadRun(base.rules, g.lead, g.records);
+      const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;
-      const s = before.stage !== after.stage;
-      const o = before.assignment !== after.assignment;
-      if (s) stageChanged++;
-      if (o) ownerChanged++;
-      if (s || o || JSON.stringify(before.scores) !== JSON.stringify(after.scores) || JSON.stringify(before.blocked.map((x) => x.action)) !== JSON.stringify(after.blocked.map((x) => x.action))) onChange({ lead: g.lead, before, after });
+      onLead({ lead: g.lead, before, after, retrace: () => ({ before: replayLeadRun(base.rules, g.lead, g.records, { trace: true }), after: replayLeadRun(head.rules, g.lead, g.records, { trace: true }) }) });
       if (leads % 1000 === 0) progress.update({ lines, leads, errors: 0 });
     }
   } finally {
     progress.stop();
   }
-  return { leads, lines, malformed: errors.finish(), stageChanged, ownerChanged };
+  return { leads, lines, malformed: errors.finish() };
 }
 
 export type { RulesSpec, SourceFile };

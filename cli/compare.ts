@@ -1,11 +1,13 @@
 /**
- * Replaying the same journeys through two versions of the rules and
- * describing what changes: stage, scores, routing and blocked actions per
- * journey, and which rules cause the changes.
+ * Replaying the same journeys through two versions of the rules and describing what
+ * changes: every outcome (stage, owner, scores and grades with the thresholds crossed,
+ * sent and blocked actions per action and consent clause, escalations, erasure) per
+ * journey, each with the changed declarations that cause it (cli/outcomes.ts).
  */
 import * as path from "node:path";
 import type { SourceFile, WorkspaceCheck } from "../core/workspace.js";
-import { compile, runJourney, showTarget, type JourneyResult } from "../core/engine/index.js";
+import { compile, runJourney, type CompiledRules } from "../core/engine/index.js";
+import { Declarations, changedDeclarations, compareRuns, outcomeOf, thresholds, type Change, type Outcome, type Threshold } from "./outcomes.js";
 import type * as A from "../core/syntax/ast.js";
 import { checkFiles } from "./workspace.js";
 
@@ -16,16 +18,7 @@ export interface Side {
   files: SourceFile[];
 }
 
-export interface Outcome {
-  stage: string | null;
-  scores: Record<string, number | null>;
-  /** `route: target` per routing decision, e.g. `inbound: owner kari`. */
-  routing: string[];
-  /** The final owner-ish target of the last routing decision (`owner kari`, `queue unrouted`), or `not routed`. */
-  owner: string;
-  blocked: string[];
-  sent: string[];
-}
+export type { Outcome, Change } from "./outcomes.js";
 
 export interface JourneyDiff {
   name: string;
@@ -34,11 +27,17 @@ export interface JourneyDiff {
   line: number;
   before: Outcome | null;
   after: Outcome;
-  changed: { stage: boolean; owner: boolean; scores: string[]; blocked: boolean; sent: boolean };
-  /** Rules whose effect differs between the two runs: `score.rule` or `route.rule`. */
+  /** Every outcome that differs, each with the changed declarations behind it. */
+  changes: Change[];
+  /** The changed declarations behind any of the changes. */
   causes: string[];
   /** Why `before` is missing (the journey cannot run on the base rules). */
   note?: string;
+}
+
+export interface CauseCount {
+  cause: string;
+  leads: number;
 }
 
 export interface LogDiff {
@@ -47,18 +46,22 @@ export interface LogDiff {
   leads: number;
   lines: number;
   malformedLines: number;
+  /** Leads with any outcome changed. */
+  changedLeads: number;
   stageChanged: number;
   ownerChanged: number;
+  /** Per kind of outcome (`stage`, `owner`, `score engagement`, `sent send_email`, `blocked send_email (email_marketing in [US])`, …): the leads it changes for, and the changed declarations behind it. */
+  changes: { what: string; leads: number; causes: CauseCount[] }[];
+  /** Counts over all leads that differ: `sent send_email` (sends), `blocked …`, `leads in stage mql`, `leads assigned to owner kari`, `escalations`, `leads erased`. */
+  totals: { what: string; before: number; after: number }[];
+  /** Score thresholds the leads' final scores cross: `up` now hold, `down` no longer hold. */
+  crossings: { threshold: string; up: number; down: number }[];
   stageMoves: { from: string; to: string; count: number }[];
   ownerMoves: { from: string; to: string; count: number }[];
-  /**
-   * What the changes come from, per lead that changes: the routing rule that now
-   * assigns the lead (`inbound.denmark`), or a score whose final value differs
-   * (`score engagement`) when the stage changes or the lead is no longer routed.
-   */
-  causes: { cause: string; leads: number }[];
+  /** The changed declarations behind the changes, with the number of leads each explains. */
+  causes: CauseCount[];
   /** The first leads that change (at most 50), in log order. */
-  examples: { lead: string; before: { stage: string | null; assignment: string | null }; after: { stage: string | null; assignment: string | null } }[];
+  examples: { lead: string; changes: Change[] }[];
 }
 
 export interface DiffReport {
@@ -71,61 +74,13 @@ export interface DiffReport {
     changed: number;
     stageChanges: { from: string; to: string; count: number }[];
     ownerChanges: { from: string; to: string; count: number }[];
+    /** Journeys per kind of changed outcome (`stage`, `owner`, `score engagement`, `sent send_email`, …). */
+    outcomes: { what: string; journeys: number }[];
     causes: { rule: string; journeys: number }[];
     baseErrors: number;
     headErrors: number;
   };
 }
-
-function outcome(r: JourneyResult): Outcome {
-  const f = r.final;
-  const last = f.routing[f.routing.length - 1];
-  return {
-    stage: f.stage,
-    scores: f.scores,
-    routing: f.routing.map((x) => `${x.route}: ${showTarget(x.target)}`),
-    owner: last ? showTarget(last.target) : "not routed",
-    blocked: f.blocked.map((b) => b.action),
-    sent: f.sent.map((s) => s.action),
-  };
-}
-
-/** Net points per `score.rule` in a run. */
-function contributions(r: JourneyResult): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const e of r.trace) if (e.kind === "score") m.set(`${e.score}.${e.rule}`, (m.get(`${e.score}.${e.rule}`) ?? 0) + e.applied);
-  return m;
-}
-
-function routeRules(r: JourneyResult): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const x of r.final.routing) m.set(x.route, `${x.route}.${x.rule ?? "no rule"}`);
-  return m;
-}
-
-function causesOf(before: JourneyResult, after: JourneyResult, changed: JourneyDiff["changed"]): string[] {
-  const out = new Set<string>();
-  if (changed.stage || changed.scores.length || changed.sent || changed.blocked) {
-    const a = contributions(before);
-    const b = contributions(after);
-    for (const k of new Set([...a.keys(), ...b.keys()])) if ((a.get(k) ?? 0) !== (b.get(k) ?? 0)) out.add(k);
-  }
-  if (changed.owner) {
-    const a = routeRules(before);
-    const b = routeRules(after);
-    for (const k of new Set([...a.keys(), ...b.keys()])) {
-      const x = a.get(k);
-      const y = b.get(k);
-      if (x === y) continue;
-      // A different rule routed the lead: that rule is the cause. No routing at all
-      // means the route's trigger (a stage) was not reached: the score rules above explain it.
-      if (y && !y.endsWith(".no rule")) out.add(y);
-    }
-  }
-  return [...out].sort();
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function rel(root: string, uri: string): string {
   return path.posix.relative(root, uri);
@@ -137,11 +92,26 @@ export interface JourneyRef {
   line: number;
 }
 
-/** Runs head's journeys through head and base rules. `extra` is run the same way (e.g. journeys built from an event log). */
+const declsMemo = new WeakMap<WorkspaceCheck, Declarations>();
+export function declarationsOf(check: WorkspaceCheck): Declarations {
+  let d = declsMemo.get(check);
+  if (!d) declsMemo.set(check, (d = new Declarations(check)));
+  return d;
+}
+
+/** Thresholds of both versions, deduplicated (a threshold the change moved shows in both forms). */
+export function bothThresholds(baseCheck: WorkspaceCheck, baseRules: CompiledRules, headCheck: WorkspaceCheck, headRules: CompiledRules): Threshold[] {
+  const m = new Map<string, Threshold>();
+  for (const t of [...thresholds(headCheck, headRules), ...thresholds(baseCheck, baseRules)]) if (!m.has(t.label)) m.set(t.label, t);
+  return [...m.values()];
+}
+
+/** Runs head's journeys through head and base rules. */
 export function compareSides(base: Side, head: Side): DiffReport {
   const headCheck = checkFiles(head.root, head.files);
   // Base and head mostly share their files: the base check reuses what did not change (same root only).
   const baseCheck = checkFiles(base.root, base.files, headCheck);
+  const changed = changedDeclarations(declarationsOf(baseCheck), declarationsOf(headCheck));
   const baseByRel = new Map(base.files.map((f) => [rel(base.root, f.uri), f]));
   const journeys: JourneyDiff[] = [];
   const headFiles = [...headCheck.files.keys()].sort();
@@ -159,6 +129,7 @@ export function compareSides(base: Side, head: Side): DiffReport {
       check = checkFiles(base.root, files, baseCheck);
     }
     const baseRules = compile(check, baseUri);
+    const ts = bothThresholds(check, baseRules, headCheck, headRules);
     // Journeys are matched by file, name and, for a name given twice in one file (CR2002), by their order.
     const seen = new Map<string, number>();
     for (const decl of decls) {
@@ -169,21 +140,17 @@ export function compareSides(base: Side, head: Side): DiffReport {
       const baseDecl = baseRules.journeys.filter((j) => j.uri === baseUri && j.journey.name?.value === name)[nth]?.journey;
       const ref = { name, file, line: decl.range.start.line + 1 };
       if (!baseDecl) {
-        journeys.push({ ...ref, before: null, after: outcome(after), changed: { stage: false, owner: false, scores: [], blocked: false, sent: false }, causes: [], note: "cannot run on the base rules" });
+        journeys.push({ ...ref, before: null, after: outcomeOf(after.final), changes: [], causes: [], note: "cannot run on the base rules" });
         continue;
       }
       const before = runJourney(baseRules, baseDecl);
-      const b = outcome(before);
-      const a = outcome(after);
-      const scoreNames = [...new Set([...Object.keys(b.scores), ...Object.keys(a.scores)])].sort();
-      const changed = {
-        stage: b.stage !== a.stage,
-        owner: !same(b.routing, a.routing),
-        scores: scoreNames.filter((s) => (b.scores[s] ?? null) !== (a.scores[s] ?? null)),
-        blocked: !same(b.blocked, a.blocked),
-        sent: !same(b.sent, a.sent),
-      };
-      journeys.push({ ...ref, before: b, after: a, changed, causes: causesOf(before, after, changed) });
+      const changes = compareRuns(
+        { final: before.final, trace: before.trace, rules: baseRules, decls: declarationsOf(check) },
+        { final: after.final, trace: after.trace, rules: headRules, decls: declarationsOf(headCheck) },
+        changed,
+        ts,
+      );
+      journeys.push({ ...ref, before: outcomeOf(before.final), after: outcomeOf(after.final), changes, causes: [...new Set(changes.flatMap((c) => c.causes))].sort() });
     }
   }
   return summarize(base.label, head.label, journeys, baseCheck, headCheck);
@@ -211,8 +178,9 @@ function summarize(base: string, head: string, journeys: JourneyDiff[], baseChec
     summary: {
       journeys: journeys.length,
       changed: changedJ.length,
-      stageChanges: tally(journeys.filter((j) => j.before && j.changed.stage).map((j) => [j.before!.stage ?? "none", j.after.stage ?? "none"])),
-      ownerChanges: tally(journeys.filter((j) => j.before && j.changed.owner).map((j) => [j.before!.owner, j.after.owner])),
+      stageChanges: tally(journeys.flatMap((j) => j.changes.filter((c) => c.what === "stage").map((c): [string, string] => [c.before, c.after]))),
+      ownerChanges: tally(journeys.flatMap((j) => j.changes.filter((c) => c.what === "owner").map((c): [string, string] => [c.before, c.after]))),
+      outcomes: countBy(journeys.flatMap((j) => [...new Set(j.changes.map((c) => c.what))])).map(([what, n]) => ({ what, journeys: n })),
       causes: [...causeCount].map(([rule, n]) => ({ rule, journeys: n })).sort((a, b) => b.journeys - a.journeys || (a.rule < b.rule ? -1 : 1)),
       baseErrors: baseCheck.diagnostics.filter((d) => d.severity === "error").length,
       headErrors: headCheck.diagnostics.filter((d) => d.severity === "error").length,
@@ -221,6 +189,12 @@ function summarize(base: string, head: string, journeys: JourneyDiff[], baseChec
 }
 
 export function isChanged(j: JourneyDiff): boolean {
-  const c = j.changed;
-  return j.before === null || c.stage || c.owner || c.scores.length > 0 || c.blocked || c.sent;
+  return j.before === null || j.changes.length > 0;
+}
+
+/** Occurrences per value, most first (then by value). */
+export function countBy(xs: string[]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }

@@ -2,15 +2,18 @@
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { colorsFor } from "../color.js";
-import { compareSides, tally, type LogDiff, type Side } from "../compare.js";
-import { openLog, replayBoth, rulesFile, type LeadChange } from "../bulk.js";
+import { colorsFor, plain } from "../color.js";
+import { bothThresholds, compareSides, declarationsOf, tally, type CauseCount, type LogDiff, type Side } from "../compare.js";
+import { changedDeclarations, compareRuns, outcomeOf, type Outcome } from "../outcomes.js";
+import { compile } from "../../core/engine/index.js";
+import { openLog, replayBoth, rulesFile } from "../bulk.js";
 import { checkFiles } from "../workspace.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, type InputProblem } from "../files.js";
 import { readRevision } from "../git.js";
 import { reportProblems, worst, write } from "../report.js";
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../output/diff.js";
+import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../output/diff.js";
+import { openOutput } from "../atomicWrite.js";
 
 interface DiffOptions {
   format: "text" | "markdown" | "json";
@@ -18,6 +21,9 @@ interface DiffOptions {
   from?: string;
   dir: string;
   failOnChange?: boolean;
+  maxChars?: string;
+  linkBase?: string;
+  outFull?: string;
 }
 
 export function diffCommand(): Command {
@@ -30,6 +36,9 @@ export function diffCommand(): Command {
     .option("--fail-on-change", "exit with 1 when some journey (or lead of --events) changes")
     .option("--events <log.jsonl>", "also replay this event log (JSON Lines) through both versions and count the leads that change stage or owner")
     .option("--from <file>", "with --events: the rules file (path relative to the workspace) whose declarations apply (default: the file that sees the most)")
+    .option("--max-chars <n>", `with --format markdown: cut the changed journeys' details to keep the comment within N characters (default ${DEFAULT_MAX_CHARS}; GitHub's limit is ${GITHUB_COMMENT_LIMIT})`)
+    .option("--out-full <file>", "also write the full report, never cut, to this file (for a CI artifact; `-` is standard output)")
+    .option("--link-base <url>", "with --format markdown: link each journey to its line under this URL (e.g. https://github.com/OWNER/REPO/blob/SHA/rules); default: links relative to the workspace folder")
     .addHelpText(
       "after",
       `
@@ -38,6 +47,7 @@ Examples:
   $ crmrules diff main                              the main branch against the working folder
   $ crmrules diff origin/main HEAD -C rules --format markdown > diff.md
   $ crmrules diff main --events last-quarter.jsonl   how many real leads would change
+  $ crmrules diff origin/main --format markdown --out-full diff-full.md > comment.md
 
 Journeys are taken from <head> and replayed through both versions; git revisions are read
 with git itself, without a checkout.
@@ -82,6 +92,18 @@ function side(arg: string | undefined, opts: DiffOptions, cwd: string, problems:
   return { label: arg, root: rev.root, files: rev.files };
 }
 
+/** Counts per outcome over a log's leads (one side): what the totals compare. */
+function tallyOutcome(m: Map<string, number>, o: Outcome): void {
+  const bump = (k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+  bump(`leads in stage ${o.stage ?? "none"}`);
+  bump(o.owner === "not routed" ? "leads not routed" : `leads assigned to ${o.owner}`);
+  for (const [k, v] of Object.entries(o.sent)) bump(`sent ${k}`, v.length);
+  for (const [k, v] of Object.entries(o.blocked)) bump(`blocked ${k}`, v.length);
+  for (const [k, v] of Object.entries(o.grades)) bump(`leads with grade ${k} ${v ?? "none"}`);
+  if (o.escalations.length) bump("escalations", o.escalations.length);
+  if (o.erased) bump("leads erased");
+}
+
 async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): Promise<LogDiff> {
   const input = openLog(opts.events!, cwd);
   const headCheck = checkFiles(head.root, head.files);
@@ -90,38 +112,84 @@ async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): 
   const relFrom = path.posix.relative(head.root, headFrom);
   const baseFrom = `${base.root}/${relFrom}`;
   if (!base.files.some((f) => f.uri === baseFrom)) throw new UsageError(`${base.label} has no \`${relFrom}\` to replay the log through (give \`--from\`)`);
-  const changes: LeadChange[] = [];
+  const baseCheck = checkFiles(base.root, base.files, headCheck);
+  const baseRules = compile(baseCheck, baseFrom);
+  const headRules = compile(headCheck, headFrom);
+  const baseDecls = declarationsOf(baseCheck);
+  const headDecls = declarationsOf(headCheck);
+  const changed = changedDeclarations(baseDecls, headDecls);
+  const ts = bothThresholds(baseCheck, baseRules, headCheck, headRules);
+  const examples: LogDiff["examples"] = [];
   const stagePairs: [string, string][] = [];
   const ownerPairs: [string, string][] = [];
+  const perWhat = new Map<string, { leads: number; causes: Map<string, number> }>();
   const causeCount = new Map<string, number>();
-  const r = await replayBoth({ root: base.root, files: base.files, fromUri: baseFrom }, { root: head.root, files: head.files, fromUri: headFrom }, input, (c) => {
-    if (changes.length < 50) changes.push(c);
-    if (c.before.stage !== c.after.stage) stagePairs.push([c.before.stage ?? "none", c.after.stage ?? "none"]);
-    if (c.before.assignment !== c.after.assignment) ownerPairs.push([c.before.assignment ?? "not routed", c.after.assignment ?? "not routed"]);
-    const causes = new Set<string>();
-    const rerouted = c.before.assignment !== c.after.assignment && c.after.routedBy !== null && c.after.routedBy !== c.before.routedBy;
-    if (rerouted) causes.add(c.after.routedBy!);
-    if (c.before.stage !== c.after.stage || (c.before.assignment !== c.after.assignment && !rerouted)) {
-      for (const k of new Set([...Object.keys(c.before.scores), ...Object.keys(c.after.scores)])) if ((c.before.scores[k] ?? null) !== (c.after.scores[k] ?? null)) causes.add(`score ${k}`);
+  const crossings = new Map<string, { up: number; down: number }>();
+  const totalsBefore = new Map<string, number>();
+  const totalsAfter = new Map<string, number>();
+  let changedLeads = 0;
+  const r = await replayBoth({ rules: baseRules }, { rules: headRules }, input, (p) => {
+    const b = outcomeOf(p.before.final);
+    const a = outcomeOf(p.after.final);
+    tallyOutcome(totalsBefore, b);
+    tallyOutcome(totalsAfter, a);
+    if (JSON.stringify(b) === JSON.stringify(a)) return;
+    // Only a lead that changes is replayed again with the trace on, for the causes.
+    const t = p.retrace();
+    const changes = compareRuns({ final: t.before.final, trace: t.before.trace, rules: baseRules, decls: baseDecls }, { final: t.after.final, trace: t.after.trace, rules: headRules, decls: headDecls }, changed, ts);
+    if (!changes.length) return;
+    changedLeads++;
+    if (examples.length < 50) examples.push({ lead: p.lead, changes });
+    for (const c of changes) {
+      if (c.what === "stage") stagePairs.push([c.before, c.after]);
+      if (c.what === "owner") ownerPairs.push([c.before, c.after]);
+      const w = perWhat.get(c.what) ?? { leads: 0, causes: new Map<string, number>() };
+      w.leads++;
+      for (const k of c.causes) w.causes.set(k, (w.causes.get(k) ?? 0) + 1);
+      perWhat.set(c.what, w);
+      for (const x of c.crosses ?? []) {
+        const e = crossings.get(x.label) ?? { up: 0, down: 0 };
+        if (x.up) e.up++;
+        else e.down++;
+        crossings.set(x.label, e);
+      }
     }
-    for (const k of causes) causeCount.set(k, (causeCount.get(k) ?? 0) + 1);
+    for (const k of new Set(changes.flatMap((c) => c.causes))) causeCount.set(k, (causeCount.get(k) ?? 0) + 1);
   });
+  const byCount = (m: Map<string, number>): CauseCount[] => [...m].map(([cause, leads]) => ({ cause, leads })).sort((x, y) => y.leads - x.leads || (x.cause < y.cause ? -1 : 1));
+  const totals = [...new Set([...totalsBefore.keys(), ...totalsAfter.keys()])]
+    .map((what) => ({ what, before: totalsBefore.get(what) ?? 0, after: totalsAfter.get(what) ?? 0 }))
+    .filter((x) => x.before !== x.after)
+    .sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.what < y.what ? -1 : 1));
   return {
     name: input.name,
     leads: r.leads,
     lines: r.lines,
     malformedLines: r.malformed,
-    stageChanged: r.stageChanged,
-    ownerChanged: r.ownerChanged,
+    changedLeads,
+    stageChanged: perWhat.get("stage")?.leads ?? 0,
+    ownerChanged: perWhat.get("owner")?.leads ?? 0,
+    changes: [...perWhat].map(([what, w]) => ({ what, leads: w.leads, causes: byCount(w.causes) })).sort((x, y) => y.leads - x.leads || (x.what < y.what ? -1 : 1)),
+    totals,
+    crossings: [...crossings].map(([threshold, c]) => ({ threshold, ...c })).sort((x, y) => y.up + y.down - (x.up + x.down) || (x.threshold < y.threshold ? -1 : 1)),
     stageMoves: tally(stagePairs),
     ownerMoves: tally(ownerPairs),
-    causes: [...causeCount].map(([cause, leads]) => ({ cause, leads })).sort((a, b) => b.leads - a.leads || (a.cause < b.cause ? -1 : 1)),
-    examples: changes.map((c) => ({ lead: c.lead, before: { stage: c.before.stage, assignment: c.before.assignment }, after: { stage: c.after.stage, assignment: c.after.assignment } })),
+    causes: byCount(causeCount),
+    examples,
   };
 }
 
 export async function runDiff(baseArg: string, headArg: string | undefined, opts: DiffOptions): Promise<ExitCode> {
   const cwd = process.cwd();
+  let maxChars = DEFAULT_MAX_CHARS;
+  if (opts.maxChars !== undefined) {
+    const n = /^\d+$/.test(opts.maxChars.trim()) ? Number(opts.maxChars) : NaN;
+    if (!Number.isSafeInteger(n) || n < 2000) throw new UsageError(`\`--max-chars ${opts.maxChars}\` must be a whole number of 2000 or more`);
+    maxChars = n;
+  }
+  if (opts.linkBase !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(opts.linkBase)) throw new UsageError(`\`--link-base ${opts.linkBase}\` must be a URL such as https://github.com/OWNER/REPO/blob/SHA/rules`);
+  // Opened first, so that an output that cannot be created fails before any work.
+  const full = opts.outFull !== undefined ? openOutput(opts.outFull, cwd) : undefined;
   const problems: InputProblem[] = [];
   const base = side(baseArg, opts, cwd, problems);
   const head = side(headArg, opts, cwd, problems);
@@ -132,16 +200,21 @@ export async function runDiff(baseArg: string, headArg: string | undefined, opts
     return ExitCode.Usage;
   }
   if (opts.events) report.log = await logDiff(base, head, opts, cwd);
-  switch (opts.format) {
-    case "json":
-      write(renderDiffJson(report));
-      break;
-    case "markdown":
-      write(renderDiffMarkdown(report));
-      break;
-    default:
-      write(renderDiffText(report, colorsFor(process.stdout)));
+  const render = (cut: boolean) => {
+    switch (opts.format) {
+      case "json":
+        return renderDiffJson(report);
+      case "markdown":
+        return renderDiffMarkdown(report, { linkBase: opts.linkBase, ...(cut ? { maxChars, fullReport: opts.outFull === "-" ? undefined : opts.outFull } : {}) });
+      default:
+        return renderDiffText(report, cut ? colorsFor(process.stdout) : plain);
+    }
+  };
+  if (full) {
+    full.stream.write(render(false));
+    await full.commit();
   }
-  const changed = report.summary.changed > 0 || (report.log !== undefined && report.log.stageChanged + report.log.ownerChanged > 0);
+  if (opts.outFull !== "-") write(render(true));
+  const changed = report.summary.changed > 0 || (report.log !== undefined && report.log.changedLeads > 0);
   return worst(opts.failOnChange && changed ? ExitCode.Findings : ExitCode.Success, problems.length || report.log?.malformedLines ? ExitCode.Usage : ExitCode.Success);
 }

@@ -56,7 +56,7 @@ describe("crmrules simulate --events (bulk replay)", () => {
 });
 
 describe("crmrules diff --events", () => {
-  it("counts the leads of a log that change stage or owner between two versions", async () => {
+  it("counts the leads of a log whose outcomes change between two versions, with the changed declarations behind each", async () => {
     const r = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "json"]);
     expect(r.code).toBe(2); // the log has malformed lines
     const log = JSON.parse(r.stdout).log;
@@ -65,12 +65,24 @@ describe("crmrules diff --events", () => {
       { from: "owner anna", to: "not routed", count: 2 },
       { from: "owner kari", to: "owner ben", count: 2 },
     ]);
+    // Causes are the changed declarations: the score rule, not just the score.
     expect(log.causes).toEqual([
+      { cause: "engagement.webinar", leads: 5 },
       { cause: "inbound.denmark", leads: 2 },
-      { cause: "score engagement", leads: 2 },
     ]);
+    expect(log.changes.find((c: { what: string }) => c.what === "owner")).toEqual({
+      what: "owner",
+      leads: 4,
+      causes: [
+        { cause: "engagement.webinar", leads: 2 },
+        { cause: "inbound.denmark", leads: 2 },
+      ],
+    });
+    expect(log.changedLeads).toBe(5);
+    expect(log.crossings).toEqual([{ threshold: "engagement >= 25 (stage mql)", up: 0, down: 2 }]);
+    expect(log.totals).toContainEqual({ what: "sent notify_owner", before: 5, after: 3 });
     const md = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "markdown"]);
-    expect(md.stdout).toContain("Replayed 5 leads: **2 change stage, 4 change owner** (2 malformed lines skipped).");
+    expect(md.stdout).toContain("Replayed 5 leads: **5 of 5 leads change (2 change stage, 4 change owner); 2 malformed lines skipped**.");
     golden("diff/events.md", md.stdout);
   });
 });

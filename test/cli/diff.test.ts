@@ -19,9 +19,15 @@ describe("crmrules diff", () => {
     expect(danish.before.owner).toBe("owner kari");
     expect(danish.after.owner).toBe("owner ben");
     expect(danish.causes).toEqual(["engagement.webinar", "inbound.denmark"]);
+    // Each changed outcome names its own cause: the new rule moves the owner, the webinar's points the score.
+    expect(danish.changes.map((c: any) => [c.what, c.causes])).toEqual([
+      ["owner", ["inbound.denmark"]],
+      ["score engagement", ["engagement.webinar"]],
+    ]);
     const german: any = byName.get("German manager without consent");
     expect([german.before.stage, german.after.stage]).toEqual(["mql", "new"]);
-    expect(german.changed.blocked).toBe(true);
+    expect(german.changes.find((c: any) => c.what === "blocked send_email (email_marketing in dach)")).toEqual({ what: "blocked send_email (email_marketing in dach)", before: 'send_email("nurture-1")', after: "not blocked", causes: ["engagement.webinar"] });
+    expect(german.changes.find((c: any) => c.what === "score engagement").crosses).toEqual([{ label: "engagement >= 25 (stage mql)", up: false }]);
     expect(j.summary.stageChanges).toEqual([{ from: "mql", to: "new", count: 2 }]);
     expect(j.summary.ownerChanges).toEqual([
       { from: "owner anna", to: "not routed", count: 2 },
@@ -37,7 +43,7 @@ describe("crmrules diff", () => {
   it("writes text and a markdown pull-request comment", async () => {
     const t = await run(["diff", "acme-v1", "acme-v2"]);
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain("  routing: inbound: owner kari -> inbound: owner ben\n");
+    expect(t.stdout).toContain("  owner: owner kari -> owner ben\n    because of inbound.denmark\n");
     golden("diff/folders.txt", t.stdout);
     const m = await run(["diff", "acme-v1", "acme-v2", "--format", "markdown"]);
     expect(m.code).toBe(0);

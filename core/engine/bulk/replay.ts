@@ -4,7 +4,7 @@
  */
 import type { CompiledRules } from "../compile.js";
 import { Simulation, RoutingPool } from "../sim.js";
-import { formatTime, type SourceRef, type TargetValue, type Value } from "../trace.js";
+import { formatTime, type FinalState, type SourceRef, type TargetValue, type TraceEntry, type Value } from "../trace.js";
 import { epochOf, minutesOf, type LogRecord } from "./records.js";
 
 export interface LeadOutcome {
@@ -46,6 +46,14 @@ export interface ReplayOptions {
   seed?: number;
 }
 
+/** One lead's replay in full: its outcome, the simulation's final state and (when asked for) its trace. */
+export interface LeadRun {
+  outcome: LeadOutcome;
+  final: FinalState;
+  /** Empty unless `trace` was asked for. */
+  trace: TraceEntry[];
+}
+
 /** FNV-1a: a stable per-lead seed, so a lead replays the same in any worker. */
 export function leadSeed(lead: string, seed = 0): number {
   let h = 0x811c9dc5 ^ (seed | 0);
@@ -64,8 +72,13 @@ export function describeTarget(t: TargetValue | null): string | null {
 
 /** Replays one lead. Records must be this lead's, in time order (later out-of-order records are skipped and reported). */
 export function replayLead(rules: CompiledRules, lead: string, records: LogRecord[], opts: ReplayOptions = {}): LeadOutcome {
+  return replayLeadRun(rules, lead, records, opts).outcome;
+}
+
+/** `replayLead`, also handing back the final state and, with `trace`, the trace (as a journey's run has one). */
+export function replayLeadRun(rules: CompiledRules, lead: string, records: LogRecord[], opts: ReplayOptions & { trace?: boolean } = {}): LeadRun {
   const seed = leadSeed(lead, opts.seed ?? 0);
-  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), trace: false });
+  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), trace: opts.trace ?? false });
   const src: SourceRef = { uri: `log:${lead}`, range: { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } } };
   const problems: string[] = [];
   const first = records[0];
@@ -97,7 +110,7 @@ export function replayLead(rules: CompiledRules, lead: string, records: LogRecor
     else sim.update(t, r.fields, src);
   }
   const f = sim.final();
-  return {
+  const outcome: LeadOutcome = {
     lead,
     records: records.length,
     last: formatTime(now),
@@ -113,6 +126,7 @@ export function replayLead(rules: CompiledRules, lead: string, records: LogRecor
     erased: f.erased,
     problems,
   };
+  return { outcome, final: f, trace: opts.trace ? sim.trace : [] };
 }
 
 export function emptySummary(): BulkSummary {
