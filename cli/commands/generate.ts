@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { Command } from "commander";
 import { compile } from "../../core/engine/index.js";
-import { generateLog } from "../../runtime/bulk/generate.js";
+import { generateLog, ruleLiterals } from "../../runtime/bulk/generate.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { reportProblems } from "../report.js";
@@ -67,7 +67,10 @@ async function runGenerate(paths: string[], opts: GenerateOptions): Promise<Exit
   const ws = loadWorkspace(paths.length ? paths : ["."], { root: opts.root, cwd });
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
-  const rules = compile(check, rulesFile(check, opts.from, cwd));
+  const fromUri = rulesFile(check, opts.from, cwd);
+  const rules = compile(check, fromUri);
+  // Values follow what the rules test: the literals of the files the rules file sees.
+  const literals = ruleLiterals(check.visibleFiles(fromUri).map((u) => check.files.get(u)!.file));
   const file = opts.out ? openOutput(opts.out, cwd) : undefined;
   const out: Writable = file ? file.stream : process.stdout;
   try {
@@ -75,6 +78,7 @@ async function runGenerate(paths: string[], opts: GenerateOptions): Promise<Exit
       seed,
       leads,
       schema: rules,
+      literals,
       eventsPerLead,
       malformedEvery,
       time: opts.isoFrom ? { isoFrom: opts.isoFrom } : "offsets",
