@@ -13,6 +13,7 @@ import type { Binding } from "../../binder/bind.js";
 import type { ParseResult } from "../../syntax/parse.js";
 import { constValue } from "./conditions.js";
 import { COUNTRY_CODES, EU_EEA, EXAMPLE_COUNTRIES } from "../countries.js";
+import { CONSENT_METHODS } from "../../binder/builtins.js";
 
 const DAY = 1440;
 const UNIT_MINUTES: Record<string, number> = { minute: 1, hour: 60, day: DAY, week: 7 * DAY, month: 30 * DAY, year: 365 * DAY };
@@ -49,6 +50,14 @@ export function requirementFor(country: string): Requirement | undefined {
       },
     };
   return undefined;
+}
+
+/** Whether an `implied` basis's anchor is a declared event or a writable `consent_given` method (other bases: true). */
+function knownAnchor(b: Binding, uri: string, bs: A.ConsentBasis): boolean {
+  if (bs.basis?.text !== "implied" || !bs.anchor) return true;
+  const s = b.lookup(uri, "event", bs.anchor.text);
+  if (s && !s.builtin) return true;
+  return !s && CONSENT_METHODS.includes(bs.anchor.text) && bs.anchor.text !== "import";
 }
 
 /**
@@ -114,6 +123,7 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
     const countries = regions[i]!;
     for (const bs of cl.bases) {
       if (!bs.basis || !["opt_in", "double_opt_in", "opt_out", "implied"].includes(bs.basis.text)) continue;
+      if (!knownAnchor(b, uri, bs)) continue; // already an error of its own (CR2001, CR3025)
       const eff = expressForm(b, uri, bs);
       const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(eff));
       if (!bad) continue;
