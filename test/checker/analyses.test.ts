@@ -157,11 +157,40 @@ score open "Open" { rule v: +1 on page_view }
     const [d, ...rest] = diags(scores + `stage mql when intent >= 36 or open >= 1000`, "CR4003");
     expect(rest).toEqual([]);
     expect(d!.example).toEqual({ score: "intent", maxPossible: 35 });
-    expect(d!.message).toBe("no lead can reach `intent >= 36`: the most `intent` can ever be is 35 (its rules add at most 35 points)");
+    expect(d!.message).toBe("no lead can reach `intent >= 36`: `intent` is never more than 35 (its rules add at most 35 points)");
   });
 
   it("accepts a threshold exactly at the maximum", () => {
     expect(diags(scores + `stage mql when intent >= 35 and fit >= 30`, "CR4003")).toEqual([]);
+  });
+
+  describe("attribute rules that exclude each other (issue 12, item 8)", () => {
+    const max = (body: string, name = "s") => maxPossibleScore(checkSources({ "a.crmrules": SCHEMA + body }), name)!;
+
+    it("counts only rules one lead can meet at once: 45, not 55", () => {
+      const fit = `score s "S" { rule big: +45 when lead.company_size >= 1000  rule small: +10 when lead.company_size < 50 }\n`;
+      expect(max(fit)).toEqual({ value: 45, reason: "its rules add at most 45 points: no lead meets the conditions of `big` and also of `small`" });
+      const [d, ...rest] = diags(fit + `stage mql when s >= 50\nstage sql when s >= 45\n`, "CR4003");
+      expect(rest).toEqual([]);
+      expect(d!.example).toEqual({ score: "s", maxPossible: 45 });
+    });
+
+    it("decides `==` and `in` on one field, booleans and their negation, `between`", () => {
+      expect(max(`score s "S" { rule a: +10 when lead.role == executive  rule b: +20 when lead.role in [manager, student]  rule c: +1 when lead.country == NO }\n`).value).toBe(21);
+      expect(max(`score s "S" { rule a: +10 when lead.vip  rule b: +7 when not lead.vip }\n`).value).toBe(10);
+      expect(max(`score s "S" { rule a: +10 when lead.company_size between 1 and 9  rule b: +7 when lead.company_size between 10 and 20  rule c: +1 when lead.company_size >= 9 }\n`).value).toBe(11);
+      expect(max(`score s "S" { rule a: +10 when lead.role is missing  rule b: +7 when lead.role == student }\n`).value).toBe(10);
+    });
+
+    it("adds up rules that can hold together, and whatever it cannot decide (an upper bound)", () => {
+      expect(max(`score s "S" { rule a: +10 when lead.company_size >= 10  rule b: +7 when lead.company_size < 100 }\n`).value).toBe(17);
+      expect(max(`score s "S" { rule a: +10 when lead.country in nordics  rule b: +7 when lead.country == DE }\n`).value).toBe(17);
+      // email compares case-insensitively, so these two are the same address
+      expect(max(`score s "S" { rule a: +10 when lead.email == "A@x.example"  rule b: +7 when lead.email == "a@x.example" }\n`).value).toBe(17);
+      expect(max(`score s "S" { rule a: +10 when lead.email.domain starts_with "acme"  rule b: +7 when lead.email.domain ends_with ".example" }\n`).value).toBe(17);
+      // event rules fire at different times: their points add up whatever their conditions
+      expect(max(`score s "S" { rule a: +10 on page_view limit 1 when lead.vip  rule b: +7 on page_view limit 1 when not lead.vip }\n`).value).toBe(17);
+    });
   });
 });
 

@@ -36,7 +36,7 @@ export function unreachableVisitor(b: Binding, uri: string, maxOf: (s: CrmSymbol
     };
     const report = (at: A.Node, s: CrmSymbol, m: MaxScore, what: string) =>
       out.push(
-        makeDiagnostic("CR4003", uri, at.range, `no lead can reach ${what}: the most \`${s.name}\` can ever be is ${m.value} (${m.reason})`, {
+        makeDiagnostic("CR4003", uri, at.range, `no lead can reach ${what}: \`${s.name}\` is never more than ${m.value} (${m.reason})`, {
           related: [{ uri: s.uri, range: s.range, message: `\`${s.name}\` is declared here` }],
           example: { score: s.name, maxPossible: m.value },
         }),
