@@ -15,6 +15,7 @@ import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 import { durationMinutes } from "./analyses/consentGaps.js";
 import type { Range } from "../text/positions.js";
+import { MAX_DAY, outOfRangeDay } from "../time.js";
 
 const DAY = 1440;
 
@@ -294,6 +295,20 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
   for (const s of d.steps) {
     const t = s.time;
     if (!t?.day) continue;
+    // Days count from day 0 and end at MAX_DAY (the clock's exact range); such a step is not placed in time.
+    if (t.day.value < 0 || t.day.value > MAX_DAY) {
+      out.push(
+        makeDiagnostic(
+          "CR3019",
+          uri,
+          t.day.range,
+          t.day.value < 0
+            ? `\`day ${t.day.text}\` is before the journey starts; days count from day 0 (the lead's arrival), so write \`day 0\` or later`
+            : `${outOfRangeDay(t.day.value, "day 0")}; journeys can use days 0 to ${MAX_DAY.toLocaleString("en-US")}`,
+        ),
+      );
+      continue;
+    }
     let minutes = t.day.value * DAY;
     if (t.timeOfDay) {
       const written = text.slice(t.timeOfDay.range.start.offset, t.timeOfDay.range.end.offset);

@@ -207,6 +207,12 @@ export interface CompiledRules {
    * (rules not made by `compile`), every history is kept whole.
    */
   historyReads?: Map<string, number>;
+  /**
+   * Every clock window of a compiled condition (`CompiledExpr.windows`): per event, the
+   * distinct `D` of its `within D`. When absent, the simulation assumes any condition may
+   * change at any minute (and processes every decay tick).
+   */
+  clockWindows?: Map<string, number[]>;
 }
 
 const BUILTIN_EVENTS: [string, [string, string, string[]][]][] = [
@@ -332,9 +338,15 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     return arr.filter((x): x is string => typeof x === "string");
   };
   const historyReads = new Map<string, number>();
+  const clockWindows = new Map<string, number[]>();
   const cond = (uri: string, e: A.Expr | undefined, payload: Set<string> | null = null) => {
     const ce = compileExpr(e, scopeFor(uri, payload));
     for (const [ev, w] of ce.reads) addRead(historyReads, ev, w);
+    for (const [ev, w] of ce.windows) {
+      const ws = clockWindows.get(ev);
+      if (!ws) clockWindows.set(ev, [w]);
+      else if (!ws.includes(w)) ws.push(w);
+    }
     return ce;
   };
   const textOf = (s: SourceRef) => (textByUri.get(s.uri) ?? "").slice(s.range.start.offset, s.range.end.offset);
@@ -527,5 +539,5 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
 
   const order = new Map(scoreOrder(scores).map((n, i) => [n, i]));
   for (const [name, cell] of scoreSlots) cell.slot = order.get(name) ?? -1;
-  return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems, historyReads };
+  return { fromUri, fields, events, scores, grades, stages, initialStage, reenters, owners, queues, teams, routes, consents, actions, workflows, journeys, textOf, problems, historyReads, clockWindows };
 }

@@ -55,6 +55,13 @@ export interface CompiledExpr {
    * `Infinity` for all of them (`count(call)`).
    */
   reads: Map<string, number>;
+  /**
+   * The windows through which the value depends on the clock: `[event, D]` for each
+   * `E within D` and `count(E … within D)`. With the state unchanged, the value can change
+   * only when the clock passes `t + D` for an event `E` at `t` (the engine skips idle decay
+   * ticks up to there).
+   */
+  windows: [string, number][];
 }
 
 /** Records that `event`'s history is read `window` minutes back (the longest window wins). */
@@ -148,6 +155,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   // Set when the expression reads anything besides the payload and constants.
   let other = false;
   const reads = new Map<string, number>();
+  const windows: [string, number][] = [];
   const seen = new Set<string>();
   const add = (label: string, ev: Ev) => {
     if (seen.has(label)) return;
@@ -218,6 +226,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         dynamic = other = true;
         addRead(reads, name, 0);
         const d = durationMinutes(x.within, scope.units) ?? 0;
+        windows.push([name, d]);
         const ev: Ev = (ctx) => {
           const h = ctx.history(name);
           const last = h[h.length - 1];
@@ -233,7 +242,11 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         const where = whereExpr ? whereExpr.ev : null;
         const d = durationMinutes(x.within, scope.units);
         addRead(reads, name, d ?? Infinity);
-        if (whereExpr) for (const [ev, w] of whereExpr.reads) addRead(reads, ev, w);
+        if (d !== undefined) windows.push([name, d]);
+        if (whereExpr) {
+          for (const [ev, w] of whereExpr.reads) addRead(reads, ev, w);
+          windows.push(...whereExpr.windows);
+        }
         const ev: Ev = (ctx) => {
           let n = 0;
           const h = ctx.history(name);
@@ -512,7 +525,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   };
 
   const ev = c(e, null);
-  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic, payloadOnly: !other, reads };
+  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic, payloadOnly: !other, reads, windows };
 }
 
 /**

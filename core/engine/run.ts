@@ -2,6 +2,7 @@
  * `runJourney`: replays a journey through compiled rules and evaluates its
  * expectations at their place in the timeline.
  */
+import { MAX_DAY } from "../time.js";
 import type * as A from "../syntax/ast.js";
 import type { CompiledRules } from "./compile.js";
 import { Simulation, RoutingPool } from "./sim.js";
@@ -66,7 +67,13 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
   let now = 0;
   for (const step of journey.steps) {
     if (step.time?.day) {
-      const t = step.time.day.value * 1440 + (step.time.timeOfDay?.minutes ?? 0);
+      const day = step.time.day.value;
+      if (day > MAX_DAY || !Number.isFinite(day)) {
+        // Beyond the clock's exact range (CR3019): the step is not run.
+        sim.note(`this step is written for day ${step.time.day.text}, beyond the last day the clock counts (day ${MAX_DAY}); it is not run`, src(step));
+        continue;
+      }
+      const t = day * 1440 + (step.time.timeOfDay?.minutes ?? 0);
       if (t < now) sim.note(`this step is written for ${formatTime(t)}, before the previous step; it happens at ${formatTime(now)}`, src(step));
       else now = t;
     }

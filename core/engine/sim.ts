@@ -27,6 +27,15 @@ interface Timer {
   fire: () => void;
   /** When given and false at fire time, the timer leaves no trace entry (a decay tick with nothing to decay). */
   worthTracing?: () => boolean;
+  /** For a decay tick: its score's tick sequence (the tick is due at `start + k * every`). */
+  decay?: DecayClock;
+}
+
+/** A score's decay ticks: due at `start + k * every` for k = 1, 2, … (`k` is the pending tick's). */
+interface DecayClock {
+  start: number;
+  every: number;
+  k: number;
 }
 
 /**
@@ -497,6 +506,8 @@ export class Simulation implements EvalCtx {
   /** Escalation timers not yet due, with the target each one names. */
   private escalationTimers: { timer: Timer; target: TargetValue }[] | null = null;
   private runCounter = 0;
+  /** Timers processed so far (a measure of work: idle decay ticks that are skipped are not counted). */
+  timersRun = 0;
   /** The lead's current owner, team or queue: the latest routing decision or escalation. */
   assignment: TargetValue | null = null;
   /** What set the assignment: `route.rule` or `escalation of route`. */
@@ -610,17 +621,103 @@ export class Simulation implements EvalCtx {
       if (t > this.now) this.now = t;
       return;
     }
+    // True while the state is one that `settle(null)` leaves as it is (the last timer's settle changed
+    // nothing): then decay ticks with nothing to decay change nothing either until something else
+    // happens, and are skipped (`skipIdleTicks`).
+    let quiet = false;
     for (;;) {
       const next = this.timers![0];
       if (!next || next.due > t) break;
+      if (quiet && next.decay !== undefined && !next.cancelled && !next.worthTracing!() && this.skipIdleTicks(t)) continue;
       this.popTimer();
       if (next.cancelled) continue;
+      this.timersRun++;
       this.now = Math.max(this.now, next.due);
       if (this.tracing && (!next.worthTracing || next.worthTracing())) this.trace.push({ kind: "timer", at: this.now, time: formatTime(this.now), source: next.source, timer: next.kind, due: next.due, owner: next.owner });
       next.fire();
+      const seq = this.seq;
+      const scores = this.scoreVersion;
+      const entries = this.stageEntries;
       this.settle(null);
+      quiet = seq === this.seq && scores === this.scoreVersion && entries === this.stageEntries;
     }
     if (t > this.now) this.now = t;
+  }
+
+  /**
+   * With the state settled at `now` and the earliest timer an idle decay tick (its score's behaviour
+   * part would not change), moves every idle decay tick forward to the first of its ticks that could
+   * matter: at or after the next other timer, the input at `t` or a re-entry wait's end, or after the
+   * clock leaves a condition's window (`CompiledRules.clockWindows`). The ticks passed over would
+   * each change nothing (no trace entry, no state), so the result and the trace are those of
+   * processing them one by one, in time that does not grow with the clock. Returns whether any tick
+   * moved.
+   */
+  private skipIdleTicks(t: number): boolean {
+    const windows = this.rules.clockWindows;
+    if (windows === undefined) return false;
+    const h = this.timers!;
+    // The first moment a tick may matter: at or after `until`, or strictly after `after`.
+    let until = t;
+    let after = Infinity;
+    const idle: Timer[] = [];
+    for (const x of h) {
+      if (x.decay !== undefined && !x.cancelled && !x.worthTracing!()) idle.push(x);
+      else if (x.due < until) until = x.due;
+    }
+    const now = this.now;
+    const cur = this.rules.stages[this.stageIndex];
+    if (cur?.detour) for (const re of this.rules.reenters) if (re.from === this.stageIndex && this.stageEnteredAt + re.after > now && this.stageEnteredAt + re.after < until) until = this.stageEnteredAt + re.after;
+    for (const [e, ds] of windows) {
+      const hist = this.history(e);
+      for (const d of ds) {
+        // The oldest event still inside the window leaves it first (history is in time order).
+        let lo = 0;
+        let hi = hist.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (hist[mid]!.at + d < now) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < hist.length && hist[lo]!.at + d < after) after = hist[lo]!.at + d;
+      }
+    }
+    const moved: { x: Timer; from: number }[] = [];
+    for (const x of idle) {
+      const c = x.decay!;
+      const at = (k: number) => c.start + k * c.every;
+      // Smallest k with at(k) >= until, and smallest with at(k) > after (never before the pending tick).
+      // (Beyond the exact range of the clock (core/time.ts) nothing is skipped.)
+      let k = Math.max(c.k, Math.ceil((until - c.start) / c.every));
+      if (!Number.isSafeInteger(k) || !Number.isSafeInteger(at(k) + c.every)) continue;
+      while (k > c.k && at(k - 1) >= until) k--;
+      while (at(k) < until) k++;
+      const k2from = Math.floor((after - c.start) / c.every);
+      if (Number.isSafeInteger(k2from) && Number.isSafeInteger(c.start + (k2from + 2) * c.every)) {
+        let k2 = Math.max(c.k, k2from);
+        while (k2 > c.k && at(k2 - 1) > after) k2--;
+        while (at(k2) <= after) k2++;
+        if (k2 < k) k = k2;
+      }
+      if (k === c.k) continue;
+      c.k = k;
+      // Where this tick would have been scheduled: by the tick before it.
+      moved.push({ x, from: at(k - 1) });
+    }
+    if (moved.length === 0) return false;
+    // Re-insert the moved ticks with the order they would have had: scheduled later than every
+    // pending timer, among themselves in the order of their previous ticks.
+    moved.sort((a, b) => a.from - b.from || a.x.seq - b.x.seq);
+    const movedSet = new Set(moved.map((m) => m.x));
+    const rest = h.filter((x) => !movedSet.has(x));
+    this.timers = [];
+    for (const x of rest) this.pushTimer(x);
+    for (const { x } of moved) {
+      x.due = x.decay!.start + x.decay!.k * x.decay!.every;
+      x.seq = this.seq++;
+      this.pushTimer(x);
+    }
+    return true;
   }
 
   /**
@@ -793,7 +890,14 @@ export class Simulation implements EvalCtx {
   }
 
   private schedule(due: number, kind: TimerKind, owner: string, source: SourceRef, fire: () => void): Timer {
-    const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire, worthTracing: undefined };
+    const t: Timer = { due, seq: this.seq++, kind, owner, source, cancelled: false, fire, worthTracing: undefined, decay: undefined };
+    this.pushTimer(t);
+    return t;
+  }
+
+  /** Adds a timer to the heap (ordered by due time, then `seq`). */
+  private pushTimer(t: Timer): void {
+    const due = t.due;
     // Sift up in the heap.
     const h = (this.timers ??= []);
     let k = h.length;
@@ -807,7 +911,6 @@ export class Simulation implements EvalCtx {
     }
     h[k] = t;
     this.num[this.b + this.ix.due] = h[0]!.due;
-    return t;
   }
 
   /** Removes the earliest timer (the heap's root). */
@@ -891,8 +994,7 @@ export class Simulation implements EvalCtx {
     const dec = def.decay;
     if (dec) {
       const timers = this.timersOf(s);
-      const start = this.now;
-      let k = 1;
+      const clock: DecayClock = { start: this.now, every: dec.every, k: 1 };
       const tick = () => {
         const before = this.valueOf(s);
         const nb = Math.trunc(this.beh(s) * (1 - dec.percent / 100));
@@ -901,13 +1003,15 @@ export class Simulation implements EvalCtx {
         if (applied !== 0) {
           if (this.tracing) this.trace.push({ kind: "score", at: this.now, time: formatTime(this.now), source: def.source, score: def.name, rule: "decay", cause: "decay", points: applied, applied, before, after: this.valueOf(s), values: { percent: dec.percent } });
         }
-        k++;
-        timers.decayTimer = this.schedule(start + k * dec.every, "decay", def.name, def.source, tick);
+        clock.k++;
+        timers.decayTimer = this.schedule(clock.start + clock.k * clock.every, "decay", def.name, def.source, tick);
         timers.decayTimer.worthTracing = idle;
+        timers.decayTimer.decay = clock;
       };
       const idle = () => Math.trunc(this.beh(s) * (1 - dec.percent / 100)) !== this.beh(s);
-      timers.decayTimer = this.schedule(start + dec.every, "decay", def.name, def.source, tick);
+      timers.decayTimer = this.schedule(clock.start + clock.every, "decay", def.name, def.source, tick);
       timers.decayTimer.worthTracing = idle;
+      timers.decayTimer.decay = clock;
     }
   }
 

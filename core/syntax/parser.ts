@@ -1257,7 +1257,10 @@ export class CrmParser extends EmbeddedActionsParser {
     () => {
       const kw = this.CONSUME(Kw.day);
       const node = this.begin<A.TimeRef>({ kind: "Time", range: this.tokRange(kw) });
-      node.day = this.num(this.CONSUME(T.NumberLiteral));
+      // A sign is read so that `day -1` gets the checker's words (CR3019), not a syntax error.
+      const sign = this.OPTION2(() => this.CONSUME(T.Minus));
+      const n = this.CONSUME(T.NumberLiteral);
+      node.day = this.num(n, sign);
       this.OPTION(() => {
         this.CONSUME(Kw.at);
         const t = this.CONSUME(T.TimeOfDay);

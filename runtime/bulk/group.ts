@@ -3,7 +3,7 @@
  * time order (the log is sorted by lead, then time). Memory: one lead's records
  * plus the set of lead ids already replayed.
  */
-import { parseRecord, scanRecord, minutesOf, epochOf, type LogRecord } from "../../core/engine/bulk/records.js";
+import { parseRecord, scanRecord, minutesOf, epochOf, timeProblem, type LogRecord } from "../../core/engine/bulk/records.js";
 import { formatTime } from "../../core/engine/trace.js";
 import type { NumberedLine } from "./lines.js";
 
@@ -84,6 +84,11 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
       return finished;
     }
     const t = minutesOf(r.at, epoch);
+    const far = timeProblem(t, r.at);
+    if (far !== null) {
+      opts.onError({ line: n, reason: `${far}; the record is skipped` });
+      return finished;
+    }
     if (t < last) {
       opts.onError({ line: n, reason: `this record is at ${formatTime(t)} but the previous record of lead \`${r.lead}\` is at ${formatTime(last)}; a lead's records must be in time order` });
       return finished;

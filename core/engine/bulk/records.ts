@@ -3,6 +3,7 @@
  * Pure parsing and validation; the line reader lives in runtime/bulk.
  */
 import type { Value } from "../trace.js";
+import { MAX_DAY, MAX_MINUTE, outOfRangeDay } from "../../time.js";
 
 export type LogRecord =
   | { type: "lead"; lead: string; at: number | string; fields: Record<string, Value> }
@@ -49,6 +50,7 @@ export function parseRecord(line: string): ParsedLine {
   const at = o["at"];
   if (typeof at === "number") {
     if (!Number.isFinite(at) || at < 0) return { ok: false, reason: "`at` must be a day offset >= 0 or an ISO date-time" };
+    if (at > MAX_DAY) return { ok: false, reason: `\`at\`: ${outOfRangeDay(at, "the lead's day 0, or write an ISO date-time")}` };
   } else if (typeof at === "string") {
     if (Number.isNaN(Date.parse(at))) return { ok: false, reason: `\`at\` is not an ISO date-time: \`${at}\`` };
   } else return { ok: false, reason: "`at` is missing (a day offset like 3.5 or an ISO date-time)" };
@@ -70,6 +72,15 @@ export function parseRecord(line: string): ParsedLine {
 export function minutesOf(at: number | string, epochMs: number | null): number {
   if (typeof at === "number") return Math.round(at * 1440);
   return Math.max(0, Math.floor((Date.parse(at) - (epochMs ?? 0)) / 60000));
+}
+
+/**
+ * Why a record's time (minutes since the lead's day 0, from `minutesOf`) cannot be used, or null:
+ * an ISO time more than `MAX_DAY` days after the lead's first record.
+ */
+export function timeProblem(minutes: number, at: number | string): string | null {
+  if (minutes <= MAX_MINUTE) return null;
+  return `\`at\`: ${typeof at === "string" ? `\`${at}\` is ${Math.floor(minutes / 1440)} days after the lead's first record, beyond the last day the clock counts (day ${MAX_DAY.toLocaleString("en-US")}, about 2,700 years)` : outOfRangeDay(at, "the lead's day 0, or write an ISO date-time")}`;
 }
 
 export function epochOf(first: number | string): number | null {
@@ -98,7 +109,11 @@ export function scanRecord(line: string): { type: LogRecord["type"]; lead: strin
   if (!m) return null;
   const type = m[1] as LogRecord["type"];
   if (type === "event" && m[5] === undefined) return null;
-  if (m[3] !== undefined) return { type, lead: m[2]!, at: Number(m[3]) };
+  if (m[3] !== undefined) {
+    const at = Number(m[3]);
+    // Out of range: `parseRecord` says why.
+    return at > MAX_DAY ? null : { type, lead: m[2]!, at };
+  }
   const at = m[4]!;
   if (Number.isNaN(Date.parse(at))) return null;
   return { type, lead: m[2]!, at };

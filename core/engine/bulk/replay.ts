@@ -5,7 +5,7 @@
 import type { CompiledRules } from "../compile.js";
 import { Simulation, RoutingPool } from "../sim.js";
 import { formatTime, type FinalState, type SourceRef, type TargetValue, type TraceEntry, type Value } from "../trace.js";
-import { epochOf, minutesOf, type LogRecord } from "./records.js";
+import { epochOf, minutesOf, timeProblem, type LogRecord } from "./records.js";
 
 export interface LeadOutcome {
   lead: string;
@@ -100,6 +100,11 @@ export function replayLeadRun(rules: CompiledRules, lead: string, records: LogRe
       continue;
     }
     const t = minutesOf(r.at, epoch);
+    const far = timeProblem(t, r.at);
+    if (far !== null) {
+      problems.push(`record ${i + 1}: ${far}; skipped`);
+      continue;
+    }
     if (t < now) {
       problems.push(`record ${i + 1}: ${formatTime(t)} is before the previous record (${formatTime(now)}); skipped`);
       continue;
