@@ -137,11 +137,28 @@ function filePieces(pr: ParseResult): FilePieces {
   const src = pr.lines.text;
   const text = (x: { range: A.Node["range"] }) => src.slice(x.range.start.offset, x.range.end.offset).replace(/\s+/g, " ");
   // The significant tokens (comments and layout left out) of [start, end) minus the holes.
-  const tokensIn = (start: number, end: number, holes: { start: number; end: number }[]) =>
-    tokens
-      .filter((t) => t.startOffset >= start && t.startOffset < end && !holes.some((h) => t.startOffset >= h.start && t.startOffset < h.end))
-      .map((t) => t.image)
-      .join(" ");
+  // Tokens are in offset order: find the first of a range by bisection, then read on to its end.
+  const firstAt = (offset: number) => {
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const tokensIn = (start: number, end: number, holes: { start: number; end: number }[]) => {
+    const out: string[] = [];
+    let h = 0;
+    for (let i = firstAt(start); i < tokens.length && tokens[i]!.startOffset < end; i++) {
+      const at = tokens[i]!.startOffset;
+      while (h < holes.length && holes[h]!.end <= at) h++;
+      if (h < holes.length && holes[h]!.start <= at) continue;
+      out.push(tokens[i]!.image);
+    }
+    return out.join(" ");
+  };
   const pieces: Piece[] = [];
   const own = new Map<string, string>();
   const add = (key: string, s: string) => own.set(key, own.has(key) ? `${own.get(key)}\n${s}` : s);
@@ -149,7 +166,7 @@ function filePieces(pr: ParseResult): FilePieces {
     const p = declPieces(d, text);
     if (!p) continue;
     const span = (x: A.Node) => ({ start: x.range.start.offset, end: x.range.end.offset });
-    const holes = p.children.map((c) => span(c.node));
+    const holes = p.children.map((c) => span(c.node)).sort((x, y) => x.start - y.start);
     pieces.push({ key: p.key, ...span(p.node) });
     add(p.key, tokensIn(span(p.node).start, span(p.node).end, holes));
     for (const c of p.children) {
@@ -232,7 +249,10 @@ export function thresholds(check: WorkspaceCheck, rules: CompiledRules): Thresho
         for (const e of d.entries) if (!e.otherwise && e.min && e.letter) add({ score: d.score.text, op: ">=", value: e.min.value }, `grade ${d.name?.text ?? "?"} ${e.letter.text}`);
         continue;
       }
-      const visit = (n: A.Node, where: string) => {
+      // An explicit stack: operator chains are left-deep trees as deep as they are long (core/syntax/walk.ts).
+      const stack: [A.Node, string][] = [[d, top.key]];
+      while (stack.length) {
+        const [n, where] = stack.pop()!;
         const child = top.children.find((c) => c.node === n);
         const here = child ? child.key : where;
         if (n.kind === "Binary" && COMPARE.has((n as A.BinaryExpr).op)) {
@@ -241,9 +261,8 @@ export function thresholds(check: WorkspaceCheck, rules: CompiledRules): Thresho
           if (isScore(b.left) && b.right?.kind === "Number") add({ score: b.left.head.text, op: b.op as A.CompareOp, value: b.right.value }, here);
           else if (isScore(b.right) && b.left?.kind === "Number") add({ score: b.right.head.text, op: FLIP[b.op]!, value: b.left.value }, here);
         }
-        for (const c of children(n)) visit(c, here);
-      };
-      visit(d, top.key);
+        for (const c of children(n).reverse()) stack.push([c, here]);
+      }
     }
   }
   return [...out.values()];

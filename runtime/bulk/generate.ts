@@ -60,16 +60,21 @@ function fieldKey(p: A.PathExpr): string | null {
   return [p.head.text, ...p.segments.map((x) => x.text)].join(".");
 }
 
+/** Every node under `n`, with an explicit stack: operator chains are left-deep trees as deep as they are long (core/syntax/walk.ts). */
 function walk(n: unknown, visit: (n: A.Node) => void): void {
-  if (!n || typeof n !== "object") return;
-  if (Array.isArray(n)) {
-    for (const x of n) walk(x, visit);
-    return;
+  const stack: unknown[] = [n];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x || typeof x !== "object") continue;
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) stack.push(x[i]);
+      continue;
+    }
+    const node = x as A.Node;
+    if (typeof node.kind !== "string") continue;
+    visit(node);
+    for (const [k, v] of Object.entries(node)) if (k !== "range" && k !== "opRange" && k !== "keyword" && k !== "reachRange") stack.push(v);
   }
-  const node = n as A.Node;
-  if (typeof node.kind !== "string") return;
-  visit(node);
-  for (const [k, v] of Object.entries(node)) if (k !== "range" && k !== "opRange" && k !== "keyword" && k !== "reachRange") walk(v, visit);
 }
 
 /** The literals the rules of these files test, for `generateLog`. */
