@@ -79,13 +79,28 @@ output("junit-file", junit);
 
 const base = env.CRMRULES_BASE || (env.CRMRULES_BASE_REF ? `origin/${env.CRMRULES_BASE_REF}` : "");
 if (base) {
-  const diffCode = crmrules(cli, ["diff", base, "HEAD", "-C", rules, "--format", "markdown"], diff);
+  const full = path.join(outDir, "crmrules-diff-full.md");
+  const diffArgs = ["diff", base, "HEAD", "-C", rules, "--format", "markdown", "--out-full", full];
+  const linkBase = linkBaseUrl();
+  if (linkBase) diffArgs.push("--link-base", linkBase);
+  const diffCode = crmrules(cli, diffArgs, diff);
   output("diff-exit-code", diffCode);
   // 2: the base could not be read (no such revision: fetch-depth 0 missing?): no comment then.
   output("diff-file", diffCode === 2 ? "" : diff);
+  output("diff-full-file", diffCode === 2 ? "" : full);
   if (diffCode === 2) log(`::warning title=crmrules diff::could not compare with ${base}; with actions/checkout, set fetch-depth: 0`);
-  else if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(diff, "utf8") + "\n");
+  else if (env.GITHUB_STEP_SUMMARY && existsSync(full)) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(full, "utf8") + "\n");
 } else {
   log("no base revision to compare with (not a pull request and no `base` input): no diff");
   output("diff-file", "");
+  output("diff-full-file", "");
+}
+
+/** Links from the comment to the pull request's head: SERVER/OWNER/REPO/blob/HEAD_SHA/PATH. */
+function linkBaseUrl() {
+  if (!env.GITHUB_SERVER_URL || !env.GITHUB_REPOSITORY || !env.GITHUB_EVENT_PATH || !existsSync(env.GITHUB_EVENT_PATH)) return "";
+  const sha = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")).pull_request?.head?.sha ?? env.GITHUB_SHA;
+  if (!sha) return "";
+  const folder = path.posix.normalize(rules.split(path.sep).join("/")).replace(/^\.\/?|\/$/g, "");
+  return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}${folder ? "/" + folder : ""}`;
 }

@@ -104,14 +104,14 @@ afterAll(() => gh?.server.close());
 
 async function runOnPullRequest(inputs: Record<string, string> = {}) {
   const event = path.join(mkdtempSync(path.join(tmpdir(), "crmrules-event-")), "event.json");
-  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { ref: "main" } } }));
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { ref: "main" }, head: { sha: git(["rev-parse", "HEAD"], repo).trim() } } }));
   const runnerTemp = mkdtempSync(path.join(tmpdir(), "crmrules-runner-temp-"));
   return await runAction(ACTION, {
     actionPath: REPO,
     workspace: repo,
     inputs: { path: "rules", cli: `"${process.execPath}" "${cli}"`, ...inputs },
     github: { token: TOKEN, base_ref: "main", event_name: "pull_request" },
-    env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: "acme/rules", GITHUB_EVENT_PATH: event, RUNNER_TEMP: runnerTemp, GITHUB_STEP_SUMMARY: path.join(runnerTemp, "summary.md") },
+    env: { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "acme/rules", GITHUB_EVENT_PATH: event, RUNNER_TEMP: runnerTemp, GITHUB_STEP_SUMMARY: path.join(runnerTemp, "summary.md") },
   });
 }
 
@@ -153,6 +153,11 @@ describe("action.yml", () => {
     const ours = gh.comments.filter((c) => c.body.startsWith(marker("rules")));
     expect(ours).toHaveLength(1);
     expect(ours[0]!.body).toContain("Danish director reads the pricing page");
+    // Journeys link to their lines at the pull request's head.
+    const head = git(["rev-parse", "HEAD"], repo).trim();
+    expect(ours[0]!.body).toContain(`https://github.example/acme/rules/blob/${head}/rules/journeys/journeys.crmrules#L`);
+    const full = readFileSync(r.outputs["diff-full-file"]!, "utf8");
+    expect(full).toContain("Danish director reads the pricing page");
     expect(r.outputs["comment-url"]).toBe(ours[0]!.html_url);
     expect(gh.requests.every((q) => q.auth === `Bearer ${TOKEN}`)).toBe(true);
 
@@ -191,6 +196,20 @@ describe("action.yml", () => {
     expect(push.outputs["diff-file"]).toBe("");
     expect(push.steps.find((s) => s.step.id === "comment")!.ran).toBe(false);
     expect(gh.requests).toEqual([]);
+  });
+});
+
+describe("docs/ci.md", () => {
+  it("uses the action in one step, with inputs the action has", async () => {
+    const { load } = await import("js-yaml");
+    const doc = readFileSync(path.join(REPO, "docs/ci.md"), "utf8");
+    const workflow = load(/```yaml\n([\s\S]*?)```/.exec(doc)![1]!) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }> };
+    const steps = Object.values(workflow.jobs)[0]!.steps;
+    const ours = steps.filter((st) => st.uses?.startsWith("crmrules/crmrules@"));
+    expect(ours).toHaveLength(1);
+    expect(Object.keys(ours[0]!.with ?? {}).filter((k) => !(k in ACTION.inputs))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8"));
+    expect(pkg.repository.url).toContain(`/${ours[0]!.uses!.replace(/@.*$/, "")}.git`);
   });
 });
 
