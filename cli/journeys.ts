@@ -4,7 +4,8 @@
  */
 import type { WorkspaceCheck } from "../core/workspace.js";
 import { compile, runJourney, type CompiledRules, type JourneyResult, type SourceRef } from "../core/engine/index.js";
-import { journeysOf, type WorkspaceJourney } from "./workspace.js";
+import { compileGuarded, journeysOf, type InternalErrors, type WorkspaceJourney } from "./workspace.js";
+import { guarded } from "../core/diagnostics/internalError.js";
 
 export interface JourneyRun {
   journey: WorkspaceJourney;
@@ -13,12 +14,17 @@ export interface JourneyRun {
   seconds?: number;
 }
 
-export function runAll(journeys: WorkspaceJourney[]): JourneyRun[] {
-  return journeys.map((journey) => {
+/** Runs every journey; with `internal`, a journey whose run fails internally is recorded there (one CR9001 for its file) and left out. */
+export function runAll(journeys: WorkspaceJourney[], internal?: InternalErrors): JourneyRun[] {
+  const runs: JourneyRun[] = [];
+  for (const journey of journeys) {
     const start = performance.now();
-    const result = runJourney(journey.rules, journey.decl);
-    return { journey, result, seconds: (performance.now() - start) / 1000 };
-  });
+    const result = internal
+      ? guarded("simulate", journey.uri, () => runJourney(journey.rules, journey.decl), (e) => (internal.add(journey.uri, "simulate", e), undefined))
+      : runJourney(journey.rules, journey.decl);
+    if (result) runs.push({ journey, result, seconds: (performance.now() - start) / 1000 });
+  }
+  return runs;
 }
 
 export type CoverageKind = "score rule" | "routing entry" | "consent clause";
@@ -42,7 +48,7 @@ export interface Coverage {
 const key = (s: SourceRef) => `${s.uri}#${s.range.start.offset}`;
 
 /** Every score rule, routing entry and consent clause of the workspace, and whether some journey run used it. */
-export function coverage(check: WorkspaceCheck, runs: JourneyRun[]): Coverage {
+export function coverage(check: WorkspaceCheck, runs: JourneyRun[], internal?: InternalErrors): Coverage {
   const items = new Map<string, CoverageItem>();
   const add = (kind: CoverageKind, name: string, source: SourceRef) => {
     if (!items.has(key(source))) items.set(key(source), { kind, name, source, covered: false });
@@ -55,7 +61,10 @@ export function coverage(check: WorkspaceCheck, runs: JourneyRun[]): Coverage {
     }
     for (const c of rules.consents.values()) for (const cl of c.clauses) add("consent clause", `${c.name} ${cl.region === null ? "otherwise" : cl.text}`, cl.source);
   };
-  for (const uri of [...check.files.keys()].sort()) universe(compile(check, uri));
+  for (const uri of [...check.files.keys()].sort()) {
+    const rules = internal ? compileGuarded(check, uri, internal) : compile(check, uri);
+    if (rules) universe(rules);
+  }
   const hit = new Set<string>();
   for (const { journey, result } of runs) {
     const rules = journey.rules;

@@ -14,6 +14,7 @@ import { testCommand } from "./commands/test.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { diffCommand } from "./commands/diff.js";
 import { generateCommand } from "./commands/generate.js";
+import { injectFault } from "../core/diagnostics/internalError.js";
 
 export function program(): Command {
   const p = new Command("crmrules")
@@ -53,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
     throw e;
   });
   const c = colorsFor(process.stderr);
+  // Test only: `CRMRULES_INJECT_FAULT=check:name.crmrules` makes that step throw, to prove the guard per file.
+  injectFault(process.env["CRMRULES_INJECT_FAULT"]);
   try {
     await program().parseAsync(argv);
   } catch (e) {

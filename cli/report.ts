@@ -1,7 +1,13 @@
 /** Reporting input problems on stderr, and the exit code they imply. */
 import { colorsFor } from "./color.js";
-import type { InputProblem } from "./files.js";
+import { displayPath, type InputProblem } from "./files.js";
+import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { ExitCode } from "./exit.js";
+
+/** Internal errors (CR9001) met while simulating, one line per file on stderr (the other files ran as usual). */
+export function reportInternalErrors(list: readonly Diagnostic[], cwd: string): void {
+  reportProblems(list.map((d) => ({ input: displayPath(d.uri, cwd), message: `${d.code} ${d.message}` })));
+}
 
 export function reportProblems(problems: InputProblem[]): void {
   const c = colorsFor(process.stderr);

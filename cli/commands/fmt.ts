@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from "../exit.js";
 import { decodeText, displayPath, loadWorkspace } from "../files.js";
 import { reportProblems, worst, write } from "../report.js";
 import { OutputError, writeFileAtomic } from "../atomicWrite.js";
+import { guarded, internalErrorMessage } from "../../core/diagnostics/internalError.js";
 
 interface FmtOptions {
   check?: boolean;
@@ -56,7 +57,11 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
       reportProblems([{ input: "standard input", message: r.message }]);
       return ExitCode.Usage;
     }
-    const out = format(r.text, { indent });
+    const out = guarded("format", "standard input", () => format(r.text, { indent }), (e) => {
+      reportProblems([{ input: "standard input", message: `CR9001 ${internalErrorMessage("format", e)}` }]);
+      return undefined;
+    });
+    if (out === undefined) return ExitCode.Usage;
     write(out);
     return opts.check && out !== r.text ? ExitCode.Findings : ExitCode.Success;
   }
@@ -66,9 +71,13 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
   const c = colorsFor(process.stdout);
   const changed: string[] = [];
   for (const f of ws.files) {
-    const out = format(f.text, { indent });
-    if (out === f.text) continue;
     const name = displayPath(f.uri, cwd);
+    // The guard per file: an internal error formatting one file leaves it as it is, says so, and the others are formatted.
+    const out = guarded("format", f.uri, () => format(f.text, { indent }), (e) => {
+      problems.push({ input: name, message: `CR9001 ${internalErrorMessage("format", e)}` });
+      return f.text;
+    });
+    if (out === f.text) continue;
     if (opts.check) {
       changed.push(name);
       continue;

@@ -7,9 +7,10 @@ import { colorsFor, plain, type Colors } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, toPosix } from "../files.js";
 import { journeysOf } from "../journeys.js";
-import { reportProblems, worst, write } from "../report.js";
+import { reportInternalErrors, reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
-import { checkFiles, type WorkspaceJourney } from "../workspace.js";
+import { checkFiles, InternalErrors, type WorkspaceJourney } from "../workspace.js";
+import { guarded } from "../../core/diagnostics/internalError.js";
 import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
 import { openOutput } from "../atomicWrite.js";
@@ -144,7 +145,18 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
   const ws = loadWorkspace(paths, { root: opts.root, cwd });
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
-  const picked = pickJourneys(arg, journeysOf(check), cwd);
+  const internal = new InternalErrors();
+  let picked: WorkspaceJourney[];
+  try {
+    picked = pickJourneys(arg, journeysOf(check, internal), cwd);
+  } catch (e) {
+    // The file named failed internally (its journeys are left out): say that, not "declares no journeys".
+    if (e instanceof UsageError && internal.has(toPosix(path.resolve(cwd, arg)))) {
+      reportInternalErrors(internal.list, cwd);
+      return ExitCode.Findings;
+    }
+    throw e;
+  }
   if (query && query.kind !== "route") {
     for (const j of picked) {
       const names = query.kind === "score" ? j.rules.scores.map((s) => s.name) : [...j.rules.actions.keys()];
@@ -154,7 +166,9 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
       }
     }
   }
-  const results = picked.map((j) => runJourney(j.rules, j.decl, seed === undefined ? {} : { seed }));
+  // The guard per file: a journey whose run fails internally is one CR9001 for its file; the others are shown.
+  const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
+  reportInternalErrors(internal.list, cwd);
   const c = colorsFor(process.stdout);
   if (opts.format === "json") {
     const docs = results.map((r) => (query ? { journey: r.journey, question: query, ...why(r, query) } : r));
@@ -163,7 +177,7 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
     const parts = results.map((r) => (query ? renderWhy(r, query, cwd, c) : renderTrace(r, cwd, c)));
     write(parts.join("\n"));
   }
-  return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success);
+  return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success, internal.list.length ? ExitCode.Findings : ExitCode.Success);
 }
 
 const TONE: Record<string, keyof Colors> = { score: "cyan", suppressed: "dim", stage: "magenta", route: "green", escalation: "yellow", action: "blue", expect: "bold", note: "yellow" };

@@ -5,9 +5,9 @@ import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { repositoryRoot } from "../git.js";
 import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
-import { reportProblems, worst, write } from "../report.js";
+import { reportInternalErrors, reportProblems, worst, write } from "../report.js";
 import { closest } from "../suggest.js";
-import { checkFiles } from "../workspace.js";
+import { checkFiles, InternalErrors } from "../workspace.js";
 import { renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
 
 export const TEST_FORMATS = ["text", "json", "junit", "github"] as const;
@@ -63,7 +63,9 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   const c = colorsFor(process.stderr);
   if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
-  let journeys = journeysOf(check).filter((j) => ws.selected.has(j.uri));
+  // The guard per file: a file whose rules or journeys fail internally is one CR9001; the others run.
+  const internal = new InternalErrors();
+  let journeys = journeysOf(check, internal).filter((j) => ws.selected.has(j.uri));
   if (journeys.length === 0) {
     process.stderr.write(`${c.red("crmrules:")} no journeys found in ${ws.files.length} file${ws.files.length === 1 ? "" : "s"}\n`);
     return ExitCode.Usage;
@@ -77,15 +79,17 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
       throw new UsageError(`no journey name contains \`${opts.filter}\`${near ? `; did you mean \`${near}\`?` : ""}`);
     }
   }
-  const runs = runAll(journeys);
+  const runs = runAll(journeys, internal);
+  const cov = coverage(check, runs, internal);
+  reportInternalErrors(internal.list, cwd);
   const report: TestReport = {
     runs,
-    coverage: coverage(check, runs),
+    coverage: cov,
     texts: new Map(ws.files.map((f) => [f.uri, f.text])),
     cwd,
     minCoverage,
     root: ws.root,
-    ruleErrors: check.diagnostics.filter((d) => d.severity === "error"),
+    ruleErrors: [...check.diagnostics.filter((d) => d.severity === "error"), ...internal.list],
   };
   switch (opts.format) {
     case "json":
@@ -100,6 +104,6 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     default:
       write(renderTestText(report, colorsFor(process.stdout), opts.verbose));
   }
-  const failed = runs.some((r) => !r.result.passed) || errors > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
+  const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);
 }

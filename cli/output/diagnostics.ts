@@ -146,8 +146,16 @@ function sarifRegion(r: Range) {
  * and the text of the lines the finding covers (whitespace collapsed), plus a
  * count for identical findings. Code scanning matches alerts across pushes by it.
  */
+/** The lines of each text, split once per report (splitting per finding made a file with many findings quadratic). */
+const splitLines = new Map<string, string[]>();
+
 function fingerprint(d: Diagnostic, file: string, text: string | undefined, seen: Map<string, number>): string {
-  const lines = text?.split(/\r?\n/).slice(d.range.start.line, d.range.end.line + 1).join("\n") ?? "";
+  let all = text === undefined ? undefined : splitLines.get(text);
+  if (text !== undefined && !all) {
+    if (splitLines.size > 64) splitLines.clear();
+    splitLines.set(text, (all = text.split(/\r?\n/)));
+  }
+  const lines = all?.slice(d.range.start.line, d.range.end.line + 1).join("\n") ?? "";
   const key = [d.code, file, lines.replace(/\s+/g, " ").trim()].join("\u0000");
   const n = seen.get(key) ?? 0;
   seen.set(key, n + 1);

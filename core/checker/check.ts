@@ -20,7 +20,7 @@ import { bind, type Binding } from "../binder/bind.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
-import { unusedDeclarations } from "./unused.js";
+import { mayBeUnused, unusedDeclarations } from "./unused.js";
 import { fileStructure, workspaceStructure } from "./structure.js";
 import { fileAnalyses } from "./analyses/index.js";
 import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
@@ -114,7 +114,8 @@ function checkUnit(b: Binding, uri: string): UnitResult {
     seen: seenBy(b, uri),
     diagnostics: [internalErrorDiagnostic(uri, "check", e)],
     references: [],
-    used: [],
+    // What the file uses is unknown: count everything it sees as used, so its failure adds no "unused" warnings elsewhere.
+    used: [...seenBy(b, uri).keys()].flatMap((v) => [...(b.decls.get(v)?.byId.values() ?? [])].filter((s) => mayBeUnused(s.kind)).map((s) => s.id)),
   }));
 }
 

@@ -377,7 +377,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
       const out = codeActions(pr, snap.diagnosticsOf(path), p);
       const only = p.context.only;
       if (!only || only.some((k) => FORMAT_ACTION === k || FORMAT_ACTION.startsWith(k + "."))) {
-        const edits = formatDocument(pr.lines.text, { tabSize: 2, insertSpaces: true });
+        // The other code actions stand even if formatting this file fails internally.
+        let edits: L.TextEdit[] = [];
+        try {
+          edits = formatDocument(pr.lines.text, { tabSize: 2, insertSpaces: true }, path);
+        } catch (e) {
+          connection.console.error(`internal error formatting ${path}: ${(e as Error).stack ?? String(e)}`);
+        }
         if (edits.length) out.push({ title: "Format document", kind: FORMAT_ACTION, edit: { changes: { [p.textDocument.uri]: edits } } });
       }
       return out;
@@ -386,13 +392,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onDocumentFormatting(
     handle("formatting", (p: L.DocumentFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocument(text, p.options);
+      return text === undefined ? [] : formatDocument(text, p.options, uriToPath(p.textDocument.uri));
     }),
   );
   connection.onDocumentRangeFormatting(
     handle("rangeFormatting", (p: L.DocumentRangeFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocumentRange(text, p.range, p.options);
+      return text === undefined ? [] : formatDocumentRange(text, p.range, p.options, uriToPath(p.textDocument.uri));
     }),
   );
   connection.languages.semanticTokens.on(

@@ -19,6 +19,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
+import { internalErrorDiagnostic } from "../../core/diagnostics/internalError.js";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import type { SourceFile } from "../../core/workspace.js";
@@ -55,6 +56,8 @@ export interface Affected {
 /** A group whose check failed (the checker must never throw; should it, its files still get their syntax diagnostics). */
 interface Failed {
   failed: Map<string, ParseResult>;
+  /** Why: one CR9001 per file, beside its syntax diagnostics. */
+  error: unknown;
 }
 
 export class Workspace {
@@ -324,7 +327,7 @@ export class Workspace {
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);
-        next = { failed: new Map([...files].map((p) => [p, parse(this.text(p) ?? "", p)])) };
+        next = { failed: new Map([...files].map((p) => [p, parse(this.text(p) ?? "", p)])), error: e };
       }
       this.checked.set(key, next);
       this.noteAffected(touched, prev, next);
@@ -351,7 +354,10 @@ export class Workspace {
       diagnosticsOf: (path) => {
         const c = checked.get(keyOf(path));
         if (!c) return [];
-        if ("failed" in c) return limitCascade([...(c.failed.get(path)?.diagnostics ?? [])].sort(compareDiagnostics));
+        if ("failed" in c) {
+          if (!c.failed.has(path)) return [];
+          return limitCascade([internalErrorDiagnostic(path, "check", c.error), ...c.failed.get(path)!.diagnostics].sort(compareDiagnostics));
+        }
         return c.files.has(path) ? c.diagnosticsOf(path) : [];
       },
       dependents: (path) => checkOf(path)?.dependents(path) ?? [path],

@@ -72,9 +72,9 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export async function startClient(folders: string[], opts: { pull?: boolean; capabilities?: ClientCapabilities; debounceMs?: number } = {}): Promise<Client> {
+export async function startClient(folders: string[], opts: { pull?: boolean; capabilities?: ClientCapabilities; debounceMs?: number; env?: Record<string, string> } = {}): Promise<Client> {
   await buildServer();
-  const child = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   let err = "";
   child.stderr!.on("data", (d) => (err += String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

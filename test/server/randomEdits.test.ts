@@ -19,6 +19,9 @@ const FRAGMENTS = [
   " ", "\n", "{", "}", "(", ")", "[", "]", ",", ":", ".", "->", "==", ">=", "+", "-", "%", '"', '"x"', "lead.", "lead.role", "when ", "on ", "where ",
   "rule r: +5 ", "score s {", "stage s when ", "route r on stage mql {", "journey \"j\" {", "day 3 ", "expect stage == ", "within 14 days",
   "limit 3 per 7 days", "territory t = [NO, SE]", "event e { a: text }", "// comment\n", "/* block\ncomment */", "0", "42", "2026-01-15", "14:30", "é", "😀", "\t", "\r\n",
+  // Issue 13: nesting past the parser's limit and long chains (they overflowed the stack of the checker and parser).
+  "(".repeat(120), ")".repeat(120), "not ".repeat(150), "-".repeat(100), "[".repeat(80), " and lead.role == cfo".repeat(400), " + 1".repeat(1500),
+  "\u202e", "day 99999999999 ", 'matches "' + "*a".repeat(300) + 'b"',
 ];
 
 let c: Client;
