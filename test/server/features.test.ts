@@ -375,6 +375,10 @@ describe("completion", () => {
     expect(score.insertText).toBe('score ${1:name} "${2:Label}" {\n  cap ${3:100}\n  rule ${4:rule_name}: +${5:10} when ${6:lead.field == value}\n}');
     expect((score.documentation as P.MarkupContent).value).toContain("`cap` bounds it");
   });
+  it("reads names with letters outside ASCII as names (issue 12, item 9)", async () => {
+    expect(await labels(scratch(), "stage x when lead.sø", 0, 20)).toEqual(["email", "country", "company_size", "role"]);
+    expect(await labels(scratch(), 'score s "S" {\n  rule størst: +10 ', 1, 19)).toEqual(["when", "on", "after"]);
+  });
   it("offers the keywords valid at the cursor inside a half-written rule", async () => {
     expect(await labels(scratch(), 'score s "S" {\n  rule r: +10 ', 1, 14)).toEqual(["when", "on", "after"]);
     expect(await labels(scratch(), 'score s "S" {\n  rule r: +10 on page_view ', 1, 27)).toEqual(["where", "at least", "within", "limit", "when"]);
