@@ -28,13 +28,13 @@ interface DiffOptions {
 
 export function diffCommand(): Command {
   return new Command("diff")
-    .description("replay the journeys through two versions of the rules and show what changes: stages, scores, owners, blocked messages")
+    .description("replay the journeys through two versions of the rules and show every outcome that changes (stage, owner, scores and grades, sent and blocked actions, escalations) and the changed declarations behind it")
     .argument("<base>", "the rules before: a folder or a git revision (branch, tag, commit)")
     .argument("[head]", "the rules after: a folder or a git revision (default: the working folder)")
     .addOption(new Option("-f, --format <format>", "output format (markdown is ready for a pull-request comment)").choices(["text", "markdown", "json"]).default("text"))
     .option("-C, --dir <folder>", "the workspace folder inside the repository, for git revisions", ".")
     .option("--fail-on-change", "exit with 1 when some journey (or lead of --events) changes")
-    .option("--events <log.jsonl>", "also replay this event log (JSON Lines) through both versions and count the leads that change stage or owner")
+    .option("--events <log.jsonl>", "also replay this event log (JSON Lines) through both versions and count the leads whose outcomes change")
     .option("--from <file>", "with --events: the rules file (path relative to the workspace) whose declarations apply (default: the file that sees the most)")
     .option("--max-chars <n>", `with --format markdown: cut the changed journeys' details to keep the comment within N characters (default ${DEFAULT_MAX_CHARS}; GitHub's limit is ${GITHUB_COMMENT_LIMIT})`)
     .option("--out-full <file>", "also write the full report, never cut, to this file (for a CI artifact; `-` is standard output)")
