@@ -3,7 +3,7 @@
  * shared by `test`, `simulate` and `diff`.
  */
 import type { WorkspaceCheck } from "../core/workspace.js";
-import { compile, runJourney, type CompiledRules, type JourneyResult, type SourceRef } from "../core/engine/index.js";
+import { compile, runJourney, type CompiledRules, type JourneyResult, type SourceRef, type TraceEntry } from "../core/engine/index.js";
 import { compileGuarded, journeysOf, type InternalErrors, type WorkspaceJourney } from "./workspace.js";
 import { guarded } from "../core/diagnostics/internalError.js";
 
@@ -14,15 +14,38 @@ export interface JourneyRun {
   seconds?: number;
 }
 
-/** Runs every journey; with `internal`, a journey whose run fails internally is recorded there (one CR9001 for its file) and left out. */
+/**
+ * Runs every journey; with `internal`, a journey whose run fails internally is recorded there (one
+ * CR9001 for its file) and left out. Each result keeps only the trace entries the test report reads:
+ * every note, and the first entry that exercises each score rule, routing entry and consent clause
+ * (what `coverage` looks for), so that memory does not grow with a journey's length.
+ */
 export function runAll(journeys: WorkspaceJourney[], internal?: InternalErrors): JourneyRun[] {
   const runs: JourneyRun[] = [];
   for (const journey of journeys) {
     const start = performance.now();
+    const kept: TraceEntry[] = [];
+    const seen = new Set<string>();
+    const once = (k: string, e: TraceEntry) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      kept.push(e);
+    };
+    const opts = {
+      onTrace: (e: TraceEntry) => {
+        if (e.kind === "note") kept.push(e);
+        else if (e.kind === "score") once(`score ${e.score}.${e.rule}`, e);
+        else if (e.kind === "route" && e.rule !== null) once(`route ${e.route}.${e.rule}`, e);
+        else if (e.kind === "action" && e.consent?.clauseSource) once(`clause ${key(e.consent.clauseSource)}`, e);
+      },
+    };
     const result = internal
-      ? guarded("simulate", journey.uri, () => runJourney(journey.rules, journey.decl), (e) => (internal.add(journey.uri, "simulate", e), undefined))
-      : runJourney(journey.rules, journey.decl);
-    if (result) runs.push({ journey, result, seconds: (performance.now() - start) / 1000 });
+      ? guarded("simulate", journey.uri, () => runJourney(journey.rules, journey.decl, opts), (e) => (internal.add(journey.uri, "simulate", e), undefined))
+      : runJourney(journey.rules, journey.decl, opts);
+    if (result) {
+      result.trace = kept;
+      runs.push({ journey, result, seconds: (performance.now() - start) / 1000 });
+    }
   }
   return runs;
 }

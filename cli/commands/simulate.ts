@@ -14,6 +14,7 @@ import { guarded } from "../../core/diagnostics/internalError.js";
 import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
 import { openOutput } from "../atomicWrite.js";
+import { ChunkWriter, jsonChunks } from "../stream.js";
 
 interface SimulateOptions {
   format: "text" | "json";
@@ -170,24 +171,36 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
   const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
   reportInternalErrors(internal.list, cwd);
   const c = colorsFor(process.stdout);
+  // Written in pieces: a long journey's trace is more text than one string can hold.
+  const out = new ChunkWriter();
   if (opts.format === "json") {
     const docs = results.map((r) => (query ? { journey: r.journey, question: query, ...why(r, query) } : r));
-    write(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + "\n");
+    out.addAll(jsonChunks(docs.length === 1 ? docs[0] : docs));
+    out.add("\n");
   } else {
-    const parts = results.map((r) => (query ? renderWhy(r, query, cwd, c) : renderTrace(r, cwd, c)));
-    write(parts.join("\n"));
+    results.forEach((r, i) => {
+      if (i) out.add("\n");
+      if (query) out.add(renderWhy(r, query, cwd, c));
+      else for (const line of traceLines(r, cwd, c)) out.add(line + "\n");
+    });
   }
+  out.flush();
   return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success, internal.list.length ? ExitCode.Findings : ExitCode.Success);
 }
 
 const TONE: Record<string, keyof Colors> = { score: "cyan", suppressed: "dim", stage: "magenta", route: "green", escalation: "yellow", action: "blue", expect: "bold", note: "yellow" };
 
 export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): string {
-  const out: string[] = [c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`)];
+  return [...traceLines(r, cwd, c)].join("\n") + "\n";
+}
+
+/** The lines of `renderTrace`, one at a time. */
+export function* traceLines(r: JourneyResult, cwd: string, c: Colors = plain): Generator<string> {
+  yield c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
   let last = "";
   for (const e of r.trace) {
     if (e.time !== last) {
-      out.push(c.bold(e.time));
+      yield c.bold(e.time);
       last = e.time;
     }
     let text = renderEntry(e);
@@ -197,20 +210,19 @@ export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): s
       const tone = TONE[e.kind];
       if (tone) text = (c[tone] as (s: string) => string)(text);
     }
-    out.push(`  ${text}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`);
+    yield `  ${text}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`;
   }
   const f = r.final;
-  out.push(c.bold(`at the end (${f.time})`));
-  out.push(`  stage: ${f.stage ?? "none"}`);
+  yield c.bold(`at the end (${f.time})`);
+  yield `  stage: ${f.stage ?? "none"}`;
   const scores = Object.entries(f.scores).map(([k, v]) => `${k} ${v ?? "unscored"}`);
-  if (scores.length) out.push(`  scores: ${scores.join(", ")}`);
+  if (scores.length) yield `  scores: ${scores.join(", ")}`;
   const grades = Object.entries(f.grades).map(([k, v]) => `${k} ${v ?? "none"}`);
-  if (grades.length) out.push(`  grades: ${grades.join(", ")}`);
-  for (const x of f.routing) out.push(`  routed by ${x.route}: ${x.target ? `${x.target.kind} ${x.target.name ?? ""}${x.target.member ? ` (owner ${x.target.member})` : ""}`.trim() : "nobody"}${x.rule ? ` (rule ${x.rule})` : ""}`);
-  out.push(`  sent: ${f.sent.length ? f.sent.map((s) => s.action).join(", ") : "nothing"}; blocked: ${f.blocked.length ? f.blocked.map((s) => s.action).join(", ") : "nothing"}`);
+  if (grades.length) yield `  grades: ${grades.join(", ")}`;
+  for (const x of f.routing) yield `  routed by ${x.route}: ${x.target ? `${x.target.kind} ${x.target.name ?? ""}${x.target.member ? ` (owner ${x.target.member})` : ""}`.trim() : "nobody"}${x.rule ? ` (rule ${x.rule})` : ""}`;
+  yield `  sent: ${f.sent.length ? f.sent.map((s) => s.action).join(", ") : "nothing"}; blocked: ${f.blocked.length ? f.blocked.map((s) => s.action).join(", ") : "nothing"}`;
   const passed = r.expectations.filter((x) => x.pass).length;
-  if (r.expectations.length) out.push((r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`));
-  return out.join("\n") + "\n";
+  if (r.expectations.length) yield (r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`);
 }
 
 function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors): string {

@@ -6,11 +6,13 @@ import { MAX_DAY } from "../time.js";
 import type * as A from "../syntax/ast.js";
 import type { CompiledRules } from "./compile.js";
 import { Simulation, RoutingPool } from "./sim.js";
-import { formatTime, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type Value } from "./trace.js";
+import { formatTime, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 
 export interface RunOptions {
   /** Overrides the journey's `seed` (default: the journey's seed, else 0). */
   seed?: number;
+  /** Each trace entry as it happens, instead of in the result (whose `trace` is then empty): see `SimOptions.onTrace`. */
+  onTrace?: (e: TraceEntry) => void;
 }
 
 /** A literal as written in a journey (`"x"`, `12`, `true`, `NO`, `[a, b]`, `2026-01-15`). */
@@ -61,7 +63,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
   const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
   const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
   const seed = opts.seed ?? journey.seed?.value ?? 0;
-  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed) });
+  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), ...(opts.onTrace ? { onTrace: opts.onTrace } : {}) });
   sim.start(recordValues(journey.lead), src(journey.lead ?? journey));
   const expectations: ExpectationResult[] = [];
   let now = 0;
@@ -96,7 +98,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
     journey: journey.name?.value ?? "",
     seed,
     source: src(journey),
-    trace: sim.trace,
+    trace: opts.onTrace ? [] : sim.trace,
     expectations,
     final: sim.final(),
     passed: expectations.every((e) => e.pass),

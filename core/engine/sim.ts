@@ -443,6 +443,21 @@ export interface SimOptions {
   pool?: RoutingPool;
   /** Record the trace (default true; bulk replay turns it off). */
   trace?: boolean;
+  /**
+   * With the trace on: hand each trace entry to this function as it happens instead of keeping
+   * it (`trace` then stays empty), so a long run's trace can be written or summarised as it goes.
+   */
+  onTrace?: (e: TraceEntry) => void;
+}
+
+/** A trace list that hands each entry to `sink` instead of keeping it (the simulation only pushes to its list). */
+function sinkList(sink: (e: TraceEntry) => void): TraceEntry[] {
+  const list: TraceEntry[] = [];
+  list.push = (...entries: TraceEntry[]) => {
+    for (const e of entries) sink(e);
+    return 0;
+  };
+  return list;
 }
 
 export class Simulation implements EvalCtx {
@@ -564,6 +579,7 @@ export class Simulation implements EvalCtx {
     this.seed = opts.seed ?? 0;
     this.tracing = opts.trace ?? true;
     this.poolOpt = opts.pool ?? null;
+    if (opts.onTrace && this.tracing) this.traceList = sinkList(opts.onTrace);
     this.ix = indexOf(rules);
     this.b = allocNum(this.ix);
     this.num = this.ix.slab;
