@@ -9,7 +9,8 @@
  * - spacing between tokens is normalized (`a == b`, `enum(a, b)`, `[NO, SE]`,
  *   `+10`, `25%`, `->`, `rule x: +10 on e`);
  * - the user's line breaks are kept, runs of blank lines become one, no trailing
- *   whitespace, exactly one final newline, no column alignment;
+ *   whitespace, exactly one final newline, no column alignment (unless
+ *   `alignRuleColons`: the colons after the rule names of consecutive rule lines);
  * - a line touched by a syntax error is left exactly as written.
  *
  * INVARIANT: the output lexes to the same tokens and comments as the input
@@ -22,8 +23,16 @@ import { parse, type ParseResult } from "../syntax/parse.js";
 import { LineIndex, type Range } from "../text/positions.js";
 
 export interface FormatOptions {
-  /** Spaces per indentation level (default 2). */
+  /** Spaces per indentation level (default 2); ignored when `useTabs`. */
   indent?: number;
+  /** One tab per indentation level instead of `indent` spaces (default false). */
+  useTabs?: boolean;
+  /**
+   * Line up the colons after rule names (`rule NAME:`) of consecutive rule
+   * lines of a block, so they read as a table (default false). A blank line,
+   * a comment line, any other line or a change of indentation ends a run.
+   */
+  alignRuleColons?: boolean;
 }
 
 /** A replacement of `range` (in the original text) by `newText`. */
@@ -104,6 +113,8 @@ interface OutLine {
   blankBefore: boolean;
   output: string;
   eol: string;
+  /** Where the colon of a `rule NAME:` line is in `output` (alignRuleColons only). */
+  colonAt?: number;
 }
 
 const OPENERS_NO_SPACE_AFTER = new Set(["LParen", "LBracket", "Dot"]);
@@ -147,7 +158,7 @@ function canJoin(a: string, b: string): boolean {
 }
 
 function layout(text: string, options?: FormatOptions): { text: string; lines: OutLine[] } {
-  const unit = " ".repeat(Math.max(0, Math.floor(options?.indent ?? 2)));
+  const unit = options?.useTabs ? "\t" : " ".repeat(Math.max(0, Math.floor(options?.indent ?? 2)));
   const eol = /\r\n?|\n/.exec(text)?.[0] ?? "\n";
   const index = new LineIndex(text);
   const parsed = parse(text);
@@ -252,10 +263,12 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
     for (let i = 0; i < line.pieces.length; i++) {
       const p = line.pieces[i]!;
       if (i > 0 && spaceBetween(line.pieces[i - 1]!, p, line.pieces[i - 2])) out += " ";
+      if (i === 2 && options?.alignRuleColons && isRuleHead(line.pieces)) line.colonAt = out.length;
       out += p.image;
     }
     line.output = out;
   }
+  if (options?.alignRuleColons) alignColons(lines);
 
   let result = "";
   for (let i = 0; i < lines.length; i++) {
@@ -264,6 +277,32 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
     result += l.output;
   }
   return { text: result + eol, lines };
+}
+
+/** `rule NAME :` (followed by something on the same line). */
+function isRuleHead(pieces: Piece[]): boolean {
+  return pieces.length > 3 && pieces[0]!.type === "Kw_rule" && pieces[1]!.type === "Identifier" && pieces[2]!.type === "Colon";
+}
+
+/** Pads the names of each run of consecutive rule lines at one indentation so their colons line up. */
+function alignColons(lines: OutLine[]): void {
+  const indentOf = (l: OutLine) => /^[ \t]*/.exec(l.output)![0];
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i]!.colonAt === undefined) {
+      i++;
+      continue;
+    }
+    const indent = indentOf(lines[i]!);
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.colonAt !== undefined && !lines[j]!.blankBefore && indentOf(lines[j]!) === indent) j++;
+    const column = Math.max(...lines.slice(i, j).map((l) => l.colonAt!));
+    for (let k = i; k < j; k++) {
+      const l = lines[k]!;
+      l.output = l.output.slice(0, l.colonAt) + " ".repeat(column - l.colonAt!) + l.output.slice(l.colonAt);
+    }
+    i = j;
+  }
 }
 
 function spaceBetween(a: Piece, b: Piece, beforeA: Piece | undefined): boolean {

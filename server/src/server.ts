@@ -17,7 +17,7 @@ import { prepareRename, rename } from "./rename.js";
 import { hover } from "./hover.js";
 import { complete } from "./completion.js";
 import { codeActions } from "./codeActions.js";
-import { formatDocument, formatDocumentRange } from "./formatting.js";
+import { formatDocument, formatDocumentRange, formatOptions, readFormatSettings, type FormatSettings } from "./formatting.js";
 import { JourneyRunner, journeyView, listJourneys, runJourneyRequest, type JourneyParams } from "./journeys.js";
 import { codeLenses, inlayHints } from "./codeLens.js";
 import { documentLinks, importDefinition } from "./links.js";
@@ -47,6 +47,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   let folderEvents = false;
   let refreshSupport = false;
   let labelOffsets = false;
+  /** The client answers `workspace/configuration` (the settings are pulled, section `crmrules.format`). */
+  let configurationPull = false;
+  let formatSettings: FormatSettings = {};
   /** Views that depend on other files (lenses, hints, tokens) and that the client lets us refresh. */
   const refreshViews: string[] = [];
   /** What was last published for a file: its document version and the diagnostics' result id. */
@@ -85,8 +88,10 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     folderEvents = !!caps.workspace?.workspaceFolders;
     labelOffsets = !!caps.textDocument?.signatureHelp?.signatureInformation?.parameterInformation?.labelOffsetSupport;
-    const opts = params.initializationOptions as { debounceMs?: number } | undefined;
+    configurationPull = !!caps.workspace?.configuration;
+    const opts = params.initializationOptions as { debounceMs?: number; format?: unknown } | undefined;
     if (typeof opts?.debounceMs === "number") debounceMs = opts.debounceMs;
+    formatSettings = readFormatSettings(opts?.format);
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
     ws.setRoots(folders);
     return {
@@ -139,8 +144,28 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         ws.setRoots([...ws.roots.filter((r) => !removed.has(r)), ...e.added.map((f) => uriToPath(f.uri))]);
         schedule(ws.paths(), true);
       });
+    if (configurationPull) pullFormatSettings();
     // Every workspace file's diagnostics, open or not.
     schedule(ws.paths(), true);
+  });
+
+  // ------------------------------------------------------------ settings
+
+  /** Asks the client for `crmrules.format` (a client that cannot answer keeps the settings it sent otherwise). */
+  function pullFormatSettings(): void {
+    connection.workspace.getConfiguration("crmrules.format").then(
+      (v: unknown) => {
+        if (v && typeof v === "object") formatSettings = readFormatSettings(v);
+      },
+      (e: unknown) => log(`workspace/configuration failed: ${String(e)}`),
+    );
+  }
+  connection.onDidChangeConfiguration((e) => {
+    // Pushed settings: `{ crmrules: { format: {…} } }` (VS Code's configurationSection) or `{ format: {…} }`.
+    const s = e.settings as { crmrules?: { format?: unknown }; format?: unknown } | null | undefined;
+    const pushed = s?.crmrules ? s.crmrules.format : s?.format;
+    if (pushed !== undefined) formatSettings = readFormatSettings(pushed);
+    else if (configurationPull) pullFormatSettings();
   });
 
   // ------------------------------------------------------------ documents
@@ -380,7 +405,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         // The other code actions stand even if formatting this file fails internally.
         let edits: L.TextEdit[] = [];
         try {
-          edits = formatDocument(pr.lines.text, { tabSize: 2, insertSpaces: true }, path);
+          edits = formatDocument(pr.lines.text, formatOptions(formatSettings), path);
         } catch (e) {
           connection.console.error(`internal error formatting ${path}: ${(e as Error).stack ?? String(e)}`);
         }
@@ -392,13 +417,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onDocumentFormatting(
     handle("formatting", (p: L.DocumentFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocument(text, p.options, uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocument(text, formatOptions(formatSettings, p.options), uriToPath(p.textDocument.uri));
     }),
   );
   connection.onDocumentRangeFormatting(
     handle("rangeFormatting", (p: L.DocumentRangeFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocumentRange(text, p.range, p.options, uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocumentRange(text, p.range, formatOptions(formatSettings, p.options), uriToPath(p.textDocument.uri));
     }),
   );
   connection.languages.semanticTokens.on(

@@ -72,7 +72,7 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export async function startClient(folders: string[], opts: { pull?: boolean; capabilities?: ClientCapabilities; debounceMs?: number; env?: Record<string, string> } = {}): Promise<Client> {
+export async function startClient(folders: string[], opts: { pull?: boolean; capabilities?: ClientCapabilities; debounceMs?: number; env?: Record<string, string>; initializationOptions?: Record<string, unknown>; onConnection?: (conn: ProtocolConnection) => void } = {}): Promise<Client> {
   await buildServer();
   const child = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   let err = "";
@@ -94,6 +94,7 @@ export async function startClient(folders: string[], opts: { pull?: boolean; cap
   conn.onNotification("window/logMessage", (p: { message: string }) => void logs.push(p.message));
   conn.onRequest(RegistrationRequest.type, () => undefined);
   conn.onRequest("workspace/diagnostic/refresh", () => undefined);
+  opts.onConnection?.(conn);
   conn.listen();
   const capabilities: ClientCapabilities = opts.capabilities ?? {
     workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, diagnostics: opts.pull ? { refreshSupport: true } : undefined },
@@ -111,7 +112,7 @@ export async function startClient(folders: string[], opts: { pull?: boolean; cap
     rootUri: folders[0] ? uri(folders[0]) : null,
     workspaceFolders: folders.map((f, i) => ({ uri: uri(f), name: `folder${i}` })),
     capabilities,
-    initializationOptions: { debounceMs: opts.debounceMs ?? 20 },
+    initializationOptions: { debounceMs: opts.debounceMs ?? 20, ...opts.initializationOptions },
   });
   await conn.sendNotification(InitializedNotification.type, {});
   return {
