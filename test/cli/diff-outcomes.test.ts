@@ -6,6 +6,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, run } from "./harness.js";
+import { declarationsOf } from "../../cli/compare.js";
+import { changedDeclarations } from "../../cli/outcomes.js";
+import { checkFiles } from "../../cli/workspace.js";
+import { crmSources } from "../support/files.js";
 
 let dir: string;
 
@@ -41,6 +45,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "crmrules-diff-"));
   variant("v1", [], { "journeys/us.crmrules": US_JOURNEY });
   variant("us-opt-in", [["routing.crmrules", "in [US]: opt_out", "in [US]: opt_in"]], { "journeys/us.crmrules": US_JOURNEY });
+  variant("reworded", [["routing.crmrules", "rule nordics: when lead.country in nordics -> owner kari", "// Nordic leads go to Kari.\n  rule nordics:   when lead.country in nordics\n    -> owner kari"]]);
   variant("anna", [["routing.crmrules", "rule nordics: when lead.country in nordics -> owner kari", "rule nordics: when lead.country in nordics -> owner anna"]]);
   variant("escalate", [["routing.crmrules", "rule nordics: when lead.country in nordics -> owner kari", "rule nordics: when lead.country in nordics -> owner kari escalate after 2 hours to owner anna"]]);
   const grade = "\ngrade engagement_grade from engagement { A >= 30  B >= 20  C otherwise }\n";
@@ -87,6 +92,16 @@ describe("diff compares every outcome", () => {
     expect(changed.map((j: { name: string }) => j.name)).toEqual(["Nordic CTO books a demo", "Danish director reads the pricing page"]);
     for (const j of changed) expect(j.changes).toEqual([{ what: "owner", before: "owner kari", after: "owner anna", causes: ["inbound.nordics"] }]);
     expect(report.summary.causes).toEqual([{ rule: "inbound.nordics", journeys: 2 }]);
+  });
+
+  it("does not count a comment or a layout change as a changed declaration", () => {
+    const decls = (name: string) => {
+      const root = path.join(dir, name);
+      return declarationsOf(checkFiles(root, crmSources(root)));
+    };
+    expect([...changedDeclarations(decls("v1"), decls("reworded"))]).toEqual([]);
+    expect([...changedDeclarations(decls("reworded"), decls("anna"))]).toEqual(["inbound.nordics"]);
+    expect([...changedDeclarations(decls("v1"), decls("us-opt-in"))].sort()).toEqual(["email_marketing in [US]"]);
   });
 
   it("compares escalations", async () => {
