@@ -164,6 +164,24 @@ describe("docs shell blocks run", () => {
   }
 });
 
+describe("docs workflow steps run", () => {
+  // One-line `run: npx crmrules …` steps of the docs' workflows (the multi-line ones use GitHub's
+  // expressions; docs/ci.md's action workflow is test/action/action.test.ts).
+  const steps = [...blocks].flatMap(([doc, bs]) =>
+    bs
+      .filter((b) => b.lang === "yaml")
+      .flatMap((b) => [...b.text.matchAll(/^\s*-?\s*run: (npx crmrules [^\n]*)$/gm)].map((m) => ({ doc, b, command: m[1]! })))
+      .filter((x) => !x.command.includes("${{")),
+  );
+  it("has steps", () => expect(steps.length).toBeGreaterThan(2));
+  it.each(steps.map((x) => [where(x.doc, x.b), x.command] as const))("%s %s", async (_, command) => {
+    bin ??= shim(await buildCli());
+    const dir = sandbox();
+    const r = run(command, dir);
+    expect([0, 1], `${command}: ${r.stderr}`).toContain(r.code);
+  });
+});
+
 describe("docs/tutorial.md runs from an empty folder", () => {
   const doc = "docs/tutorial.md";
   const bs = blocks.get(doc) ?? [];
