@@ -8,6 +8,7 @@ import type { CrmSymbol, SymbolKind } from "../../core/workspace.js";
 import { declarationsOf, lookup, membersOf } from "../../core/checker/queries.js";
 import { relativeImport } from "../../core/binder/paths.js";
 import { CONSENT_METHODS } from "../../core/binder/builtins.js";
+import { COUNTRY_CODES } from "../../core/checker/countries.js";
 import type { CheckResult } from "../../core/checker/check.js";
 import { describe } from "./hover.js";
 import type { Snapshot } from "./workspace.js";
@@ -158,6 +159,23 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
       });
   };
   const list = (): L.CompletionList => ({ isIncomplete: false, items: dedupe(items) });
+  const countries = () => {
+    for (const code of [...COUNTRY_CODES].sort()) items.push({ label: code, kind: L.CompletionItemKind.EnumMember, detail: "country (ISO 3166-1 alpha-2)", documentation: `the country code \`${code}\`` });
+  };
+
+  // `import "./` → the paths of the files this one can import, relative to it.
+  const imp = /^\s*import\s+"([^"\\]*)$/.exec(line);
+  if (imp) {
+    const typed = imp[1]!;
+    let lineNo = 0;
+    for (let i = before.indexOf("\n"); i >= 0; i = before.indexOf("\n", i + 1)) lineNo++;
+    const range = { start: { line: lineNo, character: line.length - typed.length }, end: { line: lineNo, character: line.length } };
+    for (const spec of importablePaths(snap, path)) {
+      if (!spec.startsWith(typed)) continue;
+      items.push({ label: spec, kind: L.CompletionItemKind.File, detail: "rules file", documentation: `import \`${spec}\``, filterText: spec, textEdit: { range, newText: spec } });
+    }
+    return list();
+  }
 
   // `lead.` → lead fields; `lead.email.` → domain.
   const member = new RegExp(`${B}lead\\.(${NAME}\\.)?${NAME_PART}*$`, "u").exec(line);
@@ -179,9 +197,26 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
       return list();
     }
     if (f && typeOfField(f) === "country") {
-      names(["territory"]);
+      // `== ` / `in [` take a country code; `in ` takes a territory.
+      if (cmp[2] === "==" || cmp[2] === "!=" || /\[[^\]]*$/.test(line)) countries();
+      else names(["territory"]);
       return list();
     }
+  }
+  // Letters after a comparison with a grade: `fit_grade >= `, `expect grade fit_grade == `, `fit_grade in [A, `.
+  const gradeCmp = new RegExp(`${B}(${NAME})\\s*(?:==|!=|>=|<=|>|<|in|not in)\\s*\\[?(?:${NAME_PART}+\\s*,\\s*)*${NAME_PART}*$`, "u").exec(line);
+  if (gradeCmp && !/\blead\.$/.test(line.slice(0, gradeCmp.index))) {
+    const g = scope.named(gradeCmp[1]!, "grade");
+    const letters = g ? scope.letters(g) : [];
+    if (letters.length) {
+      for (const v of letters) items.push(scope.item(v));
+      return list();
+    }
+  }
+  // The countries of a territory: `territory t = [NO, `.
+  if (stack.length === 0 && new RegExp(`^\\s*territory\\s+${NAME}\\s*=\\s*\\[[^\\]]*$`, "u").test(line) && (prev === "[" || prev === ",")) {
+    countries();
+    return list();
   }
   // Record keys in journeys: `lead { ` / `update {` / `event_name {`.
   if (block && (block.keyword === "leadRecord" || block.keyword === "payload") && (prev === "{" || prev === ",")) {
@@ -195,6 +230,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
     const field = block.keyword === "leadRecord" ? scope.named(key, "field") : scope.payloadFields(block.event ?? "").find((d) => d.name === key);
     const vals = scope.enumValues(field);
     if (vals.length) for (const v of vals) items.push(scope.item(v));
+    else if (field && typeOfField(field) === "country") countries();
     else if (key === "purpose") names(["consent"]);
     else if (key === "method") words(CONSENT_METHODS, "consent method");
     return list();
@@ -484,6 +520,11 @@ class Scope {
     return field && this.check ? membersOf(this.check, field.id).filter((m) => m.kind === "enumValue") : [];
   }
 
+  /** The letters of a grade, best first. */
+  letters(grade: CrmSymbol): CrmSymbol[] {
+    return this.check ? membersOf(this.check, grade.id).filter((m) => m.kind === "gradeLetter") : [];
+  }
+
   item(d: CrmSymbol): L.CompletionItem {
     const item: L.CompletionItem = {
       label: d.name,
@@ -520,6 +561,23 @@ export function importEdit(pr: ParseResult | undefined, spec: string): L.TextEdi
   const { line: l, character } = pr.lines.position(pr.lines.text.length);
   const end = { line: l, character };
   return { range: { start: end, end }, newText: `${eol}${line}` };
+}
+
+/**
+ * The import paths (relative to `path`) of the other rules files of its check
+ * that it does not import yet and that do not see it (an import of one would close a circle).
+ */
+function importablePaths(snap: Snapshot, path: string): string[] {
+  const check = snap.checkOf(path);
+  if (!check || !path.startsWith("/")) return [];
+  const seen = new Set(check.visibleFiles(path));
+  const out: string[] = [];
+  for (const other of snap.paths()) {
+    if (other === path || seen.has(other) || !other.startsWith("/") || snap.checkOf(other) !== check) continue;
+    if (check.visibleFiles(other).includes(path)) continue;
+    out.push(relativeImport(path, other));
+  }
+  return out.sort();
 }
 
 const ITEM_KIND: Record<SymbolKind, L.CompletionItemKind> = {
