@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { compile, renderEntry, runJourney, why, type JourneyResult, type WhyQuery } from "../../core/engine/index.js";
+import { compile, renderEntry, runJourney, why, type JourneyResult, type TraceEntry, type WhyQuery } from "../../core/engine/index.js";
 import { colorsFor, plain, type Colors } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, toPosix } from "../files.js";
@@ -167,12 +167,18 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
       }
     }
   }
-  // The guard per file: a journey whose run fails internally is one CR9001 for its file; the others are shown.
-  const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
-  reportInternalErrors(internal.list, cwd);
   const c = colorsFor(process.stdout);
   // Written in pieces: a long journey's trace is more text than one string can hold.
   const out = new ChunkWriter();
+  // A long journey's trace is written while it runs and never kept (without `--why`, which reads it whole).
+  if (!query && picked.some((j) => j.decl.steps.length > STREAM_STEPS)) {
+    streamJourneys(picked, seed, opts.format, out, cwd, c);
+    out.flush();
+    return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success);
+  }
+  // The guard per file: a journey whose run fails internally is one CR9001 for its file; the others are shown.
+  const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
+  reportInternalErrors(internal.list, cwd);
   if (opts.format === "json") {
     const docs = results.map((r) => (query ? { journey: r.journey, question: query, ...why(r, query) } : r));
     out.addAll(jsonChunks(docs.length === 1 ? docs[0] : docs));
@@ -188,6 +194,52 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
   return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success, internal.list.length ? ExitCode.Findings : ExitCode.Success);
 }
 
+/** Journeys longer than this many steps are streamed (`streamJourneys`). */
+export const STREAM_STEPS = 10_000;
+
+/**
+ * Runs the journeys and writes each one's trace as it happens (the engine keeps none of it): the
+ * same bytes as the JSON or text of their results. Without the guard per file: a run that fails
+ * internally has already written part of its output, so the error is not caught here.
+ */
+export function streamJourneys(picked: WorkspaceJourney[], seed: number | undefined, format: "text" | "json", out: ChunkWriter, cwd: string, c: Colors): void {
+  const many = picked.length > 1;
+  if (format === "json" && many) out.add("[");
+  picked.forEach((j, i) => {
+    const pad = many ? "  " : "";
+    const p1 = pad + "  ";
+    const p2 = p1 + "  ";
+    const at = { last: "" };
+    let entries = 0;
+    const leaf = (v: unknown, p: string) => JSON.stringify(v, null, 2).replace(/\n/g, "\n" + p);
+    if (format === "json") out.add(many ? (i ? ",\n  " : "\n  ") : "");
+    else if (i) out.add("\n");
+    const r = runJourney(j.rules, j.decl, {
+      ...(seed === undefined ? {} : { seed }),
+      onStart: (h) => {
+        if (format === "text") out.add(traceHead(h, cwd, c) + "\n");
+        else out.add(`{\n${p1}"journey": ${leaf(h.journey, p1)},\n${p1}"seed": ${leaf(h.seed, p1)},\n${p1}"source": ${leaf(h.source, p1)},\n${p1}"trace": `);
+      },
+      onTrace: (e) => {
+        if (format === "text") for (const line of entryLines(e, at, cwd, c)) out.add(line + "\n");
+        else out.add((entries ? ",\n" : "[\n") + p2 + leaf(e, p2));
+        entries++;
+      },
+    });
+    if (format === "text") {
+      for (const line of traceEnd(r, c)) out.add(line + "\n");
+      return;
+    }
+    out.add(entries ? `\n${p1}]` : "[]");
+    for (const k of ["expectations", "final", "passed"] as const) {
+      out.add(`,\n${p1}${JSON.stringify(k)}: `);
+      out.addAll(jsonChunks(r[k], p1, 1));
+    }
+    out.add(`\n${pad}}`);
+  });
+  if (format === "json") out.add(many ? "\n]\n" : "\n");
+}
+
 const TONE: Record<string, keyof Colors> = { score: "cyan", suppressed: "dim", stage: "magenta", route: "green", escalation: "yellow", action: "blue", expect: "bold", note: "yellow" };
 
 export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): string {
@@ -196,22 +248,33 @@ export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): s
 
 /** The lines of `renderTrace`, one at a time. */
 export function* traceLines(r: JourneyResult, cwd: string, c: Colors = plain): Generator<string> {
-  yield c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
-  let last = "";
-  for (const e of r.trace) {
-    if (e.time !== last) {
-      yield c.bold(e.time);
-      last = e.time;
-    }
-    let text = renderEntry(e);
-    if (e.kind === "expect") text = e.pass ? c.green(text) : c.red(text);
-    else if (e.kind === "action" && e.status === "blocked") text = c.red(text);
-    else {
-      const tone = TONE[e.kind];
-      if (tone) text = (c[tone] as (s: string) => string)(text);
-    }
-    yield `  ${text}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`;
+  yield traceHead(r, cwd, c);
+  const at = { last: "" };
+  for (const e of r.trace) yield* entryLines(e, at, cwd, c);
+  yield* traceEnd(r, c);
+}
+
+function traceHead(r: Pick<JourneyResult, "journey" | "seed" | "source">, cwd: string, c: Colors): string {
+  return c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
+}
+
+/** One entry's lines (its time first when it differs from the previous entry's, kept in `at`). */
+function* entryLines(e: TraceEntry, at: { last: string }, cwd: string, c: Colors): Generator<string> {
+  if (e.time !== at.last) {
+    yield c.bold(e.time);
+    at.last = e.time;
   }
+  let text = renderEntry(e);
+  if (e.kind === "expect") text = e.pass ? c.green(text) : c.red(text);
+  else if (e.kind === "action" && e.status === "blocked") text = c.red(text);
+  else {
+    const tone = TONE[e.kind];
+    if (tone) text = (c[tone] as (s: string) => string)(text);
+  }
+  yield `  ${text}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`;
+}
+
+function* traceEnd(r: JourneyResult, c: Colors): Generator<string> {
   const f = r.final;
   yield c.bold(`at the end (${f.time})`);
   yield `  stage: ${f.stage ?? "none"}`;

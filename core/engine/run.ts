@@ -13,6 +13,8 @@ export interface RunOptions {
   seed?: number;
   /** Each trace entry as it happens, instead of in the result (whose `trace` is then empty): see `SimOptions.onTrace`. */
   onTrace?: (e: TraceEntry) => void;
+  /** Called once before the run with the parts of the result known then (what a streamed result writes before its trace). */
+  onStart?: (head: Pick<JourneyResult, "journey" | "seed" | "source">) => void;
 }
 
 /** A literal as written in a journey (`"x"`, `12`, `true`, `NO`, `[a, b]`, `2026-01-15`). */
@@ -63,6 +65,8 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
   const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
   const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
   const seed = opts.seed ?? journey.seed?.value ?? 0;
+  const name = journey.name?.value ?? "";
+  opts.onStart?.({ journey: name, seed, source: src(journey) });
   const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), ...(opts.onTrace ? { onTrace: opts.onTrace } : {}) });
   sim.start(recordValues(journey.lead), src(journey.lead ?? journey));
   const expectations: ExpectationResult[] = [];
@@ -95,7 +99,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
     }
   }
   return {
-    journey: journey.name?.value ?? "",
+    journey: name,
     seed,
     source: src(journey),
     trace: opts.onTrace ? [] : sim.trace,

@@ -12,6 +12,8 @@ import { journeysOf } from "../../cli/workspace.js";
 import { checkWorkspace } from "../../core/checker/check.js";
 import { runJourney, type TraceEntry } from "../../core/engine/index.js";
 import { crmSources } from "../support/files.js";
+import { STREAM_STEPS, renderTrace, streamJourneys } from "../../cli/commands/simulate.js";
+import { plain } from "../../cli/color.js";
 
 describe("jsonChunks", () => {
   it("joins to exactly JSON.stringify(value, null, 2)", () => {
@@ -90,5 +92,30 @@ describe("long journeys in `test` and the engine's trace sink", () => {
     expect(long.result.trace.filter((e) => e.kind === "note")).toEqual(longFull.result.trace.filter((e) => e.kind === "note"));
     expect(long.result.trace.some((e) => e.kind === "note")).toBe(true);
     expect(long.result.expectations).toEqual(longFull.result.expectations);
+  });
+});
+
+describe("simulate streams a long journey while it runs", () => {
+  const root = resolve("examples/acme");
+
+  it("writes the same JSON and text as the kept result, for one journey and for a file of several", () => {
+    const steps = Array.from({ length: STREAM_STEPS + 500 }, (_, i) => (i % 50 === 0 ? `  day ${i / 50} page_view { url: "/pricing" }` : i % 7 === 0 ? `  demo_requested` : `  page_view { url: "/blog" }`)).join("\n");
+    const uri = join(root, "journeys/long.crmrules");
+    const files = [...crmSources(root), { uri, text: `import "../workflows.crmrules"\njourney "long" {\n  lead { email: "a@b.example", country: NO, role: cfo, company_size: 900 }\n  day 0 consent_given { purpose: email_marketing, method: checkbox }\n${steps}\n  day 400 expect stage == sql\n}\njourney "short" {\n  lead { country: DE }\n  day 1 demo_requested\n  day 2 sales_activity\n}\njourney "empty" {}\n` }];
+    const check = checkWorkspace({ root, files });
+    const all = journeysOf(check).filter((j) => j.uri === uri);
+    expect(all.map((j) => j.name)).toEqual(["long", "short", "empty"]);
+    for (const picked of [all.slice(0, 1), all]) {
+      const results = picked.map((j) => runJourney(j.rules, j.decl));
+      const want = { json: JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + "\n", text: results.map((r) => renderTrace(r, root, plain)).join("\n") };
+      for (const format of ["json", "text"] as const) {
+        let got = "";
+        const out = new ChunkWriter((t) => (got += t));
+        streamJourneys(picked, undefined, format, out, root, plain);
+        out.flush();
+        expect(got.length).toBe(want[format].length);
+        expect(got === want[format]).toBe(true);
+      }
+    }
   });
 });
