@@ -23,7 +23,7 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
     const check = snap.checks()[0];
     if (d.kind === "event") {
       const fields = check ? membersOf(check, d.id) : [];
-      lines.push(`built-in event \`${d.name} { ${fields.map((f) => `${f.name}: ${f.detail ?? "?"}`).join(", ")} }\``);
+      lines.push(`built-in event ${eventSignature(d.name, fields.map((f) => `${f.name}: ${f.detail ?? "?"}`))}`);
     } else lines.push(`field \`${d.name}\` of built-in event \`${d.container}\`: \`${d.detail ?? "?"}\``);
     if (d.doc) lines.push(d.doc);
     return lines.join("\n\n");
@@ -41,7 +41,7 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
     }
     case "event": {
       const e = node as A.EventDecl | undefined;
-      lines.push(`event \`${d.name} { ${(e?.fields ?? []).map((f) => `${f.name?.text}: ${typeText(f.type)}`).join(", ")} }\``);
+      lines.push(`event ${eventSignature(d.name, (e?.fields ?? []).map((f) => `${f.name?.text}: ${typeText(f.type)}`))}`);
       break;
     }
     case "score": {
@@ -75,6 +75,13 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
       if (s.when) lines.push(`entered when ${src(s.when)}`);
       break;
     }
+    case "grade": {
+      const g = node as A.GradeDecl;
+      lines.push(`grade \`${d.name}\`${g.score ? ` from score \`${g.score.text}\`` : ""}`);
+      const letters = g.entries.filter((x) => x.letter).map((x) => `\`${x.letter!.text}\` ${x.otherwise ? "otherwise" : `≥ ${x.min?.value ?? "?"}`}`);
+      lines.push(letters.length ? `letters, best first: ${letters.join(", ")}` : "no letters");
+      break;
+    }
     case "enumValue":
       lines.push(`value \`${d.name}\` of \`${d.container}\``);
       break;
@@ -86,6 +93,11 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
   }
   if (d.doc) lines.push("", d.doc);
   return lines.join("\n\n").replace(/\n\n\n\n/g, "\n\n");
+}
+
+/** `` `name { a: text }` ``, or `` `name` (no payload fields)`` for an event without any. */
+function eventSignature(name: string, fields: string[]): string {
+  return fields.length ? `\`${name} { ${fields.join(", ")} }\`` : `\`${name}\` (no payload fields)`;
 }
 
 function kindWord(k: string): string {
