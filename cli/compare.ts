@@ -43,6 +43,9 @@ export interface CauseCount {
 export interface LogDiff {
   /** The event log, as named. */
   name: string;
+  /** The rules file (relative to the workspace) the log went through, and whether `--from` named it. */
+  rules: string;
+  rulesGiven: boolean;
   leads: number;
   lines: number;
   malformedLines: number;

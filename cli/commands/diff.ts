@@ -163,6 +163,8 @@ async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): 
     .sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.what < y.what ? -1 : 1));
   return {
     name: input.name,
+    rules: relFrom,
+    rulesGiven: opts.from !== undefined,
     leads: r.leads,
     lines: r.lines,
     malformedLines: r.malformed,

@@ -41,10 +41,12 @@ function logHeadline(l: LogDiff): string {
   return `${l.changedLeads} of ${plural(l.leads, "lead")} change (${l.stageChanged} change stage, ${l.ownerChanged} change owner)${l.malformedLines ? `; ${plural(l.malformedLines, "malformed line")} skipped` : ""}`;
 }
 
+const rulesNote = (l: LogDiff) => `${l.rules} and the files it imports${l.rulesGiven ? " (--from)" : " (the file that sees the most files; --from picks another)"}`;
+
 function logLines(r: DiffReport): string[] {
   const l = r.log;
   if (!l) return [];
-  const out = ["", `event log ${l.name}: ${logHeadline(l)}`];
+  const out = ["", `event log ${l.name}: ${logHeadline(l)}`, `  through ${rulesNote(l)}`];
   for (const c of l.changes) out.push(`  ${c.what}: ${plural(c.leads, "lead")}${c.causes.length ? ` (because of ${causeList(c.causes)})` : ""}`);
   if (l.totals.length) {
     out.push("  over the whole log, before -> after:");
@@ -119,7 +121,7 @@ function bySize(js: JourneyDiff[]): JourneyDiff[] {
 }
 
 function logMarkdown(l: LogDiff): string[] {
-  const out = [`### Event log \`${md(l.name)}\``, "", `Replayed ${plural(l.leads, "lead")}: **${logHeadline(l)}**.`, ""];
+  const out = [`### Event log \`${md(l.name)}\``, "", `Replayed ${plural(l.leads, "lead")} through \`${md(l.rules)}\`${l.rulesGiven ? "" : " (the file that sees the most files)"}: **${logHeadline(l)}**.`, ""];
   if (l.changes.length) {
     out.push("| Outcome | Leads | Because of |", "| --- | ---: | --- |");
     for (const c of l.changes) out.push(`| ${md(c.what)} | ${c.leads} | ${c.causes.map((x) => `\`${md(x.cause)}\` (${x.leads})`).join(", ") || "—"} |`);

@@ -82,7 +82,10 @@ describe("crmrules diff --events", () => {
     expect(log.crossings).toEqual([{ threshold: "engagement >= 25 (stage mql)", up: 0, down: 2 }]);
     expect(log.totals).toContainEqual({ what: "sent notify_owner", before: 5, after: 3 });
     const md = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--format", "markdown"]);
-    expect(md.stdout).toContain("Replayed 5 leads: **5 of 5 leads change (2 change stage, 4 change owner); 2 malformed lines skipped**.");
+    expect(md.stdout).toContain("Replayed 5 leads through `journeys/journeys.crmrules` (the file that sees the most files): **5 of 5 leads change (2 change stage, 4 change owner); 2 malformed lines skipped**.");
+    expect(log.rules).toBe("journeys/journeys.crmrules");
+    const from = await run(["diff", "acme-v1", "acme-v2", "--events", "events.jsonl", "--from", "routing.crmrules"]);
+    expect(from.stdout).toContain("\nevent log events.jsonl: 5 of 5 leads change (2 change stage, 4 change owner); 2 malformed lines skipped\n  through routing.crmrules and the files it imports (--from)\n");
     golden("diff/events.md", md.stdout);
   });
 });
