@@ -8,7 +8,7 @@
  * Every command that writes a file uses this module: `--out` of `simulate --events` and
  * `generate`, and `fmt` rewriting files in place.
  */
-import { chmodSync, closeSync, createWriteStream, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, createWriteStream, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import type { Writable } from "node:stream";
 import { UsageError } from "./exit.js";
@@ -75,16 +75,24 @@ export class OutputError extends UsageError {
   }
 }
 
-/** What `arg` names as a writable output, or an `OutputError` that says why it cannot be. */
-function prepare(arg: string, cwd: string): { target: string; temp: string; mode?: number } {
+/**
+ * What `arg` names as a writable output, or an `OutputError` that says why it cannot be.
+ * A symbolic link at the target is replaced by the new file, never written through: a link
+ * committed to a repository cannot make `--out` overwrite a file elsewhere. `fmt` rewrites
+ * rules files it was allowed to read (links inside the workspace root) and writes through them
+ * (`followLinks`), so the link stays a link.
+ */
+function prepare(arg: string, cwd: string, followLinks = false): { target: string; temp: string; mode?: number } {
   let target = path.resolve(cwd, arg);
   let mode: number | undefined;
   try {
-    const st = statSync(target);
-    if (st.isDirectory()) throw new OutputError(arg, "is a folder; give a file name to write to");
-    mode = st.mode & 0o7777;
-    // An existing symbolic link is written through (as `>` does): the link stays, its file is replaced.
-    target = realpathSync(target);
+    const link = lstatSync(target);
+    if (link.isSymbolicLink() && followLinks) target = realpathSync(target);
+    if (!link.isSymbolicLink() || followLinks) {
+      const st = statSync(target);
+      if (st.isDirectory()) throw new OutputError(arg, "is a folder; give a file name to write to");
+      mode = st.mode & 0o7777;
+    }
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new OutputError(arg, writeMessage(e));
@@ -212,8 +220,8 @@ export function openAtomic(arg: string, cwd: string = process.cwd()): AtomicOutp
 }
 
 /** Writes `text` to `arg` (relative to `cwd`) through a temporary file, synchronously. */
-export function writeFileAtomic(arg: string, text: string | Uint8Array, cwd: string = process.cwd()): void {
-  const { target, temp, mode } = prepare(arg, cwd);
+export function writeFileAtomic(arg: string, text: string | Uint8Array, cwd: string = process.cwd(), options: { followLinks?: boolean } = {}): void {
+  const { target, temp, mode } = prepare(arg, cwd, options.followLinks);
   const fd = openTemp(arg, temp, mode);
   try {
     const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;

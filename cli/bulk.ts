@@ -10,6 +10,7 @@ import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
 import { groupLeads, readLines, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
+import { escapeControls } from "./output/safe.js";
 import type { AtomicOutput } from "./atomicWrite.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
 
@@ -65,7 +66,7 @@ export function lineErrorReporter(name: string): { onError: (e: LineError) => vo
   return {
     onError(e) {
       count++;
-      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}:${e.line} ${e.reason}; line skipped\n`);
+      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(name)}:${e.line} ${escapeControls(e.reason)}; line skipped\n`);
     },
     finish() {
       if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more malformed lines skipped (${count} in all)\n`);

@@ -3,7 +3,7 @@
  * paths, with size and binary checks. Every unreadable input becomes one
  * `InputProblem` naming it; the run goes on with the rest.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { SourceFile } from "../core/workspace.js";
 
@@ -89,34 +89,52 @@ export function ioMessage(e: unknown): string {
   }
 }
 
-/** Every `.crmrules` file under `inputs` (files named explicitly are taken whatever their extension). */
-export function discover(inputs: string[], cwd = process.cwd()): { files: string[]; problems: InputProblem[]; bases: string[] } {
+/** A symbolic link met during discovery: followed only once the workspace root is known. */
+export interface FoundLink {
+  /** The link's own absolute path. */
+  path: string;
+  /** How the user named it (for messages). */
+  input: string;
+  /** Named on the command line (taken whatever its extension), or found in a folder. */
+  explicit: boolean;
+}
+
+/**
+ * Every `.crmrules` file under `inputs` (files named explicitly are taken whatever their extension).
+ * Symbolic links are not followed here: they are listed in `links`, for `resolveLinks` to check
+ * against the workspace root.
+ */
+export function discover(inputs: string[], cwd = process.cwd()): { files: string[]; problems: InputProblem[]; bases: string[]; links: FoundLink[] } {
   const files = new Set<string>();
   const problems: InputProblem[] = [];
   const bases: string[] = [];
+  const links: FoundLink[] = [];
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
     let st;
     try {
-      st = statSync(abs);
+      st = lstatSync(abs);
     } catch (e) {
       problems.push({ input, message: ioMessage(e) });
       continue;
     }
-    if (st.isDirectory()) {
+    if (st.isSymbolicLink()) {
+      bases.push(path.dirname(abs));
+      links.push({ path: abs, input, explicit: true });
+    } else if (st.isDirectory()) {
       bases.push(abs);
-      const before = files.size;
-      walk(abs, files, problems, cwd);
-      if (files.size === before) problems.push({ input, message: `contains no ${EXTENSION} files` });
+      const before = files.size + links.length;
+      walk(abs, files, links, problems, cwd);
+      if (files.size + links.length === before) problems.push({ input, message: `contains no ${EXTENSION} files` });
     } else if (st.isFile()) {
       bases.push(path.dirname(abs));
       files.add(abs);
     } else problems.push({ input, message: "is neither a file nor a folder" });
   }
-  return { files: [...files].sort(), problems, bases };
+  return { files: [...files].sort(), problems, bases, links };
 }
 
-function walk(dir: string, out: Set<string>, problems: InputProblem[], cwd: string): void {
+function walk(dir: string, out: Set<string>, links: FoundLink[], problems: InputProblem[], cwd: string): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -129,9 +147,92 @@ function walk(dir: string, out: Set<string>, problems: InputProblem[], cwd: stri
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIPPED_DIRS.has(e.name) || e.name.startsWith(".")) continue;
-      walk(full, out, problems, cwd);
+      walk(full, out, links, problems, cwd);
+    } else if (e.isSymbolicLink()) {
+      // A link to a folder is followed whatever its name (unless skipped or hidden); a link to a file only for `.crmrules`.
+      if (SKIPPED_DIRS.has(e.name) || e.name.startsWith(".")) continue;
+      links.push({ path: full, input: displayPath(full, cwd), explicit: false });
     } else if (e.isFile() && e.name.endsWith(EXTENSION)) out.add(full);
   }
+}
+
+function inside(file: string, root: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * The symbolic-link policy: a link is followed only when everything it resolves to lies inside the
+ * workspace root (both resolved, so a root reached through a link works). A link that points outside
+ * the root, dangles or loops is one problem naming the link (exit code 2), and nothing of its target
+ * is read, so no part of a file outside the root can appear in any output. Links to folders are
+ * walked with the same rule for the links inside them; a file reached twice (through a link and
+ * directly) is read once, under its first path.
+ */
+export function resolveLinks(files: string[], links: FoundLink[], root: string, cwd: string): { files: string[]; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = root;
+  }
+  const byReal = new Map<string, string>();
+  const real = (f: string) => {
+    try {
+      return realpathSync(f);
+    } catch {
+      return f;
+    }
+  };
+  for (const f of files) if (!byReal.has(real(f))) byReal.set(real(f), f);
+  const walkedDirs = new Set<string>();
+  const queue = [...links];
+  for (let link = queue.shift(); link; link = queue.shift()) {
+    let target: string;
+    try {
+      target = realpathSync(link.path);
+    } catch (e) {
+      // A broken link matters when it names a rules file; other broken links in a folder are not ours.
+      if (!link.explicit && !link.path.endsWith(EXTENSION)) continue;
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ input: link.input, message: code === "ELOOP" ? "is a symbolic link that loops; skipped" : "is a symbolic link to something that does not exist; skipped" });
+      continue;
+    }
+    // Found in a folder, a link to a file is a rules file only by its name.
+    const rulesName = link.explicit || link.path.endsWith(EXTENSION);
+    if (!inside(target, realRoot)) {
+      let folder = false;
+      try {
+        folder = statSync(target).isDirectory();
+      } catch {
+        // unreadable: reported below if it names a rules file
+      }
+      if (!rulesName && !folder) continue;
+      problems.push({ input: link.input, message: `is a symbolic link to \`${toPosix(target)}\`, outside the workspace root \`${displayPath(root, cwd)}\`; skipped (links are followed only inside the root)` });
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(target);
+    } catch (e) {
+      problems.push({ input: link.input, message: ioMessage(e) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (walkedDirs.has(target)) continue; // a loop of folder links, or a folder reached twice
+      walkedDirs.add(target);
+      const found = new Set<string>();
+      const more: FoundLink[] = [];
+      walk(link.path, found, more, problems, cwd);
+      for (const f of [...found].sort()) if (!byReal.has(real(f))) byReal.set(real(f), f);
+      queue.push(...more);
+    } else if (st.isFile()) {
+      if (!rulesName) continue;
+      if (!byReal.has(target)) byReal.set(target, link.path);
+    } else problems.push({ input: link.input, message: "is a symbolic link to something that is neither a file nor a folder; skipped" });
+  }
+  return { files: [...new Set(byReal.values())].sort(), problems };
 }
 
 /** The deepest folder containing every one of `dirs`. */
@@ -152,20 +253,26 @@ export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: 
   const cwd = options.cwd ?? process.cwd();
   const found = discover(inputs.length ? inputs : ["."], cwd);
   const problems = [...found.problems];
+  const rootPath = options.root ? path.resolve(cwd, options.root) : commonDirectory(found.bases);
+  // Symbolic links are followed only inside the root (see resolveLinks).
+  const named = resolveLinks(found.files, found.links, rootPath, cwd);
+  problems.push(...named.problems);
+  const selected = new Set(named.files.map(toPosix));
+  const all = new Set(named.files);
   const files: SourceFile[] = [];
-  const selected = new Set(found.files.map(toPosix));
-  const all = new Set(found.files);
   if (options.root) {
-    const under = discover([path.resolve(cwd, options.root)], cwd);
+    const under = discover([rootPath], cwd);
     problems.push(...under.problems);
-    for (const f of under.files) all.add(f);
+    const linked = resolveLinks(under.files, under.links, rootPath, cwd);
+    for (const p of linked.problems) if (!problems.some((q) => q.input === p.input && q.message === p.message)) problems.push(p);
+    for (const f of linked.files) all.add(f);
   }
   for (const f of [...all].sort()) {
     const r = readTextFile(f);
     if (r.ok) files.push({ uri: toPosix(f), text: r.text });
     else problems.push({ input: displayPath(f, cwd), message: r.message });
   }
-  const root = toPosix(options.root ? path.resolve(cwd, options.root) : commonDirectory(found.bases));
+  const root = toPosix(rootPath);
   if (options.root) {
     for (const f of files) {
       if (!(f.uri + "/").startsWith(root.endsWith("/") ? root : root + "/")) problems.push({ input: displayPath(f.uri, cwd), message: `is outside the workspace root \`${displayPath(root, cwd)}\`` });

@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { colorsFor } from "./color.js";
 import { ExitCode, UsageError } from "./exit.js";
 import { VERSION } from "./version.js";
+import { sanitize } from "./output/safe.js";
 import { checkCommand } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { lspCommand } from "./commands/lsp.js";
@@ -40,7 +41,7 @@ Colour is used on a terminal unless NO_COLOR is set.
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (str, write) => write(c.red(str)) });
+    cmd.configureOutput({ outputError: (str, write) => write(c.red(sanitize(str))) });
     for (const sub of cmd.commands) configure(sub);
   };
   configure(p);
@@ -65,11 +66,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`${c.red("crmrules:")} ${e.message}\n`);
+      process.stderr.write(`${c.red("crmrules:")} ${sanitize(e.message)}\n`);
       process.exitCode = ExitCode.Usage;
       return;
     }
-    process.stderr.write(`${c.red("crmrules: internal error:")} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`${c.red("crmrules: internal error:")} ${sanitize(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     // Worker threads may still be alive: end here rather than hang.
     process.exit(ExitCode.Usage);
   }

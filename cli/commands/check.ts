@@ -5,7 +5,7 @@ import { colorsFor } from "../color.js";
 import { ExitCode } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { repositoryRoot } from "../git.js";
-import { reportProblems, worst, write } from "../report.js";
+import { reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { checkFiles } from "../workspace.js";
 import { atLeast, renderGithub, renderJson, renderJUnit, renderSarif, renderText, type CheckReport } from "../output/diagnostics.js";
 
@@ -60,20 +60,20 @@ export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
   const failLevel: Severity = opts.failLevel;
   switch (opts.format) {
     case "json":
-      write(renderJson(report));
+      writeJson(renderJson(report));
       break;
     case "sarif":
-      write(renderSarif({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
+      writeJson(renderSarif({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
       break;
     case "github":
-      write(renderGithub(report));
+      writeText(renderGithub(report));
       break;
     case "junit":
       write(renderJUnit({ ...report, reportBase: repositoryRoot(ws.root, cwd) }, failLevel));
       break;
     default:
       // Nothing could be read: the errors on stderr say why; "no problems in 0 files" would read as a pass.
-      if (report.files.length > 0 || ws.problems.length === 0) write(renderText(report, colorsFor(process.stdout)));
+      if (report.files.length > 0 || ws.problems.length === 0) writeText(renderText(report, colorsFor(process.stdout)));
   }
   const findings = report.diagnostics.some((d) => atLeast(d.severity, failLevel)) ? ExitCode.Findings : ExitCode.Success;
   return worst(findings, ws.problems.length ? ExitCode.Usage : ExitCode.Success);

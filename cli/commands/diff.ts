@@ -11,7 +11,8 @@ import { checkFiles } from "../workspace.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, type InputProblem } from "../files.js";
 import { readRevision } from "../git.js";
-import { reportProblems, worst, write } from "../report.js";
+import { reportProblems, say, worst, write } from "../report.js";
+import { jsonSafe, sanitize } from "../output/safe.js";
 import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../output/diff.js";
 import { openOutput } from "../atomicWrite.js";
 
@@ -198,18 +199,21 @@ export async function runDiff(baseArg: string, headArg: string | undefined, opts
   reportProblems(problems);
   const report = compareSides(base, head);
   if (report.journeys.length === 0 && !opts.events) {
-    process.stderr.write(`crmrules: ${head.label} has no journeys to replay\n`);
+    say(`crmrules: ${head.label} has no journeys to replay\n`);
     return ExitCode.Usage;
   }
   if (opts.events) report.log = await logDiff(base, head, opts, cwd);
   const render = (cut: boolean) => {
     switch (opts.format) {
+      // Control and bidirectional characters from the rules are escaped (cli/output/safe.ts).
       case "json":
-        return renderDiffJson(report);
+        return jsonSafe(renderDiffJson(report));
       case "markdown":
-        return renderDiffMarkdown(report, { linkBase: opts.linkBase, ...(cut ? { maxChars, fullReport: opts.outFull === "-" ? undefined : opts.outFull } : {}) });
-      default:
-        return renderDiffText(report, cut ? colorsFor(process.stdout) : plain);
+        return sanitize(renderDiffMarkdown(report, { linkBase: opts.linkBase, ...(cut ? { maxChars, fullReport: opts.outFull === "-" ? undefined : opts.outFull } : {}) }));
+      default: {
+        const c = cut ? colorsFor(process.stdout) : plain;
+        return sanitize(renderDiffText(report, c), c.isColorSupported);
+      }
     }
   };
   if (full) {

@@ -4,7 +4,7 @@ import { format } from "../../core/format/format.js";
 import { colorsFor } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { decodeText, displayPath, loadWorkspace } from "../files.js";
-import { reportProblems, worst, write } from "../report.js";
+import { reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { OutputError, writeFileAtomic } from "../atomicWrite.js";
 import { guarded, internalErrorMessage } from "../../core/diagnostics/internalError.js";
 
@@ -84,7 +84,7 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
     }
     try {
       // Through a temporary file: an interrupted run never leaves a half-written rules file.
-      writeFileAtomic(f.uri, out);
+      writeFileAtomic(f.uri, out, undefined, { followLinks: true });
       changed.push(name);
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
@@ -93,14 +93,14 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
   }
   reportProblems(problems);
   if (opts.check) {
-    for (const n of changed) write(`${n}\n`);
+    for (const n of changed) writeText(`${n}\n`);
     process.stderr.write(
       changed.length
         ? `${c.yellow(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} not formatted`)} (run \`crmrules fmt\`)\n`
         : `${c.green(`all ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} formatted`)}\n`,
     );
   } else {
-    for (const n of changed) write(`formatted ${n}\n`);
+    for (const n of changed) writeText(`formatted ${n}\n`);
     process.stderr.write(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? "" : "s"} changed\n`);
   }
   return worst(opts.check && changed.length ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);

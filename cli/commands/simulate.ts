@@ -7,7 +7,8 @@ import { colorsFor, plain, type Colors } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, toPosix } from "../files.js";
 import { journeysOf } from "../journeys.js";
-import { reportInternalErrors, reportProblems, worst, write } from "../report.js";
+import { reportInternalErrors, reportProblems, worst, write, writeJson, writeText } from "../report.js";
+import { escapeControls, sanitize } from "../output/safe.js";
 import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors, type WorkspaceJourney } from "../workspace.js";
 import { guarded } from "../../core/diagnostics/internalError.js";
@@ -89,7 +90,7 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const workerScript = path.join(__dirname, "worker.js");
   const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, workerScript: existsSync(workerScript) ? workerScript : undefined });
   // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
-  const say = opts.out === "-" ? (t: string) => void process.stderr.write(t) : write;
+  const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;
   const internal = new Set([...compile(check, fromUri).actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
   if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
   else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal));
@@ -169,7 +170,8 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
   }
   const c = colorsFor(process.stdout);
   // Written in pieces: a long journey's trace is more text than one string can hold.
-  const out = new ChunkWriter();
+  // Control and bidirectional characters from the rules are escaped as they are written (cli/output/safe.ts).
+  const out = new ChunkWriter(opts.format === "json" ? writeJson : writeText);
   // A long journey's trace is written while it runs and never kept (without `--why`, which reads it whole).
   if (!query && picked.some((j) => j.decl.steps.length > STREAM_STEPS)) {
     streamJourneys(picked, seed, opts.format, out, cwd, c);
@@ -255,7 +257,7 @@ export function* traceLines(r: JourneyResult, cwd: string, c: Colors = plain): G
 }
 
 function traceHead(r: Pick<JourneyResult, "journey" | "seed" | "source">, cwd: string, c: Colors): string {
-  return c.bold(`journey "${r.journey}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
+  return c.bold(`journey "${escapeControls(r.journey)}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
 }
 
 /** One entry's lines (its time first when it differs from the previous entry's, kept in `at`). */
@@ -290,7 +292,7 @@ function* traceEnd(r: JourneyResult, c: Colors): Generator<string> {
 
 function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors): string {
   const a = why(r, q);
-  const out = [c.bold(`journey "${r.journey}": why ${q.kind}${q.kind === "route" ? "" : " " + q.name}?`), a.summary];
+  const out = [c.bold(`journey "${escapeControls(r.journey)}": why ${q.kind}${q.kind === "route" ? "" : " " + q.name}?`), a.summary];
   a.entries.forEach((e, i) => out.push(`  ${a.lines[i]}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`));
   return out.join("\n") + "\n";
 }

@@ -5,7 +5,7 @@ import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { repositoryRoot } from "../git.js";
 import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
-import { reportInternalErrors, reportProblems, worst, write } from "../report.js";
+import { reportInternalErrors, reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors } from "../workspace.js";
 import { renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
@@ -93,16 +93,16 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   };
   switch (opts.format) {
     case "json":
-      write(renderTestJson(report));
+      writeJson(renderTestJson(report));
       break;
     case "junit":
       write(renderTestJUnit({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
       break;
     case "github":
-      write(renderTestGithub(report));
+      writeText(renderTestGithub(report));
       break;
     default:
-      write(renderTestText(report, colorsFor(process.stdout), opts.verbose));
+      writeText(renderTestText(report, colorsFor(process.stdout), opts.verbose));
   }
   const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);

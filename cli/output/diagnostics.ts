@@ -12,6 +12,7 @@ import type { Range } from "../../core/text/positions.js";
 import { displayPath, toPosix, type InputProblem } from "../files.js";
 import { plain, type Colors } from "../color.js";
 import { excerpt, location } from "./caret.js";
+import { escapeControls } from "./safe.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitCase } from "./xml.js";
 import { diagnosticHelpUri, HOMEPAGE, VERSION } from "../version.js";
@@ -69,7 +70,7 @@ export function renderText(report: CheckReport, colors: Colors = plain): string 
     const text = report.texts.get(d.uri);
     const lastLine = Math.max(d.range.start.line, ...(d.related ?? []).filter((r) => r.uri === d.uri).map((r) => r.range.start.line)) + 1;
     const gutter = String(lastLine).length;
-    out.push(`${c.bold(c[tone](`${WORD[d.severity]}[${d.code}]`))}${c.bold(": " + d.message)}`);
+    out.push(`${c.bold(c[tone](`${WORD[d.severity]}[${d.code}]`))}${c.bold(": " + escapeControls(d.message))}`);
     out.push(`${" ".repeat(gutter)}${c.blue("-->")} ${location(file, d.range)}`);
     const preferred = d.fixes?.find((f) => f.preferred) ?? d.fixes?.[0];
     if (text !== undefined) out.push(...excerpt(text, d.range, { colors: c, tone, gutter, label: preferred ? preferred.title : undefined }));

@@ -53,3 +53,11 @@ export function sanitize(text: string, colors = false): string {
   }
   return out + text.slice(last);
 }
+
+/** Invisible characters that JSON.stringify leaves raw (they are legal in JSON strings). */
+const JSON_INVISIBLE = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u007f-\u009f]/g;
+
+/** A JSON text with the invisible characters inside its strings written as `\uXXXX` escapes (the same JSON value). */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_INVISIBLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -5,6 +5,7 @@ import { plain, type Colors } from "../color.js";
 import { displayPath, toPosix } from "../files.js";
 import { belowMinimum, type Coverage, type JourneyRun } from "../journeys.js";
 import { excerpt, location } from "./caret.js";
+import { escapeControls } from "./safe.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitSuite } from "./xml.js";
 import { VERSION } from "../version.js";
@@ -43,16 +44,16 @@ export function renderTestText(r: TestReport, colors: Colors = plain, verbose = 
   for (const { journey, result } of r.runs) {
     const where = location(displayPath(journey.uri, r.cwd), journey.decl.range);
     if (result.passed) {
-      out.push(`${c.green("PASS")}  ${journey.name}  ${c.dim(where)}`);
+      out.push(`${c.green("PASS")}  ${escapeControls(journey.name)}  ${c.dim(where)}`);
       continue;
     }
-    out.push(`${c.red(c.bold("FAIL"))}  ${c.bold(journey.name)}  ${c.dim(where)}`);
+    out.push(`${c.red(c.bold("FAIL"))}  ${c.bold(escapeControls(journey.name))}  ${c.dim(where)}`);
     for (const x of result.expectations) {
       if (x.pass) continue;
       const file = displayPath(x.source.uri, r.cwd);
-      out.push(`  ${c.red("✗")} ${x.text}  ${c.dim(`at ${x.time}`)}`);
-      out.push(`      expected: ${c.green(x.expected)}`);
-      out.push(`      actual:   ${c.red(x.actual)}`);
+      out.push(`  ${c.red("✗")} ${escapeControls(x.text)}  ${c.dim(`at ${x.time}`)}`);
+      out.push(`      expected: ${c.green(escapeControls(x.expected))}`);
+      out.push(`      actual:   ${c.red(escapeControls(x.actual))}`);
       out.push(`     ${c.blue("-->")} ${location(file, x.source.range)}`);
       const text = r.texts.get(x.source.uri);
       if (text !== undefined) out.push(...excerpt(text, x.source.range, { colors: c, tone: "red" }).map((l) => "     " + l));

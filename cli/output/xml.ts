@@ -1,8 +1,11 @@
 /** Minimal XML writing for JUnit reports. */
+import { sanitize } from "./safe.js";
+
 export function xmlEscape(s: string): string {
-  // Characters XML 1.0 forbids are dropped; the rest is escaped.
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+  // Characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) and invisible bidirectional
+  // controls are shown as `\u{XXXX}` (cli/output/safe.ts); the rest is escaped.
+  return sanitize(s)
+    .replace(/[\uFFFE\uFFFF]/g, (ch) => `\\u{${ch.charCodeAt(0).toString(16).toUpperCase()}}`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

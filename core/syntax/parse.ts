@@ -8,6 +8,7 @@ import { CrmParser } from "./parser.js";
 import { crmLexer, mistyped, StringLiteral, UnterminatedString } from "./tokens.js";
 import { LineIndex, type Range } from "../text/positions.js";
 import { NOT_A_DECLARATION } from "./errorMessages.js";
+import { characterDiagnostics, describeCharacter } from "./characters.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
 export interface ParseResult {
@@ -44,7 +45,9 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
       severity: "error",
       message: unterminated
         ? "this text has no closing quote `\"` on the same line"
-        : `unexpected character \`${ch.length > 20 ? ch.slice(0, 20) + "…" : ch}\``,
+        : invisible(ch)
+          ? `unexpected invisible character ${describeCharacter(ch)}`
+          : `unexpected character \`${ch.length > 20 ? ch.slice(0, 20) + "…" : ch}\``,
       uri,
       range: lines.range(err.offset, unterminated ? lineEnd(text, err.offset) : err.offset + Math.max(1, err.length)),
     });
@@ -62,6 +65,8 @@ export function parse(text: string, uri = "untitled.crmrules"): ParseResult {
         range: lines.range(t.startOffset, t.startOffset + t.image.length),
       });
   }
+  // Bidirectional controls and control characters inside text values and comments (CR1024–CR1026).
+  diagnostics.push(...characterDiagnostics(text, uri, lines, lexed.tokens.filter((t) => t.tokenType === StringLiteral || t.tokenType === UnterminatedString), (lexed.groups["comments"] ?? []) as IToken[]));
   // Recovery creates and discards many exceptions; their stack traces are
   // never read, so do not pay for capturing them.
   const traceLimit = Error.stackTraceLimit;
@@ -164,3 +169,8 @@ function dedupe(diags: Diagnostic[]): void {
 }
 
 export { StringLiteral };
+
+/** A character that does not show as itself: controls, bidirectional controls and marks, zero-width characters. */
+function invisible(ch: string): boolean {
+  return /^[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(ch);
+}

@@ -36,8 +36,9 @@ describe("GitHub annotations", () => {
 });
 
 describe("XML", () => {
-  it("escapes markup and drops characters XML forbids", () => {
-    expect(xmlEscape(`a<b>&"c'\u0001`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;");
+  it("escapes markup and shows characters XML forbids (and bidirectional controls) as \\u{XXXX}", () => {
+    expect(xmlEscape(`a<b>&"c'\u0001`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;\\u{0001}");
+    expect(xmlEscape("x\u202ey\uffff")).toBe("x\\u{202E}y\\u{FFFF}");
   });
   it("writes JUnit that parses back with its counts", async () => {
     const xml = junit("s", [{ name: "f", cases: [{ name: "ok", classname: "c" }, { name: "bad <1>", classname: "c", failure: { message: "m & n", type: "t", body: "x < y" } }] }]);
