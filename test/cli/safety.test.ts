@@ -88,6 +88,16 @@ describe("control and bidirectional characters in outputs", () => {
     }
   });
 
+  it("simulate prints the trace with the name escaped, and JSON without raw bidirectional characters", async () => {
+    const d = hostile();
+    const t = await run(["simulate", "Nordic"], { cwd: d });
+    expect(t.stdout).not.toMatch(RAW);
+    expect(t.stdout).toContain('journey "Nordic \\u{001B}]0;owned\\u{0007} \\u{001B}[2J CTO \\u{202E}omed a skoob"');
+    const j = await run(["simulate", "Nordic", "--format", "json"], { cwd: d });
+    expect(j.stdout).not.toMatch(RAW);
+    expect(JSON.parse(j.stdout).journey).toBe(`Nordic ${ESC}]0;owned\u0007 ${ESC}[2J CTO ${RLO}omed a skoob`);
+  });
+
   it("a usage error echoing a journey name escapes it", async () => {
     const r = await run(["simulate", `no${ESC}[2Jsuch`], { cwd: hostile() });
     expect(r.code).toBe(2);
