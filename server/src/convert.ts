@@ -2,6 +2,8 @@
 import * as L from "vscode-languageserver";
 import type { Range } from "../../core/text/positions.js";
 import type { Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
+import { diagnosticHelpUri } from "../../core/docLinks.js";
 import { pathToUri } from "./uri.js";
 
 export function range(r: Range): L.Range {
@@ -23,6 +25,9 @@ export function diagnostic(d: Diagnostic): L.Diagnostic {
     source: "crmrules",
     message: d.message,
   };
+  // The code's section in docs/diagnostics.md (every catalogued code has one).
+  const entry = catalogueEntry(d.code);
+  if (entry) out.codeDescription = { href: diagnosticHelpUri(d.code, entry.title) };
   if (d.related?.length)
     out.relatedInformation = d.related.map((r) => ({ location: { uri: pathToUri(r.uri), range: range(r.range) }, message: r.message }));
   if (d.tags?.length)

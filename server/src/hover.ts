@@ -4,6 +4,7 @@ import type * as A from "../../core/syntax/ast.js";
 import type { CrmSymbol } from "../../core/workspace.js";
 import { maxPossibleScore, membersOf, symbolAt } from "../../core/checker/queries.js";
 import { range } from "./convert.js";
+import { specSectionUri } from "../../core/docLinks.js";
 import { nameAt } from "./navigation.js";
 import { typeText } from "./symbols.js";
 import type { Snapshot } from "./workspace.js";
@@ -60,7 +61,10 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
       break;
     }
     case "scoreRule":
-      lines.push(`rule \`${d.name}\` of score \`${d.container}\``, ruleInWords(node as A.ScoreRule, src));
+      lines.push(`rule \`${d.name}\` of score \`${d.container}\``, ruleInWords(node as A.ScoreRule, src), specLink("Rules", "score rules"));
+      break;
+    case "routeRule":
+      lines.push(`routing rule \`${d.name}\` of route \`${d.container}\``, "```crmrules\n" + firstLine(src(node)) + "\n```", specLink("Routes", "routing rules"));
       break;
     case "territory":
     case "set": {
@@ -93,6 +97,11 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
   }
   if (d.doc) lines.push("", d.doc);
   return lines.join("\n\n").replace(/\n\n\n\n/g, "\n\n");
+}
+
+/** A link to a section of the language reference (`heading` is the section's unique heading there). */
+export function specLink(heading: string, what: string): string {
+  return `[${what} in the language reference](${specSectionUri(heading)})`;
 }
 
 /** `` `name { a: text }` ``, or `` `name` (no payload fields)`` for an event without any. */

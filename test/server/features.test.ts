@@ -8,6 +8,10 @@ import { readFileSync, writeFileSync, unlinkSync } from "node:fs";
 import * as P from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { copyFixture, startClient, uri, type Client } from "./helpers.js";
+import { diagnosticHelpUri, specSectionUri } from "../../core/docLinks.js";
+import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
+/** The documentation link every published diagnostic carries (its code's section of docs/diagnostics.md). */
+const doc = (code: string) => ({ href: diagnosticHelpUri(code, catalogueEntry(code)!.title) });
 
 let root: string;
 let second: string;
@@ -62,7 +66,7 @@ describe("diagnostics", () => {
     try {
       const d = await b.diagnostics(uri(join(broken, "broken.crmrules")));
       expect(d.diagnostics).toEqual([
-        { range: rng(4, 0, 4, 1), severity: 1, code: "CR1003", source: "crmrules", message: "expected a value after `==`, found `}`" },
+        { range: rng(4, 0, 4, 1), severity: 1, code: "CR1003", codeDescription: doc("CR1003"), source: "crmrules", message: "expected a value after `==`, found `}`" },
       ]);
     } finally {
       await b.stop();
@@ -139,12 +143,13 @@ describe("checker integration", () => {
       const schema = uri(join(dir, "schema.crmrules"));
       const d = await k.diagnostics(rules);
       expect(d.diagnostics).toEqual([
-        { range: rng(3, 27, 3, 30), severity: 1, code: "CR3001", source: "crmrules", message: "the lead has no field `rol`; did you mean `role`?" },
+        { range: rng(3, 27, 3, 30), severity: 1, code: "CR3001", codeDescription: doc("CR3001"), source: "crmrules", message: "the lead has no field `rol`; did you mean `role`?" },
         // (`executive` is not reported: what it means depends on the unknown field.)
         {
           range: rng(6, 6, 6, 9),
           severity: 1,
           code: "CR2002",
+          codeDescription: doc("CR2002"),
           source: "crmrules",
           message: "the name `mql` is already declared (as a stage)",
           relatedInformation: [{ location: { uri: rules, range: rng(5, 6, 5, 9) }, message: "first declaration of `mql`" }],
@@ -315,7 +320,7 @@ describe("hover", () => {
     expect(await hov(S(), 19, 30)).toBe('score `engagement` "Engagement"\n\nmaximum possible value: 100 (it is capped at 100)\n\ncapped at 100\n\nloses 25% every 30 days\n\n3 rules');
   });
   it("shows a rule's points, window and limit in words", async () => {
-    expect(await hov(S(), 13, 8)).toBe('rule `pricing_visit` of score `engagement`\n\nadds 10 points on each `page_view`, where url starts_with "/pricing", at most 3 times per 7 days');
+    expect(await hov(S(), 13, 8)).toBe('rule `pricing_visit` of score `engagement`\n\nadds 10 points on each `page_view`, where url starts_with "/pricing", at most 3 times per 7 days\n\n[score rules in the language reference](' + specSectionUri("Rules") + ")");
   });
   it("shows a territory's countries, through unions", async () => {
     expect(await hov(R(), 15, 45)).toBe("territory `dach`\n\n3 items: DE, AT, CH");
@@ -506,7 +511,7 @@ describe("workspace model", () => {
     await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Created }] });
     const d = await c.diagnostics(uri(path));
     // Checker diagnostics, with the `unnecessary` tag for an unused declaration.
-    expect(d.diagnostics).toEqual([{ range: rng(0, 6, 0, 11), severity: 2, code: "CR2007", source: "crmrules", message: "queue `fresh` is never used", tags: [P.DiagnosticTag.Unnecessary] }]);
+    expect(d.diagnostics).toEqual([{ range: rng(0, 6, 0, 11), severity: 2, code: "CR2007", codeDescription: doc("CR2007"), source: "crmrules", message: "queue `fresh` is never used", tags: [P.DiagnosticTag.Unnecessary] }]);
     expect(((await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "fresh" })) as P.WorkspaceSymbol[]).map((s) => s.name)).toEqual(["fresh"]);
     writeFileSync(path, "queue fresh {\n");
     await c.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(path), type: P.FileChangeType.Changed }] });

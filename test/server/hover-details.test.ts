@@ -4,7 +4,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as P from "vscode-languageserver-protocol/node";
-import { startClient, uri, type Client } from "./helpers.js";
+import { readFileSync } from "node:fs";
+import { startClient, uri, REPO, type Client } from "./helpers.js";
+import { HOMEPAGE, headingAnchor } from "../../core/docLinks.js";
+import { CATALOGUE } from "../../core/diagnostics/catalogue.js";
 
 let root: string;
 let c: Client;
@@ -54,5 +57,29 @@ describe("hover details", () => {
     const g = "grade `fit_grade` from score `fit`\n\nletters, best first: `A` ≥ 40, `B` ≥ 20, `C` otherwise";
     expect(await hover(8, 8)).toBe(g);
     expect(await hover(13, 23)).toBe(g);
+  });
+  it("links a score rule and a routing rule to their sections of the language reference, which exist there", async () => {
+    const spec = `${HOMEPAGE}/blob/main/docs/language.md`;
+    expect(await hover(5, 8)).toBe(`rule \`big\` of score \`fit\`\n\nadds 10 points while lead.size > 100\n\n[score rules in the language reference](${spec}#rules)`);
+    expect(await hover(16, 8)).toBe(`routing rule \`all\` of route \`r\`\n\n\`\`\`crmrules\nrule all: when true -> queue q\n\`\`\`\n\n[routing rules in the language reference](${spec}#routes)`);
+    // Each anchor is the one GitHub gives the heading: it is there, once.
+    const anchors = readFileSync(join(REPO, "docs/language.md"), "utf8").split("\n").filter((l) => /^#+ /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, "")));
+    for (const a of ["rules", "routes"]) expect(anchors.filter((x) => x === a)).toEqual([a]);
+  });
+});
+
+describe("diagnostic documentation links", () => {
+  it("gives every published diagnostic a codeDescription pointing at its code's section of docs/diagnostics.md", async () => {
+    const u = uri(join(root, "broken.crmrules"));
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text: 'queue lonely "L"\nstage x when lead.nope == 1\n' } });
+    const d = await c.diagnostics(u, (p) => p.diagnostics.length >= 2);
+    const headings = new Set(readFileSync(join(REPO, "docs/diagnostics.md"), "utf8").split("\n").filter((l) => /^#+ /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, ""))));
+    for (const x of d.diagnostics) {
+      const entry = CATALOGUE.get(String(x.code))!;
+      expect(entry, String(x.code)).toBeDefined();
+      expect(x.codeDescription?.href).toBe(`${HOMEPAGE}/blob/main/docs/diagnostics.md#${headingAnchor(`${x.code} — ${entry.title}`)}`);
+      expect(headings.has(x.codeDescription!.href.split("#")[1]!), x.codeDescription!.href).toBe(true);
+    }
+    expect(d.diagnostics.map((x) => x.code).sort()).toEqual(["CR2007", "CR3001"]);
   });
 });
