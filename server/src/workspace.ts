@@ -16,8 +16,8 @@
  * unused, duplicated or not). That is proportional to the change, not to the
  * workspace.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
 import { internalErrorDiagnostic } from "../../core/diagnostics/internalError.js";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
@@ -30,6 +30,20 @@ export const EXTENSION = ".crmrules";
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test"]);
 /** How many directories deep under a workspace folder the scan reads. */
 const MAX_DEPTH = 20;
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+/** Whether `file` (resolved) lies inside `root` (resolved). */
+function within(file: string, root: string): boolean {
+  const rel = relative(root, file);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
 
 export interface Snapshot {
   generation: number;
@@ -87,7 +101,7 @@ export class Workspace {
   setRoots(roots: string[]): void {
     this.roots = roots;
     this.disk.clear();
-    for (const r of roots) this.scan(r, 0);
+    for (const r of roots) this.scan(r, 0, realRoot(r));
     // Every file may now belong to another group: regroup everything.
     this.groups.clear();
     this.inputs.clear();
@@ -99,7 +113,7 @@ export class Workspace {
     this.changed();
   }
 
-  private scan(dir: string, depth: number): void {
+  private scan(dir: string, depth: number, root: string): void {
     if (depth > MAX_DEPTH) return;
     let entries: string[];
     try {
@@ -113,16 +127,28 @@ export class Workspace {
       let st;
       try {
         st = statSync(p);
+        // The CLI's policy (cli/files.ts): a symbolic link is followed only when it resolves inside the folder.
+        if (lstatSync(p).isSymbolicLink() && !within(realpathSync(p), root)) {
+          this.log(`skipped ${p}: a symbolic link to a place outside the workspace folder`);
+          continue;
+        }
       } catch {
         continue;
       }
-      if (st.isDirectory()) this.scan(p, depth + 1);
+      if (st.isDirectory()) this.scan(p, depth + 1, root);
       else if (e.endsWith(EXTENSION)) this.readDisk(p);
     }
   }
 
   private readDisk(path: string): boolean {
     try {
+      // The CLI's symbolic-link policy (cli/files.ts): never read a file that resolves outside every workspace folder.
+      const real = realpathSync(path);
+      if (real !== path && !this.roots.some((r) => within(real, realRoot(r)))) {
+        this.log(`skipped ${path}: a symbolic link to a file outside the workspace folders`);
+        this.disk.delete(path);
+        return false;
+      }
       this.disk.set(path, readFileSync(path, "utf8"));
       return true;
     } catch (e) {
