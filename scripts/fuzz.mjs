@@ -1,0 +1,49 @@
+// `npm run fuzz -- --runs 100000 [--seed 1] [--scale 1] [--json out.json]`: the long fuzz run (issue 13).
+// Bundles test/fuzz/ (generator + properties, the same code the vitest suite runs on 2,000 inputs) with
+// esbuild into a temporary file and runs it on the main thread's default stack, as the CLI runs.
+// Prints progress every 1,000 inputs and a summary; exits 1 if any input threw, hung or broke a property.
+import { build } from "esbuild";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const runs = Number(opt("runs", "10000"));
+const seed = Number(opt("seed", "1"));
+const scale = Number(opt("scale", "1"));
+const jsonOut = opt("json", undefined);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !(scale > 0 && scale <= 1)) {
+  console.error("usage: npm run fuzz -- [--runs N] [--seed S] [--scale 0-1] [--json FILE]");
+  process.exit(2);
+}
+const dir = mkdtempSync(join(tmpdir(), "crmrules-fuzz-"));
+const out = join(dir, "fuzz.mjs");
+await build({
+  entryPoints: [join(repo, "test/fuzz/run.ts")],
+  outfile: out,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  logLevel: "warning",
+  define: { "process.env.NODE_ENV": JSON.stringify("development") },
+  inject: [join(repo, "cli/compat.ts")],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+const { fuzz } = await import(pathToFileURL(out).href);
+const started = Date.now();
+const line = (s) =>
+  `${s.runs} inputs, ${(s.bytes / 1048576).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(0)} s: ${s.crashes} crashes, ${s.hangs} hangs, ${s.violations} violations; ` +
+  `engine-checked ${s.engineChecked} (${s.sent} sent, ${s.blocked} blocked); slowest ${s.slowestPerKb.msPerKb.toFixed(1)} ms/KB (seed ${s.slowestPerKb.seed}), slowest under 10 KB ${s.slowestSmall.ms.toFixed(0)} ms (seed ${s.slowestSmall.seed})`;
+const summary = fuzz(runs, seed, { scale, onProgress: (_, s) => console.log(line(s)) });
+console.log(line(summary));
+console.log(`shapes: ${JSON.stringify(summary.byShape)}`);
+for (const f of summary.failures) console.log(`FAIL seed ${f.seed} (${f.shape}): ${f.failure}`);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ ...summary, seconds: (Date.now() - started) / 1000, scale }, null, 2) + "\n");
+process.exit(summary.crashes + summary.hangs + summary.violations ? 1 : 0);
