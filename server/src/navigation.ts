@@ -33,6 +33,11 @@ export function definition(snap: Snapshot, path: string, offset: number): L.Loca
   return [{ originSelectionRange: range(o.range), targetUri: pathToUri(s.uri), targetRange: range(s.declRange), targetSelectionRange: range(s.range) }];
 }
 
+/** A LocationLink as a plain Location, for a client without `definition.linkSupport`. */
+export function asLocations(links: L.LocationLink[]): L.Location[] {
+  return links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+}
+
 export function references(snap: Snapshot, path: string, offset: number, includeDeclaration: boolean): L.Location[] {
   const o = nameAt(snap, path, offset);
   if (!o) return [];

@@ -14,12 +14,17 @@ import { pathToUri } from "./uri.js";
 import { nameAt, occurrencesOf } from "./navigation.js";
 
 
+/**
+ * The symbol to rename, or a refusal: `RequestFailed` (what LSP asks for "a
+ * request that is valid but failed"), whose message the editor shows.
+ */
 function renamable(snap: Snapshot, path: string, offset: number) {
+  const refuse = (m: string) => new L.ResponseError(L.LSPErrorCodes.RequestFailed, m);
   const o = nameAt(snap, path, offset);
-  if (!o) throw new L.ResponseError(L.ErrorCodes.InvalidRequest, "this is not a name you can rename");
-  if (o.symbol.builtin) throw new L.ResponseError(L.ErrorCodes.InvalidRequest, `\`${o.symbol.name}\` is built into the language, so it cannot be renamed`);
+  if (!o) throw refuse("this is not a name you can rename");
+  if (o.symbol.builtin) throw refuse(`\`${o.symbol.name}\` is built into the language, so it cannot be renamed`);
   // A journey's name is a text, not a name other declarations refer to.
-  if (o.symbol.kind === "journey") throw new L.ResponseError(L.ErrorCodes.InvalidRequest, "a journey's description is text: edit it in place");
+  if (o.symbol.kind === "journey") throw refuse("a journey's description is text: edit it in place");
   return o;
 }
 

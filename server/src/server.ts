@@ -12,7 +12,7 @@ import { diagnostic as toLsp } from "./convert.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { foldingRanges, selectionRanges } from "./folding.js";
 import { LEGEND, SemanticTokensProvider } from "./semanticTokens.js";
-import { definition, highlights, references } from "./navigation.js";
+import { asLocations, definition, highlights, references } from "./navigation.js";
 import { prepareRename, rename } from "./rename.js";
 import { hover } from "./hover.js";
 import { complete } from "./completion.js";
@@ -47,6 +47,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   let folderEvents = false;
   let refreshSupport = false;
   let labelOffsets = false;
+  /** The client takes LocationLinks for definitions (else plain Locations). */
+  let definitionLinks = false;
   /** The client answers `workspace/configuration` (the settings are pulled, section `crmrules.format`). */
   let configurationPull = false;
   let formatSettings: FormatSettings = {};
@@ -89,6 +91,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     folderEvents = !!caps.workspace?.workspaceFolders;
     labelOffsets = !!caps.textDocument?.signatureHelp?.signatureInformation?.parameterInformation?.labelOffsetSupport;
     configurationPull = !!caps.workspace?.configuration;
+    definitionLinks = !!caps.textDocument?.definition?.linkSupport;
     const opts = params.initializationOptions as { debounceMs?: number; format?: unknown } | undefined;
     if (typeof opts?.debounceMs === "number") debounceMs = opts.debounceMs;
     formatSettings = readFormatSettings(opts?.format);
@@ -338,7 +341,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onDefinition(
     handle("definition", (p: L.DefinitionParams) => {
       const { snap, path, offset } = at(p.textDocument.uri, p.position);
-      return importDefinition(snap, path, offset) ?? definition(snap, path, offset);
+      const links = importDefinition(snap, path, offset) ?? definition(snap, path, offset);
+      return definitionLinks ? links : asLocations(links);
     }),
   );
   connection.onDocumentLinks(

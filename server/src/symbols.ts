@@ -86,11 +86,22 @@ export function documentSymbols(pr: ParseResult): L.DocumentSymbol[] {
         out.push(sym(d.name?.text ?? "", "workflow", L.SymbolKind.Module, d, d.name));
         break;
       case "Journey":
-        out.push(sym(d.name?.value ?? "", "journey", L.SymbolKind.Object, d, d.name));
+        out.push(sym(d.name?.value ?? "", "journey", L.SymbolKind.Object, d, d.name, d.steps.map((st) => journeyStep(pr.lines.text, st))));
         break;
     }
   }
   return out;
+}
+
+/** A journey step in the outline: its text (an event's payload left out), on one line. */
+function journeyStep(text: string, st: A.JourneyStep): L.DocumentSymbol {
+  const end = st.kind === "EventStep" && st.payload ? st.payload.range.start.offset : st.kind === "UpdateStep" && st.values ? st.values.range.start.offset : st.range.end.offset;
+  let name = text.slice(st.range.start.offset, end).replace(/\s+/g, " ").trim();
+  if (name.length > 80) name = name.slice(0, 79) + "…";
+  const sel = st.kind === "EventStep" ? st.event : st.kind === "ExpectStep" ? st.expectation : st.time;
+  if (st.kind === "EventStep") return sym(name, "event", L.SymbolKind.Event, st, sel);
+  if (st.kind === "UpdateStep") return sym(name, "update", L.SymbolKind.Property, st, sel);
+  return sym(name, "expectation", L.SymbolKind.Boolean, st, sel);
 }
 
 export function typeText(t: A.TypeRef | undefined): string {
@@ -103,20 +114,40 @@ export function typeText(t: A.TypeRef | undefined): string {
 /** Every declaration of every check whose name matches `query` (members of actions and enum values left out). */
 export function workspaceSymbols(snap: Snapshot, query: string): L.WorkspaceSymbol[] {
   const q = query.toLowerCase();
-  const out: L.WorkspaceSymbol[] = [];
+  const found: { s: L.WorkspaceSymbol; rank: number; uri: string; offset: number }[] = [];
   for (const check of snap.checks())
     for (const d of check.symbols.values()) {
       if (d.builtin || d.kind === "param" || d.kind === "enumValue") continue;
-      if (q && !fuzzy(d.name.toLowerCase(), q)) continue;
-      out.push({ name: d.name, kind: LSP_KIND[d.kind], containerName: d.kind === "journey" ? "journey" : d.container, location: { uri: pathToUri(d.uri), range: range(d.range) } });
+      const rank = matchRank(d.name, q);
+      if (rank === undefined) continue;
+      found.push({ s: { name: d.name, kind: LSP_KIND[d.kind], containerName: d.kind === "journey" ? "journey" : d.container, location: { uri: pathToUri(d.uri), range: range(d.range) } }, rank, uri: d.uri, offset: d.range.start.offset });
     }
-  out.sort((a, b) => a.name.localeCompare(b.name));
-  return out.slice(0, 500);
+  // Best match first; within a rank the shorter name (the closer match), then by name and place.
+  found.sort((a, b) => a.rank - b.rank || a.s.name.length - b.s.name.length || a.s.name.localeCompare(b.s.name) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.offset - b.offset));
+  return found.slice(0, 500).map((f) => f.s);
 }
 
-/** Subsequence match, as editors do for symbol search. */
-function fuzzy(text: string, q: string): boolean {
+/**
+ * How well `name` matches the (lower-case) query, best 0: the whole name (0),
+ * its start (1), the start of one of its words (2: after `_`, a space or
+ * punctuation, or a capital in camelCase), anywhere inside (3), as a
+ * subsequence (4, as editors do for symbol search); undefined: no match.
+ * An empty query matches everything (rank 0).
+ */
+export function matchRank(name: string, q: string): number | undefined {
+  if (!q) return 0;
+  const n = name.toLowerCase();
+  if (n === q) return 0;
+  if (n.startsWith(q)) return 1;
+  let at = n.indexOf(q);
+  if (at >= 0) {
+    for (; at >= 0; at = n.indexOf(q, at + 1)) {
+      const before = name[at - 1]!;
+      if (!/[\p{L}\p{N}]/u.test(before) || (/\p{Lu}/u.test(name[at]!) && !/\p{Lu}/u.test(before))) return 2;
+    }
+    return 3;
+  }
   let i = 0;
-  for (const c of text) if (c === q[i]) i++;
-  return i === q.length;
+  for (const c of n) if (c === q[i]) i++;
+  return i === q.length ? 4 : undefined;
 }

@@ -268,7 +268,7 @@ describe("symbols", () => {
 
   it("searches symbols across every workspace folder", async () => {
     const r = (await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "nord" })) as P.WorkspaceSymbol[];
-    expect(r.map((s) => s.name)).toEqual(["enterprise_nordics", "Nordic CTO converts after a webinar", "nordics"]);
+    expect(r.map((s) => s.name)).toEqual(["nordics", "Nordic CTO converts after a webinar", "enterprise_nordics"]);
     const q = (await c.conn.sendRequest(P.WorkspaceSymbolRequest.type, { query: "backlog" })) as P.WorkspaceSymbol[];
     expect(q.map((s) => [s.name, (s.location as P.Location).uri])).toEqual([["backlog", uri(join(second, "b.crmrules"))]]);
   });

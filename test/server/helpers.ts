@@ -103,6 +103,7 @@ export async function startClient(folders: string[], opts: { pull?: boolean; cap
       publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] } },
       semanticTokens: { requests: { full: { delta: true } }, tokenTypes: [], tokenModifiers: [], formats: ["relative"] },
       rename: { prepareSupport: true },
+      definition: { linkSupport: true },
       completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
       hover: { contentFormat: ["markdown", "plaintext"] },
     },

@@ -82,6 +82,7 @@ beforeAll(async () => {
       textDocument: {
         publishDiagnostics: { relatedInformation: true, versionSupport: true },
         signatureHelp: { signatureInformation: { documentationFormat: ["markdown"], parameterInformation: { labelOffsetSupport: true } } },
+        definition: { linkSupport: true },
       },
     },
   });
