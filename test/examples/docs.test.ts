@@ -128,7 +128,7 @@ function sandbox(): string {
 
 function run(command: string, cwd: string) {
   const line = command.replace(/(^|[|;&(]\s*)npx crmrules\b/g, "$1crmrules");
-  const r = spawnSync("bash", ["-o", "pipefail", "-c", line], { cwd, input: "", encoding: "utf8", timeout: 60_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: "1", GIT_AUTHOR_NAME: "docs", GIT_AUTHOR_EMAIL: "docs@example.com", GIT_COMMITTER_NAME: "docs", GIT_COMMITTER_EMAIL: "docs@example.com" } });
+  const r = spawnSync("bash", ["-o", "pipefail", "-c", line], { cwd, input: "", encoding: "utf8", timeout: 240_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: "1", GIT_AUTHOR_NAME: "docs", GIT_AUTHOR_EMAIL: "docs@example.com", GIT_COMMITTER_NAME: "docs", GIT_COMMITTER_EMAIL: "docs@example.com" } });
   return { line, code: r.status, stderr: r.stderr ?? "", stdout: r.stdout ?? "", timedOut: r.error !== undefined };
 }
 
@@ -159,7 +159,7 @@ describe("docs shell blocks run", () => {
         const commands = shellCommands(b.text);
         expect(commands.filter(isCrmrules).length, "a sh block with no crmrules command needs `not-run` or `tested-by=`").toBeGreaterThan(0);
         expectRuns(doc, b, typeof b.attrs.cwd === "string" ? path.join(dir, b.attrs.cwd) : dir);
-      });
+      }, 600_000); // README's block generates and replays 85,000 leads
     }
   }
 });
@@ -210,5 +210,5 @@ describe("docs/tutorial.md runs from an empty folder", () => {
       }
     }
     expect(errorsOf(crmSources(dir), dir)).toEqual([]);
-  });
+  }, 300_000);
 });
