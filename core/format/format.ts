@@ -8,7 +8,8 @@
  *   continues a statement begun on an earlier line);
  * - spacing between tokens is normalized (`a == b`, `enum(a, b)`, `[NO, SE]`,
  *   `+10`, `25%`, `->`, `rule x: +10 on e`);
- * - the user's line breaks are kept, runs of blank lines become one, no trailing
+ * - the user's line breaks are kept (and, with `maxLineLength`, a long condition
+ *   is broken before `and` / `or`), runs of blank lines become one, no trailing
  *   whitespace, exactly one final newline, no column alignment (unless
  *   `alignRuleColons`: the colons after the rule names of consecutive rule lines);
  * - a line touched by a syntax error is left exactly as written.
@@ -33,6 +34,13 @@ export interface FormatOptions {
    * a comment line, any other line or a change of indentation ends a run.
    */
   alignRuleColons?: boolean;
+  /**
+   * Lines longer than this are broken before an `and` / `or` of their
+   * condition (outside brackets; not the `and` of `between … and`), the
+   * continuation indented one level more; a line that has no such place, or
+   * holds a brace, stays as it is. Absent: no line is broken.
+   */
+  maxLineLength?: number;
 }
 
 /** A replacement of `range` (in the original text) by `newText`. */
@@ -260,9 +268,18 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
       !CLOSERS.has(first.type) && open.some((s) => s.start < first.start && first.start < s.end && s.depth === lineDepth);
     if (continues) level++;
     let out = unit.repeat(level);
+    const max = options?.maxLineLength;
+    const breaks = max !== undefined ? breakPoints(line.pieces) : new Set<number>();
+    /** Where the current output line starts in `out`. */
+    let lineStart = 0;
     for (let i = 0; i < line.pieces.length; i++) {
       const p = line.pieces[i]!;
-      if (i > 0 && spaceBetween(line.pieces[i - 1]!, p, line.pieces[i - 2])) out += " ";
+      if (breaks.has(i) && out.length - lineStart + 1 + segmentLength(line.pieces, i, breaks) > max!) {
+        // The rest of the condition goes on a continuation line (as the layout indents one when it is read back).
+        out += eol;
+        lineStart = out.length;
+        out += unit.repeat(lineDepth + 1);
+      } else if (i > 0 && spaceBetween(line.pieces[i - 1]!, p, line.pieces[i - 2])) out += " ";
       if (i === 2 && options?.alignRuleColons && isRuleHead(line.pieces)) line.colonAt = out.length;
       out += p.image;
     }
@@ -277,6 +294,34 @@ function layout(text: string, options?: FormatOptions): { text: string; lines: O
     result += l.output;
   }
   return { text: result + eol, lines };
+}
+
+/**
+ * Indices of the pieces a long line may be broken before: `and` / `or` outside
+ * brackets and parentheses, not the `and` of `between … and`; none in a line
+ * holding a brace or a comment (its layout is not a condition's).
+ */
+function breakPoints(pieces: Piece[]): Set<number> {
+  const out = new Set<number>();
+  if (pieces.some((p) => p.type === "LBrace" || p.type === "RBrace" || COMMENT.has(p.type))) return out;
+  let nesting = 0;
+  let between = false;
+  for (let i = 1; i < pieces.length; i++) {
+    const t = pieces[i]!.type;
+    if (t === "LParen" || t === "LBracket") nesting++;
+    else if (t === "RParen" || t === "RBracket") nesting = Math.max(0, nesting - 1);
+    else if (nesting === 0 && t === "Kw_between") between = true;
+    else if (nesting === 0 && t === "Kw_and" && between) between = false;
+    else if (nesting === 0 && (t === "Kw_and" || t === "Kw_or") && i < pieces.length - 1) out.add(i);
+  }
+  return out;
+}
+
+/** The length of pieces `from`… up to the next break point, written with single spaces (an upper bound). */
+function segmentLength(pieces: Piece[], from: number, breaks: Set<number>): number {
+  let n = 0;
+  for (let i = from; i < pieces.length && (i === from || !breaks.has(i)); i++) n += pieces[i]!.image.length + (i > from ? 1 : 0);
+  return n;
 }
 
 /** `rule NAME :` (followed by something on the same line). */

@@ -13,6 +13,8 @@ export interface FormatSettings {
   alignRuleColons?: boolean;
   /** Spaces per indentation level; wins over the request's `tabSize` (1–8). */
   indentSize?: number;
+  /** Lines longer than this are broken before an `and` / `or` of their condition (absent: none is). */
+  maxLineLength?: number;
 }
 
 /** Reads the settings from a client's value, keeping only well-typed entries (anything else is ignored). */
@@ -22,6 +24,7 @@ export function readFormatSettings(value: unknown): FormatSettings {
   const v = value as Record<string, unknown>;
   if (typeof v.alignRuleColons === "boolean") out.alignRuleColons = v.alignRuleColons;
   if (typeof v.indentSize === "number" && Number.isFinite(v.indentSize)) out.indentSize = v.indentSize;
+  if (typeof v.maxLineLength === "number" && Number.isFinite(v.maxLineLength) && v.maxLineLength > 0) out.maxLineLength = Math.floor(v.maxLineLength);
   return out;
 }
 
@@ -35,6 +38,7 @@ export function formatOptions(settings: FormatSettings, options?: Partial<L.Form
     indent: Math.max(1, Math.min(8, Math.floor(width) || 2)),
     useTabs: options?.insertSpaces === false,
     alignRuleColons: settings.alignRuleColons === true,
+    ...(settings.maxLineLength !== undefined ? { maxLineLength: settings.maxLineLength } : {}),
   };
 }
 

@@ -82,4 +82,16 @@ describe("format settings", () => {
     expect(await formatted(u, doc, { tabSize: 4, insertSpaces: false })).toBe(messy.replace(/\n  /g, "\n\t"));
     expect(await formatted(u, doc, { tabSize: 4, insertSpaces: true })).toBe(messy.replace(/\n  /g, "\n    "));
   });
+
+  it("breaks a long condition before and / or at maxLineLength, from initialization options and from a change", async () => {
+    const root = mkdtempSync(join(tmpdir(), "crm-ls-settings-"));
+    c = await startClient([root], { initializationOptions: { format: { maxLineLength: 50 } } });
+    const u = uri(join(root, "long.crmrules"));
+    const long = 'lead {\n  size: number\n}\nstage s initial when lead.size > 10 and lead.size < 500 or lead.size == 1000\n';
+    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text: long } });
+    const doc = TextDocument.create(u, "crmrules", 1, long);
+    expect(await formatted(u, doc)).toBe('lead {\n  size: number\n}\nstage s initial when lead.size > 10\n  and lead.size < 500 or lead.size == 1000\n');
+    await c.conn.sendNotification(P.DidChangeConfigurationNotification.type, { settings: { crmrules: { format: { maxLineLength: 120 } } } });
+    expect(await actionFormatted(u, doc)).toBe(long);
+  });
 });
