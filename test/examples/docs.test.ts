@@ -87,7 +87,9 @@ describe("docs/diagnostics.md examples", () => {
     const code = /^(CR\d{4})/.exec(b.section)?.[1];
     it(`${where("docs/diagnostics.md", b)} is a line of examples/diagnostics where ${code} is reported`, () => {
       expect(code).toBeDefined();
-      const first = b.text.split("\n").find((l) => l.trim())!.trim();
+      // The docs write invisible characters as ⟨U+XXXX⟩ (docs/diagnostics.md, CR1024).
+      const text = b.text.replace(/⟨U\+([0-9A-F]{4,6})⟩/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)));
+      const first = text.split("\n").find((l) => l.trim())!.trim();
       const found = files.flatMap((f) =>
         f.text
           .split(/\r?\n/)
@@ -95,7 +97,7 @@ describe("docs/diagnostics.md examples", () => {
           .filter((x) => x.l.replace(/\s*\/\/.*$/, "").trim() === first.replace(/\s*\/\/.*$/, "").trim()),
       );
       expect(found.length, `\`${first}\` is in no file of examples/diagnostics`).toBeGreaterThan(0);
-      const span = b.text.trim().split("\n").length;
+      const span = text.trim().split("\n").length;
       const reported = found.some((x) => check.diagnostics.some((d) => d.code === code && d.uri === x.uri && d.range.start.line >= x.i && d.range.start.line < x.i + span + 1));
       expect(reported, `${code} is not reported on \`${first}\``).toBe(true);
     });
