@@ -1,5 +1,6 @@
 // Runs every test suite of the project and ends with one line `N passed, N failed`
 // (CI reads that line; it reads no vitest summary).
+//   0. set-up: xmllint for the JUnit schema tests (apt-get, only when missing)
 //   1. build (esbuild bundles the CLI, server, client, worker)
 //   2. type check (tsc --noEmit), counted as one test
 //   3. vitest: unit, golden, property, protocol, CLI and grammar tests
@@ -18,6 +19,20 @@ function run(label, cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: opts.capture ? ["ignore", "pipe", "inherit"] : "inherit", encoding: "utf8", ...opts });
   if (opts.capture && r.stdout) process.stdout.write(r.stdout);
   return r;
+}
+
+// 0. set-up: xmllint (Debian's libxml2-utils) validates the JUnit reports in the CLI tests
+if (spawnSync("sh", ["-c", "command -v xmllint"], { stdio: "ignore" }).status !== 0) {
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = run("set-up: xmllint", "apt-get", ["install", "-y", "--no-install-recommends", "libxml2-utils"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) {
+    run("set-up: apt-get update", "apt-get", ["update"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    r = run("set-up: xmllint", "apt-get", ["install", "-y", "--no-install-recommends", "libxml2-utils"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  }
+  if (r.status !== 0) {
+    failed++;
+    failures.push("set-up: apt-get install libxml2-utils");
+  }
 }
 
 // 1. build

@@ -45,16 +45,21 @@ export function validateSarif(log: unknown): string[] {
 
 /** Installs xmllint (Debian's libxml2-utils) when it is missing: the test setup needs no manual step. */
 export function ensureXmllint(): string {
-  const found = spawnSync("sh", ["-c", "command -v xmllint"], { encoding: "utf8" });
-  if (found.status === 0) return found.stdout.trim();
-  const apt = (args: string[]) => execFileSync("apt-get", args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  try {
-    apt(["install", "-y", "--no-install-recommends", "libxml2-utils"]);
-  } catch {
-    apt(["update"]);
-    apt(["install", "-y", "--no-install-recommends", "libxml2-utils"]);
+  const which = () => {
+    const found = spawnSync("sh", ["-c", "command -v xmllint"], { encoding: "utf8" });
+    return found.status === 0 ? found.stdout.trim() : undefined;
+  };
+  const apt = (args: string[]) => spawnSync("apt-get", args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } }).status === 0;
+  // `npm test` installs it first (scripts/test-all.mjs); a bare vitest run installs it here. Test
+  // files run in parallel, so another may hold dpkg's lock: try again a few times.
+  for (let i = 0; i < 10; i++) {
+    const found = which();
+    if (found) return found;
+    if (apt(["install", "-y", "--no-install-recommends", "libxml2-utils"])) continue;
+    if (i === 0) apt(["update"]);
+    execFileSync("sleep", ["3"]);
   }
-  return "xmllint";
+  throw new Error("xmllint is missing and `apt-get install libxml2-utils` failed");
 }
 
 /**
