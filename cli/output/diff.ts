@@ -2,6 +2,7 @@
 import { plain, type Colors } from "../color.js";
 import { isChanged, type Change, type DiffReport, type JourneyDiff, type LogDiff, type Outcome } from "../compare.js";
 import { VERSION } from "../version.js";
+import { escapeControls } from "./safe.js";
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 const score = (v: number | null | undefined) => (v === null || v === undefined ? "unscored" : String(v));
@@ -86,7 +87,8 @@ export function renderDiffText(r: DiffReport, c: Colors = plain): string {
 }
 
 function md(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  // Escaped here (not only when written) so that the comment's length budget counts the escapes.
+  return escapeControls(s.replace(/\|/g, "\\|").replace(/\n/g, " "));
 }
 
 export interface MarkdownOptions {
