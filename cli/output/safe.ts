@@ -7,10 +7,11 @@
  */
 
 /** Characters never printed raw (line feed and tab are allowed by `sanitize` only). */
-// C0 except nothing, DEL, C1; ALM; zero-width space/joiners, LRM, RLM; line/paragraph separators,
+// C0, DEL, C1; ALM; zero-width space, LRM, RLM (not the joiners U+200C/U+200D, which emoji and
+// several scripts need); line/paragraph separators,
 // LRE RLE PDF LRO RLO; word joiner and invisible operators; LRI RLI FSI PDI; BOM.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** The colour sequences `picocolors` writes (SGR: ESC [ numbers m), kept when colour is on. */
 const SGR = /\u001b\[[0-9;]*m/y;
 
@@ -55,7 +56,7 @@ export function sanitize(text: string, colors = false): string {
 }
 
 /** Invisible characters that JSON.stringify leaves raw (they are legal in JSON strings). */
-const JSON_INVISIBLE = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u007f-\u009f]/g;
+const JSON_INVISIBLE = /[\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u007f-\u009f]/g;
 
 /** A JSON text with the invisible characters inside its strings written as `\uXXXX` escapes (the same JSON value). */
 export function jsonSafe(json: string): string {
