@@ -9,7 +9,8 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return v.length ? v.map(show).join(", ") : "none";
   if (typeof v === "object") {
     const e = Object.entries(v as Record<string, unknown>);
-    return e.length ? e.map(([k, x]) => `${k} ${x === null ? "unscored" : show(x)}`).join(", ") : "none";
+    // A list under a key already names it (`sent: { send_email: ["send_email(…)"] }`): show the list alone.
+    return e.length ? e.map(([k, x]) => (Array.isArray(x) ? show(x) : `${k} ${x === null ? "unscored" : show(x)}`)).join(", ") : "none";
   }
   return String(v);
 }

@@ -143,6 +143,13 @@ describe("compare with HEAD", () => {
     expect(after).toContain("  stage: engaged\n  scores: fit 20, intent unscored\n  sent: none\n");
   });
 
+  it("shows sends grouped per action once, as diff --format json groups them", () => {
+    const side = { stage: "mql", sent: { send_email: ['send_email("welcome")', 'send_email("pricing")'], book_sdr_call: ["book_sdr_call"] }, blocked: {} };
+    const { before } = splitDiff({ base: "HEAD", journeys: [{ name: "j", file: "a.crmrules", line: 1, before: side, after: side }] });
+    expect(before).toContain('  sent: send_email("welcome"), send_email("pricing"), book_sdr_call\n');
+    expect(before).toContain("  blocked: none\n");
+  });
+
   it("splits any other report on its before/after pairs", () => {
     const { before, after } = splitDiff({ items: [{ id: 1, before: 1, after: 2 }] });
     expect(JSON.parse(before)).toEqual({ items: [{ id: 1, outcome: 1 }] });
