@@ -71,6 +71,8 @@ describe("the Marketplace page (docs/extension.md)", () => {
 
   it("shows only images the package contains", () => {
     const images = [...PAGE.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    // The page shows the extension at work (screenshots from the real-VS-Code suite, test/e2e/screenshots).
+    expect(images.filter((i) => /screenshot/.test(i)).length).toBeGreaterThanOrEqual(2);
     for (const img of images) {
       expect(img).toMatch(/^images\//);
       expect(entries).toContain(`extension/${img}`);
