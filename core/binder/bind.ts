@@ -14,6 +14,7 @@ import type * as A from "../syntax/ast.js";
 import type { CrmSymbol, Reference, SymbolKind, WorkspaceInput } from "../workspace.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
+import { guarded, internalErrorDiagnostic } from "../diagnostics/internalError.js";
 import type { Range } from "../text/positions.js";
 import { EMPTY_RANGE } from "../text/positions.js";
 import { normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
@@ -276,14 +277,20 @@ export function bind(input: WorkspaceInput, previous?: { files: ReadonlyMap<stri
     if (b.files.has(uri)) continue;
     // Parse results are immutable: an unchanged text reuses the previous tree.
     const prev = previous?.files.get(uri);
-    const pr = prev && prev.lines.text === f.text ? prev : parse(f.text, uri);
+    // The guard per file (core/diagnostics/internalError.ts) starts here: a file whose parse or
+    // declarations throw is bound as an empty file with one CR9001, and every other file binds as usual.
+    const pr = prev && prev.lines.text === f.text ? prev : guarded("read", uri, () => parse(f.text, uri), (e) => unreadable(b, uri, e));
     b.files.set(uri, pr);
     uris.push(uri);
   }
   uris.sort();
   addBuiltins(b);
   for (const uri of uris) {
-    const d = fileDecls(b.files.get(uri)!, uri);
+    const pr = b.files.get(uri)!;
+    const d = pr.lines.text === "" ? fileDecls(pr, uri) : guarded("read", uri, () => fileDecls(pr, uri), (e) => {
+      b.files.set(uri, unreadable(b, uri, e));
+      return fileDecls(b.files.get(uri)!, uri);
+    });
     b.decls.set(uri, d);
     for (const id of d.duplicateIds) b.duplicates.add(id);
   }
@@ -292,6 +299,12 @@ export function bind(input: WorkspaceInput, previous?: { files: ReadonlyMap<stri
   b.linkNames(uris, previous?.binding?.root === root ? previous.binding : undefined);
   reportDuplicates(b, uris);
   return b;
+}
+
+/** What a file that failed to parse or to declare is bound as: an empty file, and one CR9001 on it. */
+function unreadable(b: Binding, uri: string, e: unknown): ParseResult {
+  b.diagnostics.push(internalErrorDiagnostic(uri, "read", e));
+  return parse("", uri);
 }
 
 const builtinCache: { symbols: { ev: CrmSymbol; members: Map<string, CrmSymbol>; types: Map<string, BuiltinFieldType> }[] } = { symbols: [] };

@@ -7,9 +7,10 @@ import type { Diagnostic } from "./diagnostic.js";
 import { EMPTY_RANGE } from "../text/positions.js";
 
 /** What was being done to the file when it failed. */
-export type Phase = "check" | "workspace" | "format" | "simulate";
+export type Phase = "read" | "check" | "workspace" | "format" | "simulate";
 
 const WHAT: Record<Phase, string> = {
+  read: "reading this file's declarations",
   check: "checking this file",
   workspace: "running the checks across files",
   format: "formatting this file",

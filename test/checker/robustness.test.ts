@@ -122,6 +122,22 @@ describe("the guard per file", () => {
     expect(broken[0]!.message).toContain("report it");
     expect(c.diagnostics.filter((d) => d.uri !== "/ws/broken.crmrules")).toEqual(clean.filter((d) => d.uri !== "/ws/broken.crmrules"));
   });
+  it("turns a throw while reading one file's declarations (binding) into one CR9001 there; the other files are bound and checked", () => {
+    const clean = checkWorkspace({ root: "/ws", files }).diagnostics;
+    injectFault("read:broken.crmrules");
+    const c = checkWorkspace({ root: "/ws", files });
+    const broken = c.diagnostics.filter((d) => d.uri === "/ws/broken.crmrules");
+    expect(broken.map((d) => d.code)).toEqual(["CR9001"]);
+    expect(broken[0]!.message).toMatch(/^internal error while reading this file's declarations \(Error: fault injected for a test/);
+    // broken.crmrules declared only stage b, which nothing uses: the other files' findings are unchanged.
+    expect(c.diagnostics.filter((d) => d.uri !== "/ws/broken.crmrules")).toEqual(clean.filter((d) => d.uri !== "/ws/broken.crmrules"));
+    // The next check of the same texts (incremental, as an editor runs it) reports the same.
+    const again = checkWorkspace({ root: "/ws", files }, { previous: c });
+    expect(again.diagnostics.filter((d) => d.code === "CR9001").map((d) => d.uri)).toEqual(["/ws/broken.crmrules"]);
+    faults.inject = undefined;
+    const healed = checkWorkspace({ root: "/ws", files }, { previous: again });
+    expect(healed.diagnostics).toEqual(clean);
+  });
   it("turns a throw in the checks across files into one CR9001 on the first file", () => {
     // The first file in order is broken.crmrules; both rules across files (unused, structure) fail.
     injectFault("workspace:/ws/broken.crmrules");

@@ -92,6 +92,16 @@ describe("the real reproductions in examples/acme", async () => {
 describe("a fault injected into one file's step", () => {
   const env = (spec: string) => ({ env: { CRMRULES_INJECT_FAULT: spec } });
 
+  it("check: a throw while binding one file (its declarations) is one CR9001 there; the files that do not import it keep their findings", async () => {
+    const dir = acmeWith({ "lonely.crmrules": "// imported by nothing\nset lonely_set = [NO]\n" });
+    const before = diagsOf((await run(["check", "--format", "json", "."], { cwd: dir })).stdout);
+    const json = await run(["check", "--format", "json", "."], { cwd: dir, ...env("read:lonely.crmrules") });
+    expect(json.code).toBe(1);
+    const diags = diagsOf(json.stdout);
+    expect(diags.filter((d) => d.file === "lonely.crmrules").map((d) => d.code)).toEqual(["CR9001"]);
+    expect(strip(diags, "lonely.crmrules")).toEqual(strip(before, "lonely.crmrules"));
+  });
+
   it("check: that file gets one CR9001, every other file its findings, in text, json and sarif", async () => {
     const dir = acmeWith();
     const before = diagsOf((await run(["check", "--format", "json", "."], { cwd: dir })).stdout);
