@@ -1,13 +1,37 @@
 /**
- * Accepts what the language server answers (either the shapes of protocol.ts or the engine's own
- * `JourneyResult`, see core/engine/trace.ts) and turns it into what the view and the test
- * explorer draw. Pure: no `vscode` import.
+ * Accepts what the language server answers (either the shapes of protocol/journeys.ts or the
+ * engine's own `JourneyResult`, see core/engine/trace.ts) and turns it into what the view and the
+ * test explorer draw. Pure: no `vscode` import.
  */
-import type { ExpectationResult, JourneyRunResult, JourneyView, Rng, ViewScore } from "./protocol.js";
+import type * as P from "../../protocol/journeys.js";
 import { parse } from "../../core/syntax/parse.js";
 import type * as A from "../../core/syntax/ast.js";
 import type { JourneyResult as EngineResult, TraceEntry } from "../../core/engine/trace.js";
 import { renderTraceText } from "../../core/engine/render.js";
+
+// What the view and the test explorer draw: the protocol's shapes (protocol/journeys.ts) with
+// the fields an older server or the engine-result fallback may leave out made optional; the
+// renderers show what they get.
+
+/** `T` with the fields `K` optional. */
+type Loose<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+export type Rng = P.Range;
+export type SourceRef = Partial<P.Source>;
+export type ExpectationResult = Loose<P.ExpectationOutcome, "text" | "range" | "expected" | "actual"> & { message?: string };
+export type JourneyRunResult = Omit<P.JourneyRunResult, "expectations"> & { expectations: ExpectationResult[] };
+export type ViewRuleFiring = Loose<P.ViewRuleFiring, "uri" | "range">;
+export type ViewEvent = Loose<Omit<P.ViewEvent, "rules">, "uri" | "range"> & { rules?: ViewRuleFiring[] };
+export type ViewScore = Loose<P.ViewScore, "thresholds">;
+export type JourneyView = Loose<Omit<P.JourneyView, "events" | "scores" | "stages" | "routing" | "actions" | "expectations">, "uri" | "range" | "end"> & {
+  events: ViewEvent[];
+  scores: ViewScore[];
+  stages: Loose<P.ViewStage, "uri" | "range">[];
+  routing: Loose<P.ViewRouting, "uri" | "range">[];
+  actions: Loose<P.ViewAction, "uri" | "range">[];
+  expectations?: ExpectationResult[];
+};
+/** A journey as the parser finds it, before the server has run it (no status yet). */
+export type JourneyInfo = Omit<P.JourneyInfo, "status">;
 
 function isEngineResult(x: unknown): x is EngineResult {
   // The engine's result names the journey in `journey`; the protocol's shapes use `name`.

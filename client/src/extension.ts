@@ -9,7 +9,8 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { JourneyPanel } from "./journeyPanel.js";
 import { JourneyTests, type RunSummary } from "./testing.js";
 import { journeysOf } from "./journeys.js";
-import type { JourneyParams, JourneyRunResult } from "./protocol.js";
+import type { JourneyParams } from "../../protocol/journeys.js";
+import type { JourneyRunResult } from "./adapt.js";
 import { requestRun } from "./requests.js";
 import { splitDiff } from "./diffView.js";
 

@@ -3,7 +3,7 @@
  * Pure: no `vscode` import, so the same code can be checked outside VS Code. Colours come from
  * VS Code's theme variables; the page loads nothing remote (strict CSP with a nonce).
  */
-import type { JourneyView, SourceRef, ExpectationResult } from "./protocol.js";
+import type { JourneyView, SourceRef, ExpectationResult } from "./adapt.js";
 
 export function esc(s: unknown): string {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import { randomBytes } from "node:crypto";
 import type { LanguageClient } from "vscode-languageclient/node";
-import type { JourneyParams, JourneyView } from "./protocol.js";
+import type { JourneyParams } from "../../protocol/journeys.js";
+import type { JourneyView } from "./adapt.js";
 import { requestView } from "./requests.js";
 import { renderJourneyHtml } from "./journeyHtml.js";
 

@@ -3,7 +3,7 @@
  * explorer lists them even before the language server has answered. Pure: no `vscode` import.
  */
 import { parse } from "../../core/syntax/parse.js";
-import type { JourneyInfo } from "./protocol.js";
+import type { JourneyInfo } from "./adapt.js";
 
 export function journeysOf(text: string, uri: string): JourneyInfo[] {
   const { file } = parse(text, uri);

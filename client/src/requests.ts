@@ -1,8 +1,8 @@
 /** Sends the custom requests and normalizes the answers (see adapt.ts). */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { JourneyViewRequest, RunJourney, type JourneyParams, type JourneyRunResult, type JourneyView } from "./protocol.js";
-import { stageThresholds, toRunResult, toView } from "./adapt.js";
+import { JourneyViewRequest, RunJourneyRequest, type JourneyParams } from "../../protocol/journeys.js";
+import { stageThresholds, toRunResult, toView, type JourneyRunResult, type JourneyView } from "./adapt.js";
 
 const METHOD_NOT_FOUND = -32601;
 
@@ -13,7 +13,7 @@ function isMethodNotFound(err: unknown): boolean {
 /** `crmrules/runJourney` on the server: the extension never simulates by itself (thin adapter). */
 async function runRaw(client: LanguageClient | undefined, params: JourneyParams): Promise<unknown> {
   if (!client) throw new Error("the CRM Rules language server is not running");
-  return client.sendRequest(RunJourney, params);
+  return client.sendRequest(RunJourneyRequest, params);
 }
 
 export async function requestRun(client: LanguageClient | undefined, params: JourneyParams): Promise<JourneyRunResult> {

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { journeysOf } from "./journeys.js";
-import type { JourneyRunResult, Rng } from "./protocol.js";
+import type { JourneyRunResult, Rng } from "./adapt.js";
 import { requestRun } from "./requests.js";
 
 export interface RunSummary {

@@ -1,7 +1,8 @@
 /**
  * Journeys through the engine: the custom requests (`crmrules/listJourneys`,
  * `crmrules/runJourney`, `crmrules/journeyView`), code lenses and inlay hints.
- * Shapes are documented in server/README.md.
+ * Their names and shapes are protocol/journeys.ts (the extension imports the same module),
+ * documented in server/README.md.
  */
 import { visitExprs } from "../../core/syntax/walk.js";
 import * as L from "vscode-languageserver";
@@ -12,46 +13,7 @@ import { range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
 import { lookup } from "../../core/checker/queries.js";
-
-export interface JourneyParams {
-  uri: string;
-  name: string;
-}
-
-export interface ExpectationInfo {
-  index: number;
-  text: string;
-  range: L.Range;
-}
-
-export interface JourneyInfo {
-  uri: string;
-  name: string;
-  range: L.Range;
-  expectations: ExpectationInfo[];
-  /** `passed` / `failed`, or `error` when the journey could not run. */
-  status: "passed" | "failed" | "error";
-}
-
-export interface ExpectationOutcome {
-  index: number;
-  text: string;
-  range: L.Range;
-  passed: boolean;
-  expected: string;
-  actual: string;
-}
-
-export interface JourneyRunResult {
-  uri: string;
-  name: string;
-  passed: boolean;
-  expectations: ExpectationOutcome[];
-  traceText?: string;
-  /** The engine's trace, every source converted to `{ uri, range }` in protocol form. */
-  trace?: unknown[];
-  error?: string;
-}
+import type { JourneyInfo, JourneyRunResult, JourneyView, JourneyViewFailure, Source } from "../../protocol/journeys.js";
 
 /** A file's compiled rules and journey results, valid while the file's check result (its unit) is reused. */
 interface FileRuns {
@@ -196,25 +158,9 @@ export function runJourneyRequest(snap: Snapshot, runner: JourneyRunner, path: s
 
 // ------------------------------------------------------------ the journey view
 
-interface Src {
-  uri: string;
-  range: L.Range;
-}
-const src = (s: { uri: string; range: Range }): Src => ({ uri: pathToUri(s.uri), range: range(s.range) });
+const src = (s: { uri: string; range: Range }): Source => ({ uri: pathToUri(s.uri), range: range(s.range) });
 
-export interface JourneyView extends Src {
-  name: string;
-  end: number;
-  events: { time: number; label: string; uri: string; range: L.Range; rules: { rule: string; score: string; points: number; applied: number; note?: string; uri: string; range: L.Range }[] }[];
-  scores: { name: string; max?: number; min?: number; thresholds: { value: number; label: string }[]; points: { time: number; value: number }[] }[];
-  stages: (Src & { time: number; from?: string; to: string })[];
-  routing: (Src & { time: number; target: string; rule?: string; route: string; note?: string })[];
-  actions: (Src & { time: number; call: string; status: "sent" | "blocked"; consent?: string; reason?: string })[];
-  expectations: ExpectationOutcome[];
-  error?: string;
-}
-
-export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string, name: string): JourneyView | { name: string; uri: string; error: string; events: []; scores: []; stages: []; routing: []; actions: [] } {
+export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string, name: string): JourneyView | JourneyViewFailure {
   const run = runJourneyRequest(snap, runner, path, name);
   const j = findJourney(snap, path, name);
   const rules = runner.rules(snap, path);

@@ -18,7 +18,8 @@ import { hover } from "./hover.js";
 import { complete } from "./completion.js";
 import { codeActions } from "./codeActions.js";
 import { formatDocument, formatDocumentRange, formatOptions, readFormatSettings, type FormatSettings } from "./formatting.js";
-import { JourneyRunner, journeyView, listJourneys, runJourneyRequest, type JourneyParams } from "./journeys.js";
+import { JourneyRunner, journeyView, listJourneys, runJourneyRequest } from "./journeys.js";
+import { JourneyViewRequest, ListJourneysRequest, RunJourneyRequest, type JourneyParams, type ListJourneysParams } from "../../protocol/journeys.js";
 import { codeLenses, inlayHints } from "./codeLens.js";
 import { documentLinks, importDefinition } from "./links.js";
 import { signatureHelp } from "./signatureHelp.js";
@@ -461,22 +462,22 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   // ------------------------------------------------------------ custom requests (see server/README.md)
 
   connection.onRequest(
-    "crmrules/listJourneys",
-    handle("listJourneys", (p: { uri?: string } | undefined, token) => {
+    ListJourneysRequest,
+    handle("listJourneys", (p: ListJourneysParams | undefined, token) => {
       const snap = ws.snapshot();
       const paths = p?.uri ? [uriToPath(p.uri)] : snap.paths();
       return listJourneys(snap, runner, paths, () => token.isCancellationRequested);
     }),
   );
   connection.onRequest(
-    "crmrules/runJourney",
+    RunJourneyRequest,
     handle("runJourney", (p: JourneyParams) => {
       if (!p || typeof p.uri !== "string" || typeof p.name !== "string") throw new L.ResponseError(L.ErrorCodes.InvalidParams, "expected { uri, name }");
       return runJourneyRequest(ws.snapshot(), runner, uriToPath(p.uri), p.name);
     }),
   );
   connection.onRequest(
-    "crmrules/journeyView",
+    JourneyViewRequest,
     handle("journeyView", (p: JourneyParams) => {
       if (!p || typeof p.uri !== "string" || typeof p.name !== "string") throw new L.ResponseError(L.ErrorCodes.InvalidParams, "expected { uri, name }");
       return journeyView(ws.snapshot(), runner, uriToPath(p.uri), p.name);

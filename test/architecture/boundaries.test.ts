@@ -1,6 +1,7 @@
 // Architecture invariants, checked on the source text:
 // the core imports no editor or protocol package and does no IO; only the
-// adapters (server/, client/, cli/, runtime/) may.
+// adapters (server/, client/, cli/, runtime/) may. The custom requests between
+// the server and the extension have one definition, protocol/journeys.ts.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,5 +58,23 @@ describe("architecture boundaries", () => {
       if (/Date\.now\(|new Date\(\)|Math\.random\(|performance\.now\(/.test(text)) offenders.push(relative(root, f));
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("the custom requests are defined once, in protocol/journeys.ts, which imports nothing", () => {
+    const protocolFiles = tsFiles(join(root, "protocol"));
+    expect(protocolFiles.map((f) => relative(root, f))).toEqual([join("protocol", "journeys.ts")]);
+    expect(importsOf(protocolFiles[0]!)).toEqual([]);
+    // No adapter spells a method name out, and no other file declares the shapes.
+    const adapters = [...tsFiles(join(root, "server", "src")), ...tsFiles(join(root, "client", "src"))];
+    const offenders: string[] = [];
+    for (const f of adapters) {
+      const text = readFileSync(f, "utf8");
+      if (/["']crmrules\/(listJourneys|runJourney|journeyView)["']/.test(text)) offenders.push(`${relative(root, f)} spells a request name`);
+      if (/\binterface\s+(JourneyParams|ListJourneysParams|JourneyInfo|JourneyRunResult|JourneyView|ExpectationOutcome)\b/.test(text)) offenders.push(`${relative(root, f)} declares a protocol shape`);
+    }
+    expect(offenders).toEqual([]);
+    // Both sides import it.
+    const importers = adapters.filter((f) => importsOf(f).some((s) => s.endsWith("/protocol/journeys.js"))).map((f) => relative(root, f).split("/")[0]);
+    expect(new Set(importers)).toEqual(new Set(["server", "client"]));
   });
 });

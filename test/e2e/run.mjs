@@ -57,7 +57,7 @@ function newestIn(dir) {
 
 /** Builds when a bundle is missing or older than the sources it comes from. */
 function ensureBuilt() {
-  const bundles = { "dist/client.js": ["client/src", "core"], "dist/server.js": ["server/src", "core"] };
+  const bundles = { "dist/client.js": ["client/src", "protocol", "core"], "dist/server.js": ["server/src", "protocol", "core"] };
   const stale = Object.entries(bundles).filter(([b, srcs]) => {
     const p = join(root, b);
     return !existsSync(p) || srcs.some((s) => existsSync(join(root, s)) && newestIn(join(root, s)) > statSync(p).mtimeMs);
