@@ -2,15 +2,15 @@
  * Test harness for the CLI: builds cli/main.ts once with the same esbuild
  * settings as scripts/build.mjs (into a temporary folder, so a concurrent
  * `npm run build` of other entries cannot interfere), with the bulk-replay
- * worker beside it, and runs it as a subprocess. Golden files are rewritten with UPDATE_GOLDEN=1.
+ * worker beside it, and runs it as a subprocess. Golden files are compared by test/support/golden.ts (rewritten with UPDATE_GOLDEN=1).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { expect } from "vitest";
+import { golden as compareGolden } from "../support/golden.js";
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, "../..");
@@ -67,14 +67,7 @@ export async function run(args: string[], options: { cwd?: string; input?: strin
 
 /** Compares `actual` with the golden file `name` (under test/cli/golden/), or rewrites it with UPDATE_GOLDEN=1. */
 export function golden(name: string, actual: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  if (!existsSync(file)) throw new Error(`golden file test/cli/golden/${name} is missing (run with UPDATE_GOLDEN=1)`);
-  expect(actual, `output differs from test/cli/golden/${name} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(file, "utf8"));
+  compareGolden(path.join(GOLDEN, name), actual);
 }
 
 /** Replaces machine-specific absolute paths by stable placeholders. */

@@ -1,16 +1,17 @@
 /**
  * Golden tests of the TextMate grammar: each fixture under fixtures/ is tokenized with
  * vscode-textmate + vscode-oniguruma (the engine VS Code uses) and compared with the
- * `.scopes.txt` file beside it. `UPDATE_GOLDEN=1` rewrites the expected files.
+ * `.scopes.txt` file beside it (test/support/golden.ts: `UPDATE_GOLDEN=1` rewrites the expected files).
  */
 import { describe, expect, it, beforeAll } from "vitest";
-import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import * as vsctm from "vscode-textmate";
 import * as oniguruma from "vscode-oniguruma";
 import { KEYWORDS } from "../../core/syntax/tokens.js";
+import { golden } from "../support/golden.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -88,11 +89,7 @@ describe("grammar golden files", () => {
     it(f, () => {
       const actual = render(readFileSync(join(fixtures, f), "utf8"));
       const goldenPath = join(fixtures, f.replace(/\.crmrules$/, ".scopes.txt"));
-      if (process.env.UPDATE_GOLDEN === "1" || !existsSync(goldenPath)) {
-        if (process.env.UPDATE_GOLDEN !== "1") throw new Error(`missing ${goldenPath}: run with UPDATE_GOLDEN=1`);
-        writeFileSync(goldenPath, actual);
-      }
-      expect(actual).toBe(readFileSync(goldenPath, "utf8"));
+      golden(goldenPath, actual);
     });
   }
 });

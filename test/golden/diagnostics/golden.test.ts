@@ -1,15 +1,15 @@
 // Golden diagnostics: each cases/*.crmrules is a workspace of its own, each
 // cases/<folder>/ a multi-file workspace; `X.diagnostics.txt` beside every file
-// lists its diagnostics. `UPDATE_GOLDEN=1` rewrites the expected files.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// lists its diagnostics (compared by test/support/golden.ts: `UPDATE_GOLDEN=1` rewrites them).
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkWorkspace } from "../../../core/checker/check.js";
 import { allCodes } from "../../../core/diagnostics/catalogue.js";
 import { crmFiles, formatDiagnostic } from "../../checker/helpers.js";
+import { golden } from "../../support/golden.js";
 
 const casesDir = resolve(__dirname, "cases");
-const update = process.env["UPDATE_GOLDEN"] === "1";
 const seen = new Set<string>();
 
 function expectedPath(file: string): string {
@@ -29,10 +29,7 @@ describe("golden diagnostics", () => {
       for (const f of files) {
         const lines = check.diagnostics.filter((d) => d.uri === resolve(f)).map((d) => (seen.add(d.code), formatDiagnostic(d)));
         const actual = lines.join("\n") + (lines.length ? "\n" : "");
-        const exp = expectedPath(f);
-        if (update) writeFileSync(exp, actual);
-        expect(existsSync(exp), `${exp} is missing; run with UPDATE_GOLDEN=1`).toBe(true);
-        expect(actual, f.slice(casesDir.length + 1)).toBe(readFileSync(exp, "utf8"));
+        golden(expectedPath(f), actual);
       }
     });
   }
