@@ -19,7 +19,7 @@ import type { Range } from "../text/positions.js";
 import { EMPTY_RANGE } from "../text/positions.js";
 import { normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
 import { suggest } from "./didYouMean.js";
-import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "./builtins.js";
+import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "../vocabulary.js";
 import { maxScoreOf } from "./scoreMaximum.js";
 import { NameTable } from "./nameTable.js";
 

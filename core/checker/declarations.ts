@@ -5,9 +5,7 @@ import type { CrmSymbol } from "../workspace.js";
 import type { Checker } from "./checker.js";
 import { T, type Ty } from "./types.js";
 import type { Binding } from "../binder/bind.js";
-import { CONSENT_METHODS } from "../binder/builtins.js";
-
-const BASES = ["opt_in", "double_opt_in", "opt_out", "implied"];
+import { CONSENT_BASES, CONSENT_METHODS, isConsentBasis, isExpressBasis } from "../vocabulary.js";
 
 export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
   const b = c.b;
@@ -173,8 +171,8 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
           }
           for (const bs of cl.bases) {
             if (!bs.basis) continue;
-            if (!BASES.includes(bs.basis.text)) {
-              const { hint, fixes } = c.fixesFor(uri, bs.basis.range, bs.basis.text, BASES);
+            if (!isConsentBasis(bs.basis.text)) {
+              const { hint, fixes } = c.fixesFor(uri, bs.basis.range, bs.basis.text, [...CONSENT_BASES]);
               c.report("CR3010", uri, bs.basis.range, `\`${bs.basis.text}\` is not a consent basis; use opt_in, double_opt_in, opt_out or implied${hint}`, { fixes });
               continue;
             }
@@ -182,7 +180,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
               if (!bs.anchor || !bs.impliedFor) c.report("CR3010", uri, bs.range, "implied consent needs a period and the event it follows, as in `implied 6 months after inquiry`");
               else implicitAnchor(c, b, uri, bs.anchor);
             }
-            if (bs.expires && bs.basis.text !== "opt_in" && bs.basis.text !== "double_opt_in")
+            if (bs.expires && !isExpressBasis(bs.basis.text))
               c.report("CR3010", uri, bs.expires.range, `only opt_in and double_opt_in consent can expire`);
           }
         }

@@ -13,11 +13,10 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
-import { durationMinutes } from "./analyses/consentGaps.js";
+import { DAY, durationMinutes } from "../vocabulary.js";
 import type { Range } from "../text/positions.js";
 import { MAX_DAY, outOfRangeDay } from "../time.js";
 
-const DAY = 1440;
 
 /** The rules about one file's own declarations (its result depends on the file and the files it imports). */
 export function fileStructure(b: Binding, uri: string): Diagnostic[] {

@@ -6,9 +6,9 @@
 import type * as A from "../syntax/ast.js";
 import type { WorkspaceCheck } from "../workspace.js";
 import type { ParseResult } from "../syntax/parse.js";
-import { TIME_UNITS } from "../syntax/tokens.js";
+import { BUILTIN_EVENTS, durationMinutes, isConsentBasis, type ConsentBasisName } from "../vocabulary.js";
 import type { SourceRef, Value } from "./trace.js";
-import { addRead, compileExpr, durationMinutes, type CompiledExpr, type Scope, type ScoreSlot } from "./expr.js";
+import { addRead, compileExpr, type CompiledExpr, type Scope, type ScoreSlot } from "./expr.js";
 
 export interface FieldInfo {
   name: string;
@@ -135,7 +135,7 @@ export interface CTeam {
 }
 
 export interface CBasis {
-  basis: "opt_in" | "double_opt_in" | "opt_out" | "implied";
+  basis: ConsentBasisName;
   expires: number | null;
   impliedFor: number | null;
   anchor: string | null;
@@ -215,14 +215,6 @@ export interface CompiledRules {
   clockWindows?: Map<string, number[]>;
 }
 
-const BUILTIN_EVENTS: [string, [string, string, string[]][]][] = [
-  ["consent_given", [["purpose", "text", []], ["method", "enum", ["checkbox", "double_opt_in", "purchase", "inquiry", "import"]]]],
-  ["consent_withdrawn", [["purpose", "text", []]]],
-  ["unsubscribed", []],
-  ["erasure_requested", []],
-  ["sales_activity", [["kind", "text", []]]],
-];
-
 function fieldInfo(f: A.FieldDecl): FieldInfo | undefined {
   if (!f.name || !f.type) return undefined;
   const t = f.type;
@@ -252,13 +244,12 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
   const decls: { uri: string; d: A.Decl }[] = [];
   for (const f of files) for (const d of f.pr.file.decls) decls.push({ uri: f.uri, d });
   const src = (uri: string, n: A.Node): SourceRef => ({ uri, range: n.range });
-  const units = TIME_UNITS;
-  const dur = (d: A.Duration | undefined) => durationMinutes(d, units);
+  const dur = durationMinutes;
 
   const fields = new Map<string, FieldInfo>();
   const events = new Map<string, EventInfo>();
-  for (const [name, fs] of BUILTIN_EVENTS) {
-    events.set(name, { name, builtin: true, fields: new Map(fs.map(([n, t, v]) => [n, { name: n, type: t, values: v, element: null }])) });
+  for (const { name, fields: fs } of BUILTIN_EVENTS) {
+    events.set(name, { name, builtin: true, fields: new Map(fs.map(({ name: n, type: t }) => [n, typeof t === "object" ? { name: n, type: "enum", values: t.enum, element: null } : { name: n, type: "text", values: [], element: null }])) });
   }
   const setDecls = new Map<string, { uri: string; d: A.SetDecl }>();
   const gradeDecls = new Map<string, A.GradeDecl>();
@@ -303,7 +294,6 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
     },
     stageIndex: (n) => stageIndex.get(n),
     payloadFields,
-    units,
     problems,
   });
 
@@ -488,7 +478,7 @@ export function compile(check: WorkspaceCheck, fromUri: string): CompiledRules {
           const bases: CBasis[] = [];
           for (const b of cl.bases) {
             const name = b.basis?.text;
-            if (name !== "opt_in" && name !== "double_opt_in" && name !== "opt_out" && name !== "implied") { problems.push(`consent \`${d.name.text}\`: unknown basis \`${name ?? ""}\` skipped`); continue; }
+            if (name === undefined || !isConsentBasis(name)) { problems.push(`consent \`${d.name.text}\`: unknown basis \`${name ?? ""}\` skipped`); continue; }
             bases.push({ basis: name, expires: b.expires ? dur(b.expires) ?? null : null, impliedFor: b.impliedFor ? dur(b.impliedFor) ?? null : null, anchor: b.anchor?.text ?? null, text: textOf(src(uri, b)), source: src(uri, b) });
           }
           clauses.push({

@@ -3,6 +3,7 @@
  * missing / unknown). No `eval`, no AST walk per evaluation.
  */
 import type * as A from "../syntax/ast.js";
+import { durationMinutes } from "../vocabulary.js";
 import type { Bindings, Value } from "./trace.js";
 import { chainFamily, leftSpine } from "../syntax/walk.js";
 
@@ -115,14 +116,6 @@ function member(a: Value, list: Value): boolean | undefined {
   return list.some((y) => eq(a, y));
 }
 
-export function durationMinutes(d: A.Duration | undefined, units: Record<string, number>): number | undefined {
-  if (!d?.unit) return undefined;
-  const u = units[d.unit.text];
-  if (u === undefined) return undefined;
-  const amount = d.amount ? d.amount.value : 1;
-  return amount * u;
-}
-
 /** How the compiler resolves a bare name. */
 export interface Scope {
   text(range: { start: { offset: number }; end: { offset: number } }): string;
@@ -137,7 +130,6 @@ export interface Scope {
   stageIndex(name: string): number | undefined;
   /** Payload fields in scope (inside `where`). */
   payloadFields: Set<string> | null;
-  units: Record<string, number>;
   problems: string[];
 }
 
@@ -225,7 +217,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         const name = x.event.text;
         dynamic = other = true;
         addRead(reads, name, 0);
-        const d = durationMinutes(x.within, scope.units) ?? 0;
+        const d = durationMinutes(x.within) ?? 0;
         windows.push([name, d]);
         const ev: Ev = (ctx) => {
           const h = ctx.history(name);
@@ -240,7 +232,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         dynamic = other = true;
         const whereExpr = x.where ? compileExpr(x.where, { ...scope, payloadFields: scope.eventFields(name) ?? new Set() }) : null;
         const where = whereExpr ? whereExpr.ev : null;
-        const d = durationMinutes(x.within, scope.units);
+        const d = durationMinutes(x.within);
         addRead(reads, name, d ?? Infinity);
         if (d !== undefined) windows.push([name, d]);
         if (whereExpr) {

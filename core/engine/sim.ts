@@ -6,6 +6,7 @@
 import { scoreOrder } from "./compile.js";
 import type { EventInfo, CompiledRules, CScore, CEventRule, CInactivityRule, CAttributeRule, CGrade, CStage, CTarget, CEscalation, CRoute, CWorkflow, CBasis, CClause, FieldInfo } from "./compile.js";
 import { addRead, bindings, truth, type EvalCtx, type HistoryItem } from "./expr.js";
+import { CONSENT_EVENTS, IMPLIED_METHODS } from "../vocabulary.js";
 import {
   formatTime,
   type ConsentDecision,
@@ -278,7 +279,6 @@ function allocNum(ix: RulesIndex): number {
 
 const NO_VALUES: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
 const NO_HISTORY: readonly HistoryItem[] = Object.freeze([]) as readonly HistoryItem[];
-const CONSENT_EVENTS = ["consent_given", "consent_withdrawn", "unsubscribed"];
 
 /**
  * The event rules an event satisfied (positions in its plan's rule list) and their
@@ -295,9 +295,6 @@ const decidedValues: Record<string, Value>[] = [];
 function plainPayload(payload: Record<string, Value>): boolean {
   return Object.getPrototypeOf(payload) === Object.prototype && !Object.prototype.hasOwnProperty.call(payload, "__proto__");
 }
-
-/** `consent_given` methods that record implied consent (CASL): they anchor `implied`, never count as `opt_in`. */
-const IMPLIED_METHODS: ReadonlySet<string> = new Set(["purchase", "inquiry"]);
 
 interface TeamState {
   current: number[];

@@ -309,18 +309,5 @@ export const crmLexer: Lexer = new CrmLexer(
   },
 );
 
-/** Words that stand where a time unit is expected, with their length in minutes. */
-export const TIME_UNITS: Record<string, number> = {
-  minute: 1,
-  minutes: 1,
-  hour: 60,
-  hours: 60,
-  day: 1440,
-  days: 1440,
-  week: 10080,
-  weeks: 10080,
-  month: 43200,
-  months: 43200,
-  year: 525600,
-  years: 525600,
-};
+/** The time units, defined in core/vocabulary.ts (the parser reads them as `T.TIME_UNITS`). */
+export { TIME_UNITS } from "../vocabulary.js";

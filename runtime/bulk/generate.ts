@@ -10,7 +10,7 @@
 import type { FieldInfo, EventInfo } from "../../core/engine/compile.js";
 import type { Value } from "../../core/engine/trace.js";
 import type * as A from "../../core/syntax/ast.js";
-import { CONSENT_METHODS } from "../../core/binder/builtins.js";
+import { CONSENT_METHODS } from "../../core/vocabulary.js";
 
 /** What the rules test, per field name (`url`, `role`, `email.domain` for `lead.email.domain`). */
 export interface RuleLiterals {

@@ -7,7 +7,7 @@ import { crmLexer, NAME_PART, NAME_START } from "../../core/syntax/tokens.js";
 import type { CrmSymbol, SymbolKind } from "../../core/workspace.js";
 import { declarationsOf, lookup, membersOf } from "../../core/checker/queries.js";
 import { relativeImport } from "../../core/binder/paths.js";
-import { CONSENT_METHODS } from "../../core/binder/builtins.js";
+import { CONSENT_BASES, CONSENT_METHODS, UNIT_MINUTES } from "../../core/vocabulary.js";
 import { COUNTRY_CODES } from "../../core/checker/countries.js";
 import type { CheckResult } from "../../core/checker/check.js";
 import { describe } from "./hover.js";
@@ -73,9 +73,8 @@ const CONSENT_BODY: Snip[] = [
 ];
 
 const EXPR_KEYWORDS = ["and", "or", "not", "in", "is", "between", "within", "count", "on", "stage", "lead", "true", "false", "starts_with", "ends_with", "contains", "matches"];
-const CONSENT_BASES = ["opt_in", "double_opt_in", "opt_out", "implied"];
 const TYPES = ["text", "number", "boolean", "date", "email", "country", "enum()", "list()"];
-const UNITS = ["minutes", "hours", "days", "weeks", "months", "years"];
+const UNITS = Object.keys(UNIT_MINUTES).map((u) => `${u}s`);
 
 interface Block {
   keyword: string;
@@ -347,7 +346,7 @@ export function complete(snap: Snapshot, text: string, offset: number, path: str
       return list();
     case ":":
       if (block?.keyword === "consent") {
-        words(CONSENT_BASES, "consent basis");
+        words([...CONSENT_BASES], "consent basis");
         return list();
       }
       if (block?.keyword === "lead" || block?.keyword === "event" || /^\s*action\b/.test(line)) {

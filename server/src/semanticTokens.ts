@@ -4,6 +4,7 @@ import type { IToken } from "chevrotain";
 import type { ParseResult } from "../../core/syntax/parse.js";
 import type { SymbolKind, WorkspaceCheck } from "../../core/workspace.js";
 import { declarationsIn, referencesIn } from "../../core/checker/queries.js";
+import { CONSENT_BASES } from "../../core/vocabulary.js";
 
 export const TOKEN_TYPES = [
   "keyword",
@@ -55,7 +56,7 @@ const KIND_TYPE: Record<SymbolKind, number> = {
 };
 
 const SIMPLE_TYPES = new Set(["text", "number", "boolean", "date", "email", "country", "enum", "list", "purpose"]);
-const BUILTIN_WORDS = new Set(["opt_in", "double_opt_in", "opt_out", "implied", "missing", "present", "unscored", "initial", "detour", "round_robin", "domain"]);
+const BUILTIN_WORDS = new Set([...CONSENT_BASES, "missing", "present", "unscored", "initial", "detour", "round_robin", "domain"]);
 
 type Raw = [line: number, char: number, length: number, type: number, mods: number];
 

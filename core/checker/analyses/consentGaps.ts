@@ -13,23 +13,14 @@ import type { Binding } from "../../binder/bind.js";
 import type { ParseResult } from "../../syntax/parse.js";
 import { constValue } from "./conditions.js";
 import { COUNTRY_CODES, EU_EEA, EXAMPLE_COUNTRIES } from "../countries.js";
-import { CONSENT_METHODS } from "../../binder/builtins.js";
-
-const DAY = 1440;
-const UNIT_MINUTES: Record<string, number> = { minute: 1, hour: 60, day: DAY, week: 7 * DAY, month: 30 * DAY, year: 365 * DAY };
-
-export function durationMinutes(d: A.Duration | undefined): number | undefined {
-  if (!d?.amount || !d.unit) return undefined;
-  const u = UNIT_MINUTES[d.unit.text.replace(/s$/, "")];
-  return u === undefined ? undefined : d.amount.value * u;
-}
+import { CONSENT_METHODS, DAY, durationMinutes, isConsentBasis, isExpressBasis } from "../../vocabulary.js";
 
 interface Requirement {
   label: string;
   ok(basis: A.ConsentBasis): boolean;
 }
 
-const strong = (bs: A.ConsentBasis) => bs.basis?.text === "opt_in" || bs.basis?.text === "double_opt_in";
+const strong = (bs: A.ConsentBasis) => isExpressBasis(bs.basis?.text);
 
 /** The legal baseline, in the order countries are tried for examples. */
 export function requirementFor(country: string): Requirement | undefined {
@@ -122,7 +113,7 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
   d.clauses.forEach((cl, i) => {
     const countries = regions[i]!;
     for (const bs of cl.bases) {
-      if (!bs.basis || !["opt_in", "double_opt_in", "opt_out", "implied"].includes(bs.basis.text)) continue;
+      if (!bs.basis || !isConsentBasis(bs.basis.text)) continue;
       if (!knownAnchor(b, uri, bs)) continue; // already an error of its own (CR2001, CR3025)
       const eff = expressForm(b, uri, bs);
       const bad = CHECKED_COUNTRIES.find((c) => countries.has(c) && !requirementFor(c)!.ok(eff));
@@ -212,7 +203,7 @@ function expiryBeforeSend(b: Binding, uri: string, at: A.Name, waited: number, w
   let worst: { bs: A.ConsentBasis; mins: number; clause: number } | undefined;
   cd.clauses.forEach((cl, i) => {
     // Only a clause whose every basis expires can block: any basis without expiry keeps the send allowed.
-    const mins = cl.bases.map((bs) => (bs.basis?.text === "opt_in" || bs.basis?.text === "double_opt_in" ? durationMinutes(bs.expires) : undefined));
+    const mins = cl.bases.map((bs) => (isExpressBasis(bs.basis?.text) ? durationMinutes(bs.expires) : undefined));
     if (!cl.bases.length || mins.some((m) => m === undefined)) return;
     const longest = Math.max(...(mins as number[]));
     if (longest < waited && (!worst || longest < worst.mins)) worst = { bs: cl.bases[mins.indexOf(longest)]!, mins: longest, clause: i };
