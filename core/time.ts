@@ -1,14 +1,25 @@
 /**
- * The range of the clock (docs/language.md §13). Times are minutes from day 0, 00:00, held in
+ * The clock (docs/language.md §13): its range and how a time is written. Times are minutes from day 0, 00:00, held in
  * float64: every minute up to 2^53 is exact, so the range is kept far below that, leaving room
  * for the durations added to a time (a window's end, a timer's due time) to stay exact as well.
  */
+import { DAY } from "./vocabulary.js";
 
 /** The last day a journey step or an event-log record may be at: about 2,700 years after day 0. */
 export const MAX_DAY = 1_000_000;
 
 /** The last minute of `MAX_DAY` (day 1,000,000 at 23:59). */
-export const MAX_MINUTE = MAX_DAY * 1440 + 1439;
+export const MAX_MINUTE = MAX_DAY * DAY + DAY - 1;
+
+/** `day 3 at 14:30` (the time of day omitted at midnight): how a time is written everywhere (traces, messages, the journey view). */
+export function formatTime(minutes: number): string {
+  const day = Math.floor(minutes / DAY);
+  const rest = minutes - day * DAY;
+  if (rest === 0) return `day ${day}`;
+  const h = Math.floor(rest / 60);
+  const m = rest % 60;
+  return `day ${day} at ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
 
 /** Words for a day offset beyond the range, with a guess at what was meant. */
 /** `dayZero` says where days count from (`day 0`, `the lead's first record`). */

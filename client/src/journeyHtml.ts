@@ -4,20 +4,12 @@
  * VS Code's theme variables; the page loads nothing remote (strict CSP with a nonce).
  */
 import type { JourneyView, SourceRef, ExpectationResult } from "./adapt.js";
+import { formatTime } from "../../core/time.js";
 
 export function esc(s: unknown): string {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** `day 3 14:30` (or `day 3` at midnight). */
-export function formatTime(minutes: number): string {
-  const day = Math.floor(minutes / 1440);
-  const rest = minutes - day * 1440;
-  if (rest === 0) return `day ${day}`;
-  const h = Math.floor(rest / 60);
-  const m = Math.round(rest % 60);
-  return `day ${day} ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
-}
 
 const COLOURS = ["blue", "orange", "green", "purple", "red", "yellow"];
 

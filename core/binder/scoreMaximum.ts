@@ -20,6 +20,7 @@
  * points add up whatever their conditions.
  */
 import type * as A from "../syntax/ast.js";
+import { literalValue } from "../syntax/literal.js";
 
 export interface MaxScore {
   /** The most the score can ever hold (Infinity when unbounded). */
@@ -138,26 +139,11 @@ function leadField(e: A.Expr | undefined): string | undefined {
 }
 
 /** A value written in the rule: a number, a text, a boolean, or a bare name (an enum value or a country code). */
+/** A literal (core/syntax/literal.ts), or a bare name standing for a value (`DE`, `enterprise`). */
 function constant(e: A.Expr | undefined): Val | undefined {
-  if (!e) return undefined;
-  switch (e.kind) {
-    case "Paren":
-      return constant(e.inner);
-    case "Number":
-      return e.value;
-    case "String":
-      return e.value;
-    case "Bool":
-      return e.value;
-    case "Unary": {
-      const v = e.op === "-" ? constant(e.operand) : undefined;
-      return typeof v === "number" ? -v : undefined;
-    }
-    case "Path":
-      return !e.segments.length && e.head.text !== "lead" ? e.head.text : undefined;
-    default:
-      return undefined;
-  }
+  while (e?.kind === "Paren") e = e.inner;
+  if (e?.kind === "Path") return !e.segments.length && e.head.text !== "lead" ? e.head.text : undefined;
+  return literalValue(e);
 }
 
 /** An outcome that is the same compared exactly and case-insensitively, else "maybe" (email fields compare lower-cased). */

@@ -4,36 +4,14 @@
  * was written as a text or a value, or the two sides were both meant to be fields.
  */
 import type * as A from "../syntax/ast.js";
+import { literal, type Literal } from "../syntax/literal.js";
 import { globRegex } from "./analyses/conditions.js";
 
-type Lit = { v: string | number | boolean; text: string; date?: boolean };
 
-function literal(e: A.Expr | undefined): Lit | undefined {
-  if (!e) return undefined;
-  switch (e.kind) {
-    case "Paren":
-      return literal(e.inner);
-    case "Number":
-      return { v: e.value, text: String(e.value) };
-    case "String":
-      return { v: e.value, text: JSON.stringify(e.value) };
-    case "Bool":
-      return { v: e.value, text: String(e.value) };
-    case "Date":
-      return { v: e.text, text: e.text, date: true };
-    case "Unary": {
-      const x = e.op === "-" ? literal(e.operand) : undefined;
-      return x && typeof x.v === "number" ? { v: -x.v, text: `-${x.text}` } : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function list(e: A.Expr | undefined): Lit[] | undefined {
+function list(e: A.Expr | undefined): Literal[] | undefined {
   if (e?.kind === "Paren") return list(e.inner);
   if (e?.kind !== "List" || !e.items.length) return undefined;
-  const out: Lit[] = [];
+  const out: Literal[] = [];
   for (const i of e.items) {
     const l = literal(i);
     if (!l) return undefined;
@@ -43,8 +21,8 @@ function list(e: A.Expr | undefined): Lit[] | undefined {
 }
 
 /** Same kind of value on both sides (else the type check reports the mismatch instead). */
-function sameKind(a: Lit, b: Lit): boolean {
-  return typeof a.v === typeof b.v && !!a.date === !!b.date;
+function sameKind(a: Literal, b: Literal): boolean {
+  return a.type === b.type;
 }
 
 /**
@@ -57,14 +35,14 @@ export function fixedComparison(e: A.BinaryExpr): { text: string; value: boolean
   if (e.op === "in" || e.op === "not in") {
     const items = list(e.right);
     if (!items || !items.every((i) => sameKind(l, i))) return undefined;
-    const has = items.some((i) => i.v === l.v);
+    const has = items.some((i) => i.value === l.value);
     return { text: `${l.text} ${e.op} [${items.map((i) => i.text).join(", ")}]`, value: e.op === "in" ? has : !has };
   }
   const r = literal(e.right);
   if (!r || !sameKind(l, r)) return undefined;
   const text = `${l.text} ${e.op} ${r.text}`;
-  const a = l.v;
-  const b = r.v;
+  const a = l.value;
+  const b = r.value;
   switch (e.op) {
     case "==":
       return { text, value: a === b };
@@ -75,7 +53,7 @@ export function fixedComparison(e: A.BinaryExpr): { text: string; value: boolean
     case ">":
     case ">=": {
       // Numbers and dates (YYYY-MM-DD compares in calendar order); text and booleans have no order (the type check says so).
-      if (typeof a === "boolean" || (typeof a === "string" && !l.date)) return undefined;
+      if (typeof a === "boolean" || (typeof a === "string" && l.type !== "date")) return undefined;
       const value = e.op === "<" ? a < b : e.op === "<=" ? a <= b : e.op === ">" ? a > b : a >= b;
       return { text, value };
     }
@@ -83,7 +61,7 @@ export function fixedComparison(e: A.BinaryExpr): { text: string; value: boolean
     case "ends_with":
     case "contains":
     case "matches": {
-      if (typeof a !== "string" || typeof b !== "string" || l.date) return undefined;
+      if (typeof a !== "string" || typeof b !== "string" || l.type === "date") return undefined;
       const value = e.op === "starts_with" ? a.startsWith(b) : e.op === "ends_with" ? a.endsWith(b) : e.op === "contains" ? a.includes(b) : globRegex(b).test(a);
       return { text, value };
     }

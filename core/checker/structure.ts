@@ -15,7 +15,7 @@ import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 import { DAY, durationMinutes } from "../vocabulary.js";
 import type { Range } from "../text/positions.js";
-import { MAX_DAY, outOfRangeDay } from "../time.js";
+import { formatTime, MAX_DAY, outOfRangeDay } from "../time.js";
 
 
 /** The rules about one file's own declarations (its result depends on the file and the files it imports). */
@@ -282,11 +282,6 @@ function durationText(d: A.Duration): string {
   return `${d.amount?.text ?? ""} ${d.unit?.text ?? ""}`.trim();
 }
 
-function formatClock(minutes: number): string {
-  const day = Math.floor(minutes / DAY);
-  const rest = minutes - day * DAY;
-  return rest ? `day ${day} at ${String(Math.floor(rest / 60)).padStart(2, "0")}:${String(rest % 60).padStart(2, "0")}` : `day ${day}`;
-}
 
 function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic[]): void {
   const text = pr.lines.text;
@@ -320,7 +315,7 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
     }
     if (minutes < prev.minutes) {
       out.push(
-        makeDiagnostic("CR3017", uri, t.range, `this step is at ${formatClock(minutes)}, earlier than the step before it (${formatClock(prev.minutes)}); steps must not go back in time, so move it up or change its day`, {
+        makeDiagnostic("CR3017", uri, t.range, `this step is at ${formatTime(minutes)}, earlier than the step before it (${formatTime(prev.minutes)}); steps must not go back in time, so move it up or change its day`, {
           ...(prev.time ? { related: [{ uri, range: prev.time.range, message: "the step before" }] } : {}),
         }),
       );

@@ -207,12 +207,5 @@ export interface JourneyResult {
   passed: boolean;
 }
 
-/** `day 3 at 14:30` (time of day omitted at midnight). */
-export function formatTime(minutes: number): string {
-  const day = Math.floor(minutes / 1440);
-  const rest = minutes - day * 1440;
-  if (rest === 0) return `day ${day}`;
-  const h = Math.floor(rest / 60);
-  const m = rest % 60;
-  return `day ${day} at ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
-}
+/** How a time is written: core/time.ts (re-exported for the engine's modules). */
+export { formatTime } from "../time.js";

@@ -4,7 +4,7 @@
  * plus the set of lead ids already replayed.
  */
 import { parseRecord, scanRecord, minutesOf, epochOf, timeProblem, type LogRecord } from "../../core/engine/bulk/records.js";
-import { formatTime } from "../../core/engine/trace.js";
+import { formatTime } from "../../core/time.js";
 import type { NumberedLine } from "./lines.js";
 
 export interface LineError {

@@ -6,7 +6,7 @@ import { maxPossibleScore, membersOf, symbolAt } from "../../core/checker/querie
 import { range } from "./convert.js";
 import { specSectionUri } from "../../core/docLinks.js";
 import { nameAt } from "./navigation.js";
-import { typeText } from "./symbols.js";
+import { typeText } from "../../core/binder/bind.js";
 import type { Snapshot } from "./workspace.js";
 
 export function hover(snap: Snapshot, path: string, offset: number): L.Hover | null {

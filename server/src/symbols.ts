@@ -6,6 +6,7 @@ import type { SymbolKind as CrmKind } from "../../core/workspace.js";
 import { range } from "./convert.js";
 import type { Snapshot } from "./workspace.js";
 import { pathToUri } from "./uri.js";
+import { typeText } from "../../core/binder/bind.js";
 
 export const LSP_KIND: Record<CrmKind, L.SymbolKind> = {
   field: L.SymbolKind.Field,
@@ -102,13 +103,6 @@ function journeyStep(text: string, st: A.JourneyStep): L.DocumentSymbol {
   if (st.kind === "EventStep") return sym(name, "event", L.SymbolKind.Event, st, sel);
   if (st.kind === "UpdateStep") return sym(name, "update", L.SymbolKind.Property, st, sel);
   return sym(name, "expectation", L.SymbolKind.Boolean, st, sel);
-}
-
-export function typeText(t: A.TypeRef | undefined): string {
-  if (!t) return "?";
-  if (t.kind === "SimpleType") return t.name.text;
-  if (t.kind === "EnumType") return `enum(${t.values.map((v) => v.text).join(", ")})`;
-  return `list(${typeText(t.element)})`;
 }
 
 /** Every declaration of every check whose name matches `query` (members of actions and enum values left out). */

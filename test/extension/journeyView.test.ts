@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { checkWorkspace } from "../../core/checker/check.js";
 import { compile, runJourney } from "../../core/engine/index.js";
 import { stageThresholds, toRunResult, toView, } from "../../client/src/adapt.js";
-import { renderJourneyHtml, formatTime } from "../../client/src/journeyHtml.js";
+import { renderJourneyHtml } from "../../client/src/journeyHtml.js";
+import { formatTime } from "../../core/time.js";
 import { journeysOf } from "../../client/src/journeys.js";
 import { splitDiff } from "../../client/src/diffView.js";
 
@@ -116,8 +117,10 @@ describe("journey view HTML", () => {
     expect(h).toContain("&lt;b&gt;x&lt;/b&gt;");
   });
 
-  it("formats times like the trace", () => {
-    expect([formatTime(0), formatTime(1440 * 2 + 14 * 60 + 5)]).toEqual(["day 0", "day 2 14:05"]);
+  it("writes times as the trace does (core/time.ts)", () => {
+    expect([formatTime(0), formatTime(1440 * 2 + 14 * 60 + 5)]).toEqual(["day 0", "day 2 at 14:05"]);
+    const h = renderJourneyHtml({ name: "t", events: [{ time: 1440 * 2 + 14 * 60 + 5, label: "page_view" }], scores: [], stages: [], routing: [], actions: [] }, "n", "c");
+    expect(h).toContain(`<span class="time">day 2 at 14:05</span>`);
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import { leftSpine } from "../../syntax/walk.js";
 import type * as A from "../../syntax/ast.js";
+import { literalValue } from "../../syntax/literal.js";
 import type { Binding } from "../../binder/bind.js";
 import { EXAMPLE_COUNTRIES, COUNTRY_CODES } from "../countries.js";
 
@@ -37,13 +38,9 @@ const setValues = new WeakMap<Binding, Map<string, Set<Val> | undefined>>();
 
 export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen = new Set<string>()): Val | Set<Val> | undefined {
   if (!e) return undefined;
+  const l = literalValue(e);
+  if (l !== undefined) return l;
   switch (e.kind) {
-    case "Number":
-      return e.value;
-    case "String":
-      return e.value;
-    case "Bool":
-      return e.value;
     case "Paren":
       return constValue(e.inner, b, uri, seen);
     case "Unary":
