@@ -14,7 +14,7 @@ import { crmLexer } from "../../core/syntax/tokens.js";
 import type * as A from "../../core/syntax/ast.js";
 import { lookup, membersOf } from "../../core/checker/queries.js";
 import { typeText } from "../../core/binder/bind.js";
-import { contextStart } from "./completion.js";
+import { contextStart } from "./completion/context.js";
 import type { Snapshot } from "./workspace.js";
 
 /** Words that start an action call. */

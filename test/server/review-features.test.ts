@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { resolve } from "node:path";
 import * as L from "vscode-languageserver";
 import { Workspace } from "../../server/src/workspace.js";
-import { complete } from "../../server/src/completion.js";
+import { complete } from "../../server/src/completion/index.js";
 import { hover } from "../../server/src/hover.js";
 import { definition, highlights, references } from "../../server/src/navigation.js";
 import { prepareRename, rename } from "../../server/src/rename.js";

@@ -56,7 +56,7 @@ describe("review: files the start-up scan skips stay out of the workspace", () =
 
 describe("review: the import a completion adds keeps the file's line breaks", () => {
   it("in a CRLF file, the import line ends with CRLF (in the middle and at the end of the file)", async () => {
-    const { importEdit } = await import("../../server/src/completion.js");
+    const { importEdit } = await import("../../server/src/completion/index.js");
     const { parse } = await import("../../core/syntax/parse.js");
     const mid = importEdit(parse('import "./a.crmrules"\r\n\r\nqueue q "Q"\r\n', "/ws/x.crmrules"), "./b.crmrules");
     expect(mid.newText).toBe('import "./b.crmrules"\r\n');

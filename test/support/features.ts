@@ -7,7 +7,7 @@
  * `labels` → the completion labels).
  */
 import type * as L from "vscode-languageserver";
-import { complete } from "../../server/src/completion.js";
+import { complete } from "../../server/src/completion/index.js";
 import { hover as hoverOf } from "../../server/src/hover.js";
 import { definition as definitionOf, highlights as highlightsOf, references as referencesOf } from "../../server/src/navigation.js";
 import { prepareRename as prepareRenameOf, rename as renameOf } from "../../server/src/rename.js";
