@@ -7,7 +7,8 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
-import { groupLeads, readLines, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { DuckDBUnavailable, isJsonLinesLog, nativeSource, SourceError } from "../runtime/data/index.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
@@ -17,13 +18,45 @@ import { displayPath, ioMessage, toPosix } from "./files.js";
 export interface LogInput {
   /** The name to use in messages. */
   name: string;
-  stream: Readable;
-  /** Bytes of the file (undefined for standard input). */
+  /** A JSON Lines log (or `chunks`). */
+  stream?: Readable;
+  /** Records a data source gives (runtime/data: Parquet, CSV, JSON, DuckDB, SQL), numbered by row. */
+  chunks?: () => AsyncGenerator<NumberedLine[]>;
+  /** Bytes of the file (undefined for standard input and data sources). */
   size?: number;
 }
 
+/** The numbered record lines of an input, whichever kind it is. */
+function chunksOf(input: LogInput): AsyncIterable<NumberedLine[]> {
+  return input.chunks ? input.chunks() : readLineChunks(input.stream!);
+}
+
+/** A source's problems (a missing file, no DuckDB, a missing column) are usage errors (exit code 2). */
+async function* usageErrors<T>(it: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* it;
+  } catch (e) {
+    if (e instanceof SourceError || e instanceof DuckDBUnavailable) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * `--events ARG`: a JSON Lines log (`-` is standard input) read by the JSON Lines reader, or any
+ * other data source (docs/data.md) read through DuckDB.
+ */
 export function openLog(arg: string, cwd: string): LogInput {
   if (arg === "-") return { name: "standard input", stream: process.stdin };
+  if (!isJsonLinesLog(arg)) {
+    let source;
+    try {
+      source = nativeSource(arg, cwd);
+    } catch (e) {
+      if (e instanceof SourceError) throw new UsageError(e.message);
+      throw e;
+    }
+    return { name: source.name, chunks: () => usageErrors(source.chunks()) as AsyncGenerator<NumberedLine[]> };
+  }
   const file = path.resolve(cwd, arg);
   let size: number;
   try {
@@ -66,7 +99,7 @@ export function lineErrorReporter(name: string): { onError: (e: LineError) => vo
   return {
     onError(e) {
       count++;
-      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(name)}:${e.line} ${escapeControls(e.reason)}; line skipped\n`);
+      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(e.where ?? `${name}:${e.line}`)} ${escapeControls(e.reason)}; ${e.where ? "record" : "line"} skipped\n`);
     },
     finish() {
       if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more malformed lines skipped (${count} in all)\n`);
@@ -109,7 +142,7 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
-    result = await replayLog({ rules: spec, input: input.stream, workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+    result = await replayLog({ rules: spec, chunks: chunksOf(input), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();
@@ -175,7 +208,7 @@ export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogI
   let leads = 0;
   let lines = 0;
   try {
-    for await (const g of groupLeads(readLines(input.stream), { onError: errors.onError, onLine: (n) => (lines = n) })) {
+    for await (const gs of groupLeadChunks(chunksOf(input), { onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
       const before = replayLeadRun(base.rules, g.lead, g.records);
       const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;

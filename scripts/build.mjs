@@ -29,10 +29,12 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ["cli/main.ts"], outfile: "cli.js", banner: { js: "#!/usr/bin/env node" } },
+  // DuckDB (a native binary) is never bundled: the CLI and the worker load it at run time when a
+  // Parquet, CSV, JSON or DuckDB source is read (runtime/data/duckdb.ts, an optional peer dependency).
+  { entryPoints: ["cli/main.ts"], outfile: "cli.js", banner: { js: "#!/usr/bin/env node" }, external: ["@duckdb/node-api"] },
   { entryPoints: ["server/src/main.ts"], outfile: "server.js" },
   { entryPoints: ["client/src/extension.ts"], outfile: "client.js", external: ["vscode"] },
-  { entryPoints: ["runtime/bulk/worker.ts"], outfile: "worker.js" },
+  { entryPoints: ["runtime/bulk/worker.ts"], outfile: "worker.js", external: ["@duckdb/node-api"] },
 ];
 
 await Promise.all(entries.map((e) => build({ ...common, ...e, entryPoints: e.entryPoints.map((p) => join(repo, p)), outfile: join(outdir, e.outfile) })));

@@ -10,6 +10,8 @@ import type { NumberedLine } from "./lines.js";
 export interface LineError {
   line: number;
   reason: string;
+  /** The record's place when it is not a line of a JSON Lines file (`contacts.csv row 12`). */
+  where?: string;
 }
 
 export interface LeadRecords {
@@ -48,10 +50,11 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
   let last = 0;
   let count = 0;
   const linesOnly = opts.linesOnly === true;
-  const push = ({ n, text, error }: NumberedLine): LeadRecords | null => {
+  const push = ({ n, text, error, where }: NumberedLine): LeadRecords | null => {
     opts.onLine?.(n);
+    const onError = where === undefined ? opts.onError : (e: LineError) => opts.onError({ ...e, where });
     if (error) {
-      opts.onError({ line: n, reason: error });
+      onError({ line: n, reason: error });
       return null;
     }
     if (text.trim() === "") return null;
@@ -59,7 +62,7 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
     if (!r) {
       const p = parseRecord(text);
       if (!p.ok) {
-        opts.onError({ line: n, reason: p.reason });
+        onError({ line: n, reason: p.reason });
         return null;
       }
       r = p.record;
@@ -68,7 +71,7 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
     if (!cur || cur.lead !== r.lead) {
       const started = done.get(r.lead);
       if (started !== undefined) {
-        opts.onError({ line: n, reason: `the records of lead \`${r.lead}\` must be together; they started at line ${started} and that lead was already replayed` });
+        onError({ line: n, reason: `the records of lead \`${r.lead}\` must be together; they started at line ${started} and that lead was already replayed` });
         return null;
       }
       finished = cur;
@@ -80,21 +83,21 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
       last = 0;
     }
     if (typeof r.at !== kind) {
-      opts.onError({ line: n, reason: `lead \`${r.lead}\` mixes day offsets and ISO times; use one kind per lead` });
+      onError({ line: n, reason: `lead \`${r.lead}\` mixes day offsets and ISO times; use one kind per lead` });
       return finished;
     }
     const t = minutesOf(r.at, epoch);
     const far = timeProblem(t, r.at);
     if (far !== null) {
-      opts.onError({ line: n, reason: `${far}; the record is skipped` });
+      onError({ line: n, reason: `${far}; the record is skipped` });
       return finished;
     }
     if (t < last) {
-      opts.onError({ line: n, reason: `this record is at ${formatTime(t)} but the previous record of lead \`${r.lead}\` is at ${formatTime(last)}; a lead's records must be in time order` });
+      onError({ line: n, reason: `this record is at ${formatTime(t)} but the previous record of lead \`${r.lead}\` is at ${formatTime(last)}; a lead's records must be in time order` });
       return finished;
     }
     if (count >= max) {
-      opts.onError({ line: n, reason: `lead \`${r.lead}\` has more than ${max} records; the rest are skipped` });
+      onError({ line: n, reason: `lead \`${r.lead}\` has more than ${max} records; the rest are skipped` });
       return finished;
     }
     last = t;

@@ -11,6 +11,11 @@ export interface NumberedLine {
   text: string;
   /** Set when the line could not be kept (too long); `text` is then empty. */
   error?: string;
+  /**
+   * Where the record came from, when it is not line `n` of a JSON Lines file: `contacts.csv row 12`
+   * for a row a data source gave (runtime/data); reports use it instead of the line number.
+   */
+  where?: string;
 }
 
 export type LineSource = NodeJS.ReadableStream | Iterable<string> | AsyncIterable<string>;

@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
-import { readLineChunks, type LineSource } from "./lines.js";
+import { readLineChunks, type LineSource, type NumberedLine } from "./lines.js";
 import { groupLeadChunks, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
 import { WorkerPool } from "./pool.js";
@@ -20,7 +20,10 @@ export interface BulkProgress {
 
 export interface ReplayLogOptions {
   rules: RulesSpec;
-  input: LineSource;
+  /** A JSON Lines log; or give `chunks`. */
+  input?: LineSource;
+  /** Record lines already numbered (a data source read through DuckDB, runtime/data), instead of `input`. */
+  chunks?: AsyncIterable<NumberedLine[]>;
   /** Worker threads; 0 replays in this thread. Default: min(2, available cores). */
   workers?: number;
   seed?: number;
@@ -86,7 +89,8 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     }
   };
   // Lines and leads travel in chunks: one await per input chunk, not per line.
-  const groups = groupLeadChunks(readLineChunks(opts.input, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  if (!opts.chunks && !opts.input) throw new Error("replayLog needs `input` or `chunks`");
+  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(opts.input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
     const rules = compileSpec(opts.rules);
