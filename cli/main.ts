@@ -15,6 +15,7 @@ import { testCommand } from "./commands/test.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { diffCommand } from "./commands/diff.js";
 import { generateCommand } from "./commands/generate.js";
+import { evalCommand } from "./commands/eval.js";
 import { injectFault } from "../core/diagnostics/internalError.js";
 
 export function program(): Command {
@@ -30,6 +31,7 @@ Examples:
   $ crmrules test                         run every journey's expectations, with coverage
   $ crmrules simulate nordic --why route  why was this journey's lead routed there?
   $ crmrules simulate --events leads.jsonl
+  $ crmrules eval --lead maria.json --why-not routed to owner ingrid
   $ crmrules diff main --format markdown  what this branch changes for the journeys
   $ crmrules fmt --check                  fail when a file is not formatted
 
@@ -37,7 +39,7 @@ Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), evalCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();

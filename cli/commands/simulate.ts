@@ -16,6 +16,9 @@ import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
 import { openOutput } from "../atomicWrite.js";
 import { ChunkWriter, jsonChunks } from "../stream.js";
+import { journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
+import { parseWhyNot, renderWhyNot } from "../whyNot.js";
+import { runEval } from "./eval.js";
 
 interface SimulateOptions {
   format: "text" | "json";
@@ -24,6 +27,8 @@ interface SimulateOptions {
   from?: string;
   workers?: string;
   why?: string[];
+  whyNot?: string[];
+  id?: string;
   seed?: string;
   root?: string;
 }
@@ -35,12 +40,14 @@ export function simulateCommand(): Command {
     .argument("[paths...]", "files or folders of the workspace", ["."])
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--why <question...>", "answer one question: `score NAME`, `route` or `action NAME`")
+    .option("--why-not <question...>", "explain what did not happen: `rule NAME`, `stage NAME`, `route NAME`, `routed to owner|team|queue NAME`, each optionally `at day N`")
     .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--events <log.jsonl>", "replay an event log of many leads (JSON Lines, see docs/event-log.md; `-` reads standard input)")
     .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file (`-`: standard output, and the summary goes to standard error)")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
+    .option("--id <lead>", "with --events and --why or --why-not: the lead to explain (needed when the log has several)")
     .addHelpText(
       "after",
       `
@@ -49,6 +56,9 @@ Examples:
   $ crmrules simulate nordic --why score fit      why does the lead have this fit score?
   $ crmrules simulate nordic --why route          why was the lead routed there?
   $ crmrules simulate nordic --why action send_email
+  $ crmrules simulate nordic --why-not routed to owner ingrid
+  $ crmrules simulate nordic --why-not rule engagement.price_pages at day 3
+  $ crmrules simulate --events log.jsonl --id L000042 --why route     one lead of a log
   $ crmrules simulate journeys/nordic.crmrules --format json
   $ crmrules simulate --events leads.jsonl --out outcomes.jsonl     bulk replay of a log
 `,
@@ -58,10 +68,19 @@ Examples:
         // With --events every argument names the workspace: a journey name is a mistake, not a path to skip.
         if (journey !== undefined && !existsSync(path.resolve(process.cwd(), journey)))
           throw new UsageError(`\`${journey}\` is not a file or folder; \`--events\` replays the log through the workspace, so it takes paths, not a journey name`);
-        process.exitCode = await runBulk(journey === undefined ? paths : [journey, ...paths.filter((p) => p !== ".")], opts);
+        const ws = journey === undefined ? paths : [journey, ...paths.filter((p) => p !== ".")];
+        // A question is about one lead: the log's lead (or `--id`'s) is evaluated as `crmrules eval` does.
+        if (opts.why || opts.whyNot) {
+          if (opts.out !== undefined || opts.workers !== undefined) throw new UsageError("`--why` and `--why-not` explain one lead; they do not go with `--out` or `--workers`");
+          process.exitCode = runEval(ws, { events: opts.events, format: opts.format, ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.why ? { why: opts.why } : {}), ...(opts.whyNot ? { whyNot: opts.whyNot } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.root !== undefined ? { root: opts.root } : {}) });
+          return;
+        }
+        if (opts.id !== undefined) throw new UsageError("`--id` picks the lead that `--why` or `--why-not` explains");
+        process.exitCode = await runBulk(ws, opts);
         return;
       }
-      for (const o of ["out", "from", "workers"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
+      for (const o of ["out", "from", "workers", "id"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
+      if (opts.why && opts.whyNot) throw new UsageError("ask one question at a time: `--why` or `--why-not`");
       if (journey === undefined) throw new UsageError("name a journey to simulate (or give `--events log.jsonl` to replay a log)");
       process.exitCode = runSimulate(journey, paths, opts);
     });
@@ -75,7 +94,6 @@ function parseWorkers(s: string | undefined): number | undefined {
 }
 
 async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode> {
-  if (opts.why) throw new UsageError("`--why` answers questions about one journey; it does not go with `--events`");
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
   const cwd = process.cwd();
@@ -142,6 +160,7 @@ export function pickJourneys(arg: string, journeys: WorkspaceJourney[], cwd: str
 
 export function runSimulate(arg: string, paths: string[], opts: SimulateOptions): ExitCode {
   const query = parseWhy(opts.why);
+  const notQuery = parseWhyNot(opts.whyNot);
   const seed = parseSeed(opts.seed);
   const cwd = process.cwd();
   const ws = loadWorkspace(paths, { root: opts.root, cwd });
@@ -168,17 +187,32 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
       }
     }
   }
+  if (notQuery) for (const j of picked) {
+    const p = whyNotProblem(j.rules, notQuery);
+    if (p) throw new UsageError(p);
+  }
   const c = colorsFor(process.stdout);
   // Written in pieces: a long journey's trace is more text than one string can hold.
   // Control and bidirectional characters from the rules are escaped as they are written (cli/output/safe.ts).
   const out = new ChunkWriter(opts.format === "json" ? writeJson : writeText);
   // A long journey's trace is written while it runs and never kept (without `--why`, which reads it whole).
-  if (!query && picked.some((j) => j.decl.steps.length > STREAM_STEPS)) {
+  if (!query && !notQuery && picked.some((j) => j.decl.steps.length > STREAM_STEPS)) {
     streamJourneys(picked, seed, opts.format, out, cwd, c);
     out.flush();
     return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success);
   }
   // The guard per file: a journey whose run fails internally is one CR9001 for its file; the others are shown.
+  if (notQuery) {
+    const answers = picked.flatMap((j) => guarded("simulate", j.uri, () => [{ journey: j.name, answer: whyNot(j.rules, journeySubject(j.rules, j.decl, seed), notQuery) }], (e) => (internal.add(j.uri, "simulate", e), [])));
+    reportInternalErrors(internal.list, cwd);
+    if (opts.format === "json") {
+      const docs = answers.map((a) => ({ journey: a.journey, query: notQuery, ...a.answer }));
+      out.addAll(jsonChunks(docs.length === 1 ? docs[0] : docs));
+      out.add("\n");
+    } else answers.forEach((a, i) => out.add((i ? "\n" : "") + renderWhyNot(`journey "${escapeControls(a.journey)}"`, a.answer, cwd, c)));
+    out.flush();
+    return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success, internal.list.length ? ExitCode.Findings : ExitCode.Success);
+  }
   const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
   reportInternalErrors(internal.list, cwd);
   if (opts.format === "json") {
@@ -244,20 +278,20 @@ export function streamJourneys(picked: WorkspaceJourney[], seed: number | undefi
 
 const TONE: Record<string, keyof Colors> = { score: "cyan", suppressed: "dim", stage: "magenta", route: "green", escalation: "yellow", action: "blue", expect: "bold", note: "yellow" };
 
-export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain): string {
-  return [...traceLines(r, cwd, c)].join("\n") + "\n";
+export function renderTrace(r: JourneyResult, cwd: string, c: Colors = plain, label?: string): string {
+  return [...traceLines(r, cwd, c, label)].join("\n") + "\n";
 }
 
-/** The lines of `renderTrace`, one at a time. */
-export function* traceLines(r: JourneyResult, cwd: string, c: Colors = plain): Generator<string> {
-  yield traceHead(r, cwd, c);
+/** The lines of `renderTrace`, one at a time. `label`: the heading's subject (default `journey "NAME"`). */
+export function* traceLines(r: JourneyResult, cwd: string, c: Colors = plain, label?: string): Generator<string> {
+  yield traceHead(r, cwd, c, label);
   const at = { last: "" };
   for (const e of r.trace) yield* entryLines(e, at, cwd, c);
   yield* traceEnd(r, c);
 }
 
-function traceHead(r: Pick<JourneyResult, "journey" | "seed" | "source">, cwd: string, c: Colors): string {
-  return c.bold(`journey "${escapeControls(r.journey)}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
+function traceHead(r: Pick<JourneyResult, "journey" | "seed" | "source">, cwd: string, c: Colors, label?: string): string {
+  return c.bold(label ?? `journey "${escapeControls(r.journey)}"`) + c.dim(` (seed ${r.seed}) ${location(displayPath(r.source.uri, cwd), r.source.range)}`);
 }
 
 /** One entry's lines (its time first when it differs from the previous entry's, kept in `at`). */
@@ -290,9 +324,9 @@ function* traceEnd(r: JourneyResult, c: Colors): Generator<string> {
   if (r.expectations.length) yield (r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`);
 }
 
-function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors): string {
+export function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors, label?: string): string {
   const a = why(r, q);
-  const out = [c.bold(`journey "${escapeControls(r.journey)}": why ${q.kind}${q.kind === "route" ? "" : " " + q.name}?`), a.summary];
+  const out = [c.bold(`${label ?? `journey "${escapeControls(r.journey)}"`}: why ${q.kind}${q.kind === "route" ? "" : " " + q.name}?`), a.summary];
   a.entries.forEach((e, i) => out.push(`  ${a.lines[i]}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`));
   return out.join("\n") + "\n";
 }

@@ -63,6 +63,12 @@ export interface CompiledExpr {
    * ticks up to there).
    */
   windows: [string, number][];
+  /**
+   * The condition as written and the scope it was compiled in: explanations (`explain.ts`)
+   * compile its parts again to show which one failed. Never read while simulating.
+   */
+  node?: A.Expr;
+  scope?: Scope;
 }
 
 /** Records that `event`'s history is read `window` minutes back (the longest window wins). */
@@ -517,7 +523,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   };
 
   const ev = c(e, null);
-  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic, payloadOnly: !other, reads, windows };
+  return { ev, operands, text: e ? scope.text(e.range) : "", fieldsOnly: !dynamic, payloadOnly: !other, reads, windows, ...(e ? { node: e } : {}), scope };
 }
 
 /**
