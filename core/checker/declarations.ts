@@ -6,9 +6,26 @@ import type { Checker } from "./checker.js";
 import { T, type Ty } from "./types.js";
 import type { Binding } from "../binder/bind.js";
 import { CONSENT_BASES, CONSENT_METHODS, isConsentBasis, isExpressBasis } from "../vocabulary.js";
+import type { Fix } from "../diagnostics/diagnostic.js";
+import { choiceFixes, removeClauseFix, replaceFix } from "./fixes.js";
 
 export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
   const b = c.b;
+  /** Adds `detour` after the stage's name and options (in the file that declares it). */
+  const markDetour = (stage: CrmSymbol): Fix[] => {
+    const d = stage.node as A.StageDecl | undefined;
+    if (!d?.name || stage.builtin) return [];
+    const after = d.modifiers.length ? d.modifiers[d.modifiers.length - 1]!.range.end : d.name.range.end;
+    return [{ title: `mark \`${stage.name}\` as \`detour\``, edits: [{ uri: stage.uri, range: { start: after, end: after }, newText: " detour" }], preferred: true }];
+  };
+  /** Removes `expires after D` from a basis that cannot expire. */
+  const removeExpiry = (bs: A.ConsentBasis): Fix[] => {
+    const pr = b.files.get(uri);
+    if (!pr || !bs.expires) return [];
+    const kw = pr.lines.text.lastIndexOf("expires", bs.expires.range.start.offset);
+    if (kw < bs.range.start.offset) return [];
+    return [removeClauseFix(pr, uri, pr.lines.range(kw, bs.expires.range.end.offset), "remove the expiry", true)];
+  };
   const trigger = (t: A.Trigger | undefined) => {
     if (!t) return;
     if (t.kind === "StageTrigger") c.resolve(uri, t.stage, "stage", ["stage"], "stage");
@@ -126,8 +143,8 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
       case "Stage":
         for (const m of d.modifiers)
           if (m.text !== "initial" && m.text !== "detour") {
-            const { hint, fixes } = c.fixesFor(uri, m.range, m.text, ["initial", "detour"]);
-            c.report("CR3010", uri, m.range, `\`${m.text}\` is not a stage option; use \`initial\` or \`detour\`${hint}`, { fixes });
+            const { hint } = c.fixesFor(uri, m.range, m.text, ["initial", "detour"]);
+            c.report("CR3010", uri, m.range, `\`${m.text}\` is not a stage option; use \`initial\` or \`detour\`${hint}`, { fixes: choiceFixes(uri, m.range, m.text, ["initial", "detour"]) });
           }
         c.condition(d.when, { uri });
         break;
@@ -135,7 +152,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
         const s = c.resolve(uri, d.stage, "stage", ["stage"], "stage");
         const f = c.resolve(uri, d.from, "stage", ["stage"], "stage");
         const isDetour = (x: CrmSymbol) => (x.node as A.StageDecl).modifiers.some((m) => m.text === "detour");
-        if (f && d.from && !isDetour(f)) c.report("CR3012", uri, d.from.range, `\`${f.name}\` is not a detour stage, so leads never need to re-enter from it (mark it \`detour\`)`);
+        if (f && d.from && !isDetour(f)) c.report("CR3012", uri, d.from.range, `\`${f.name}\` is not a detour stage, so leads never need to re-enter from it (mark it \`detour\`)`, { fixes: markDetour(f) });
         if (s && d.stage && isDetour(s)) c.report("CR3012", uri, d.stage.range, `\`${s.name}\` is itself a detour stage; re-entry leads back to a regular stage`);
         break;
       }
@@ -144,8 +161,9 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
         break;
       case "Team":
         if (d.strategy && d.strategy.text !== "round_robin") {
-          const { hint, fixes } = c.fixesFor(uri, d.strategy.range, d.strategy.text, ["round_robin"]);
-          c.report("CR3010", uri, d.strategy.range, `\`${d.strategy.text}\` is not a team strategy; use \`round_robin\`${hint}`, { fixes });
+          const { hint } = c.fixesFor(uri, d.strategy.range, d.strategy.text, ["round_robin"]);
+          // The only strategy there is: the fix is preferred whether or not the word is close to it.
+          c.report("CR3010", uri, d.strategy.range, `\`${d.strategy.text}\` is not a team strategy; use \`round_robin\`${hint}`, { fixes: [replaceFix(uri, d.strategy.range, "round_robin", undefined, true)] });
         }
         for (const m of d.members) c.resolve(uri, m.owner, "target", ["owner"], "owner");
         break;
@@ -172,8 +190,10 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
           for (const bs of cl.bases) {
             if (!bs.basis) continue;
             if (!isConsentBasis(bs.basis.text)) {
-              const { hint, fixes } = c.fixesFor(uri, bs.basis.range, bs.basis.text, [...CONSENT_BASES]);
-              c.report("CR3010", uri, bs.basis.range, `\`${bs.basis.text}\` is not a consent basis; use opt_in, double_opt_in, opt_out or implied${hint}`, { fixes });
+              const { hint } = c.fixesFor(uri, bs.basis.range, bs.basis.text, [...CONSENT_BASES]);
+              // `implied` alone would be an error of its own (it needs a period and an anchor): offered only as a did-you-mean.
+              const choices = choiceFixes(uri, bs.basis.range, bs.basis.text, [...CONSENT_BASES]).filter((f) => f.preferred || f.edits[0]!.newText !== "implied");
+              c.report("CR3010", uri, bs.basis.range, `\`${bs.basis.text}\` is not a consent basis; use opt_in, double_opt_in, opt_out or implied${hint}`, { fixes: choices });
               continue;
             }
             if (bs.basis.text === "implied") {
@@ -181,7 +201,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
               else implicitAnchor(c, b, uri, bs.anchor);
             }
             if (bs.expires && !isExpressBasis(bs.basis.text))
-              c.report("CR3010", uri, bs.expires.range, `only opt_in and double_opt_in consent can expire`);
+              c.report("CR3010", uri, bs.expires.range, `only opt_in and double_opt_in consent can expire`, { fixes: removeExpiry(bs) });
           }
         }
         break;

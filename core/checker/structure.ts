@@ -14,6 +14,7 @@ import type { ParseResult } from "../syntax/parse.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 import { DAY, durationMinutes } from "../vocabulary.js";
+import { reorderFix, replaceFix } from "./fixes.js";
 import type { Range } from "../text/positions.js";
 import { formatTime, MAX_DAY, outOfRangeDay } from "../time.js";
 
@@ -264,6 +265,11 @@ function escalations(pr: ParseResult, uri: string, target: A.Target | undefined,
     );
     return;
   }
+  // Every step's wait in minutes; the steps sorted by it (shortest first) when every wait is known and no two are equal.
+  const waits = steps.map((e) => durationMinutes(e.after));
+  const known = waits.every((w) => w !== undefined) && new Set(waits).size === waits.length;
+  const sorted = known ? steps.map((e, i) => ({ e, w: waits[i]! })).sort((a, b) => a.w - b.w).map((x) => x.e) : undefined;
+  const order = sorted && reorderFix(pr, uri, steps, sorted, "write the steps from the shortest wait to the longest");
   let prev: { step: A.Escalation; minutes: number } | undefined;
   for (const e of steps) {
     const m = durationMinutes(e.after);
@@ -272,6 +278,7 @@ function escalations(pr: ParseResult, uri: string, target: A.Target | undefined,
       out.push(
         makeDiagnostic("CR5010", uri, e.after.range, `\`after ${durationText(e.after)}\` is ${m === prev.minutes ? "the same as" : "earlier than"} the step before it (\`after ${durationText(prev.step.after!)}\`); every step counts from the routing decision, so write them from the shortest wait to the longest`, {
           related: [{ uri, range: prev.step.range, message: "the step before" }],
+          ...(order ? { fixes: [order] } : {}),
         }),
       );
     if (!prev || m > prev.minutes) prev = { step: e, minutes: m };
@@ -316,7 +323,13 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
     if (minutes < prev.minutes) {
       out.push(
         makeDiagnostic("CR3017", uri, t.range, `this step is at ${formatTime(minutes)}, earlier than the step before it (${formatTime(prev.minutes)}); steps must not go back in time, so move it up or change its day`, {
-          ...(prev.time ? { related: [{ uri, range: prev.time.range, message: "the step before" }] } : {}),
+          ...(prev.time
+            ? {
+                related: [{ uri, range: prev.time.range, message: "the step before" }],
+                // The earliest time the step may have: the one of the step before it.
+                fixes: [replaceFix(uri, t.range, text.slice(prev.time.range.start.offset, prev.time.range.end.offset), undefined, true)],
+              }
+            : {}),
         }),
       );
       continue;

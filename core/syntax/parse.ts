@@ -10,6 +10,7 @@ import { LineIndex, type Range } from "../text/positions.js";
 import { NOT_A_DECLARATION } from "./errorMessages.js";
 import { characterDiagnostics, describeCharacter } from "./characters.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { addSyntaxFixes } from "./syntaxFixes.js";
 
 export interface ParseResult {
   file: CrmFile;
@@ -113,6 +114,7 @@ function parseTokens(
   for (const e of p.extraErrors) diagnostics.push({ code: e.code, severity: "error", message: e.message, uri, range: e.range });
   const comments = (lexed.groups["comments"] ?? []) as IToken[];
   dedupe(diagnostics);
+  for (const d of diagnostics) addSyntaxFixes(d, lines);
   let tokens: IToken[] | undefined;
   return {
     file,

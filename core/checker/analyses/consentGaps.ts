@@ -13,7 +13,7 @@ import type { Binding } from "../../binder/bind.js";
 import type { ParseResult } from "../../syntax/parse.js";
 import { constValue } from "./conditions.js";
 import { COUNTRY_CODES, EU_EEA, EXAMPLE_COUNTRIES } from "../countries.js";
-import { CONSENT_METHODS, DAY, durationMinutes, isConsentBasis, isExpressBasis } from "../../vocabulary.js";
+import { CONSENT_METHODS, DAY, EXPRESS_BASES, durationMinutes, isConsentBasis, isExpressBasis } from "../../vocabulary.js";
 
 interface Requirement {
   label: string;
@@ -64,6 +64,32 @@ function expressForm(b: Binding, uri: string, bs: A.ConsentBasis): A.ConsentBasi
 }
 
 const CHECKED_COUNTRIES = ["DE", "AT", ...EU_EEA.filter((c) => c !== "DE" && c !== "AT").sort(), "CA"];
+
+/**
+ * The weakest basis that meets the baseline of every checked country the clause decides, as a fix:
+ * an implied period shortened to the longest the law allows (after a purchase or an inquiry),
+ * else `opt_in`, else `double_opt_in`.
+ */
+function lawfulBasis(b: Binding, uri: string, bs: A.ConsentBasis, countries: Set<string>): Fix[] {
+  if (!bs.basis) return [];
+  const checked = CHECKED_COUNTRIES.filter((c) => countries.has(c));
+  const lawful = (x: A.ConsentBasis) => checked.every((c) => requirementFor(c)!.ok(expressForm(b, uri, x)));
+  const name = (text: string): A.ConsentBasis => ({ ...bs, basis: { ...bs.basis!, text }, impliedFor: undefined, anchor: undefined });
+  const anchor = bs.anchor?.text ?? "";
+  if (bs.basis.text === "implied" && bs.impliedFor?.amount && bs.anchor && (anchor === "inquiry" || /purchase|contract|order|sale/.test(anchor))) {
+    const months = anchor === "inquiry" ? 6 : 24;
+    const period: A.Duration = { ...bs.impliedFor, amount: { ...bs.impliedFor.amount, value: months, text: String(months) }, unit: { kind: "Name", text: "months", range: bs.impliedFor.range } as A.Name };
+    if (lawful({ ...bs, impliedFor: period }))
+      return [{ title: `shorten to \`implied ${months} months after ${anchor}\``, edits: [{ uri, range: bs.impliedFor.range, newText: `${months} months` }], preferred: true }];
+  }
+  for (const strong of EXPRESS_BASES) {
+    if (!lawful(name(strong))) continue;
+    // `implied …` is replaced as a whole; otherwise only the word, so an `expires after` stays.
+    const range = bs.basis.text === "implied" ? bs.range : bs.basis.range;
+    return [{ title: `require \`${strong}\``, edits: [{ uri, range, newText: strong }], preferred: true }];
+  }
+  return [];
+}
 
 /** Consent gaps in one file's consent purposes, actions and workflows. */
 export function consentGaps(b: Binding, uri: string, out: Diagnostic[]): void {
@@ -123,6 +149,7 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
       out.push(
         makeDiagnostic("CR4005", uri, bs.range, `${cl.otherwise ? "`otherwise`" : "this clause"} lets \`${d.name!.text}\` reach a lead in \`${bad}\` on ${what}, but ${req.label}`, {
           example: { country: bad },
+          fixes: lawfulBasis(b, uri, bs, countries),
         }),
       );
     }

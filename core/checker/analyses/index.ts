@@ -16,7 +16,7 @@ export function fileAnalyses(b: Binding, uri: string): Diagnostic[] {
   consentGaps(b, uri, out);
   const pr = b.files.get(uri);
   if (!pr) return out;
-  const a = settingsVisitor(uri, out);
+  const a = settingsVisitor(pr, uri, out);
   const u = unreachableVisitor(b, uri, maxOfScore, out);
   walk(pr.file.decls, (n) => (a(n), u(n)));
   return out;
