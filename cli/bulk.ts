@@ -8,7 +8,8 @@ import type { Readable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
 import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
-import { DuckDBUnavailable, isJsonLinesLog, nativeSource, SourceError } from "../runtime/data/index.js";
+import { DuckDBUnavailable, isJsonLinesLog, dataSource, SourceError } from "../runtime/data/index.js";
+import type { Schema } from "../core/data/coerce.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
@@ -21,14 +22,14 @@ export interface LogInput {
   /** A JSON Lines log (or `chunks`). */
   stream?: Readable;
   /** Records a data source gives (runtime/data: Parquet, CSV, JSON, DuckDB, SQL), numbered by row. */
-  chunks?: () => AsyncGenerator<NumberedLine[]>;
+  chunks?: (schema?: Schema) => AsyncGenerator<NumberedLine[]>;
   /** Bytes of the file (undefined for standard input and data sources). */
   size?: number;
 }
 
 /** The numbered record lines of an input, whichever kind it is. */
-function chunksOf(input: LogInput): AsyncIterable<NumberedLine[]> {
-  return input.chunks ? input.chunks() : readLineChunks(input.stream!);
+function chunksOf(input: LogInput, schema?: Schema): AsyncIterable<NumberedLine[]> {
+  return input.chunks ? input.chunks(schema) : readLineChunks(input.stream!);
 }
 
 /** A source's problems (a missing file, no DuckDB, a missing column) are usage errors (exit code 2). */
@@ -50,12 +51,12 @@ export function openLog(arg: string, cwd: string): LogInput {
   if (!isJsonLinesLog(arg)) {
     let source;
     try {
-      source = nativeSource(arg, cwd);
+      source = dataSource(arg, cwd);
     } catch (e) {
       if (e instanceof SourceError) throw new UsageError(e.message);
       throw e;
     }
-    return { name: source.name, chunks: () => usageErrors(source.chunks()) as AsyncGenerator<NumberedLine[]> };
+    return { name: source.name, chunks: (schema) => usageErrors(source.chunks(schema)) as AsyncGenerator<NumberedLine[]> };
   }
   const file = path.resolve(cwd, arg);
   let size: number;
@@ -137,12 +138,12 @@ export function progressReporter(input: LogInput): { update: (p: { lines: number
   };
 }
 
-export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string }): Promise<ReplayLogResult & { malformed: number }> {
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number }> {
   const errors = lineErrorReporter(input.name);
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
-    result = await replayLog({ rules: spec, chunks: chunksOf(input), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+    result = await replayLog({ rules: spec, chunks: chunksOf(input, opts.schema), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();
@@ -208,7 +209,7 @@ export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogI
   let leads = 0;
   let lines = 0;
   try {
-    for await (const gs of groupLeadChunks(chunksOf(input), { onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
+    for await (const gs of groupLeadChunks(chunksOf(input, base.rules), { onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
       const before = replayLeadRun(base.rules, g.lead, g.records);
       const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;

@@ -43,7 +43,7 @@ export function simulateCommand(): Command {
     .option("--why-not <question...>", "explain what did not happen: `rule NAME`, `stage NAME`, `route NAME`, `routed to owner|team|queue NAME`, each optionally `at day N`")
     .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
-    .option("--events <log.jsonl>", "replay an event log of many leads (JSON Lines, see docs/event-log.md; `-` reads standard input)")
+    .option("--events <source>", "replay the history of many leads: an event log (JSON Lines, docs/event-log.md; `-` reads standard input), a Parquet, CSV or JSON file, folder or glob, FILE.duckdb#TABLE, `sql:SELECT …`, or a mapping file (crmrules.map.json) for exports in other shapes (docs/data.md)")
     .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file (`-`: standard output, and the summary goes to standard error)")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
@@ -106,10 +106,11 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const fromUri = rulesFile(check, opts.from, cwd);
   const out = opts.out ? openOutput(opts.out, cwd) : undefined;
   const workerScript = path.join(__dirname, "worker.js");
-  const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, workerScript: existsSync(workerScript) ? workerScript : undefined });
+  const rules = compile(check, fromUri);
+  const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, schema: rules, workerScript: existsSync(workerScript) ? workerScript : undefined });
   // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
   const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;
-  const internal = new Set([...compile(check, fromUri).actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
+  const internal = new Set([...rules.actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
   if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
   else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal));
   return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success);
