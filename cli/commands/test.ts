@@ -8,9 +8,14 @@ import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
 import { reportInternalErrors, reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors } from "../workspace.js";
-import { renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
+import { expectationKey, renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
+import { renderTestSarif } from "../output/testSarif.js";
+import { runJourney } from "../../core/engine/index.js";
+import { explainExpectation, type ExpectationExplanation } from "../../core/engine/explain.js";
+import { guarded } from "../../core/diagnostics/internalError.js";
+import type { JourneyRun } from "../journeys.js";
 
-export const TEST_FORMATS = ["text", "json", "junit", "github"] as const;
+export const TEST_FORMATS = ["text", "json", "junit", "github", "sarif"] as const;
 
 interface TestOptions {
   format: (typeof TEST_FORMATS)[number];
@@ -18,6 +23,7 @@ interface TestOptions {
   minCoverage?: string;
   root?: string;
   verbose?: boolean;
+  explain?: boolean;
 }
 
 export function testCommand(): Command {
@@ -29,6 +35,7 @@ export function testCommand(): Command {
     .option("--min-coverage <percent>", "fail when fewer than this percentage of score rules, routing entries and consent clauses are exercised")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--verbose", "list every item no journey exercises")
+    .option("--explain", "for each failed expectation, the trace entries that decided it and, for `stage ==` and `routed to`, why not")
     .addHelpText(
       "after",
       `
@@ -37,6 +44,8 @@ Examples:
   $ crmrules test --filter nordic          only journeys with "nordic" in their name
   $ crmrules test --format junit > crmrules-junit.xml
   $ crmrules test --min-coverage 80        fail below 80% coverage
+  $ crmrules test --explain                what decided each failed expectation
+  $ crmrules test --format sarif > crmrules-test.sarif
 
 Exit codes: 0 all passed, 1 a journey failed or coverage is below the minimum, 2 bad arguments or unreadable input.
 `,
@@ -81,6 +90,8 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   }
   const runs = runAll(journeys, internal);
   const cov = coverage(check, runs, internal);
+  // `--explain`: only the failed journeys run again, with their whole trace.
+  const explanations = opts.explain ? explainFailures(runs, internal) : undefined;
   reportInternalErrors(internal.list, cwd);
   const report: TestReport = {
     runs,
@@ -90,6 +101,7 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     minCoverage,
     root: ws.root,
     ruleErrors: [...check.diagnostics.filter((d) => d.severity === "error"), ...internal.list],
+    ...(explanations ? { explanations } : {}),
   };
   switch (opts.format) {
     case "json":
@@ -101,9 +113,30 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     case "github":
       writeText(renderTestGithub(report));
       break;
+    case "sarif":
+      writeJson(renderTestSarif({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
+      break;
     default:
       writeText(renderTestText(report, colorsFor(process.stdout), opts.verbose));
   }
   const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);
+}
+
+/** Each failed expectation's explanation: its journey replayed again with the whole trace. */
+function explainFailures(runs: JourneyRun[], internal: InternalErrors): Map<string, ExpectationExplanation> {
+  const out = new Map<string, ExpectationExplanation>();
+  for (const { journey, result } of runs) {
+    if (result.passed) continue;
+    guarded(
+      "simulate",
+      journey.uri,
+      () => {
+        const full = runJourney(journey.rules, journey.decl, { seed: result.seed });
+        for (const x of full.expectations) if (!x.pass) out.set(expectationKey(x), explainExpectation(journey.rules, journey.decl, full, x));
+      },
+      (e) => internal.add(journey.uri, "simulate", e),
+    );
+  }
+  return out;
 }

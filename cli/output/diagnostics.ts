@@ -133,12 +133,12 @@ function withSlash(p: string): string {
 }
 
 /** A file's SARIF location: relative to `base` (uriBaseId `%SRCROOT%`) when inside it, else an absolute file uri. */
-function sarifArtifact(uri: string, base: string): ArtifactLocation {
+export function sarifArtifact(uri: string, base: string): ArtifactLocation {
   if (uri.startsWith(withSlash(base))) return { uri: uri.slice(withSlash(base).length).split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
   return { uri: pathToFileURL(uri).href };
 }
 
-function sarifRegion(r: Range) {
+export function sarifRegion(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 

@@ -9,6 +9,9 @@ import { escapeControls } from "./safe.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitSuite } from "./xml.js";
 import { VERSION } from "../version.js";
+import { renderEntry, type SourceRef } from "../../core/engine/index.js";
+import type { ExpectationExplanation } from "../../core/engine/explain.js";
+import { renderWhyNot } from "../whyNot.js";
 
 export interface TestReport {
   runs: JourneyRun[];
@@ -22,6 +25,27 @@ export interface TestReport {
   reportBase?: string;
   /** Errors in the rules: they fail the run, so JUnit reports them as errored cases. */
   ruleErrors?: Diagnostic[];
+  /** With `--explain`: each failed expectation's explanation, by `expectationKey`. */
+  explanations?: Map<string, ExpectationExplanation>;
+}
+
+/** The key of an expectation in `TestReport.explanations`: its file and place. */
+export function expectationKey(x: { source: SourceRef }): string {
+  return `${x.source.uri}:${x.source.range.start.offset}`;
+}
+
+/** An explanation as text lines (no colours): the entries that decided, then why not. */
+export function explanationLines(ex: ExpectationExplanation, cwd: string, c: Colors = plain): string[] {
+  const out: string[] = [];
+  if (ex.entries.length) {
+    out.push("decided by:");
+    for (const e of ex.entries) out.push(`  ${e.time}: ${escapeControls(renderEntry(e))}  ${c.dim(location(displayPath(e.source.uri, cwd), e.source.range))}`);
+  } else out.push(`decided by: nothing in the trace before it (${ex.kinds})`);
+  if (ex.whyNot && !ex.whyNot.happened) {
+    const lines = renderWhyNot("", ex.whyNot, cwd, c).trimEnd().split("\n").slice(1);
+    out.push(`why not ${ex.whyNot.question}: ${lines[0] ?? ""}`, ...lines.slice(1));
+  }
+  return out;
 }
 
 function plural(n: number, word: string): string {
@@ -57,6 +81,8 @@ export function renderTestText(r: TestReport, colors: Colors = plain, verbose = 
       out.push(`     ${c.blue("-->")} ${location(file, x.source.range)}`);
       const text = r.texts.get(x.source.uri);
       if (text !== undefined) out.push(...excerpt(text, x.source.range, { colors: c, tone: "red" }).map((l) => "     " + l));
+      const ex = r.explanations?.get(expectationKey(x));
+      if (ex) out.push(...explanationLines(ex, r.cwd, c).map((l) => "      " + l));
     }
     const notes = result.trace.filter((e) => e.kind === "note");
     for (const n of notes) if (n.kind === "note") out.push(`  ${c.yellow("note")}: ${n.message} ${c.dim(location(displayPath(n.source.uri, r.cwd), n.source.range))}`);
@@ -92,7 +118,10 @@ export function renderTestJson(r: TestReport): string {
           ...oneBased(journey.decl.range),
           passed: result.passed,
           seed: result.seed,
-          expectations: result.expectations.map((x) => ({ text: x.text, pass: x.pass, expected: x.expected, actual: x.actual, time: x.time, file: displayPath(x.source.uri, r.cwd), ...oneBased(x.source.range) })),
+          expectations: result.expectations.map((x) => {
+            const ex = r.explanations?.get(expectationKey(x));
+            return { text: x.text, pass: x.pass, expected: x.expected, actual: x.actual, time: x.time, file: displayPath(x.source.uri, r.cwd), ...oneBased(x.source.range), ...(ex ? { explanation: { entries: ex.entries, whyNot: ex.whyNot } } : {}) };
+          }),
         })),
         coverage: {
           covered: r.coverage.covered,
@@ -144,7 +173,13 @@ export function renderTestJUnit(r: TestReport): string {
         : {
             message: first ? `${plural(failedX.length, "expectation")} failed; first: ${first.text}: expected ${first.expected}, actual ${first.actual}` : "the journey failed",
             type: "expectation",
-            body: failedX.map((x) => `${location(junitPath(x.source.uri, r), x.source.range)} ${x.text} (at ${x.time})\n  expected: ${x.expected}\n  actual:   ${x.actual}`).join("\n"),
+            body: failedX
+              .map((x) => {
+                const ex = r.explanations?.get(expectationKey(x));
+                const more = ex ? "\n" + explanationLines(ex, r.reportBase ?? r.cwd).map((l) => "  " + l).join("\n") : "";
+                return `${location(junitPath(x.source.uri, r), x.source.range)} ${x.text} (at ${x.time})\n  expected: ${x.expected}\n  actual:   ${x.actual}${more}`;
+              })
+              .join("\n"),
           },
     });
   }

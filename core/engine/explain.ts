@@ -745,3 +745,55 @@ function whyNotRouted(rules: CompiledRules, subject: Subject, q: Extract<WhyNotQ
 export function subjectEnd(subject: Subject): number {
   return endOf(subject);
 }
+
+// ------------------------------------------------------------------ failed expectations (`test --explain`)
+
+export interface ExpectationExplanation {
+  /** The trace entries before the expectation that decided what it saw (stage moves, score changes, routing, the action's calls). */
+  entries: TraceEntry[];
+  /** For `stage == S` and `routed to T`: why not, at the expectation's moment. */
+  whyNot: WhyNotAnswer | null;
+  /** What `entries` would have held, said when it is empty (`no workflow step called send_email`). */
+  kinds: string;
+}
+
+/**
+ * Explains a failed expectation of a journey run with its whole trace: the entries that decided
+ * the value it saw and, where the expectation names an outcome that did not happen, why not.
+ */
+export function explainExpectation(rules: CompiledRules, journey: A.JourneyDecl, result: JourneyResult, x: { source: SourceRef; at: number }): ExpectationExplanation {
+  const off = x.source.range.start.offset;
+  const step = journey.steps.find((s): s is A.ExpectStep => s.kind === "ExpectStep" && s.range.start.offset === off);
+  const e = step?.expectation;
+  const end = result.trace.findIndex((t) => t.kind === "expect" && t.source.uri === x.source.uri && t.source.range.start.offset === off);
+  const before = end < 0 ? result.trace.filter((t) => t.at <= x.at) : result.trace.slice(0, end);
+  if (!e) return { entries: [], whyNot: null, kinds: "" };
+  const subject = () => journeySubject(rules, journey, result.seed);
+  switch (e.kind) {
+    case "ExpectStage": {
+      const name = e.stage?.text;
+      // The stage moves, and the changes of the scores (and grades' scores) the wanted stage's condition reads.
+      const when = rules.stages.find((s) => s.name === name)?.when;
+      const read = new Set((when?.operands ?? []).map((o) => rules.grades.find((g) => g.name === o.label)?.score ?? o.label));
+      const entries = before.filter((t) => t.kind === "stage" || ((t.kind === "score" || t.kind === "suppressed") && read.has(t.score)));
+      const ask = name !== undefined && (e.op ?? "==") === "==" && rules.stages.some((s) => s.name === name);
+      return { entries, whyNot: ask ? whyNot(rules, subject(), { kind: "stage", name, until: x.at }) : null, kinds: "no stage move" };
+    }
+    case "ExpectScore":
+    case "ExpectGrade": {
+      const score = e.kind === "ExpectScore" ? e.score?.text : rules.grades.find((g) => g.name === e.grade?.text)?.score;
+      return { entries: before.filter((t) => (t.kind === "score" || t.kind === "suppressed") && t.score === score), whyNot: null, kinds: `no rule changed \`${score ?? "?"}\`` };
+    }
+    case "ExpectRouted": {
+      const entries = before.filter((t) => t.kind === "route" || t.kind === "escalation");
+      const t = e.target;
+      const target: TargetQuery | null = !t || !t.targetKind ? null : t.targetKind === "discard" ? { kind: "discard", name: null } : t.ref ? { kind: t.targetKind, name: t.ref.text } : null;
+      const ask = target !== null && !e.negated && !e.escalated && whyNotProblem(rules, { kind: "routed", target }) === null;
+      return { entries, whyNot: ask ? whyNot(rules, subject(), { kind: "routed", target: target!, until: x.at }) : null, kinds: "no route ran and no escalation happened" };
+    }
+    case "ExpectAction": {
+      const name = e.call?.action?.text;
+      return { entries: before.filter((t) => t.kind === "action" && (e.none || name === undefined || t.action === name)), whyNot: null, kinds: e.none || name === undefined ? "no workflow step called an action" : `no workflow step called \`${name}\`` };
+    }
+  }
+}
