@@ -11,6 +11,10 @@ import type { Snapshot, Workspace } from "./workspace.js";
 import { uriToPath, pathToUri } from "./uri.js";
 import { diagnostic as toLsp } from "./convert.js";
 import type { Handle } from "./requests.js";
+import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+
+/** Diagnostics a file gets besides the checker's (its journeys' failing expectations), for a snapshot. */
+export type MoreDiagnostics = (snap: Snapshot, path: string) => Diagnostic[];
 
 const MAX_WAIT_MS = 1000;
 /** The result id of the empty report of a file that left the workspace. */
@@ -32,7 +36,7 @@ export class DiagnosticsPublisher {
   private options: PublisherOptions = { pull: false, refreshSupport: false, refreshViews: [] };
   /** What was last published for a file: its document version and the diagnostics' result id. */
   private readonly published = new Map<string, string>();
-  private readonly diagnostics = new DiagnosticCache();
+  private readonly diagnostics: DiagnosticCache;
   private pending: { cancel(): void } | undefined;
   /** Files scheduled by events (changed, opened, closed, created, deleted) since the last flush. */
   private readonly dirty = new Set<string>();
@@ -46,8 +50,10 @@ export class DiagnosticsPublisher {
     private readonly ws: Workspace,
     handle: Handle,
     debounceMs: number,
+    more: MoreDiagnostics = () => [],
   ) {
     this.debounceMs = debounceMs;
+    this.diagnostics = new DiagnosticCache(more);
     connection.languages.diagnostics.on(
       handle("diagnostic", (params: L.DocumentDiagnosticParams): L.DocumentDiagnosticReport => {
         const p = uriToPath(params.textDocument.uri);
@@ -177,10 +183,12 @@ export class DiagnosticsPublisher {
 class DiagnosticCache {
   private readonly byPath = new Map<string, { items: L.Diagnostic[]; resultId: string }>();
 
+  constructor(private readonly more: MoreDiagnostics) {}
+
   get(snap: Snapshot, path: string): { items: L.Diagnostic[]; resultId: string } {
     let d = this.byPath.get(path);
     if (!d) {
-      const items = snap.diagnosticsOf(path).map(toLsp);
+      const items = [...snap.diagnosticsOf(path), ...this.more(snap, path)].map(toLsp);
       d = { items, resultId: hash(JSON.stringify(items)) };
       if (snap.file(path)) this.byPath.set(path, d);
     }

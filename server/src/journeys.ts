@@ -9,6 +9,8 @@ import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { compile, runJourney, renderTraceText, showTarget, showValue, type CompiledRules, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
 import type { Range } from "../../core/text/positions.js";
+import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import { expectationDiagnostics } from "../../core/engine/expectDiagnostics.js";
 import { range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
@@ -90,6 +92,24 @@ export class JourneyRunner {
     e.results.set(j.range.start.offset, r);
     return r;
   }
+}
+
+/**
+ * The failing expectations of a file's journeys as diagnostics (CR3040, core/engine/expectDiagnostics.ts).
+ * A journey that cannot run says so in its lens; a failure here is logged and gives no diagnostic.
+ */
+export function journeyDiagnostics(snap: Snapshot, runner: JourneyRunner, path: string, log: (m: string) => void): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const j of journeysOf(snap, path)) {
+    const r = runner.run(snap, path, j);
+    if (r instanceof Error) continue;
+    try {
+      out.push(...expectationDiagnostics(r, j));
+    } catch (e) {
+      log(`reporting the expectations of ${j.name?.value ?? "?"} failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+  return out;
 }
 
 export function journeysOf(snap: Snapshot, path: string): A.JourneyDecl[] {

@@ -19,7 +19,7 @@ import { hover } from "./hover.js";
 import { complete } from "./completion/index.js";
 import { codeActions } from "./codeActions.js";
 import { formatDocument, formatDocumentRange, formatOptions } from "./formatting.js";
-import { JourneyRunner } from "./journeys.js";
+import { JourneyRunner, journeyDiagnostics } from "./journeys.js";
 import { codeLenses, inlayHints } from "./codeLens.js";
 import { documentLinks, importDefinition } from "./links.js";
 import { signatureHelp } from "./signatureHelp.js";
@@ -42,7 +42,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   const tokens = new SemanticTokensProvider();
   const runner = new JourneyRunner(log);
   const handle = requestHandler(connection);
-  const publisher = new DiagnosticsPublisher(connection, ws, handle, options.debounceMs ?? 150);
+  // Failing journey expectations are published with the checker's diagnostics (CR3040).
+  const publisher = new DiagnosticsPublisher(connection, ws, handle, options.debounceMs ?? 150, (snap, path) => journeyDiagnostics(snap, runner, path, log));
   const settings = new Settings(connection, log);
   let client: ClientFeatures = clientFeatures({});
 

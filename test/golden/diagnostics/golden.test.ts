@@ -34,10 +34,11 @@ describe("golden diagnostics", () => {
     });
   }
 
-  it("covers every catalogue code (except the internal safety nets CR1000 and CR9001)", () => {
+  // CR3040 (a failing journey expectation) comes from simulating, not checking: test/server/expectationDiagnostics.test.ts.
+  it("covers every catalogue code (except the internal safety nets CR1000 and CR9001, and CR3040)", () => {
     const missing = allCodes()
       .map((e) => e.code)
-      .filter((c) => c !== "CR1000" && c !== "CR9001" && !seen.has(c));
+      .filter((c) => c !== "CR1000" && c !== "CR9001" && c !== "CR3040" && !seen.has(c));
     expect(missing).toEqual([]);
   });
 });
