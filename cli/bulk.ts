@@ -15,6 +15,7 @@ import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
 import type { AtomicOutput } from "./atomicWrite.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
+import { plural } from "../core/text/words.js";
 
 export interface LogInput {
   /** The name to use in messages. */
@@ -169,7 +170,7 @@ export interface RulesChoice {
  * are listed apart from the contact actions that reach the person.
  */
 export function renderSummaryText(s: BulkSummary, lines: number, malformed: number, rules?: RulesChoice, internal: ReadonlySet<string> = new Set()): string {
-  const out: string[] = [`replayed ${s.leads} lead${s.leads === 1 ? "" : "s"} (${s.records} records from ${lines} lines${malformed ? `, ${malformed} malformed lines skipped` : ""})`];
+  const out: string[] = [`replayed ${plural(s.leads, "lead")} (${s.records} records from ${lines} lines${malformed ? `, ${malformed} malformed lines skipped` : ""})`];
   if (rules) out.push(`rules: ${rules.file} and the files it imports${rules.given ? " (--from)" : " (the file that sees the most files; --from picks another)"}`);
   const pick = (m: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(m).filter(([k]) => keep(k)));
   const section = (title: string, m: Record<string, number>) => {
@@ -185,7 +186,7 @@ export function renderSummaryText(s: BulkSummary, lines: number, malformed: numb
   section("internal actions done", pick(s.sentPerAction, (k) => internal.has(k)));
   section("contact actions blocked, per action", s.blockedPerAction);
   section("contact actions blocked, per consent clause", s.blockedPerClause);
-  if (s.leadsWithProblems) out.push("", `${s.leadsWithProblems} lead${s.leadsWithProblems === 1 ? "" : "s"} had records out of order (see the per-lead output, --out)`);
+  if (s.leadsWithProblems) out.push("", `${plural(s.leadsWithProblems, "lead")} had records out of order (see the per-lead output, --out)`);
   return out.join("\n") + "\n";
 }
 

@@ -1,4 +1,6 @@
-/** "Did you mean …": the closest candidate by edit distance, if it is close enough. */
+/** "Did you mean …" for journey names: the closest candidate by edit distance (core/binder/didYouMean.ts), if it is close enough. */
+import { editDistance as distance } from "../core/binder/didYouMean.js";
+
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
@@ -21,24 +23,4 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   }
   if (best === undefined) return undefined;
   return bestScore <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-/** Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment). */
-export function distance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row = new Array<number>(b.length + 1);
-    row[0] = i;
-    rows.push(row);
-  }
-  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = v;
-    }
-  }
-  return rows[a.length]![b.length]!;
 }

@@ -7,6 +7,7 @@ import { decodeText, displayPath, loadWorkspace } from "../files.js";
 import { reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { OutputError, writeFileAtomic } from "../atomicWrite.js";
 import { guarded, internalErrorMessage } from "../../core/diagnostics/internalError.js";
+import { inflect, plural } from "../../core/text/words.js";
 
 interface FmtOptions {
   check?: boolean;
@@ -96,12 +97,12 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
     for (const n of changed) writeText(`${n}\n`);
     process.stderr.write(
       changed.length
-        ? `${c.yellow(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} not formatted`)} (run \`crmrules fmt\`)\n`
-        : `${c.green(`all ${ws.files.length} file${ws.files.length === 1 ? " is" : "s are"} formatted`)}\n`,
+        ? `${c.yellow(`${changed.length} of ${plural(ws.files.length, "file")} ${inflect(ws.files.length, "is", "are")} not formatted`)} (run \`crmrules fmt\`)\n`
+        : `${c.green(`all ${plural(ws.files.length, "file")} ${inflect(ws.files.length, "is", "are")} formatted`)}\n`,
     );
   } else {
     for (const n of changed) writeText(`formatted ${n}\n`);
-    process.stderr.write(`${changed.length} of ${ws.files.length} file${ws.files.length === 1 ? "" : "s"} changed\n`);
+    process.stderr.write(`${changed.length} of ${plural(ws.files.length, "file")} changed\n`);
   }
   return worst(opts.check && changed.length ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);
 }

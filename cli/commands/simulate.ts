@@ -19,6 +19,7 @@ import { ChunkWriter, jsonChunks } from "../stream.js";
 import { journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
 import { parseWhyNot, renderWhyNot } from "../whyNot.js";
 import { runEval } from "./eval.js";
+import { plural } from "../../core/text/words.js";
 
 interface SimulateOptions {
   format: "text" | "json";
@@ -102,7 +103,7 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
-  if (errors) process.stderr.write(`warning: the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out (see \`crmrules check\`)\n`);
+  if (errors) process.stderr.write(`warning: the rules have ${plural(errors, "error")}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const fromUri = rulesFile(check, opts.from, cwd);
   const out = opts.out ? openOutput(opts.out, cwd) : undefined;
   const workerScript = path.join(__dirname, "worker.js");

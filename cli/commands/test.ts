@@ -14,6 +14,7 @@ import { runJourney } from "../../core/engine/index.js";
 import { explainExpectation, type ExpectationExplanation } from "../../core/engine/explain.js";
 import { guarded } from "../../core/diagnostics/internalError.js";
 import type { JourneyRun } from "../journeys.js";
+import { plural } from "../../core/text/words.js";
 
 export const TEST_FORMATS = ["text", "json", "junit", "github", "sarif"] as const;
 
@@ -71,12 +72,12 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   const check = checkFiles(ws.root, ws.files);
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   const c = colorsFor(process.stderr);
-  if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
+  if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${plural(errors, "error")}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
   // The guard per file: a file whose rules or journeys fail internally is one CR9001; the others run.
   const internal = new InternalErrors();
   let journeys = journeysOf(check, internal).filter((j) => ws.selected.has(j.uri));
   if (journeys.length === 0) {
-    process.stderr.write(`${c.red("crmrules:")} no journeys found in ${ws.files.length} file${ws.files.length === 1 ? "" : "s"}\n`);
+    process.stderr.write(`${c.red("crmrules:")} no journeys found in ${plural(ws.files.length, "file")}\n`);
     return ExitCode.Usage;
   }
   if (opts.filter !== undefined) {

@@ -16,6 +16,7 @@ import { escapeControls } from "./safe.js";
 import { annotation } from "./github.js";
 import { junit, type JUnitCase } from "./xml.js";
 import { diagnosticHelpUri, HOMEPAGE, VERSION } from "../version.js";
+import { plural } from "../../core/text/words.js";
 
 export interface CheckReport {
   root: string;
@@ -44,9 +45,6 @@ export function counts(diags: Diagnostic[]): Record<Severity, number> {
   return c;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 export function summaryLine(report: CheckReport): string {
   const c = counts(report.diagnostics);

@@ -3,8 +3,8 @@ import { plain, type Colors } from "../color.js";
 import { isChanged, type Change, type DiffReport, type JourneyDiff, type LogDiff, type Outcome } from "../compare.js";
 import { VERSION } from "../version.js";
 import { escapeControls } from "./safe.js";
+import { inflect, plural } from "../../core/text/words.js";
 
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 const score = (v: number | null | undefined) => (v === null || v === undefined ? "unscored" : String(v));
 
 /** GitHub refuses a comment longer than 65,536 characters; the default cut leaves room for a marker a workflow adds. */
@@ -23,8 +23,8 @@ function outcomeLine(o: Outcome): string {
 function summaryLines(r: DiffReport): string[] {
   const s = r.summary;
   const out = [`${s.changed} of ${plural(s.journeys, "journey")} change`];
-  for (const x of s.stageChanges) out.push(`  ${plural(x.count, "journey")} ${x.count === 1 ? "moves" : "move"} from stage ${x.from} to ${x.to}`);
-  for (const x of s.ownerChanges) out.push(`  ${plural(x.count, "journey")} ${x.count === 1 ? "moves" : "move"} from ${x.from} to ${x.to}`);
+  for (const x of s.stageChanges) out.push(`  ${plural(x.count, "journey")} ${inflect(x.count, "moves", "move")} from stage ${x.from} to ${x.to}`);
+  for (const x of s.ownerChanges) out.push(`  ${plural(x.count, "journey")} ${inflect(x.count, "moves", "move")} from ${x.from} to ${x.to}`);
   if (s.outcomes.length) {
     out.push("outcomes that change:");
     for (const o of s.outcomes) out.push(`  ${o.what} (${plural(o.journeys, "journey")})`);
@@ -55,10 +55,10 @@ function logLines(r: DiffReport): string[] {
   }
   if (l.crossings.length) {
     out.push("  thresholds crossed:");
-    for (const x of l.crossings) out.push(`    ${x.threshold}: ${[x.up ? `${plural(x.up, "lead")} now ${x.up === 1 ? "reaches" : "reach"} it` : "", x.down ? `${plural(x.down, "lead")} no longer ${x.down === 1 ? "reaches" : "reach"} it` : ""].filter(Boolean).join(", ")}`);
+    for (const x of l.crossings) out.push(`    ${x.threshold}: ${[x.up ? `${plural(x.up, "lead")} now ${inflect(x.up, "reaches", "reach")} it` : "", x.down ? `${plural(x.down, "lead")} no longer ${inflect(x.down, "reaches", "reach")} it` : ""].filter(Boolean).join(", ")}`);
   }
-  for (const x of l.stageMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from stage ${x.from} to ${x.to}`);
-  for (const x of l.ownerMoves) out.push(`  ${plural(x.count, "lead")} ${x.count === 1 ? "moves" : "move"} from ${x.from} to ${x.to}`);
+  for (const x of l.stageMoves) out.push(`  ${plural(x.count, "lead")} ${inflect(x.count, "moves", "move")} from stage ${x.from} to ${x.to}`);
+  for (const x of l.ownerMoves) out.push(`  ${plural(x.count, "lead")} ${inflect(x.count, "moves", "move")} from ${x.from} to ${x.to}`);
   if (l.causes.length) out.push(`  because of ${l.causes.map((c) => `${c.cause} (${plural(c.leads, "lead")})`).join(", ")}`);
   return out;
 }
@@ -183,7 +183,7 @@ export function renderDiffMarkdown(r: DiffReport, o: MarkdownOptions = {}): stri
   const notice = (left: number, unchangedCut: boolean) => {
     const where = o.fullReport ? `the full report is in \`${md(o.fullReport)}\`` : "run `crmrules diff` with `--out-full FILE` for the full report";
     const parts = [];
-    if (left) parts.push(`${plural(left, "more changed journey")} ${left === 1 ? "is" : "are"} not shown`);
+    if (left) parts.push(`${plural(left, "more changed journey")} ${inflect(left, "is", "are")} not shown`);
     if (unchangedCut) parts.push(`the list of ${plural(unchanged.length, "unchanged journey")} is left out`);
     return [`> [!NOTE]`, `> **Cut to fit a comment (${budget.toLocaleString("en-US")} characters): ${parts.join("; ")}.** ${where[0]!.toUpperCase()}${where.slice(1)}.`, ""];
   };

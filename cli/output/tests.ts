@@ -12,6 +12,7 @@ import { VERSION } from "../version.js";
 import { renderEntry, type SourceRef } from "../../core/engine/index.js";
 import type { ExpectationExplanation } from "../../core/engine/explain.js";
 import { renderWhyNot } from "../whyNot.js";
+import { plural } from "../../core/text/words.js";
 
 export interface TestReport {
   runs: JourneyRun[];
@@ -48,9 +49,6 @@ export function explanationLines(ex: ExpectationExplanation, cwd: string, c: Col
   return out;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 export function testSummary(r: TestReport): string {
   const failed = r.runs.filter((x) => !x.result.passed).length;

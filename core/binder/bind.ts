@@ -17,6 +17,7 @@ import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { guarded, internalErrorDiagnostic } from "../diagnostics/internalError.js";
 import type { Range } from "../text/positions.js";
 import { EMPTY_RANGE } from "../text/positions.js";
+import { article } from "../text/words.js";
 import { normalizePath, relativeImport, relativeTo, resolveImport } from "./paths.js";
 import { suggest } from "./didYouMean.js";
 import { BUILTIN_EVENTS, BUILTIN_EVENT_NAMES, type BuiltinFieldType } from "../vocabulary.js";
@@ -68,10 +69,6 @@ export const KIND_WORDS: Record<SymbolKind, string> = {
   journey: "journey",
   enumValue: "value",
 };
-
-export function article(word: string): string {
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
 
 /** What one file declares: computed from its parse result alone, so it is shared by every binding while the file is unchanged. */
 export interface FileDecls {

@@ -8,6 +8,7 @@ import type { Binding } from "../binder/bind.js";
 import { CONSENT_BASES, CONSENT_METHODS, isConsentBasis, isExpressBasis } from "../vocabulary.js";
 import type { Fix } from "../diagnostics/diagnostic.js";
 import { choiceFixes, removeClauseFix, replaceFix } from "./fixes.js";
+import { inflect } from "../text/words.js";
 
 export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
   const b = c.b;
@@ -45,11 +46,11 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
     const params = (a.node as A.ActionDecl).params;
     if (!call.args) {
       if (requireArgs && params.length)
-        c.report("CR3008", uri, call.action.range, `\`${a.name}\` needs ${params.length} value${params.length > 1 ? "s" : ""} (${params.map((p) => p.name?.text ?? "?").join(", ")}), as in \`${a.name}(…)\``);
+        c.report("CR3008", uri, call.action.range, `\`${a.name}\` needs ${params.length} ${inflect(params.length, "value")} (${params.map((p) => p.name?.text ?? "?").join(", ")}), as in \`${a.name}(…)\``);
       return;
     }
     if (call.args.length !== params.length) {
-      c.report("CR3008", uri, call.range, `\`${a.name}\` takes ${params.length} value${params.length === 1 ? "" : "s"}${params.length ? ` (${params.map((p) => p.name?.text ?? "?").join(", ")})` : ""}, but ${call.args.length} ${call.args.length === 1 ? "is" : "are"} given`);
+      c.report("CR3008", uri, call.range, `\`${a.name}\` takes ${params.length} ${inflect(params.length, "value")}${params.length ? ` (${params.map((p) => p.name?.text ?? "?").join(", ")})` : ""}, but ${call.args.length} ${inflect(call.args.length, "is", "are")} given`);
     }
     call.args.forEach((arg, i) => {
       const p = params[i];

@@ -18,6 +18,7 @@
  */
 import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
 import { makeDiagnostic } from "./catalogue.js";
+import { inflect, plural } from "../text/words.js";
 
 /** Syntax errors shown per file before the rest are counted in one `CR1023`. */
 export const MAX_SYNTAX_ERRORS = 20;
@@ -77,8 +78,8 @@ export function limitCascade(diagnostics: Diagnostic[]): Diagnostic[] {
   }
   if (firstHidden) {
     const parts: string[] = [];
-    if (syntaxHidden) parts.push(`${syntaxHidden} more syntax error${syntaxHidden === 1 ? "" : "s"}`);
-    if (otherHidden) parts.push(`${otherHidden} more finding${otherHidden === 1 ? "" : "s"}`);
+    if (syntaxHidden) parts.push(`${plural(syntaxHidden, "more syntax error")}`);
+    if (otherHidden) parts.push(`${plural(otherHidden, "more finding")}`);
     const shown = [`the first ${MAX_SYNTAX_ERRORS} syntax errors`];
     if (otherHidden) shown.push(`${MAX_OTHER_WITH_SYNTAX_ERRORS} other findings`);
     const n = syntaxHidden + otherHidden;
@@ -86,7 +87,7 @@ export function limitCascade(diagnostics: Diagnostic[]): Diagnostic[] {
       "CR1023",
       firstHidden.uri,
       firstHidden.range,
-      `${parts.join(" and ")} in this file ${n === 1 ? "is" : "are"} not shown (${shown.join(" and ")} are); fix the syntax errors first, since later findings are often caused by them`,
+      `${parts.join(" and ")} in this file ${inflect(n, "is", "are")} not shown (${shown.join(" and ")} are); fix the syntax errors first, since later findings are often caused by them`,
     );
     const at = out.findIndex((d) => compareDiagnostics(d, summary) > 0);
     out.splice(at < 0 ? out.length : at, 0, summary);

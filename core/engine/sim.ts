@@ -17,6 +17,7 @@ import {
   type TraceEntry,
   type Value,
 } from "./trace.js";
+import { plural } from "../text/words.js";
 
 interface Timer {
   due: number;
@@ -1483,7 +1484,7 @@ export function normalize(f: FieldInfo | undefined, v: Value): Value {
 }
 
 export function formatDurationShort(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? "" : "s"}`;
-  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? "" : "s"}`;
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (minutes % 1440 === 0) return plural(minutes / 1440, "day");
+  if (minutes % 60 === 0) return plural(minutes / 60, "hour");
+  return plural(minutes, "minute");
 }

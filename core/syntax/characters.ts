@@ -16,6 +16,7 @@ import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import type { LineIndex } from "../text/positions.js";
+import { inflect } from "../text/words.js";
 
 const FIND = /[\u202a-\u202e\u2066-\u2069]+|[\u200e\u200f\u061c]+|[\u0000-\u0008\u000e-\u001f\u007f-\u009f]+/g;
 
@@ -92,7 +93,7 @@ export function characterDiagnostics(text: string, uri: string, lines: LineIndex
         : code === "CR1025"
           ? `invisible direction mark ${which}${what} in ${span.what}: it changes how the characters around it are displayed; remove it unless the right-to-left text needs it`
           : `control character ${which}${what} in ${span.what}: printed, it can act on a terminal (escape sequences); remove it`;
-    out.push(makeDiagnostic(code, uri, range, message, { fixes: [{ title: n === 1 ? "remove the invisible character" : "remove the invisible characters", edits: [{ uri, range, newText: "" }], preferred: true }] }));
+    out.push(makeDiagnostic(code, uri, range, message, { fixes: [{ title: `remove the invisible ${inflect(n, "character")}`, edits: [{ uri, range, newText: "" }], preferred: true }] }));
   }
   return out;
 }

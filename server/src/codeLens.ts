@@ -6,6 +6,7 @@ import { range } from "./convert.js";
 import { JourneyRunner, journeysOf } from "./journeys.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
+import { plural } from "../../core/text/words.js";
 
 /** Every journey result of the workspace folder holding `path` (journeys anywhere in it can reach its routes). */
 function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name: string; result: JourneyResult }[] {
@@ -55,7 +56,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
     else {
       const total = res.expectations.length;
       const failed = res.expectations.filter((e) => !e.pass).length;
-      title = failed ? `✗ ${failed} of ${total} expectation${total === 1 ? "" : "s"} failed` : `✓ passed (${total} expectation${total === 1 ? "" : "s"})`;
+      title = failed ? `✗ ${failed} of ${plural(total, "expectation")} failed` : `✓ passed (${plural(total, "expectation")})`;
     }
     out.push({ range: r, command: { title, command: "crmrules.showTraceText", arguments: [uri, name] } });
   }
@@ -68,7 +69,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
         const n = by.get(ruleKey(path, rule.node.range.start.offset))?.length ?? 0;
         out.push({
           range: range({ start: rule.node.range.start, end: rule.node.range.start }),
-          command: { title: `routes ${n} journey${n === 1 ? "" : "s"}`, command: "" },
+          command: { title: `routes ${plural(n, "journey")}`, command: "" },
         });
       }
     }

@@ -8,6 +8,7 @@ import { specSectionUri } from "../../core/docLinks.js";
 import { nameAt } from "./navigation.js";
 import { typeText } from "../../core/binder/bind.js";
 import type { Snapshot } from "./workspace.js";
+import { inflect, plural } from "../../core/text/words.js";
 
 export function hover(snap: Snapshot, path: string, offset: number): L.Hover | null {
   const o = nameAt(snap, path, offset);
@@ -57,7 +58,7 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
       if (cap !== undefined) lines.push(`capped at ${cap}`);
       if (floor !== undefined) lines.push(`never below ${floor}`);
       if (decay?.percent) lines.push(`loses ${decay.percent.value}% every ${duration(decay.every)}`);
-      lines.push(`${s.rules.length} rule${s.rules.length === 1 ? "" : "s"}`);
+      lines.push(`${plural(s.rules.length, "rule")}`);
       break;
     }
     case "scoreRule":
@@ -70,7 +71,7 @@ export function describe(snap: Snapshot, d: CrmSymbol): string {
     case "set": {
       const s = node as A.SetDecl;
       const items = expandSet(snap, d.uri, s.value, new Set([d.id]));
-      lines.push(`${d.kind} \`${d.name}\``, items.length ? `${items.length} item${items.length === 1 ? "" : "s"}: ${items.join(", ")}` : "empty");
+      lines.push(`${d.kind} \`${d.name}\``, items.length ? `${plural(items.length, "item")}: ${items.join(", ")}` : "empty");
       break;
     }
     case "stage": {
@@ -126,7 +127,7 @@ export function duration(d: A.Duration | undefined): string {
 export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefined) => string): string {
   if (!r) return "";
   const p = r.points?.value ?? 0;
-  const pts = `${p >= 0 ? "adds" : "takes away"} ${Math.abs(p)} point${Math.abs(p) === 1 ? "" : "s"}`;
+  const pts = `${p >= 0 ? "adds" : "takes away"} ${plural(Math.abs(p), "point")}`;
   const t = r.trigger;
   if (!t) return pts;
   if (t.kind === "AttributeTrigger") return `${pts} while ${src(t.when)}`;
@@ -135,7 +136,7 @@ export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefi
   if (t.where) parts.push(`where ${src(t.where)}`);
   if (t.times) parts.push(`once it happened at least ${t.times.value} times${t.within ? ` within ${duration(t.within)}` : ""}`);
   else if (t.within) parts.push(`(the points expire after ${duration(t.within)})`);
-  if (t.limit) parts.push(t.limit.per ? `at most ${t.limit.count?.value ?? "?"} times per ${duration(t.limit.per)}` : `at most ${t.limit.count?.value ?? "?"} time${t.limit.count?.value === 1 ? "" : "s"} ever`);
+  if (t.limit) parts.push(t.limit.per ? `at most ${t.limit.count?.value ?? "?"} times per ${duration(t.limit.per)}` : `at most ${t.limit.count?.value ?? "?"} ${inflect(t.limit.count?.value, "time")} ever`);
   if (t.when) parts.push(`only when ${src(t.when)}`);
   return parts.join(", ");
 }

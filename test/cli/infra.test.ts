@@ -1,6 +1,7 @@
 // Unit tests of the CLI's building blocks (no subprocess).
 import { describe, expect, it } from "vitest";
-import { closest, distance } from "../../cli/suggest.js";
+import { closest } from "../../cli/suggest.js";
+import { editDistance as distance } from "../../core/binder/didYouMean.js";
 import { annotation } from "../../cli/output/github.js";
 import { xmlEscape, junit } from "../../cli/output/xml.js";
 import { excerpt } from "../../cli/output/caret.js";
@@ -12,6 +13,8 @@ describe("did-you-mean", () => {
   it("counts a swap of neighbouring letters as one edit", () => {
     expect(distance("danihs", "danish")).toBe(1);
     expect(distance("kitten", "sitting")).toBe(3);
+    // A bound gives the same distance when it is within the bound, and bound + 1 beyond it.
+    expect([distance("kitten", "sitting", 3), distance("kitten", "sitting", 2)]).toEqual([3, 3]);
   });
   it("suggests a close name, a name starting like the input, or a name with a close word", () => {
     const names = ["Nordic CTO books a demo", "Danish director reads the pricing page", "Swiss executive at a webinar"];
