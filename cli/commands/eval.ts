@@ -15,6 +15,7 @@ import { reportProblems, worst, writeJson, writeText } from "../report.js";
 import { checkFiles } from "../workspace.js";
 import { compile } from "../../core/engine/index.js";
 import { closest } from "../suggest.js";
+import { plural } from "../../core/text/words.js";
 import { parseWhy, renderTrace, renderWhy } from "./simulate.js";
 import { parseWhyNot, renderWhyNot } from "../whyNot.js";
 import { ChunkWriter, jsonChunks } from "../stream.js";
@@ -92,7 +93,7 @@ export function runEval(paths: string[], opts: EvalOptions): ExitCode {
   reportProblems(ws.problems);
   const check = checkFiles(ws.root, ws.files);
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
-  if (errors) process.stderr.write(`warning: the rules have ${errors} error${errors === 1 ? "" : "s"}; incomplete declarations are left out (see \`crmrules check\`)\n`);
+  if (errors) process.stderr.write(`warning: the rules have ${plural(errors, "error")}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const rules = compile(check, rulesFile(check, opts.from, cwd));
   const lead = opts.lead !== undefined ? readInput(opts.lead, cwd, "--lead") : null;
   const events = opts.events !== undefined ? readInput(opts.events, cwd, "--events") : null;

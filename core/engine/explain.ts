@@ -11,6 +11,7 @@
  */
 import type * as A from "../syntax/ast.js";
 import { MAX_DAY } from "../time.js";
+import { inflect } from "../text/words.js";
 import type { CEventRule, CInactivityRule, CRoute, CScoreRule, CompiledRules, CTarget } from "./compile.js";
 import { compileExpr, type CompiledExpr, type EvalCtx, type HistoryItem, truth } from "./expr.js";
 import { Simulation, RoutingPool, formatDurationShort } from "./sim.js";
@@ -429,7 +430,7 @@ function whyNotRule(rules: CompiledRules, subject: Subject, q: Extract<WhyNotQue
     let summary: string;
     if (occurrences.length === 0) summary = `\`${full}\` never fired by ${mom}: it listens for \`${rule.event}\`, and no ${rule.event} event happened`;
     else if (missed.length === 0) summary = `\`${full}\` fired on every ${rule.event} (${occurrences.length}) by ${mom}`;
-    else summary = `\`${full}\` did not fire (or was held back) on ${missed.length} of ${occurrences.length} ${rule.event} event${occurrences.length === 1 ? "" : "s"} by ${mom}: ${missed.map((o) => `${o.time} (${firstReason(o)})`).join("; ")}`;
+    else summary = `\`${full}\` did not fire (or was held back) on ${missed.length} of ${occurrences.length} ${rule.event} ${inflect(occurrences.length, "event")} by ${mom}: ${missed.map((o) => `${o.time} (${firstReason(o)})`).join("; ")}`;
     return { question, moment: mom, happened, summary, steps: occurrences };
   }
   if (rule.kind === "attribute") {
@@ -483,7 +484,7 @@ function explainEventRule(rule: CEventRule, i: Extract<SubjectInput, { kind: "ev
     const n = pastMatches.filter((m) => m.at >= from).length;
     const pass = n >= rule.times;
     const window = rule.within !== null ? ` within ${formatDurationShort(rule.within)}` : "";
-    checks.push(step({ text: `at least ${rule.times} times${window}`, result: pass ? "passed" : "failed", detail: `${n} matching ${i.event} event${n === 1 ? "" : "s"}${rule.within !== null ? ` from ${formatTime(Math.max(0, from))} to ${formatTime(i.at)}` : " so far"}, this one included`, time: s.time, at: i.at, source: rule.source }));
+    checks.push(step({ text: `at least ${rule.times} times${window}`, result: pass ? "passed" : "failed", detail: `${n} matching ${i.event} ${inflect(n, "event")}${rule.within !== null ? ` from ${formatTime(Math.max(0, from))} to ${formatTime(i.at)}` : " so far"}, this one included`, time: s.time, at: i.at, source: rule.source }));
     ok = pass;
   }
   if (ok && rule.when) {
@@ -737,7 +738,7 @@ function whyNotRouted(rules: CompiledRules, subject: Subject, q: Extract<WhyNotQ
     steps.push(step({ text: `${route.name}.${rule}: escalate after ${formatDurationShort(e.after)} to ${words}`, result: last?.status === "escalated" ? "happened" : "never happened", detail, source: e.source }));
   }
   const n = candidates.length;
-  const what = n ? `${n === 1 ? "the one rule" : `none of the ${n} rules`} that send${n === 1 ? "s" : ""} leads to ${words} ${n === 1 ? "did not" : "did"}: ${candidates.map((c) => `\`${c.route.name}.${c.rule}\``).join(", ")}` : `only escalations send leads to ${words}`;
+  const what = n ? `${n === 1 ? "the one rule" : `none of the ${n} rules`} that ${inflect(n, "sends", "send")} leads to ${words} ${n === 1 ? "did not" : "did"}: ${candidates.map((c) => `\`${c.route.name}.${c.rule}\``).join(", ")}` : `only escalations send leads to ${words}`;
   return { question, moment: mom, happened: false, summary: `${now} at ${mom}; ${what}`, steps };
 }
 
