@@ -208,4 +208,27 @@ export interface JourneyResult {
 }
 
 /** How a time is written: core/time.ts (re-exported for the engine's modules). */
-export { formatTime } from "../time.js";
+import { formatTime } from "../time.js";
+import { plural } from "../text/words.js";
+export { formatTime };
+
+/** The entry of the trace of kind `K`. */
+export type EntryOf<K extends TraceEntry["kind"]> = TraceEntry extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E : never) : never) : never;
+/** What an entry of kind `K` says besides its kind, time and source. */
+export type EntryFields<K extends TraceEntry["kind"]> = Omit<EntryOf<K>, "kind" | "at" | "time" | "source">;
+
+/**
+ * A trace entry of kind `kind` at `at` written at `source`: the one place entries are made, so
+ * every entry has its fields in one order (kind, at, time, source, then `fields` as given) and
+ * `JSON.stringify` of a trace is byte-identical for identical runs.
+ */
+export function traceEntry<K extends TraceEntry["kind"]>(kind: K, at: number, source: SourceRef, fields: EntryFields<K>): EntryOf<K> {
+  return { kind, at, time: formatTime(at), source, ...fields } as unknown as EntryOf<K>;
+}
+
+/** `2 hours`, `1 day`, `90 minutes`: a duration in the largest unit that divides it. */
+export function formatDurationShort(minutes: number): string {
+  if (minutes % 1440 === 0) return plural(minutes / 1440, "day");
+  if (minutes % 60 === 0) return plural(minutes / 60, "hour");
+  return plural(minutes, "minute");
+}
