@@ -144,3 +144,26 @@ export interface JourneyViewFailure {
   routing: [];
   actions: [];
 }
+
+// ------------------------------------------------------------ commands (workspace/executeCommand)
+
+/**
+ * The commands the server runs itself (`executeCommandProvider`), which its code lenses carry for
+ * clients without crmrules' own commands (neovim, Helix, Emacs…): each answers with its result and
+ * shows it with `window/showMessage`. Arguments: `[uri, journeyName]`, or `[uri, routeName, ruleName]`.
+ * A client that has its own commands `crmrules.simulateJourney` and `crmrules.showTraceText` (the VS
+ * Code extension) says so with the initialization option `clientCommands: true`, and the journey
+ * lenses then carry those (the journey view, the trace beside the editor).
+ */
+export const ServerCommand = {
+  simulateJourney: "crmrules.server.simulateJourney",
+  showTraceText: "crmrules.server.showTraceText",
+  showRoutedJourneys: "crmrules.server.showRoutedJourneys",
+} as const;
+/** The extension's own commands, which its journey lenses carry (`clientCommands: true`). */
+export const ClientCommand = { simulateJourney: "crmrules.simulateJourney", showTraceText: "crmrules.showTraceText" } as const;
+/** What `crmrules.server.simulateJourney` and `crmrules.server.showTraceText` answer: the run and the text shown. */
+export interface CommandResult {
+  message: string;
+  run?: JourneyRunResult;
+}

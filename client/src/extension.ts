@@ -45,6 +45,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
       fileEvents: vscode.workspace.createFileSystemWatcher("**/*.crmrules"),
     },
     initializationOptions: {
+      // The journey lenses run this extension's commands (the journey view, the trace beside the editor).
+      clientCommands: true,
       journeyFolders: config.get<string[]>("journeyFolders", []),
       format: config.get("format", {}),
     },

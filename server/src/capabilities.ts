@@ -4,6 +4,7 @@
  */
 import * as L from "vscode-languageserver";
 import { LEGEND } from "./semanticTokens.js";
+import { SERVER_COMMANDS } from "./commands.js";
 
 /** The "format" source action (a kind under `source`, so "Source Action…" lists it). */
 export const FORMAT_ACTION = "source.format.crmrules";
@@ -59,6 +60,8 @@ export function serverCapabilities(): L.ServerCapabilities {
     codeActionProvider: { codeActionKinds: [L.CodeActionKind.QuickFix, L.CodeActionKind.SourceOrganizeImports, FORMAT_ACTION] },
     documentFormattingProvider: true,
     codeLensProvider: { resolveProvider: false },
+    // What the code lenses run in clients without crmrules' own commands (commands.ts).
+    executeCommandProvider: { commands: SERVER_COMMANDS },
     inlayHintProvider: { resolveProvider: false },
     documentRangeFormattingProvider: true,
     semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },

@@ -7,6 +7,7 @@ import { JourneyRunner, journeysOf } from "./journeys.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
 import { plural } from "../../core/text/words.js";
+import { ClientCommand, ServerCommand } from "../../protocol/journeys.js";
 
 /** Every journey result of the workspace folder holding `path` (journeys anywhere in it can reach its routes). */
 function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name: string; result: JourneyResult }[] {
@@ -41,7 +42,21 @@ function ruleKey(uri: string, offset: number): string {
   return `${uri}#${offset}`;
 }
 
-export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string): L.CodeLens[] {
+/** The journeys the rule `rule` (or `otherwise`) of the route `route` declared in `path` routed, by name. */
+export function routedJourneys(snap: Snapshot, runner: JourneyRunner, path: string, route: string, rule: string): string[] | undefined {
+  const decl = snap.file(path)?.file.decls.find((d): d is A.RouteDecl => d.kind === "Route" && d.name?.text === route);
+  const entry = decl && routeEntries(decl).find((e) => e.name === rule);
+  if (!entry) return undefined;
+  return routedBy(folderRuns(snap, runner, path)).get(ruleKey(path, entry.node.range.start.offset)) ?? [];
+}
+
+/**
+ * Every lens carries a command the client can run: the extension's own journey commands when it
+ * has them (`clientCommands`), else the server's, run through `workspace/executeCommand` (commands.ts).
+ */
+export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string, clientCommands = false): L.CodeLens[] {
+  const simulate = clientCommands ? ClientCommand.simulateJourney : ServerCommand.simulateJourney;
+  const trace = clientCommands ? ClientCommand.showTraceText : ServerCommand.showTraceText;
   const pr = snap.file(path);
   if (!pr) return [];
   const uri = pathToUri(path);
@@ -49,7 +64,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
   for (const j of journeysOf(snap, path)) {
     const r = range({ start: j.range.start, end: j.range.start });
     const name = j.name!.value;
-    out.push({ range: r, command: { title: "▶ Simulate", command: "crmrules.simulateJourney", arguments: [uri, name] } });
+    out.push({ range: r, command: { title: "▶ Simulate", command: simulate, arguments: [uri, name] } });
     const res = runner.run(snap, path, j);
     let title: string;
     if (res instanceof Error) title = `⚠ cannot run: ${res.message}`;
@@ -58,7 +73,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
       const failed = res.expectations.filter((e) => !e.pass).length;
       title = failed ? `✗ ${failed} of ${plural(total, "expectation")} failed` : `✓ passed (${plural(total, "expectation")})`;
     }
-    out.push({ range: r, command: { title, command: "crmrules.showTraceText", arguments: [uri, name] } });
+    out.push({ range: r, command: { title, command: trace, arguments: [uri, name] } });
   }
   const routes = pr.file.decls.filter((d): d is A.RouteDecl => d.kind === "Route" && !!d.name);
   if (routes.length) {
@@ -69,7 +84,7 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string):
         const n = by.get(ruleKey(path, rule.node.range.start.offset))?.length ?? 0;
         out.push({
           range: range({ start: rule.node.range.start, end: rule.node.range.start }),
-          command: { title: `routes ${plural(n, "journey")}`, command: "" },
+          command: { title: `routes ${plural(n, "journey")}`, command: ServerCommand.showRoutedJourneys, arguments: [uri, route.name!.text, rule.name] },
         });
       }
     }

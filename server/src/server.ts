@@ -29,6 +29,7 @@ import { DiagnosticsPublisher } from "./diagnosticsPublisher.js";
 import { Settings } from "./settings.js";
 import { registerCustomRequests } from "./customRequests.js";
 import { requestHandler } from "./requests.js";
+import { registerCommands } from "./commands.js";
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last keystroke before publishing diagnostics. */
@@ -46,11 +47,14 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   const publisher = new DiagnosticsPublisher(connection, ws, handle, options.debounceMs ?? 150, (snap, path) => journeyDiagnostics(snap, runner, path, log));
   const settings = new Settings(connection, log);
   let client: ClientFeatures = clientFeatures({});
+  /** The client has crmrules' own journey commands (the VS Code extension): the journey lenses carry those. */
+  let clientCommands = false;
 
   connection.onInitialize((params) => {
     client = clientFeatures(params.capabilities);
     publisher.configure({ pull: client.pullDiagnostics, refreshSupport: client.refreshSupport, refreshViews: client.refreshViews });
-    const opts = params.initializationOptions as { debounceMs?: number; format?: unknown } | undefined;
+    const opts = params.initializationOptions as { debounceMs?: number; format?: unknown; clientCommands?: unknown } | undefined;
+    clientCommands = opts?.clientCommands === true;
     if (typeof opts?.debounceMs === "number") publisher.debounceMs = opts.debounceMs;
     settings.initialize(client.configurationPull, opts?.format);
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
@@ -246,13 +250,14 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   );
 
   connection.onCodeLens(
-    handle("codeLens", (p: L.CodeLensParams) => codeLenses(ws.snapshot(), runner, uriToPath(p.textDocument.uri))),
+    handle("codeLens", (p: L.CodeLensParams) => codeLenses(ws.snapshot(), runner, uriToPath(p.textDocument.uri), clientCommands)),
   );
   connection.languages.inlayHint.on(
     handle("inlayHint", (p: L.InlayHintParams) => inlayHints(ws.snapshot(), runner, uriToPath(p.textDocument.uri), p.range)),
   );
 
   registerCustomRequests(connection, ws, runner, handle);
+  registerCommands(connection, ws, runner, handle);
 
   connection.onShutdown(() => {
     publisher.cancel();

@@ -102,12 +102,13 @@ describe("code lenses and inlay hints", () => {
   it("puts Simulate and the pass/fail result above each journey, and a routed count above each routing rule", async () => {
     const lenses = await c.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: R() } });
     expect(lenses!.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments ?? []])).toEqual([
-      [20, "▶ Simulate", "crmrules.simulateJourney", [R(), NORDIC]],
-      [20, "✓ passed (3 expectations)", "crmrules.showTraceText", [R(), NORDIC]],
-      [14, "routes 1 journey", "", []],
-      [15, "routes 0 journeys", "", []],
-      [16, "routes 0 journeys", "", []],
-      [17, "routes 0 journeys", "", []],
+      // A client without crmrules' own commands gets the server's (test/server/commands.test.ts).
+      [20, "▶ Simulate", "crmrules.server.simulateJourney", [R(), NORDIC]],
+      [20, "✓ passed (3 expectations)", "crmrules.server.showTraceText", [R(), NORDIC]],
+      [14, "routes 1 journey", "crmrules.server.showRoutedJourneys", [R(), "inbound", "enterprise_nordics"]],
+      [15, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "emea"]],
+      [16, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "students"]],
+      [17, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "otherwise"]],
     ]);
     const failing = await c.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: J() } });
     expect(failing!.map((l) => l.command!.title)).toEqual(["▶ Simulate", "✗ 1 of 1 expectation failed"]);
