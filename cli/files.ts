@@ -3,9 +3,10 @@
  * paths, with size and binary checks. Every unreadable input becomes one
  * `InputProblem` naming it; the run goes on with the rest.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { SourceFile } from "../core/workspace.js";
+import { Minimatch } from "minimatch";
 
 export const EXTENSION = ".crmrules";
 /** Larger files are skipped with a message: no hand-written rule file is this big. */
@@ -115,6 +116,23 @@ export function discover(inputs: string[], cwd = process.cwd()): { files: string
     try {
       st = lstatSync(abs);
     } catch (e) {
+      // A glob (`'rules/**/*.crmrules'`, quoted so the shell leaves it): its matches, as if each were named.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" && isGlob(input)) {
+        // The folder before the first wildcard is walked as a folder is, and what the glob matches is kept.
+        const base = globBase(abs);
+        const mm = new Minimatch(toPosix(abs), { dot: false });
+        const match = (f: string) => mm.match(f);
+        const found = new Set<string>();
+        const more: FoundLink[] = [];
+        if (existsSync(base)) walk(base, found, more, problems, cwd);
+        const hits = [...found].filter((f) => match(toPosix(f)));
+        const linkHits = more.filter((l) => match(toPosix(l.path)));
+        if (hits.length + linkHits.length === 0) problems.push({ input, message: `matches no ${EXTENSION} files` });
+        bases.push(base);
+        for (const f of hits) files.add(f);
+        links.push(...linkHits);
+        continue;
+      }
       problems.push({ input, message: ioMessage(e) });
       continue;
     }
@@ -132,6 +150,18 @@ export function discover(inputs: string[], cwd = process.cwd()): { files: string
     } else problems.push({ input, message: "is neither a file nor a folder" });
   }
   return { files: [...files].sort(), problems, bases, links };
+}
+
+/** Whether a path as given is a glob (`*`, `?`, `[…]`, `{…}`, `!(…)`). */
+export function isGlob(input: string): boolean {
+  return new Minimatch(toPosix(input)).hasMagic();
+}
+
+/** The folder a glob's matches are under: its path up to the first segment with a wildcard. */
+function globBase(abs: string): string {
+  const parts = abs.split(path.sep);
+  const i = parts.findIndex((p) => isGlob(p));
+  return i < 0 ? path.dirname(abs) : parts.slice(0, i).join(path.sep) || path.sep;
 }
 
 function walk(dir: string, out: Set<string>, links: FoundLink[], problems: InputProblem[], cwd: string): void {
@@ -248,9 +278,22 @@ export function commonDirectory(dirs: string[]): string {
   return parts.join(path.sep) || path.sep;
 }
 
-/** Reads the workspace named by `inputs` (default `.`). */
-export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: string } = {}): LoadedWorkspace {
+/**
+ * Reads the workspace named by `inputs` (default `.`). With `stdin`, that text stands for the
+ * file at its path (an editor's unsaved buffer, `check -`): it is reported on, and when it is the
+ * only input every file under its folder (or `root`) is read so that its imports resolve.
+ */
+export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: string; stdin?: { path: string; text: string } } = {}): LoadedWorkspace {
   const cwd = options.cwd ?? process.cwd();
+  const stdin = options.stdin;
+  if (stdin && inputs.length === 0) {
+    // Every file under the root is read (imports resolve); only the text from standard input is reported.
+    const root = path.resolve(cwd, options.root ?? path.dirname(path.resolve(cwd, stdin.path)));
+    const ws = loadWorkspace([root], { root, cwd });
+    const empty = `contains no ${EXTENSION} files`;
+    return withStdin({ ...ws, selected: new Set(), problems: ws.problems.filter((p) => p.message !== empty) }, stdin, cwd);
+  }
+  if (stdin) return withStdin(loadWorkspace(inputs, { root: options.root, cwd }), stdin, cwd);
   const found = discover(inputs.length ? inputs : ["."], cwd);
   const problems = [...found.problems];
   const rootPath = options.root ? path.resolve(cwd, options.root) : commonDirectory(found.bases);
@@ -278,5 +321,18 @@ export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: 
       if (!(f.uri + "/").startsWith(root.endsWith("/") ? root : root + "/")) problems.push({ input: displayPath(f.uri, cwd), message: `is outside the workspace root \`${displayPath(root, cwd)}\`` });
     }
   }
+  return { root, files, selected, problems };
+}
+
+function withStdin(ws: LoadedWorkspace, stdin: { path: string; text: string }, cwd: string): LoadedWorkspace {
+  const uri = toPosix(path.resolve(cwd, stdin.path));
+  const files = ws.files.filter((f) => f.uri !== uri);
+  files.push({ uri, text: stdin.text });
+  files.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  const selected = new Set(ws.selected);
+  selected.add(uri);
+  const root = ws.root;
+  const problems = [...ws.problems];
+  if (!(uri + "/").startsWith(root.endsWith("/") ? root : root + "/")) problems.push({ input: displayPath(uri, cwd), message: `(--stdin-filepath) is outside the workspace root \`${displayPath(root, cwd)}\`` });
   return { root, files, selected, problems };
 }

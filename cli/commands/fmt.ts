@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { format } from "../../core/format/format.js";
 import { colorsFor } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
-import { decodeText, displayPath, loadWorkspace } from "../files.js";
+import { decodeText, displayPath, loadWorkspace, toPosix } from "../files.js";
+import { createTwoFilesPatch } from "diff";
 import { reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { OutputError, writeFileAtomic } from "../atomicWrite.js";
 import { guarded, internalErrorMessage } from "../../core/diagnostics/internalError.js";
@@ -11,7 +12,9 @@ import { inflect, plural } from "../../core/text/words.js";
 
 interface FmtOptions {
   check?: boolean;
+  diff?: boolean;
   stdin?: boolean;
+  stdinFilepath?: string;
   indent: string;
 }
 
@@ -20,7 +23,9 @@ export function fmtCommand(): Command {
     .description("format .crmrules files in place in the one canonical layout")
     .argument("[paths...]", "files or folders to format", ["."])
     .option("--check", "change nothing: list the files that are not formatted and exit with 1 if there are any")
+    .option("--diff", "change nothing: print a unified diff of what formatting would change, exit with 1 if anything would")
     .option("--stdin", "format the text read from standard input and write it to standard output")
+    .option("--stdin-filepath <path>", "with --stdin (implied): the file the text stands for, named in messages and in --diff")
     .option("--indent <spaces>", "spaces per indentation level", "2")
     .addHelpText(
       "after",
@@ -29,6 +34,7 @@ Examples:
   $ crmrules fmt                      format every .crmrules file under the current folder
   $ crmrules fmt --check              in CI: fail when a file is not formatted
   $ cat rules.crmrules | crmrules fmt --stdin
+  $ crmrules fmt --diff               what formatting would change, as a patch
 
 Lines with a syntax error are left exactly as written.
 `,
@@ -50,19 +56,31 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A unified diff from `before` to `after` of one file (`--- a/NAME`, `+++ b/NAME`), empty when equal. */
+export function unifiedDiff(name: string, before: string, after: string): string {
+  if (before === after) return "";
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
+}
+
 export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCode> {
   const indent = indentOf(opts.indent);
-  if (opts.stdin) {
+  if (opts.check && opts.diff) throw new UsageError("`--check` lists the files and `--diff` shows the changes: pick one");
+  if (opts.stdin || opts.stdinFilepath !== undefined) {
+    const name = opts.stdinFilepath !== undefined ? toPosix(opts.stdinFilepath) : "standard input";
     const r = decodeText(await readStdin());
     if (!r.ok) {
-      reportProblems([{ input: "standard input", message: r.message }]);
+      reportProblems([{ input: name, message: r.message }]);
       return ExitCode.Usage;
     }
-    const out = guarded("format", "standard input", () => format(r.text, { indent }), (e) => {
-      reportProblems([{ input: "standard input", message: `CR9001 ${internalErrorMessage("format", e)}` }]);
+    const out = guarded("format", name, () => format(r.text, { indent }), (e) => {
+      reportProblems([{ input: name, message: `CR9001 ${internalErrorMessage("format", e)}` }]);
       return undefined;
     });
     if (out === undefined) return ExitCode.Usage;
+    if (opts.diff) {
+      writeText(unifiedDiff(opts.stdinFilepath !== undefined ? name : "stdin.crmrules", r.text, out));
+      return out !== r.text ? ExitCode.Findings : ExitCode.Success;
+    }
     write(out);
     return opts.check && out !== r.text ? ExitCode.Findings : ExitCode.Success;
   }
@@ -79,6 +97,11 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
       return f.text;
     });
     if (out === f.text) continue;
+    if (opts.diff) {
+      writeText(unifiedDiff(name, f.text, out));
+      changed.push(name);
+      continue;
+    }
     if (opts.check) {
       changed.push(name);
       continue;
@@ -93,8 +116,8 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
     }
   }
   reportProblems(problems);
-  if (opts.check) {
-    for (const n of changed) writeText(`${n}\n`);
+  if (opts.check || opts.diff) {
+    if (opts.check) for (const n of changed) writeText(`${n}\n`);
     process.stderr.write(
       changed.length
         ? `${c.yellow(`${changed.length} of ${plural(ws.files.length, "file")} ${inflect(ws.files.length, "is", "are")} not formatted`)} (run \`crmrules fmt\`)\n`
@@ -104,5 +127,5 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
     for (const n of changed) writeText(`formatted ${n}\n`);
     process.stderr.write(`${changed.length} of ${plural(ws.files.length, "file")} changed\n`);
   }
-  return worst(opts.check && changed.length ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);
+  return worst((opts.check || opts.diff) && changed.length ? ExitCode.Findings : ExitCode.Success, problems.length ? ExitCode.Usage : ExitCode.Success);
 }

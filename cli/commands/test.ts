@@ -10,13 +10,14 @@ import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors } from "../workspace.js";
 import { expectationKey, renderTestGithub, renderTestJson, renderTestJUnit, renderTestText, type TestReport } from "../output/tests.js";
 import { renderTestSarif } from "../output/testSarif.js";
+import { renderTestMarkdown } from "../output/testMarkdown.js";
 import { runJourney } from "../../core/engine/index.js";
 import { explainExpectation, type ExpectationExplanation } from "../../core/engine/explain.js";
 import { guarded } from "../../core/diagnostics/internalError.js";
 import type { JourneyRun } from "../journeys.js";
 import { plural } from "../../core/text/words.js";
 
-export const TEST_FORMATS = ["text", "json", "junit", "github", "sarif"] as const;
+export const TEST_FORMATS = ["text", "json", "junit", "github", "sarif", "markdown"] as const;
 
 interface TestOptions {
   format: (typeof TEST_FORMATS)[number];
@@ -25,6 +26,8 @@ interface TestOptions {
   root?: string;
   verbose?: boolean;
   explain?: boolean;
+  quiet?: boolean;
+  linkBase?: string;
 }
 
 export function testCommand(): Command {
@@ -36,6 +39,8 @@ export function testCommand(): Command {
     .option("--min-coverage <percent>", "fail when fewer than this percentage of score rules, routing entries and consent clauses are exercised")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--verbose", "list every item no journey exercises")
+    .option("-q, --quiet", "text: print only failed journeys and the summary")
+    .option("--link-base <url>", "markdown: prefix of the links to journeys' lines (default: relative to the workspace folder)")
     .option("--explain", "for each failed expectation, the trace entries that decided it and, for `stage ==` and `routed to`, why not")
     .addHelpText(
       "after",
@@ -117,8 +122,11 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     case "sarif":
       writeJson(renderTestSarif({ ...report, reportBase: repositoryRoot(ws.root, cwd) }));
       break;
+    case "markdown":
+      writeText(renderTestMarkdown(report, opts.linkBase));
+      break;
     default:
-      writeText(renderTestText(report, colorsFor(process.stdout), opts.verbose));
+      writeText(renderTestText(report, colorsFor(process.stdout), opts.verbose, opts.quiet));
   }
   const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);

@@ -86,7 +86,7 @@ export function renderDiffText(r: DiffReport, c: Colors = plain): string {
   return out.join("\n") + "\n";
 }
 
-function md(s: string): string {
+export function md(s: string): string {
   // Escaped here (not only when written) so that the comment's length budget counts the escapes.
   return escapeControls(s.replace(/\|/g, "\\|").replace(/\n/g, " "));
 }

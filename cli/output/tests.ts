@@ -60,13 +60,14 @@ export function coverageLine(c: Coverage): string {
   return `coverage: ${c.covered} of ${c.total} score rules, routing entries and consent clauses exercised (${c.percent}%)`;
 }
 
-export function renderTestText(r: TestReport, colors: Colors = plain, verbose = false): string {
+/** With `quiet`: only failed journeys, the summary and the coverage line. */
+export function renderTestText(r: TestReport, colors: Colors = plain, verbose = false, quiet = false): string {
   const c = colors;
   const out: string[] = [];
   for (const { journey, result } of r.runs) {
     const where = location(displayPath(journey.uri, r.cwd), journey.decl.range);
     if (result.passed) {
-      out.push(`${c.green("PASS")}  ${escapeControls(journey.name)}  ${c.dim(where)}`);
+      if (!quiet) out.push(`${c.green("PASS")}  ${escapeControls(journey.name)}  ${c.dim(where)}`);
       continue;
     }
     out.push(`${c.red(c.bold("FAIL"))}  ${c.bold(escapeControls(journey.name))}  ${c.dim(where)}`);
@@ -92,7 +93,7 @@ export function renderTestText(r: TestReport, colors: Colors = plain, verbose = 
   const below = r.minCoverage !== null && belowMinimum(cov, r.minCoverage);
   out.push(below ? c.red(`${coverageLine(cov)}, below the minimum of ${r.minCoverage}%`) : coverageLine(cov));
   const missing = cov.items.filter((i) => !i.covered);
-  if (missing.length) {
+  if (missing.length && !quiet) {
     out.push("  not exercised by any journey:");
     const shown = verbose ? missing : missing.slice(0, 20);
     for (const i of shown) out.push(`    ${i.kind.padEnd(14)} ${i.name}  ${c.dim(location(displayPath(i.source.uri, r.cwd), i.source.range))}`);
