@@ -2,12 +2,13 @@
  * Event rules (docs/language.md §6 "Rules", §14 step 4): `+P on EVENT [where FILTER]
  * [at least K times] [within D] [limit N [per D2]] [when CONDITION]`. Every rule listening to
  * the event is decided on the state before the event changes any score (`where`, then
- * `at least`, then `when`), then the decided rules fire in order: a `limit` may suppress a
- * firing (`limits.ts`), a firing applies its clamped points and, for `within D` without
- * `at least`, schedules their expiry (§6 "Expiry").
+ * `at least` (`atLeast.ts`), then `when`), then the decided rules fire in order: a `limit` may
+ * suppress a firing (`limits.ts`), a firing applies its clamped points and, for `within D`
+ * without `at least`, schedules their expiry (§6 "Expiry").
  */
 import { bindings, truth, type HistoryItem } from "./expr.js";
-import { RING_CURSOR, RING_TIMES, type EventPlan, type EventRuleRef } from "./layout.js";
+import type { EventPlan, EventRuleRef } from "./layout.js";
+import { countMatchesInHistory, countOwnMatch } from "./atLeast.js";
 import { countFiring, limitReached } from "./limits.js";
 import { applyToBehaviour, behaviourPart, markScored, scoreValue, setBehaviourPart } from "./scores.js";
 import { schedule } from "./timers.js";
@@ -69,52 +70,6 @@ function decide(sim: Simulation, x: EventRuleRef, name: string, p: Record<string
     if (sim.tracing) Object.assign(values, bindings(r.when, sim));
   }
   return values;
-}
-
-/** `at least K times [within D]` whose filter reads past payloads: the matching events of the window, from the history. */
-function countMatchesInHistory(sim: Simulation, x: EventRuleRef, list: HistoryItem[]): number {
-  const r = x.r;
-  let n = 0;
-  // History is in time order: walk back from the newest until the window starts.
-  const from = r.within !== null ? sim.now - r.within : -Infinity;
-  for (let k = list.length - 1; k >= 0; k--) {
-    const h = list[k]!;
-    if (h.at < from) break;
-    sim.payload = h.payload;
-    if (!r.where || truth(r.where.ev(sim)) === true) n++;
-    sim.payload = null;
-  }
-  return n;
-}
-
-/**
- * `at least K times [within D]` whose filter reads only the payload: records that the current event
- * matched; returns the matches in the window (with the trace off and a ring of the last K match
- * times, the count of those in the window: whether it reaches K is all the rule asks).
- */
-function countOwnMatch(sim: Simulation, x: EventRuleRef): number {
-  const num = sim.num;
-  if (x.matchedAt >= 0) {
-    const at = sim.b + x.matchedAt;
-    return (num[at] = num[at]! + 1);
-  }
-  const within = x.r.within!;
-  if (x.matchAt >= 0 && !sim.tracing) {
-    const o = sim.b + x.matchAt;
-    const k = x.r.times!;
-    const c = num[o + RING_CURSOR]!;
-    num[o + RING_TIMES + c] = sim.now;
-    num[o + RING_CURSOR] = c + 1 === k ? 0 : c + 1;
-    const from = sim.now - within;
-    let n = 0;
-    for (let j = 0; j < k; j++) if (num[o + RING_TIMES + j]! >= from) n++;
-    return n;
-  }
-  const m = sim.ruleState(x.k).matches;
-  m.push(sim.now);
-  const from = sim.now - within;
-  while (m.length > 0 && m[0]! < from) m.shift();
-  return m.length;
 }
 
 /** A decided rule fires: suppressed by its limit, or its clamped points applied (and their expiry scheduled). */

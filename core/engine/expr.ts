@@ -1,6 +1,7 @@
 /**
- * Expressions compiled once into closures (three-valued: `undefined` is
- * missing / unknown). No `eval`, no AST walk per evaluation.
+ * Conditions and values (docs/language.md §12, with §12.3 three-valued logic and §13 windows):
+ * expressions compiled once into closures (three-valued: `undefined` is missing / unknown).
+ * No `eval`, no AST walk per evaluation.
  */
 import type * as A from "../syntax/ast.js";
 import { durationMinutes } from "../vocabulary.js";

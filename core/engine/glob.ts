@@ -1,5 +1,5 @@
 /**
- * A compiled glob (`*` any run of characters, `?` exactly one UTF-16 code unit, anything else
+ * `matches` (docs/language.md §12.2 "Operators"): a compiled glob (`*` any run of characters, `?` exactly one UTF-16 code unit, anything else
  * itself; no escapes). The pattern is split at `*` into segments, each segment at `?` into
  * literal pieces. The first segment must match at the start, the last at the end, and each
  * middle segment is taken at its leftmost place after the previous one (greedy leftmost is

@@ -5,7 +5,7 @@
  * no randomness except the seeded round robin start.
  *
  * What each step means lives in a file of its own: the per-lead state's layout (`layout.ts`), the
- * timer queue (`timers.ts`), scores (`scores.ts`, `eventRules.ts`, `limits.ts`,
+ * timer queue (`timers.ts`), scores (`scores.ts`, `eventRules.ts`, `atLeast.ts`, `limits.ts`,
  * `attributeRules.ts`, `inactivity.ts`, `decay.ts`), stages (`stages.ts`, `stageDeps.ts`), routing
  * (`routes.ts`, `targets.ts`, `roundRobin.ts`, `escalations.ts`), consent (`consent.ts`) and
  * workflows (`workflows.ts`). The fields of `Simulation` below are the lead's state those files
