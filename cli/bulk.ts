@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
-import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type DataProblem, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
 import { DuckDBUnavailable, isJsonLinesLog, dataSource, SourceError } from "../runtime/data/index.js";
 import type { Schema } from "../core/data/coerce.js";
 import type { CompiledRules } from "../core/engine/index.js";
@@ -29,7 +29,7 @@ export interface LogInput {
 }
 
 /** The numbered record lines of an input, whichever kind it is. */
-function chunksOf(input: LogInput, schema?: Schema): AsyncIterable<NumberedLine[]> {
+export function chunksOf(input: LogInput, schema?: Schema): AsyncIterable<NumberedLine[]> {
   return input.chunks ? input.chunks(schema) : readLineChunks(input.stream!);
 }
 
@@ -110,6 +110,37 @@ export function lineErrorReporter(name: string): { onError: (e: LineError) => vo
   };
 }
 
+/** How a data problem's value is shown: JSON, cut at 60 characters. */
+function shownValue(v: unknown): string {
+  const s = v === undefined ? "" : JSON.stringify(v);
+  return s.length > 60 ? s.slice(0, 57) + "…" : s;
+}
+
+/** `events.jsonl:12 fields.country`, `contacts.csv row 4 Country/Region`. */
+export function problemPlace(name: string, p: { line: number; where?: string; column: string }): string {
+  return `${p.where ?? `${name}:${p.line}`} ${p.column}`;
+}
+
+/**
+ * Reports the schema check's problems on stderr (the first 20 in full, then a count) and counts
+ * them per kind, for the summary.
+ */
+export function problemReporter(name: string): { onProblem: (p: DataProblem) => void; finish: () => { count: number; perKind: Record<string, number> } } {
+  let count = 0;
+  const perKind: Record<string, number> = {};
+  return {
+    onProblem(p) {
+      count++;
+      perKind[p.kind] = (perKind[p.kind] ?? 0) + 1;
+      if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(problemPlace(name, p))}: ${escapeControls(p.reason)} [${p.kind}]\n`);
+    },
+    finish() {
+      if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more problems with the data (${count} in all; \`crmrules validate\` lists them)\n`);
+      return { count, perKind: Object.fromEntries(Object.entries(perKind).sort(([a], [b]) => (a < b ? -1 : 1))) };
+    },
+  };
+}
+
 /** A progress bar on a terminal (by bytes read), plain lines at most once a second otherwise. */
 export function progressReporter(input: LogInput): { update: (p: { lines: number; leads: number; errors: number }) => void; stop: () => void } {
   const tty = Boolean(process.stderr.isTTY) && input.size !== undefined && !process.env.CI;
@@ -139,12 +170,13 @@ export function progressReporter(input: LogInput): { update: (p: { lines: number
   };
 }
 
-export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number }> {
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
   const errors = lineErrorReporter(input.name);
+  const problems = problemReporter(input.name);
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
-    result = await replayLog({ rules: spec, chunks: chunksOf(input, opts.schema), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProgress: progress.update, workerScript: opts.workerScript });
+    result = await replayLog({ rules: spec, chunks: chunksOf(input, opts.schema), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();
@@ -154,7 +186,7 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   }
   // Only a complete file reaches the target path (a write error is a UsageError: exit code 2).
   if (opts.out) await opts.out.commit();
-  return { ...result, malformed: errors.finish() };
+  return { ...result, malformed: errors.finish(), problems: problems.finish() };
 }
 
 /** Which rules a log went through, for the summary: the file and how it was chosen. */
@@ -169,8 +201,9 @@ export interface RulesChoice {
  * The text summary of a bulk replay. `internal` names the internal actions (tasks, alerts), which
  * are listed apart from the contact actions that reach the person.
  */
-export function renderSummaryText(s: BulkSummary, lines: number, malformed: number, rules?: RulesChoice, internal: ReadonlySet<string> = new Set()): string {
+export function renderSummaryText(s: BulkSummary, lines: number, malformed: number, rules?: RulesChoice, internal: ReadonlySet<string> = new Set(), problems?: { count: number; perKind: Record<string, number> }): string {
   const out: string[] = [`replayed ${plural(s.leads, "lead")} (${s.records} records from ${lines} lines${malformed ? `, ${malformed} malformed lines skipped` : ""})`];
+  if (problems?.count) out.push(`${plural(problems.count, "problem")} with the data (invalid values and records are not used): ${Object.entries(problems.perKind).map(([k, v]) => `${v} ${k}`).join(", ")} (\`crmrules validate\` lists them)`);
   if (rules) out.push(`rules: ${rules.file} and the files it imports${rules.given ? " (--from)" : " (the file that sees the most files; --from picks another)"}`);
   const pick = (m: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(m).filter(([k]) => keep(k)));
   const section = (title: string, m: Record<string, number>) => {
@@ -204,13 +237,15 @@ export interface LeadPair {
 }
 
 /** Replays a log through two rule sets in this thread, lead by lead, handing each lead's two runs to `onLead`. */
-export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number }> {
+export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
   const errors = lineErrorReporter(input.name);
+  // Records are checked against the new version's schema (the one the change puts in place).
+  const problems = problemReporter(input.name);
   const progress = progressReporter(input);
   let leads = 0;
   let lines = 0;
   try {
-    for await (const gs of groupLeadChunks(chunksOf(input, base.rules), { onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
+    for await (const gs of groupLeadChunks(chunksOf(input, head.rules), { schema: head.rules, onProblem: problems.onProblem, onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
       const before = replayLeadRun(base.rules, g.lead, g.records);
       const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;
@@ -220,7 +255,7 @@ export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogI
   } finally {
     progress.stop();
   }
-  return { leads, lines, malformed: errors.finish() };
+  return { leads, lines, malformed: errors.finish(), problems: problems.finish() };
 }
 
 export type { RulesSpec, SourceFile };

@@ -16,6 +16,7 @@ import { simulateCommand } from "./commands/simulate.js";
 import { diffCommand } from "./commands/diff.js";
 import { generateCommand } from "./commands/generate.js";
 import { evalCommand } from "./commands/eval.js";
+import { validateCommand } from "./commands/validate.js";
 import { injectFault } from "../core/diagnostics/internalError.js";
 
 export function program(): Command {
@@ -39,7 +40,7 @@ Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), evalCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), evalCommand(), validateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();

@@ -32,6 +32,7 @@ interface SimulateOptions {
   id?: string;
   seed?: string;
   root?: string;
+  strict?: boolean;
 }
 
 export function simulateCommand(): Command {
@@ -48,6 +49,7 @@ export function simulateCommand(): Command {
     .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file (`-`: standard output, and the summary goes to standard error)")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
+    .option("--strict", "with --events: exit with 1 when any record or value of the data has a problem (docs/data.md, \"Validation\"); without it they are reported and left out")
     .option("--id <lead>", "with --events and --why or --why-not: the lead to explain (needed when the log has several)")
     .addHelpText(
       "after",
@@ -112,9 +114,11 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
   const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;
   const internal = new Set([...rules.actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
-  if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, summary: result.summary, errors: result.errors }, null, 2) + "\n");
-  else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal));
-  return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success);
+  if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, dataProblems: result.problems, summary: result.summary, errors: result.errors }, null, 2) + "\n");
+  else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal, result.problems));
+  // --strict: a problem with the data fails the run (malformed lines already do, with 2).
+  const strict = opts.strict && (result.problems.count > 0 || result.errorCount > 0) ? ExitCode.Findings : ExitCode.Success;
+  return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success, strict);
 }
 
 export function parseWhy(words: string[] | undefined): WhyQuery | undefined {

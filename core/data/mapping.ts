@@ -426,7 +426,7 @@ export function leadRows(t: LeadTable, row: Row, lead: string, textCells: boolea
 }
 
 /** One event row as an `event` record, or the problem that keeps it out. */
-export function eventRow(t: EventTable, row: Row, lead: string, textCells: boolean): { record: LogRecord | null; problems: RowProblem[] } {
+export function eventRow(t: EventTable, row: Row, lead: string, textCells: boolean, declared?: (event: string) => { has(field: string): boolean } | undefined): { record: LogRecord | null; problems: RowProblem[] } {
   const at = atOf(t.time, row);
   if (typeof at === "object") return { record: null, problems: [at] };
   const name = valueOf(t.event, row, textCells);
@@ -452,7 +452,10 @@ export function eventRow(t: EventTable, row: Row, lead: string, textCells: boole
         }
     }
   }
+  // Payload columns belong to the events that declare their field (a wide table has columns for every event).
+  const has = declared?.(name);
   for (const [field, s] of t.payload) {
+    if (has && !has.has(field)) continue;
     const v = valueOf(s, row, textCells);
     if (v !== undefined) payload[field] = v;
   }

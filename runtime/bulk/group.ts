@@ -4,6 +4,8 @@
  * plus the set of lead ids already replayed.
  */
 import { parseRecord, scanRecord, minutesOf, epochOf, timeProblem, type LogRecord } from "../../core/engine/bulk/records.js";
+import { LeadRecordChecks, validateRecord, type RecordProblem } from "../../core/data/validate.js";
+import type { Schema } from "../../core/data/coerce.js";
 import { formatTime } from "../../core/time.js";
 import type { NumberedLine } from "./lines.js";
 
@@ -12,6 +14,13 @@ export interface LineError {
   reason: string;
   /** The record's place when it is not a line of a JSON Lines file (`contacts.csv row 12`). */
   where?: string;
+}
+
+/** A record's value the schema check did not accept (core/data/validate.ts), at its line or row. */
+export interface DataProblem extends RecordProblem {
+  line: number;
+  where?: string;
+  lead: string;
 }
 
 export interface LeadRecords {
@@ -35,6 +44,12 @@ export interface GroupOptions {
    * that replays them parses them). Errors and grouping are exactly the same.
    */
   linesOnly?: boolean;
+  /**
+   * Check every record against this schema (docs/data.md, "Validation"): each problem goes to
+   * `onProblem`, and the record replayed is the checked one (invalid values left out).
+   */
+  schema?: Schema;
+  onProblem?: (p: DataProblem) => void;
 }
 
 /**
@@ -49,8 +64,18 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
   let kind = "";
   let last = 0;
   let count = 0;
-  const linesOnly = opts.linesOnly === true;
-  const push = ({ n, text, error, where }: NumberedLine): LeadRecords | null => {
+  const schema = opts.schema;
+  // Checking values needs the parsed record, so lines are parsed in full then.
+  const linesOnly = opts.linesOnly === true && !schema;
+  const keepText = opts.linesOnly === true || opts.keepLines === true;
+  let checks: LeadRecordChecks | null = null;
+  let firstWhere: string | undefined;
+  const problem = (p: RecordProblem, line: number, where: string | undefined, lead: string, columns?: Record<string, string>) => opts.onProblem?.({ ...p, column: columns?.[p.column] ?? p.column, line, ...(where === undefined ? {} : { where }), lead });
+  const endLead = () => {
+    const p = checks?.end();
+    if (p && cur) problem(p, cur.firstLine, firstWhere, cur.lead);
+  };
+  const push = ({ n, text, error, where, columns }: NumberedLine): LeadRecords | null => {
     opts.onLine?.(n);
     const onError = where === undefined ? opts.onError : (e: LineError) => opts.onError({ ...e, where });
     if (error) {
@@ -74,8 +99,13 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
         onError({ line: n, reason: `the records of lead \`${r.lead}\` must be together; they started at line ${started} and that lead was already replayed` });
         return null;
       }
+      if (schema) endLead();
       finished = cur;
-      cur = opts.keepLines || linesOnly ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
+      cur = keepText ? { lead: r.lead, firstLine: n, records: [], lines: [] } : { lead: r.lead, firstLine: n, records: [] };
+      if (schema) {
+        checks = new LeadRecordChecks(r.lead);
+        firstWhere = where;
+      }
       count = 0;
       done.set(r.lead, n);
       epoch = epochOf(r.at);
@@ -101,12 +131,31 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
       return finished;
     }
     last = t;
+    let line = text;
+    if (schema) {
+      const c = validateRecord(schema, r as LogRecord);
+      for (const p of c.problems) problem(p, n, where, r.lead, columns);
+      if (!c.record) return finished;
+      const l = checks!.next(c.record, where ?? `line ${n}`);
+      if (l.problem) problem(l.problem, n, where, r.lead, columns);
+      if (!l.use) return finished;
+      if (c.record !== r) {
+        r = c.record;
+        line = JSON.stringify(r);
+      }
+    }
     count++;
     if (!linesOnly) cur.records.push(r as LogRecord);
-    cur.lines?.push(text);
+    cur.lines?.push(line);
     return finished;
   };
-  return { push, end: () => cur };
+  return {
+    push,
+    end: () => {
+      if (schema) endLead();
+      return cur;
+    },
+  };
 }
 
 export async function* groupLeads(lines: AsyncIterable<NumberedLine>, opts: GroupOptions): AsyncGenerator<LeadRecords> {

@@ -4,7 +4,7 @@ export type { ReplayLogOptions, ReplayLogResult, BulkProgress } from "./replay.j
 export { readLines, readLineChunks } from "./lines.js";
 export type { NumberedLine, LineSource } from "./lines.js";
 export { groupLeads, groupLeadChunks } from "./group.js";
-export type { LineError, LeadRecords, GroupOptions } from "./group.js";
+export type { LineError, LeadRecords, GroupOptions, DataProblem } from "./group.js";
 export { compileSpec } from "./rules.js";
 export type { RulesSpec } from "./rules.js";
 export { WorkerPool, resolveWorkerScript } from "./pool.js";

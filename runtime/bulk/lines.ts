@@ -16,6 +16,8 @@ export interface NumberedLine {
    * for a row a data source gave (runtime/data); reports use it instead of the line number.
    */
   where?: string;
+  /** The source's column for a place in the record (`fields.country` → `Country/Region`), for reports. */
+  columns?: Record<string, string>;
 }
 
 export type LineSource = NodeJS.ReadableStream | Iterable<string> | AsyncIterable<string>;

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
 import { readLineChunks, type LineSource, type NumberedLine } from "./lines.js";
-import { groupLeadChunks, type LineError, type LeadRecords } from "./group.js";
+import { groupLeadChunks, type DataProblem, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
 import { WorkerPool } from "./pool.js";
 
@@ -37,6 +37,12 @@ export interface ReplayLogOptions {
   /** Per-lead outcomes as JSON Lines. */
   outcomes?: Writable;
   onError?: (e: LineError) => void;
+  /**
+   * Check every record against the rules' schema (docs/data.md, "Validation"): each problem goes
+   * to `onProblem`, and invalid values are never replayed. Default: on.
+   */
+  validate?: boolean;
+  onProblem?: (p: DataProblem) => void;
   onProgress?: (p: BulkProgress) => void;
   /** Errors kept in the result (all are passed to `onError`); default 10 000. */
   keepErrors?: number;
@@ -48,6 +54,8 @@ export interface ReplayLogResult {
   errors: LineError[];
   errorCount: number;
   lines: number;
+  /** Values and records the schema check did not accept (each was passed to `onProblem`). */
+  problemCount: number;
 }
 
 /**
@@ -90,10 +98,17 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   };
   // Lines and leads travel in chunks: one await per input chunk, not per line.
   if (!opts.chunks && !opts.input) throw new Error("replayLog needs `input` or `chunks`");
-  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(opts.input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  let problemCount = 0;
+  // The reading thread checks values against the schema (compiled once here; workers compile their own).
+  const schema = opts.validate === false ? undefined : compileSpec(opts.rules);
+  const onProblem = (p: DataProblem) => {
+    problemCount++;
+    opts.onProblem?.(p);
+  };
+  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(opts.input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
 
   if (workers <= 0) {
-    const rules = compileSpec(opts.rules);
+    const rules = schema ?? compileSpec(opts.rules);
     for await (const gs of groups) {
       for (const g of gs) {
         await emit(replayLead(rules, g.lead, g.records, { seed }));
@@ -133,5 +148,5 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     }
   }
   progress();
-  return { summary: sortSummary(summary), errors, errorCount, lines };
+  return { summary: sortSummary(summary), errors, errorCount, lines, problemCount };
 }

@@ -43,7 +43,7 @@ export function mappedSource(arg: string, cwd: string): DataSource {
     async *chunks(schema?: Schema) {
       const duck = await Duck.open();
       try {
-        yield* mappedChunks(duck, m, cwd, schema ? { coerce: (r) => coerceTextRecord(schema, r) } : {});
+        yield* mappedChunks(duck, m, cwd, schema ? { coerce: (r) => coerceTextRecord(schema, r), schema } : {});
       } finally {
         duck.close();
       }

@@ -10,6 +10,7 @@ import { jsonPlaces, pathKey } from "../../core/data/jsonPlaces.js";
 import type { NumberedLine } from "../bulk/lines.js";
 import { checkColumns, eventRow, leadRows, parseMapping, type EventTable, type JsonPath, type LeadTable, type Mapping, type MappingProblem, type Row, type RowProblem } from "../../core/data/mapping.js";
 import { minutesOf, epochOf, type LogRecord } from "../../core/engine/bulk/records.js";
+import type { Schema } from "../../core/data/coerce.js";
 import { ident, describeSource, resolveSource, SourceError, type SourceSpec } from "./source.js";
 import { selectWithIsoTimes, type Duck } from "./duck.js";
 
@@ -75,6 +76,8 @@ interface TablePlan {
   relation: string;
   /** CSV cells are text (the schema's types are read from it). */
   text: boolean;
+  /** The source column behind each place of a record (`fields.country` → `Country/Region`), for reports. */
+  columns: Record<string, string>;
   select: string;
   key: string;
 }
@@ -91,7 +94,7 @@ function sourceOf(from: unknown, base: string, where: string): SourceSpec {
 }
 
 /** The records a mapped source gives, lead by lead (each lead's in time order), as numbered lines. */
-export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opts: { coerce?: (r: LogRecord) => LogRecord } = {}): AsyncGenerator<NumberedLine[]> {
+export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opts: { coerce?: (r: LogRecord) => LogRecord; schema?: Schema } = {}): AsyncGenerator<NumberedLine[]> {
   const base = path.dirname(m.file);
   const plans: TablePlan[] = [];
   const problems: string[] = [];
@@ -109,7 +112,7 @@ export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opt
     const columns = await duck.columns(relation, name);
     for (const p of checkColumns(table, columns.map((c) => c.name), name) as MappingProblem[]) problems.push(`${m.place(p.path)}: ${p.message}`);
     const keyColumn = "id" in table ? table.id.column : table.lead.column;
-    plans.push({ table, spec, name, relation, text: spec.kind === "files" && spec.format === "csv", select: selectWithIsoTimes(columns, relation), key: keyColumn });
+    plans.push({ table, spec, name, relation, text: spec.kind === "files" && spec.format === "csv", columns: placesOf(table), select: selectWithIsoTimes(columns, relation), key: keyColumn });
   }
   if (problems.length) throw new MappingError(problems);
   // One stream ordered by lead id: lead rows first, then event rows, each in the source's order.
@@ -117,14 +120,14 @@ export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opt
   const sql = `SELECT k, side, rn, j FROM (${parts.join(" UNION ALL ")}) ORDER BY k, side, rn`;
   let n = 0;
   let cur: string | null = null;
-  let pending: { record: LogRecord; where: string; order: number }[] = [];
+  let pending: { record: LogRecord; where: string; order: number; columns: Record<string, string> }[] = [];
   const out: NumberedLine[] = [];
   const problemLine = (where: string, p: RowProblem): NumberedLine => ({ n: ++n, text: "", error: `\`${p.column}\`: ${p.reason}`, where });
   const flush = () => {
     // A lead's records in time order (stable: lead rows first at the same time, then the source's order).
     const epoch = pending.length ? epochOf(pending.reduce((a, b) => (minutesOf(b.record.at, null) < minutesOf(a.record.at, null) ? b : a)).record.at) : null;
     pending.sort((a, b) => minutesOf(a.record.at, epoch) - minutesOf(b.record.at, epoch) || a.order - b.order);
-    for (const p of pending) out.push({ n: ++n, text: JSON.stringify(p.record), where: p.where });
+    for (const p of pending) out.push({ n: ++n, text: JSON.stringify(p.record), where: p.where, columns: p.columns });
     pending = [];
   };
   let order = 0;
@@ -141,9 +144,9 @@ export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opt
         cur = k;
       }
       const row = JSON.parse(j) as Row;
-      const r = "id" in plan.table ? leadRows(plan.table, row, k, plan.text) : (({ record, problems: ps }) => ({ records: record ? [record] : [], problems: ps }))(eventRow(plan.table, row, k, plan.text));
+      const r = "id" in plan.table ? leadRows(plan.table, row, k, plan.text) : (({ record, problems: ps }) => ({ records: record ? [record] : [], problems: ps }))(eventRow(plan.table, row, k, plan.text, opts.schema ? (e) => opts.schema!.events.get(e)?.fields : undefined));
       for (const p of r.problems) out.push(problemLine(where, p));
-      for (const record of r.records) pending.push({ record: opts.coerce && plan.text ? opts.coerce(record) : record, where, order: order++ });
+      for (const record of r.records) pending.push({ record: opts.coerce && plan.text ? opts.coerce(record) : record, where, order: order++, columns: plan.columns });
     }
     if (out.length >= 4096) {
       yield out.splice(0);
@@ -151,4 +154,18 @@ export async function* mappedChunks(duck: Duck, m: MappingFile, cwd: string, opt
   }
   flush();
   if (out.length) yield out;
+}
+
+/** The source column behind each place of a table's records. */
+function placesOf(t: LeadTable | EventTable): Record<string, string> {
+  const out: Record<string, string> = {};
+  const col = (s: { kind: string; column?: string }) => (s.kind === "column" ? s.column! : "(a constant of the mapping)");
+  if ("id" in t) {
+    for (const [f, s] of t.fields) out[`fields.${f}`] = col(s);
+    for (const d of t.events) for (const [f, s] of d.payload) out[`payload.${f}`] = col(s);
+  } else {
+    out["event"] = col(t.event);
+    for (const [f, s] of t.payload) out[`payload.${f}`] = col(s);
+  }
+  return out;
 }

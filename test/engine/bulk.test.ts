@@ -194,7 +194,8 @@ describe("fast line check (scanRecord) used when lines go to workers", () => {
     expect(a.errors.map((e) => e.line)).toEqual([3, 7, 8, 9]);
     expect(b.errors).toEqual(a.errors);
     expect(many).toEqual(one);
-    expect(one.map((o) => o.records)).toEqual([4, 2, 1]);
+    // Line 4 is a second `lead` record of A (its later "type" wins): reported as a duplicate and left out (docs/data.md, "Validation").
+    expect(one.map((o) => o.records)).toEqual([3, 2, 1]);
   }, 120_000);
 });
 
