@@ -86,9 +86,16 @@ export interface ViewRuleFiring extends Source {
   applied: number;
   note?: string;
 }
+/**
+ * One entry of the timeline: a journey step (an event or an update), or a timer firing at its own
+ * time (`timer` set: decay, expiry, inactivity, escalation, a workflow's wait, re-entry), each with
+ * the rule firings it caused. A timer's firings are never listed under the step that armed it.
+ */
 export interface ViewEvent extends Source {
   time: number;
   label: string;
+  /** For a timer: which kind (`decay`, `expiry`, `inactivity`, `escalation`, `wait`, `reenter`). */
+  timer?: "decay" | "expiry" | "inactivity" | "escalation" | "wait" | "reenter";
   rules: ViewRuleFiring[];
 }
 export interface ViewScore {

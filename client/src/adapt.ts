@@ -128,7 +128,7 @@ export function toView(raw: unknown, uri: string, name: string, thresholds: Map<
         view.events.push(lastEvent);
         break;
       case "timer":
-        lastEvent = { time: e.at, label: `timer: ${e.timer} (${e.owner})`, ...ref, rules: [] };
+        lastEvent = { time: e.at, label: `timer: ${e.timer} (${e.owner})`, timer: e.timer, ...ref, rules: [] };
         view.events.push(lastEvent);
         break;
       case "score": {

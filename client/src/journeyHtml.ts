@@ -122,7 +122,10 @@ export function renderTimeline(view: JourneyView): string {
       order: order++,
       kind: "event",
       ref: ev,
-      html: `<span class="badge event">event</span> <code>${esc(ev.label)}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`,
+      // A timer (decay, expiry, inactivity, escalation, a workflow's wait) is a row of its own, badged as such.
+      html: ev.timer
+        ? `<span class="badge timer">timer</span> <code>${esc(ev.label.replace(/^timer: /, ""))}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`
+        : `<span class="badge event">event</span> <code>${esc(ev.label)}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`,
     });
   }
   for (const st of view.stages) {
@@ -178,6 +181,7 @@ li.row { display: flex; gap: 12px; padding: 4px 0; border-bottom: 1px solid var(
 .time { min-width: 92px; color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
 ul.rules { margin: 2px 0 0 0; padding-left: 18px; }
 .badge { display: inline-block; min-width: 56px; text-align: center; font-size: .85em; padding: 0 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+.badge.timer { background: transparent; border: 1px solid var(--vscode-badge-background); color: var(--vscode-foreground); }
 .badge.sent { background: var(--vscode-testing-iconPassed, var(--vscode-badge-background)); color: var(--vscode-editor-background); }
 .badge.blocked { background: var(--vscode-testing-iconFailed, var(--vscode-badge-background)); color: var(--vscode-editor-background); }
 .detail { color: var(--vscode-descriptionForeground); }

@@ -3,7 +3,7 @@ import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import type { JourneyResult, TraceEntry } from "../../core/engine/index.js";
 import { range } from "./convert.js";
-import { JourneyRunner, journeysOf } from "./journeys.js";
+import { JourneyRunner, journeysOf, timerLabel } from "./journeys.js";
 import { pathToUri } from "./uri.js";
 import type { Snapshot } from "./workspace.js";
 import { plural } from "../../core/text/words.js";
@@ -104,15 +104,24 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
   if (!pr) return [];
   const out: L.InlayHint[] = [];
   const inside = (n: A.Node) => n.range.end.line >= within.start.line && n.range.start.line <= within.end.line;
-  // Journeys: after each event or update, the running scores and the stage reached.
+  // Journeys: after each event or update, the running scores and the stage reached; before the
+  // step that follows a timer, what the timer did at its own time (decay, expiry, inactivity, waits…).
   for (const j of journeysOf(snap, path)) {
     if (!inside(j)) continue;
     const res = runner.run(snap, path, j);
     if (res instanceof Error) continue;
-    for (const h of runningState(res.trace)) {
+    const { steps, timers } = runningState(res.trace);
+    for (const h of steps) {
       const step = j.steps.find((s) => s.range.start.offset === h.offset);
       if (!step || !inside(step)) continue;
       out.push({ position: range(step.range).end, label: h.label, paddingLeft: true, kind: L.InlayHintKind.Type, tooltip: "after this step (simulated)" });
+    }
+    for (const t of timers) {
+      // Shown at the start of the first step at or after the timer's time (the journey's end: after its last step).
+      const next = j.steps.find((s) => stepTime(s) !== undefined && stepTime(s)! >= t.at && s.range.start.offset > t.after);
+      const at = next ? range({ start: next.range.start, end: next.range.start }).start : undefined;
+      if (!at || !next || !inside(next)) continue;
+      out.push({ position: at, label: t.label, paddingRight: true, kind: L.InlayHintKind.Type, tooltip: `a timer fired at ${t.time}, before this step (simulated)` });
     }
   }
   // Routing: after each rule, the journeys it catches.
@@ -131,26 +140,54 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
   return out;
 }
 
-/** For each input step (by the offset of its source), the scores and stage once everything it caused has happened. */
-function runningState(trace: TraceEntry[]): { offset: number; label: string }[] {
+/** A step's time in minutes after day 0, 00:00, as written (undefined without a time). */
+function stepTime(s: A.JourneyStep): number | undefined {
+  const t = s.time;
+  if (!t?.day) return undefined;
+  return t.day.value * 1440 + (t.timeOfDay?.minutes ?? 0);
+}
+
+/**
+ * For each input step (by the offset of its source), the scores and stage once everything it
+ * caused has happened, up to the next step or timer; and for each timer that fired, what it
+ * changed at its own time (`after`: the offset of the step before it, so it is shown at the step after).
+ */
+function runningState(trace: TraceEntry[]): { steps: { offset: number; label: string }[]; timers: { at: number; time: string; after: number; label: string }[] } {
   const scores = new Map<string, number | null>();
   let stage: string | null = null;
-  const out: { offset: number; label: string }[] = [];
+  const steps: { offset: number; label: string }[] = [];
+  const timers: { at: number; time: string; after: number; label: string }[] = [];
   let open: number | undefined;
+  let timer: { at: number; time: string; after: number; head: string; changed: Map<string, number | null>; stage?: string } | undefined;
+  let lastStep = -1;
   const close = () => {
-    if (open === undefined) return;
-    const parts = [...scores].map(([k, v]) => `${k} ${v ?? "unscored"}`);
-    if (stage) parts.push(`stage ${stage}`);
-    out.push({ offset: open, label: parts.length ? `→ ${parts.join(", ")}` : "→ no change" });
-    open = undefined;
+    if (open !== undefined) {
+      const parts = [...scores].map(([k, v]) => `${k} ${v ?? "unscored"}`);
+      if (stage) parts.push(`stage ${stage}`);
+      steps.push({ offset: open, label: parts.length ? `→ ${parts.join(", ")}` : "→ no change" });
+      open = undefined;
+    }
+    if (timer) {
+      const parts = [...timer.changed].map(([k, v]) => `${k} ${v ?? "unscored"}`);
+      if (timer.stage) parts.push(`stage ${timer.stage}`);
+      timers.push({ at: timer.at, time: timer.time, after: timer.after, label: `⏱ ${timer.time} ${timer.head}${parts.length ? ` → ${parts.join(", ")}` : ""}` });
+      timer = undefined;
+    }
   };
   for (const e of trace) {
-    if (e.kind === "event" || e.kind === "update" || e.kind === "expect") {
+    if (e.kind === "event" || e.kind === "update" || e.kind === "expect" || e.kind === "timer") {
       close();
-      if (e.kind !== "expect") open = e.source.range.start.offset;
-    } else if (e.kind === "score") scores.set(e.score, e.after);
-    else if (e.kind === "stage") stage = e.to;
+      if (e.kind === "event" || e.kind === "update") open = lastStep = e.source.range.start.offset;
+      else if (e.kind === "expect") lastStep = e.source.range.start.offset;
+      else if (e.kind === "timer") timer = { at: e.at, time: e.time, after: lastStep, head: timerLabel(e).replace(/^timer: /, ""), changed: new Map() };
+    } else if (e.kind === "score") {
+      scores.set(e.score, e.after);
+      timer?.changed.set(e.score, e.after);
+    } else if (e.kind === "stage") {
+      stage = e.to;
+      if (timer) timer.stage = e.to;
+    }
   }
   close();
-  return out;
+  return { steps, timers };
 }

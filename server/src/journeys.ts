@@ -200,6 +200,14 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
         view.events.push(current);
         break;
       }
+      case "timer":
+        // A timer is an entry of its own at its own time: what it causes is not the last step's doing.
+        current = { time: e.at, label: timerLabel(e), timer: e.timer, ...src(e.source), rules: [] };
+        view.events.push(current);
+        break;
+      case "expect":
+        // Firings after an expectation and before the next step or timer belong to no step (none are expected there).
+        break;
       case "score": {
         const list = series.get(e.score) ?? series.set(e.score, []).get(e.score)!;
         if (e.after !== null) list.push({ time: e.at, value: e.after });
@@ -227,6 +235,11 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
   for (const s of rules.scores)
     view.scores.push({ name: s.name, ...(s.cap !== null ? { max: s.cap } : {}), ...(s.floor !== null ? { min: s.floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(s.name) ?? [] });
   return view;
+}
+
+/** How a timer firing is named in the journey view and the inlay hints: `timer: decay (engagement)`. */
+export function timerLabel(e: { timer: string; owner: string }): string {
+  return `timer: ${e.timer} (${e.owner})`;
 }
 
 /** `stage mql when fit >= 20 and …` → fit: [{ value: 20, label: "mql" }] (for the chart's threshold lines). */
