@@ -20,6 +20,7 @@
  * points add up whatever their conditions.
  */
 import type * as A from "../syntax/ast.js";
+import type { CrmSymbol } from "../workspace.js";
 import { literalValue } from "../syntax/literal.js";
 
 export interface MaxScore {
@@ -282,4 +283,14 @@ function domain(written: Set<Val>): (Val | undefined)[] {
     for (const s of strs) for (const t of strs) if (s !== t) add(s + t);
   }
   return out;
+}
+
+const maxima = new WeakMap<A.Node, MaxScore>();
+
+/** The most a score symbol can hold (memoized per declaration node: it depends on the declaration alone). */
+export function maxOfScore(s: CrmSymbol): MaxScore {
+  const node = s.node as A.ScoreDecl;
+  let m = maxima.get(node);
+  if (!m) maxima.set(node, (m = maxScoreOf(node)));
+  return m;
 }

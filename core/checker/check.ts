@@ -23,7 +23,7 @@ import { checkFile } from "./declarations.js";
 import { mayBeUnused, unusedDeclarations } from "./unused.js";
 import { fileStructure, workspaceStructure } from "./structure.js";
 import { fileAnalyses } from "./analyses/index.js";
-import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
+import { maxOfScore, type MaxScore } from "../binder/scoreMaximum.js";
 import { guarded, internalErrorDiagnostic } from "../diagnostics/internalError.js";
 
 /** One file checked against what it sees. */

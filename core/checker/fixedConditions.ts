@@ -5,7 +5,7 @@
  */
 import type * as A from "../syntax/ast.js";
 import { literal, type Literal } from "../syntax/literal.js";
-import { globRegex } from "./analyses/conditions.js";
+import { globMatch } from "../text/glob.js";
 
 
 function list(e: A.Expr | undefined): Literal[] | undefined {
@@ -62,7 +62,7 @@ export function fixedComparison(e: A.BinaryExpr): { text: string; value: boolean
     case "contains":
     case "matches": {
       if (typeof a !== "string" || typeof b !== "string" || l.type === "date") return undefined;
-      const value = e.op === "starts_with" ? a.startsWith(b) : e.op === "ends_with" ? a.endsWith(b) : e.op === "contains" ? a.includes(b) : globRegex(b).test(a);
+      const value = e.op === "starts_with" ? a.startsWith(b) : e.op === "ends_with" ? a.endsWith(b) : e.op === "contains" ? a.includes(b) : globMatch(a, b);
       return { text, value };
     }
     default:

@@ -1,11 +1,12 @@
 /**
  * Building blocks of quick fixes (`Fix` in core/diagnostics/diagnostic.ts) for the checks
  * whose message says what to write instead: replace a word, offer each allowed word,
- * remove a clause with the space before it, put a list of written parts in order.
+ * remove a clause with the space before it, put a list of written parts in order, add an entry
+ * before a block's closing brace.
  * The language server offers every fix as a quick fix, SARIF carries it (docs/diagnostics.md
  * lists the codes that have one).
  */
-import type { Fix } from "../diagnostics/diagnostic.js";
+import type { Fix, TextEdit } from "../diagnostics/diagnostic.js";
 import type { Range } from "../text/positions.js";
 import type { ParseResult } from "../syntax/parse.js";
 import { suggest } from "../binder/didYouMean.js";
@@ -62,4 +63,19 @@ export function removeLinesFix(pr: ParseResult, uri: string, range: Range, title
   const last = range.end.line;
   const end = last + 1 < lines.lineCount ? lines.offsetAt(last + 1, 0) : lines.text.length;
   return { title, edits: [{ uri, range: lines.range(start, end), newText: "" }], ...(preferred ? { preferred: true } : {}) };
+}
+
+/**
+ * Adds `entry` as the last entry of the `{ … }` block that ends at `block.range`: on a line of its
+ * own when the closing brace begins its line (indented two spaces more than the brace), else
+ * inline before the brace. Undefined when the block has no closing brace (a broken declaration).
+ */
+export function insertBeforeCloseEdit(pr: ParseResult, uri: string, block: { range: Range }, entry: string): TextEdit | undefined {
+  const close = block.range.end.offset - 1;
+  if (pr.lines.text[close] !== "}") return undefined;
+  const pos = pr.lines.position(close);
+  const before = pr.lines.lineText(pos.line).slice(0, pos.character);
+  if (before.trim() !== "") return { uri, range: pr.lines.range(close, close), newText: ` ${entry} ` };
+  const at = pr.lines.offsetAt(pos.line, 0);
+  return { uri, range: pr.lines.range(at, at), newText: `${before}  ${entry}\n` };
 }

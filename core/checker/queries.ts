@@ -7,7 +7,7 @@
  */
 import type { CrmSymbol, Reference, SymbolKind, WorkspaceCheck } from "../workspace.js";
 import type { CheckResult } from "./check.js";
-import { maxOfScore, type MaxScore } from "./analyses/unreachableStages.js";
+import { maxOfScore, type MaxScore } from "../binder/scoreMaximum.js";
 import { GROUP_OF } from "../binder/bind.js";
 import type { Range } from "../text/positions.js";
 

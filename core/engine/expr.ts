@@ -78,8 +78,8 @@ export function addRead(reads: Map<string, number>, event: string, window: numbe
   if (w === undefined || window > w) reads.set(event, window);
 }
 
-export { globMatch, compileGlob, globCounter, type Glob } from "./glob.js";
-import { compileGlob, type Glob } from "./glob.js";
+export { globMatch, compileGlob, globCounter, type Glob } from "../text/glob.js";
+import { compileGlob, type Glob } from "../text/glob.js";
 
 export function truth(v: Value | undefined): boolean | undefined {
   return typeof v === "boolean" ? v : undefined;

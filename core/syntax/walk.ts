@@ -111,3 +111,62 @@ export function visitObjects(root: unknown, keysOf: (node: Record<string, unknow
     }
   }
 }
+
+/** The child fields of each node kind that can hold nodes (everything else is a leaf or a range). */
+const NODE_CHILDREN: Readonly<Record<string, readonly string[]>> = {
+  Lead: ["fields"],
+  Field: ["type"],
+  ListType: ["element"],
+  Event: ["fields"],
+  Set: ["value"],
+  Score: ["settings", "rules"],
+  Decay: ["every"],
+  ScoreRule: ["trigger"],
+  AttributeTrigger: ["when"],
+  EventTrigger: ["where", "within", "limit", "when"],
+  InactivityTrigger: ["after"],
+  Limit: ["count", "per"],
+  Grade: ["entries"],
+  Stage: ["when"],
+  Reenter: ["after"],
+  Team: ["members", "cap"],
+  Member: ["weight"],
+  Route: ["trigger", "rules", "fallback"],
+  EventOccurrenceTrigger: ["where"],
+  RouteRule: ["when", "escalations"],
+  RouteFallback: ["escalations"],
+  Escalation: ["after"],
+  Consent: ["clauses"],
+  ConsentClause: ["region", "bases"],
+  ConsentBasis: ["expires", "impliedFor"],
+  Action: [],
+  Workflow: ["trigger", "steps"],
+  Do: ["call", "when", "unless"],
+  Wait: ["duration"],
+  ActionCall: ["args"],
+  Journey: ["lead", "steps"],
+  EventStep: ["payload"],
+  UpdateStep: ["values"],
+  ExpectStep: [],
+  Binary: ["left", "right"],
+  Unary: ["operand"],
+  Is: ["operand"],
+  Between: ["operand", "low", "high"],
+  List: ["items"],
+  Count: ["where", "within"],
+  Within: ["within"],
+  Paren: ["inner"],
+  Record: ["entries"],
+  RecordEntry: ["value"],
+};
+
+/**
+ * Calls `f` on every node under `n` that can matter to an analysis
+ * (declarations, settings, expressions, durations, limits, members; not
+ * names or literals). Follows NODE_CHILDREN only, so it touches each node once. The domain
+ * analyses share one such walk of each file (core/checker/analyses/index.ts).
+ */
+export function visitNodes(n: unknown, f: (node: A.Node) => void): void {
+  // An explicit stack: an operator chain of any length is as deep as it is long.
+  visitObjects(n, (node) => NODE_CHILDREN[node.kind as string], (node) => f(node as unknown as A.Node));
+}

@@ -8,6 +8,7 @@
  * for these atoms.
  */
 import { leftSpine } from "../../syntax/walk.js";
+import { compileGlob } from "../../text/glob.js";
 import type * as A from "../../syntax/ast.js";
 import { literalValue } from "../../syntax/literal.js";
 import type { Binding } from "../../binder/bind.js";
@@ -255,13 +256,13 @@ export class CondCompiler {
         if (typeof c !== "string" || f.kind !== "text") return undefined;
         const sample = op === "matches" ? c.replace(/[*?]/g, "x") : c;
         f.mentioned.add(sample);
-        const glob = op === "matches" ? globRegex(c) : undefined;
+        const glob = op === "matches" ? compileGlob(c) : undefined;
         return {
           k: "atom",
           field: name,
           test: (v) => {
             if (typeof v !== "string") return undefined;
-            return op === "starts_with" ? v.startsWith(c) : op === "ends_with" ? v.endsWith(c) : op === "contains" ? v.includes(c) : glob!.test(v);
+            return op === "starts_with" ? v.startsWith(c) : op === "ends_with" ? v.endsWith(c) : op === "contains" ? v.includes(c) : glob!.match(v);
           },
         };
       }
@@ -317,11 +318,6 @@ export class CondCompiler {
       }
     }
   }
-}
-
-export function globRegex(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "s");
 }
 
 export function evaluate(c: Cond, lead: Map<string, Val | undefined>, opaque: Map<string, Tri>): Tri {

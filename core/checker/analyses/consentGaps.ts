@@ -12,6 +12,7 @@ import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 import type { ParseResult } from "../../syntax/parse.js";
 import { constValue } from "./conditions.js";
+import { insertBeforeCloseEdit } from "../fixes.js";
 import { COUNTRY_CODES, EU_EEA, EXAMPLE_COUNTRIES } from "../countries.js";
 import { CONSENT_METHODS, DAY, EXPRESS_BASES, durationMinutes, isConsentBasis, isExpressBasis } from "../../vocabulary.js";
 
@@ -159,15 +160,9 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
     for (const r of regions) for (const c of r) covered.add(c);
     const example = EXAMPLE_COUNTRIES.find((c) => !covered.has(c)) ?? [...COUNTRY_CODES].find((c) => !covered.has(c));
     if (!example) return;
-    const text = pr.lines.text;
-    const close = d.range.end.offset - 1;
     const fixes: Fix[] = [];
-    if (text[close] === "}") {
-      const pos = pr.lines.position(close);
-      const before = pr.lines.lineText(pos.line).slice(0, pos.character);
-      const at = before.trim() === "" ? pr.lines.offsetAt(pos.line, 0) : close;
-      fixes.push({ title: "add `otherwise: opt_in`", preferred: true, edits: [{ uri, range: pr.lines.range(at, at), newText: before.trim() === "" ? `${before}  otherwise: opt_in\n` : ` otherwise: opt_in ` }] });
-    }
+    const add = insertBeforeCloseEdit(pr, uri, d, "otherwise: opt_in");
+    if (add) fixes.push({ title: "add `otherwise: opt_in`", preferred: true, edits: [add] });
     out.push(
       makeDiagnostic("CR4006", uri, d.name.range, `no clause of \`${d.name.text}\` covers leads in \`${example}\` (and other countries), so every contact to them is blocked; add \`otherwise\``, {
         example: { country: example },

@@ -1,10 +1,12 @@
 /** Runs every domain analysis (one file each) on one file after it is typed; node-level checks share one walk of the file. */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Binding } from "../../binder/bind.js";
-import { settings, settingsVisitor, walk } from "./settings.js";
+import { visitNodes } from "../../syntax/walk.js";
+import { settings, settingsVisitor } from "./settings.js";
 import { shadowedRoutes } from "./shadowedRoutes.js";
 import { uncoveredRoutes } from "./uncoveredRoutes.js";
-import { maxOfScore, unreachableVisitor } from "./unreachableStages.js";
+import { maxOfScore } from "../../binder/scoreMaximum.js";
+import { unreachableVisitor } from "./unreachableStages.js";
 import { consentGaps } from "./consentGaps.js";
 
 /** The analyses of one file: their results depend on the file and the files it sees. */
@@ -18,6 +20,6 @@ export function fileAnalyses(b: Binding, uri: string): Diagnostic[] {
   if (!pr) return out;
   const a = settingsVisitor(pr, uri, out);
   const u = unreachableVisitor(b, uri, maxOfScore, out);
-  walk(pr.file.decls, (n) => (a(n), u(n)));
+  visitNodes(pr.file.decls, (n) => (a(n), u(n)));
   return out;
 }

@@ -3,7 +3,6 @@
  * (0%, 100%], a cap below one rule's points, a floor above the cap, team
  * weights ≤ 0, `limit 0`, grade letters out of order.
  */
-import { visitObjects } from "../../syntax/walk.js";
 import type * as A from "../../syntax/ast.js";
 import type { Diagnostic, Fix } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
@@ -11,64 +10,6 @@ import type { Binding } from "../../binder/bind.js";
 import type { Checker } from "../checker.js";
 import type { ParseResult } from "../../syntax/parse.js";
 import { removeClauseFix, removeLinesFix, reorderFix, replaceFix } from "../fixes.js";
-
-/** The child fields of each node kind that can hold nodes (everything else is a leaf or a range). */
-const CHILDREN: Record<string, readonly string[]> = {
-  Lead: ["fields"],
-  Field: ["type"],
-  ListType: ["element"],
-  Event: ["fields"],
-  Set: ["value"],
-  Score: ["settings", "rules"],
-  Decay: ["every"],
-  ScoreRule: ["trigger"],
-  AttributeTrigger: ["when"],
-  EventTrigger: ["where", "within", "limit", "when"],
-  InactivityTrigger: ["after"],
-  Limit: ["count", "per"],
-  Grade: ["entries"],
-  Stage: ["when"],
-  Reenter: ["after"],
-  Team: ["members", "cap"],
-  Member: ["weight"],
-  Route: ["trigger", "rules", "fallback"],
-  EventOccurrenceTrigger: ["where"],
-  RouteRule: ["when", "escalations"],
-  RouteFallback: ["escalations"],
-  Escalation: ["after"],
-  Consent: ["clauses"],
-  ConsentClause: ["region", "bases"],
-  ConsentBasis: ["expires", "impliedFor"],
-  Action: [],
-  Workflow: ["trigger", "steps"],
-  Do: ["call", "when", "unless"],
-  Wait: ["duration"],
-  ActionCall: ["args"],
-  Journey: ["lead", "steps"],
-  EventStep: ["payload"],
-  UpdateStep: ["values"],
-  ExpectStep: [],
-  Binary: ["left", "right"],
-  Unary: ["operand"],
-  Is: ["operand"],
-  Between: ["operand", "low", "high"],
-  List: ["items"],
-  Count: ["where", "within"],
-  Within: ["within"],
-  Paren: ["inner"],
-  Record: ["entries"],
-  RecordEntry: ["value"],
-};
-
-/**
- * Calls `f` on every node under `n` that can matter to an analysis
- * (declarations, settings, expressions, durations, limits, members; not
- * names or literals). Follows CHILDREN only, so it touches each node once.
- */
-export function walk(n: unknown, f: (node: A.Node) => void): void {
-  // An explicit stack: an operator chain of any length is as deep as it is long (core/syntax/walk.ts).
-  visitObjects(n, (node) => CHILDREN[node.kind as string], (node) => f(node as unknown as A.Node));
-}
 
 /** Per-node part of the settings checks (called from the shared walk in analyses/index.ts). */
 export function settingsVisitor(pr: ParseResult, uri: string, out: Diagnostic[]): (n: A.Node) => void {

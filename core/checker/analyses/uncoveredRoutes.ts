@@ -11,6 +11,7 @@ import type { Diagnostic, TextEdit } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 import type { ParseResult } from "../../syntax/parse.js";
+import { insertBeforeCloseEdit } from "../fixes.js";
 import { CondCompiler, enumerate, fieldsOf, type Cond, type Val } from "./conditions.js";
 
 const BUDGET = 200_000;
@@ -80,17 +81,9 @@ function route(b: Binding, uri: string, pr: ParseResult, d: A.RouteDecl, out: Di
 function fallbackFix(b: Binding, uri: string, pr: ParseResult, d: A.RouteDecl): { title: string; edits: TextEdit[]; preferred: boolean } {
   const queues = b.namesVisible(uri, "target", ["queue"]).sort();
   const queue = queues.includes("unrouted") ? "unrouted" : (queues[0] ?? "unrouted");
-  const text = pr.lines.text;
-  const close = d.range.end.offset - 1;
   const edits: TextEdit[] = [];
-  if (text[close] === "}") {
-    const pos = pr.lines.position(close);
-    const before = pr.lines.lineText(pos.line).slice(0, pos.character);
-    if (before.trim() === "") {
-      const at = pr.lines.offsetAt(pos.line, 0);
-      edits.push({ uri, range: pr.lines.range(at, at), newText: `${before}  otherwise -> queue ${queue}\n` });
-    } else edits.push({ uri, range: pr.lines.range(close, close), newText: ` otherwise -> queue ${queue} ` });
-  }
+  const add = insertBeforeCloseEdit(pr, uri, d, `otherwise -> queue ${queue}`);
+  if (add) edits.push(add);
   if (!queues.length) {
     const end = d.range.end.offset;
     edits.push({ uri, range: pr.lines.range(end, end), newText: `\n\nqueue unrouted "Unrouted leads"` });

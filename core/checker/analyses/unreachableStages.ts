@@ -12,19 +12,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
 
-import { maxScoreOf, type MaxScore } from "../../binder/scoreMaximum.js";
-
-export { maxScoreOf, type MaxScore };
-
-const maxima = new WeakMap<A.Node, MaxScore>();
-
-/** The most a score symbol can hold (memoized per declaration node: it depends on the declaration alone). */
-export function maxOfScore(s: CrmSymbol): MaxScore {
-  const node = s.node as A.ScoreDecl;
-  let m = maxima.get(node);
-  if (!m) maxima.set(node, (m = maxScoreOf(node)));
-  return m;
-}
+import type { MaxScore } from "../../binder/scoreMaximum.js";
 
 /** Per-node part of the analysis (called from the shared walk in analyses/index.ts). */
 export function unreachableVisitor(b: Binding, uri: string, maxOf: (s: CrmSymbol) => MaxScore, out: Diagnostic[]): (n: A.Node) => void {

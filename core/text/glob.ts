@@ -1,4 +1,7 @@
 /**
+ * The one glob matcher: the engine evaluates `matches` with it, the checker's analyses (routing
+ * conditions, fixed comparisons) decide with it.
+ *
  * `matches` (docs/language.md §12.2 "Operators"): a compiled glob (`*` any run of characters, `?` exactly one UTF-16 code unit, anything else
  * itself; no escapes). The pattern is split at `*` into segments, each segment at `?` into
  * literal pieces. The first segment must match at the start, the last at the end, and each
