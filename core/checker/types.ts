@@ -47,9 +47,9 @@ export function describe(t: Ty): string {
     case "enum":
       return t.values.length > 6 ? `one of \`${t.values.slice(0, 6).join("`, `")}\`…` : `one of \`${t.values.join("`, `")}\``;
     case "list":
-      return `a list of ${plural(t.el)}`;
+      return `a list of ${manyOf(t.el)}`;
     case "set":
-      return `a set of ${plural(t.el)}`;
+      return `a set of ${manyOf(t.el)}`;
     case "purpose":
       return "a consent purpose";
     case "grade":
@@ -61,7 +61,8 @@ export function describe(t: Ty): string {
   }
 }
 
-function plural(t: Ty): string {
+/** A type named in the plural, as in `a list of texts`. */
+function manyOf(t: Ty): string {
   switch (t.k) {
     case "text":
       return "texts";
