@@ -290,12 +290,35 @@ function durationText(d: A.Duration): string {
 }
 
 
+/** CR3041: `expect score S at day A > at day B` with a moment after the expectation's own time (`now`, minutes). */
+function laterMoments(s: A.ExpectStep, now: number, uri: string, out: Diagnostic[]): void {
+  const x = s.expectation;
+  if (x?.kind !== "ExpectScore") return;
+  for (const t of [x.at, x.than]) {
+    if (!t?.day || t.day.value < 0 || t.day.value > MAX_DAY) continue;
+    const m = t.day.value * DAY + (t.timeOfDay?.minutes ?? 0);
+    if (m > now) out.push(makeDiagnostic("CR3041", uri, t.range, `\`${formatTime(m)}\` is after this expectation (${formatTime(now)}); an expectation compares with the journey's past only, so move it to ${formatTime(m)} or later, or compare with an earlier day`));
+  }
+}
+
+/** CR3042: `expect sent ACTION N times` with N not a whole number. */
+function timesCount(s: A.ExpectStep, uri: string, out: Diagnostic[]): void {
+  const x = s.expectation;
+  if (x?.kind !== "ExpectAction" || !x.times) return;
+  if (!Number.isInteger(x.times.value)) out.push(makeDiagnostic("CR3042", uri, x.times.range, `\`${x.times.text}\` is not a whole number of times; write 0, 1, 2…`));
+}
+
 function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic[]): void {
   const text = pr.lines.text;
   let prev: { minutes: number; time?: A.TimeRef } = { minutes: 0 };
   for (const s of d.steps) {
     const t = s.time;
-    if (!t?.day) continue;
+    if (s.kind === "ExpectStep") timesCount(s, uri, out);
+    if (!t?.day) {
+      // A step without `day` is at the time of the step before it.
+      if (s.kind === "ExpectStep") laterMoments(s, prev.minutes, uri, out);
+      continue;
+    }
     // Days count from day 0 and end at MAX_DAY (the clock's exact range); such a step is not placed in time.
     if (t.day.value < 0 || t.day.value > MAX_DAY) {
       out.push(
@@ -320,6 +343,7 @@ function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic
       }
       minutes += h * 60 + m;
     }
+    if (s.kind === "ExpectStep") laterMoments(s, Math.max(minutes, prev.minutes), uri, out);
     if (minutes < prev.minutes) {
       out.push(
         makeDiagnostic("CR3017", uri, t.range, `this step is at ${formatTime(minutes)}, earlier than the step before it (${formatTime(prev.minutes)}); steps must not go back in time, so move it up or change its day`, {

@@ -71,6 +71,16 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
   sim.start(recordValues(journey.lead), src(journey.lead ?? journey));
   const expectations: ExpectationResult[] = [];
   let now = 0;
+  // `expect score s at day 3 > at day 1` compares with earlier moments: the scores are noted as the clock passes them.
+  const moments = pastMoments(journey);
+  const snapshots = new Map<number, Map<string, number | null>>();
+  const noteMoments = (before: number) => {
+    while (moments.length && moments[0]! < before) {
+      const m = moments.shift()!;
+      sim.advanceTo(m);
+      snapshots.set(m, new Map(rules.scores.map((x) => [x.name, sim.score(x.name)])));
+    }
+  };
   for (const step of journey.steps) {
     if (step.time?.day) {
       const day = step.time.day.value;
@@ -81,7 +91,10 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
       }
       const t = day * 1440 + (step.time.timeOfDay?.minutes ?? 0);
       if (t < now) sim.note(`this step is written for ${formatTime(t)}, before the previous step; it happens at ${formatTime(now)}`, src(step));
-      else now = t;
+      else {
+        noteMoments(t);
+        now = t;
+      }
     }
     if (step.kind === "EventStep") {
       if (!step.event) continue;
@@ -91,7 +104,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
     } else {
       sim.advanceTo(now);
       if (!step.expectation) continue;
-      const r = evaluateExpectation(sim, rules, step.expectation);
+      const r = evaluateExpectation(sim, rules, step.expectation, (t) => (t === sim.now ? undefined : snapshots.get(t)));
       const text = `expect ${rules.textOf(src(step.expectation))}`;
       const res: ExpectationResult = { text, pass: r.pass, expected: r.expected, actual: r.actual, at: sim.now, time: formatTime(sim.now), source: src(step) };
       expectations.push(res);
@@ -151,7 +164,30 @@ function showCall(action: string, args: Value[]): string {
   return `${action}(${args.map(showValue).join(", ")})`;
 }
 
-function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expectation): { pass: boolean; expected: string; actual: string } {
+/** Minutes of a `day N [at HH:MM]` written in an expectation (null when incomplete or beyond the clock). */
+export function momentOf(t: A.TimeRef | undefined): number | null {
+  if (!t?.day || t.day.value < 0 || t.day.value > MAX_DAY || !Number.isInteger(t.day.value)) return null;
+  return t.day.value * 1440 + (t.timeOfDay?.minutes ?? 0);
+}
+
+/** The earlier moments a journey's score expectations compare with, in time order. */
+function pastMoments(journey: A.JourneyDecl): number[] {
+  const out = new Set<number>();
+  for (const s of journey.steps) {
+    const x = s.kind === "ExpectStep" ? s.expectation : undefined;
+    if (x?.kind !== "ExpectScore") continue;
+    for (const t of [x.at, x.than]) {
+      const m = momentOf(t);
+      if (m !== null) out.add(m);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The scores at an earlier moment (`past(t)`), or undefined when `t` is now (read the simulation). */
+type PastScores = (t: number) => Map<string, number | null> | undefined;
+
+function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expectation, past: PastScores = () => undefined): { pass: boolean; expected: string; actual: string } {
   switch (e.kind) {
     case "ExpectStage": {
       const want = e.stage ? rules.stages.find((s) => s.name === e.stage!.text) : undefined;
@@ -162,18 +198,37 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
     }
     case "ExpectScore": {
       const name = e.score?.text ?? "?";
-      const v = sim.score(name);
-      const actual = v === null ? "unscored" : String(v);
       if (!rules.scores.some((s) => s.name === name)) return { pass: false, expected: `score ${name} (not a declared score)`, actual: "no such score" };
-      if (e.op === "unscored") return { pass: v === null, expected: `${name} is unscored`, actual };
+      // A moment after the expectation (CR3041) cannot be read: the expectation fails, saying so.
+      const at = (t: A.TimeRef | undefined): { ok: true; v: number | null; when: string } | { ok: false; when: string } => {
+        if (!t) return { ok: true, v: sim.score(name), when: "" };
+        const m = momentOf(t);
+        const when = m === null ? "that moment" : formatTime(m);
+        if (m === null || m > sim.now) return { ok: false, when };
+        const snap = past(m);
+        return { ok: true, v: snap ? (snap.get(name) ?? null) : sim.score(name), when };
+      };
+      const left = at(e.at);
+      if (!left.ok) return { pass: false, expected: `score ${name} at ${left.when}`, actual: `${left.when} is after this expectation (${formatTime(sim.now)})` };
+      const v = left.v;
+      const lw = e.at ? ` at ${left.when}` : "";
+      const actual = `${v === null ? "unscored" : String(v)}${lw}`;
+      if (e.than) {
+        const right = at(e.than);
+        const op = e.op && e.op !== "between" && e.op !== "unscored" ? e.op : "==";
+        if (!right.ok) return { pass: false, expected: `${name}${lw} ${op} ${name} at ${right.when}`, actual: `${right.when} is after this expectation (${formatTime(sim.now)})` };
+        const w = right.v;
+        return { pass: v !== null && w !== null && compareNum(op, v, w), expected: `${name}${lw} ${op} ${name} at ${right.when}`, actual: `${actual}, ${w === null ? "unscored" : String(w)} at ${right.when}` };
+      }
+      if (e.op === "unscored") return { pass: v === null, expected: `${name}${lw} is unscored`, actual };
       if (e.op === "between") {
         const lo = e.value?.value ?? 0;
         const hi = e.high?.value ?? 0;
-        return { pass: v !== null && v >= lo && v <= hi, expected: `${name} between ${lo} and ${hi}`, actual };
+        return { pass: v !== null && v >= lo && v <= hi, expected: `${name}${lw} between ${lo} and ${hi}`, actual };
       }
       const op = e.op ?? "==";
       const n = e.value?.value ?? 0;
-      return { pass: v !== null && compareNum(op, v, n), expected: `${name} ${op} ${n}`, actual };
+      return { pass: v !== null && compareNum(op, v, n), expected: `${name}${lw} ${op} ${n}`, actual };
     }
     case "ExpectGrade": {
       const name = e.grade?.text ?? "?";
@@ -206,8 +261,9 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
       return { pass: e.negated ? !hit : hit, expected: `${e.negated ? "not " : ""}routed to ${targetText(e.target)}`, actual };
     }
     case "ExpectAction": {
-      const list = e.mode === "blocked" ? sim.blocked : sim.sent;
-      const word = e.mode === "blocked" ? "blocked" : "sent";
+      const blockedMode = e.mode === "blocked" || e.mode === "not_blocked";
+      const list = blockedMode ? sim.blocked : sim.sent;
+      const word = blockedMode ? "blocked" : "sent";
       const shown = list.length ? list.map((x) => showCall(x.action, x.args)).join(", ") : `nothing ${word}`;
       if (e.none) return { pass: list.length === 0, expected: `${word} none`, actual: shown };
       const call = e.call;
@@ -219,7 +275,11 @@ function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expecta
       });
       const matches = list.filter((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i])))));
       const want = args ? showCall(name, args) : name;
-      if (e.mode === "not_sent") return { pass: matches.length === 0, expected: `not sent ${want}`, actual: shown };
+      if (e.mode === "not_sent" || e.mode === "not_blocked") return { pass: matches.length === 0, expected: `not ${word} ${want}`, actual: shown };
+      if (e.times) {
+        const n = e.times.value;
+        return { pass: matches.length === n, expected: `${word} ${want} ${n} time${n === 1 ? "" : "s"}`, actual: `${word} ${want} ${matches.length} time${matches.length === 1 ? "" : "s"}${matches.length ? `: ${shown}` : ""}` };
+      }
       return { pass: matches.length > 0, expected: `${word} ${want}`, actual: shown };
     }
   }

@@ -418,6 +418,10 @@ export interface ExpectScore extends Node {
   score?: Name;
   op?: CompareOp | "between" | "unscored";
   value?: NumberLit;
+  /** `expect score s at day 3 > …`: the score at that moment instead of now. */
+  at?: TimeRef;
+  /** `expect score s > at day 1`: compared with the score at that moment instead of `value`. */
+  than?: TimeRef;
   high?: NumberLit;
 }
 
@@ -429,7 +433,7 @@ export interface ExpectGrade extends Node {
   letter?: Name;
 }
 
-/** `expect routed to owner kari`, `expect not routed`, `expect escalated to queue x` */
+/** `expect routed to owner kari`, `expect not routed`, `expect escalated to queue x`, `expect not escalated [to …]` */
 export interface ExpectRouted extends Node {
   kind: "ExpectRouted";
   negated: boolean;
@@ -440,9 +444,11 @@ export interface ExpectRouted extends Node {
 /** `expect sent send_email("n1")`, `expect blocked send_email`, `expect not sent x`, `expect blocked none` */
 export interface ExpectAction extends Node {
   kind: "ExpectAction";
-  mode: "sent" | "blocked" | "not_sent";
+  mode: "sent" | "blocked" | "not_sent" | "not_blocked";
   call?: ActionCall;
   none: boolean;
+  /** `expect sent send_email 2 times`: exactly this many matching calls. */
+  times?: NumberLit;
 }
 
 // ---------------------------------------------------------------- expressions

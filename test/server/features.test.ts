@@ -398,7 +398,7 @@ describe("completion", () => {
     expect(await labels(scratch(), "stage x when lead.role ", 0, 23)).toEqual(["==", "!=", "in", "not in", "is"]);
     expect(await labels(scratch(), "stage x when lead.email.domain ", 0, 31)).toEqual(["==", "!=", "in", "not in", "starts_with", "ends_with", "contains", "matches", "is"]);
     expect(await labels(scratch(), 'journey "j" {\n  expect routed ', 1, 16)).toEqual(["to"]);
-    expect(await labels(scratch(), 'journey "j" {\n  expect not ', 1, 13)).toEqual(["routed", "sent"]);
+    expect(await labels(scratch(), 'journey "j" {\n  expect not ', 1, 13)).toEqual(["routed", "escalated", "sent", "blocked"]);
   });
   it("offers the statements a score body allows", async () => {
     expect(await labels(scratch(), 'score s "S" {\n  ', 1, 2)).toEqual(["rule", "rule on", "cap", "floor", "decay"]);

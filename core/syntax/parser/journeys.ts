@@ -161,12 +161,27 @@ export class JourneyParser extends WorkflowParser {
             const kw = this.CONSUME(Kw.score);
             const node = this.begin<A.ExpectScore>({ kind: "ExpectScore", range: this.tokRange(kw) });
             node.score = this.name(this.CONSUME2(T.Identifier));
+            // `expect score s at day 3 > at day 1`: the score at a moment of the journey, compared with another.
+            this.OPTION(() => {
+              this.CONSUME(Kw.at);
+              const t = this.SUBRULE(this.timeRef);
+              if (!this.recording()) node.at = t;
+            });
             this.OR2([
               {
                 ALT: () => {
                   const op = this.SUBRULE2(this.compareOp);
                   this.ACTION(() => (node.op = op?.op));
-                  node.value = this.SUBRULE(this.signedNumber);
+                  this.OR7([
+                    { ALT: () => (node.value = this.SUBRULE(this.signedNumber)) },
+                    {
+                      ALT: () => {
+                        this.CONSUME2(Kw.at);
+                        const t = this.SUBRULE2(this.timeRef);
+                        if (!this.recording()) node.than = t;
+                      },
+                    },
+                  ]);
                 },
               },
               {
@@ -240,10 +255,28 @@ export class JourneyParser extends WorkflowParser {
               },
               {
                 ALT: () => {
-                  this.CONSUME(Kw.sent);
+                  this.CONSUME2(Kw.escalated);
+                  const node = this.begin<A.ExpectRouted>({
+                    kind: "ExpectRouted",
+                    negated: true,
+                    escalated: true,
+                    range: this.tokRange(kw),
+                  });
+                  this.OPTION2(() => {
+                    this.CONSUME2(Kw.to);
+                    const t = this.SUBRULE2(this.target);
+                    if (!this.recording()) node.target = t;
+                  });
+                  return this.finish(node) as A.Expectation;
+                },
+              },
+              {
+                ALT: () => {
+                  // The call is required: a bare `not blocked` could not be told from an event step after it (write `blocked none`).
+                  const w = this.OR8([{ ALT: () => this.CONSUME(Kw.sent) }, { ALT: () => this.CONSUME2(Kw.blocked) }]);
                   const node = this.begin<A.ExpectAction>({
                     kind: "ExpectAction",
-                    mode: "not_sent",
+                    mode: w.image === "blocked" ? "not_blocked" : "not_sent",
                     none: false,
                     range: this.tokRange(kw),
                   });
@@ -265,7 +298,17 @@ export class JourneyParser extends WorkflowParser {
             });
             this.OR6([
               { ALT: () => (this.CONSUME(Kw.none), (node.none = true)) },
-              { ALT: () => (node.call = this.SUBRULE2(this.actionCall)) },
+              {
+                ALT: () => {
+                  node.call = this.SUBRULE2(this.actionCall);
+                  // `expect sent send_email 2 times`
+                  this.OPTION3(() => {
+                    const n = this.CONSUME(T.NumberLiteral);
+                    this.CONSUME(Kw.times);
+                    if (!this.recording()) node.times = this.num(n);
+                  });
+                },
+              },
             ]);
             return this.finish(node) as A.Expectation;
           },

@@ -41,7 +41,7 @@ export const expectationWords: Provider = ({ prev, prev2 }, out) => {
     return true;
   }
   if (prev === "not" && prev2 === "expect") {
-    out.words(["routed", "sent"], "expectation");
+    out.words(["routed", "escalated", "sent", "blocked"], "expectation");
     return true;
   }
   return false;
