@@ -79,7 +79,7 @@ export function skipIdleDecayTicks(sim: Simulation, t: number): boolean {
       if (lo < hist.length && hist[lo]!.at + d < after) after = hist[lo]!.at + d;
     }
   }
-  const moved: { x: Timer; from: number }[] = [];
+  const moved: { x: Timer; from: number; pending: number }[] = [];
   for (const x of idle) {
     const c = x.decay!;
     const at = (k: number) => c.start + k * c.every;
@@ -99,12 +99,15 @@ export function skipIdleDecayTicks(sim: Simulation, t: number): boolean {
     if (k === c.k) continue;
     c.k = k;
     // Where this tick would have been scheduled: by the tick before it.
-    moved.push({ x, from: at(k - 1) });
+    moved.push({ x, from: at(k - 1), pending: x.due });
   }
   if (moved.length === 0) return false;
   // Re-insert the moved ticks with the order they would have had: scheduled later than every
-  // pending timer, among themselves in the order of their previous ticks.
-  moved.sort((a, b) => a.from - b.from || a.x.seq - b.x.seq);
+  // pending timer, among themselves in the order of their previous ticks. Two ticks scheduled at
+  // one moment keep the order their scores' ticks have had since they first shared that moment:
+  // a tick whose pending one is later has already been processed at the earlier moment, so it
+  // was first there (and its next tick was scheduled first); at one pending time, the older seq first.
+  moved.sort((a, b) => a.from - b.from || b.pending - a.pending || a.x.seq - b.x.seq);
   const movedSet = new Set(moved.map((m) => m.x));
   refillTimers(sim, h.filter((x) => !movedSet.has(x)));
   for (const { x } of moved) {
