@@ -119,6 +119,9 @@ export class Simulation implements EvalCtx {
   stageDeps = -1;
   /** Bumped by every stage entry. */
   stageEntries = 0;
+  /** Per stage: the number of the `moveStages` call that last entered it (§7: each stage at most once per evaluation). */
+  enteredInMove: number[] = [];
+  moveCount = 0;
   stageAtEntries = 0;
   /** Bumped by every change to a score's numbers (scored flag, attribute or behaviour part). */
   scoreVersion = 0;

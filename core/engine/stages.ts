@@ -17,13 +17,20 @@ const NO_VALUES: Bindings = Object.freeze({}) as Bindings;
 
 export type StageMove = "initial" | "forward" | "detour" | "reenter";
 
-/** §14 step 6: moves the lead to the furthest eligible stage, again and again, until no stage is eligible. */
+/** §14 step 6: moves the lead to the furthest eligible stage, again and again, until no stage is eligible (each stage entered at most once per evaluation). */
 export function moveStages(sim: Simulation): void {
   if (stagesUnchanged(sim)) return;
   forgetStageReads(sim);
   const stages = sim.rules.stages;
   const t = sim.ix.stageReads;
   t.sim = sim;
+  // §7: within one evaluation the lead enters each stage at most once (a `reenter` without `after`
+  // and a detour whose condition still holds would otherwise take it back and forth).
+  const move = ++sim.moveCount;
+  const entered = sim.enteredInMove;
+  // A stage passed over because it was entered in this evaluation may be eligible in the next one:
+  // then the next evaluation must look again even if nothing the conditions read has changed.
+  let revisit = false;
   for (let guard = 0; guard <= stages.length; guard++) {
     t.deps = 0;
     t.payload = sim.payload;
@@ -42,6 +49,10 @@ export function moveStages(sim: Simulation): void {
       if (st.detour) {
         if (fromDetour && st.index < sim.stageIndex) continue;
       } else if (fromDetour || st.index <= sim.stageIndex) continue;
+      if (entered[st.index] === move) {
+        revisit = true;
+        continue;
+      }
       if (truth(st.when.ev(t)) === true) {
         to = st.index;
         how = st.detour ? "detour" : "forward";
@@ -58,6 +69,10 @@ export function moveStages(sim: Simulation): void {
         if (sim.now - sim.stageEnteredAt < re.after) continue;
         const st = stages[re.stage]!;
         if (st.detour || !st.when || re.stage <= to) continue;
+        if (entered[re.stage] === move) {
+          revisit = true;
+          continue;
+        }
         if (truth(st.when.ev(t)) === true) {
           to = re.stage;
           how = "reenter";
@@ -67,10 +82,11 @@ export function moveStages(sim: Simulation): void {
       }
     }
     if (to < 0) {
-      rememberStageReads(sim, t.deps);
+      if (!revisit) rememberStageReads(sim, t.deps);
       break;
     }
     t.sim = null;
+    entered[to] = move;
     enterStage(sim, to, how, sim.tracing && cond ? bindings(cond, sim) : NO_VALUES, source!);
     t.sim = sim;
   }
