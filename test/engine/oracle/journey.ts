@@ -1,0 +1,144 @@
+/**
+ * Journeys (docs/language.md §11): the time of each step, the steps in written order, and each
+ * expectation checked at its place after the timers due by then.
+ */
+import type * as A from "../../../core/syntax/ast.js";
+import { LAST_DAY, typeName, type Model } from "./model.js";
+import { gradeOf } from "./conditions.js";
+import { OracleSim } from "./simulation.js";
+import type { Target } from "./routing.js";
+import type { Obs, ObsFinal } from "./observed.js";
+
+export interface OracleJourney {
+  trace: Obs[];
+  expectations: boolean[];
+  final: ObsFinal;
+}
+
+/** A value as written in a journey: a literal, a bare name (country code, enum value, purpose), a list. */
+export function literal(e: A.Expr | undefined): unknown {
+  if (!e) return undefined;
+  switch (e.kind) {
+    case "String":
+    case "Number":
+    case "Bool":
+      return e.value;
+    case "Date":
+      return e.text;
+    case "Path":
+      return [e.head.text, ...e.segments.map((s) => s.text)].join(".");
+    case "List":
+      return e.items.map(literal).filter((v) => v !== undefined);
+    case "Paren":
+      return literal(e.inner);
+    case "Unary": {
+      const v = literal(e.operand);
+      return e.op === "-" && typeof v === "number" ? -v : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function record(r: A.RecordLit | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of r?.entries ?? []) {
+    const v = literal(e.value);
+    if (e.key && v !== undefined) out[e.key.text] = v;
+  }
+  return out;
+}
+
+export function runJourney(model: Model, journey: A.JourneyDecl, seed = journey.seed?.value ?? 0): OracleJourney {
+  const sim = new OracleSim(model, seed);
+  sim.start(record(journey.lead));
+  const expectations: boolean[] = [];
+  let now = 0;
+  for (const step of journey.steps) {
+    if (step.time?.day) {
+      const day = step.time.day.value;
+      // "day -1 or a later day [than 1,000,000] ... the simulation does not run that step (with a note)"
+      if (day > LAST_DAY || !Number.isFinite(day)) {
+        sim.note();
+        continue;
+      }
+      const t = day * 1440 + (step.time.timeOfDay?.minutes ?? 0);
+      // "a step written earlier than the previous one ... runs at the previous step's time (with a note)"
+      if (t < now) sim.note();
+      else now = t;
+    }
+    if (step.kind === "EventStep") {
+      if (step.event) sim.event(now, step.event.text, record(step.payload));
+    } else if (step.kind === "UpdateStep") {
+      sim.update(now, record(step.values));
+    } else {
+      sim.advanceTo(now);
+      if (!step.expectation) continue;
+      const pass = expectation(sim, step.expectation);
+      expectations.push(pass);
+      sim.push({ kind: "expect", pass });
+    }
+  }
+  return { trace: sim.trace, expectations, final: sim.final() };
+}
+
+function cmp(op: A.CompareOp, a: number, b: number): boolean {
+  return op === "==" ? a === b : op === "!=" ? a !== b : op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
+}
+
+function targetIs(t: Target | null, want: A.Target): boolean {
+  if (!t) return false;
+  if (want.targetKind === "discard") return t.kind === "discard";
+  const name = want.ref?.text;
+  // "routed to owner O: the current assignment is O, or a team member O picked by a team"
+  if (want.targetKind === "owner") return (t.kind === "owner" && t.name === name) || (t.kind === "team" && t.member === name);
+  return t.kind === want.targetKind && t.name === name;
+}
+
+/** §11 Expectations, the table read row by row. */
+function expectation(sim: OracleSim, e: A.Expectation): boolean {
+  const m = sim.model;
+  switch (e.kind) {
+    case "ExpectStage": {
+      const want = m.stages.findIndex((s) => s.name?.text === e.stage?.text);
+      return want >= 0 && sim.stage >= 0 && cmp(e.op ?? "==", sim.stage, want);
+    }
+    case "ExpectScore": {
+      const v = sim.scoreValue(e.score?.text ?? "");
+      if (!m.scores.some((s) => s.name?.text === e.score?.text)) return false;
+      if (e.op === "unscored") return v === null;
+      if (v === null) return false;
+      if (e.op === "between") return (e.value?.value ?? 0) <= v && v <= (e.high?.value ?? 0);
+      return cmp(e.op ?? "==", v, e.value?.value ?? 0);
+    }
+    case "ExpectGrade": {
+      const g = m.grades.find((x) => x.name?.text === e.grade?.text);
+      if (!g) return false;
+      const have = gradeOf(g, sim.scoreValue(g.score?.text ?? ""));
+      const wi = g.entries.findIndex((x) => x.letter?.text === e.letter?.text);
+      if (!have || wi < 0) return false;
+      return cmp(e.op ?? "==", have.rank, g.entries.length - wi);
+    }
+    case "ExpectRouted": {
+      if (e.escalated) {
+        const hit = e.target ? sim.escalated.some((t) => targetIs(t, e.target!)) : sim.escalated.length > 0;
+        return e.negated ? !hit : hit;
+      }
+      if (!e.target) return e.negated ? sim.assignment === null : sim.assignment !== null;
+      const hit = targetIs(sim.assignment, e.target);
+      return e.negated ? !hit : hit;
+    }
+    case "ExpectAction": {
+      const list = e.mode === "blocked" ? sim.blocked : sim.sent;
+      if (e.none) return list.length === 0;
+      const name = e.call?.action?.text ?? "";
+      const params = m.actions.get(name)?.params ?? [];
+      const args = e.call?.args?.map((a, i) => {
+        const v = literal(a) ?? null;
+        return typeName(params[i]?.type) === "email" && typeof v === "string" ? v.toLowerCase() : v;
+      });
+      const hit = list.some((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i])))));
+      return e.mode === "not_sent" ? !hit : hit;
+    }
+  }
+}
