@@ -48,5 +48,6 @@ export function runRoute(sim: Simulation, route: CRoute, why: string): void {
   }
   const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
   if (sim.tracing) sim.record("route", chosen.source, { route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
-  if (res.target) scheduleEscalations(sim, route, chosen.escalations);
+  // §8 Caps: when the team is full the lead goes to the otherwise target, with that target's escalations.
+  if (res.target) scheduleEscalations(sim, route, res.fellBack ? route.fallback!.escalations : chosen.escalations);
 }

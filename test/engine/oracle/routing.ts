@@ -93,9 +93,15 @@ function run(sim: OracleSim, route: A.RouteDecl): void {
     target = resolve(sim, matched.target);
     escalations = matched.escalations;
   }
-  // No rule matched, or every member of the rule's team is at its cap: the `otherwise` target.
-  if (!target && route.fallback?.target) {
+  // No rule matched: the `otherwise` target.
+  if (!matched && route.fallback?.target) {
     rule = "otherwise";
+    target = resolve(sim, route.fallback.target);
+    escalations = route.fallback.escalations;
+  }
+  // §8 Caps: every member of the rule's team is at its cap: the `otherwise` target, with its
+  // escalations (the trace still names the rule that matched).
+  if (matched && !target && route.fallback?.target) {
     target = resolve(sim, route.fallback.target);
     escalations = route.fallback.escalations;
   }
