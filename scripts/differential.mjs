@@ -42,9 +42,8 @@ const { differential } = await import(pathToFileURL(out).href);
 const started = Date.now();
 const line = (s) =>
   `${s.workspaces} workspaces (${s.skipped} not checking cleanly), ${s.cases} cases (${s.journeys} journeys, ${s.logs} event logs), ${s.expectations} expectations, ${s.entries} trace entries, ${((Date.now() - started) / 1000).toFixed(0)} s: ${s.failures.length} disagreements`;
-const summary = differential(runs, seed, { ...(minutes ? { minutes } : {}), onProgress: (s) => console.log(line(s)) });
+const summary = differential(runs, seed, { ...(minutes ? { minutes } : {}), onProgress: (s) => console.log(line(s)), onFailure: (f) => console.log(`\n${f}\n`) });
 if (summary.workspaces < runs) console.log(`stopped after ${minutes} minutes: ${summary.workspaces} of ${runs} workspaces ran (seeds ${seed}–${seed + summary.workspaces - 1})`);
 console.log(line(summary));
-for (const f of summary.failures) console.log(`\n${f}`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ ...summary, seed, seconds: (Date.now() - started) / 1000 }, null, 2) + "\n");
 process.exit(summary.failures.length || summary.skipped ? 1 : 0);

@@ -15,7 +15,7 @@ export interface Summary {
   failures: string[];
 }
 
-export function differential(runs: number, seed: number, opts: { onProgress?: (s: Summary) => void; minutes?: number; shrink?: boolean } = {}): Summary {
+export function differential(runs: number, seed: number, opts: { onProgress?: (s: Summary) => void; onFailure?: (f: string) => void; minutes?: number; shrink?: boolean } = {}): Summary {
   const s: Summary = { workspaces: 0, skipped: 0, cases: 0, journeys: 0, logs: 0, expectations: 0, entries: 0, failures: [] };
   const started = Date.now();
   for (let k = 0; k < runs; k++) {
@@ -27,7 +27,10 @@ export function differential(runs: number, seed: number, opts: { onProgress?: (s
     s.cases += r.journeys + r.logs;
     s.expectations += r.expectations;
     s.entries += r.entries;
-    if (r.failure) s.failures.push(r.failure);
+    if (r.failure) {
+      s.failures.push(r.failure);
+      opts.onFailure?.(r.failure);
+    }
     if ((k + 1) % 1000 === 0) opts.onProgress?.(s);
     if (opts.minutes !== undefined && Date.now() - started > opts.minutes * 60000) break;
   }
