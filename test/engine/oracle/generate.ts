@@ -185,6 +185,7 @@ export function generate(seed: number): Generated {
     stageLines.push(`stage st${i} when ${cond}`);
   }
   const detours: string[] = [];
+  let bouncing = false;
   const nDetours = r.int(0, 2);
   for (let i = 0; i < nDetours; i++) {
     const d = `dt${i}`;
@@ -194,7 +195,12 @@ export function generate(seed: number): Generated {
   }
   if (detours.length && r.chance(0.8)) {
     const to = `st${r.int(1, nForward)}`;
-    stageLines.push(`reenter ${to} from ${r.pick(detours)}${r.chance(0.6) ? ` after ${r.pick(SHORT)}` : ""}`);
+    const wait = r.chance(0.6);
+    // A reenter without `after` can bounce the lead at every evaluation (detour → reenter → …, once
+    // per evaluation, §7); with workflows started on stage entry whose waits are evaluations too,
+    // the runs double every wait. Such workspaces get no `on stage` workflows.
+    bouncing = !wait;
+    stageLines.push(`reenter ${to} from ${r.pick(detours)}${wait ? ` after ${r.pick(SHORT)}` : ""}`);
   }
   out.push(stageLines.join("\n"));
   // Teams and routes
@@ -247,7 +253,7 @@ export function generate(seed: number): Generated {
   // Workflows
   const nWf = r.int(1, 3);
   for (let i = 0; i < nWf; i++) {
-    const trig = r.chance(0.5) ? `on stage ${r.pick(stages)}` : `on ${r.pick([...USER_EVENTS, "consent_given", "sales_activity"])}`;
+    const trig = !bouncing && r.chance(0.5) ? `on stage ${r.pick(stages)}` : `on ${r.pick([...USER_EVENTS, "consent_given", "sales_activity"])}`;
     const steps: string[] = [];
     for (let k = r.int(1, 4); k > 0; k--) {
       const c = r.chance(0.3) ? ` ${r.pick(["when", "unless"])} ${r.pick([leadCondition(r), scoreCond(), "demo", "on view", `${r.pick(scores)} is unscored`])}` : "";
