@@ -6,7 +6,7 @@
 import type * as A from "../syntax/ast.js";
 import type { CrmSymbol, Reference, SymbolKind } from "../workspace.js";
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
-import { makeDiagnostic, type DiagExtras } from "../diagnostics/catalogue.js";
+import { makeDiagnostic, type DiagExtras, type DiagnosticCode } from "../diagnostics/catalogue.js";
 import type { Range } from "../text/positions.js";
 import { KIND_WORDS, type Binding, type Group } from "../binder/bind.js";
 import { article } from "../text/words.js";
@@ -53,7 +53,7 @@ export class Checker {
     readonly unit: string,
   ) {}
 
-  report(code: string, uri: string, range: Range, message: string, extras?: DiagExtras): void {
+  report(code: DiagnosticCode, uri: string, range: Range, message: string, extras?: DiagExtras): void {
     if (uri !== this.unit) return;
     this.diagnostics.push(makeDiagnostic(code, uri, range, message, extras));
   }
@@ -556,7 +556,7 @@ export class Checker {
   // ---------------------------------------------------------------- records (journeys)
 
   /** Checks a value written for a field of type `t` (journey lead, payload, update, action argument). */
-  value(e: A.Expr, t: Ty, uri: string, field: string, code = "CR3007"): void {
+  value(e: A.Expr, t: Ty, uri: string, field: string, code: DiagnosticCode = "CR3007"): void {
     if (t.k === "purpose" && e.kind === "String") {
       const s = this.b.lookup(uri, "consent", e.value);
       if (!s) {

@@ -1,19 +1,21 @@
 /**
  * The diagnostics catalogue: every code the core can emit, with its default
  * severity, a short title and a help text (used by SARIF rules and docs).
- * INVARIANT: every `code` a phase emits is a key here (test/checker/catalogue.test.ts).
+ * INVARIANT: every `code` a phase emits is a key here: `DiagnosticCode`, the union of the codes
+ * below, is the type of `Diagnostic.code` and of every producer's code, so a misspelt code does
+ * not compile (test/checker/catalogue.test.ts checks the docs and golden cases of each).
  */
 import type { Diagnostic, Fix, RelatedInfo, Severity } from "./diagnostic.js";
 import type { Range } from "../text/positions.js";
 
-export interface CatalogueEntry {
-  code: string;
+interface Entry {
+  code: `CR${number}`;
   severity: Severity;
   title: string;
   help: string;
 }
 
-const entries: CatalogueEntry[] = [
+const entries = [
   // ------------------------------------------------------------ syntax (core/syntax)
   { code: "CR1000", severity: "error", title: "unreadable text", help: "The file could not be read at this point. Check the line for a missing bracket or a stray word." },
   { code: "CR1001", severity: "error", title: "unexpected character", help: "A character that is not part of the language (for example `$` or `#`), or a form the language does not have: the operators `>>` and `<<` and numbers in exponent form such as `1e5`. Remove it, put it inside double quotes, or write it as the message says (`>`, `>=`; digits such as `100000`)." },
@@ -94,7 +96,14 @@ const entries: CatalogueEntry[] = [
   { code: "CR5012", severity: "error", title: "team member listed twice", help: "Each owner may appear once in a team. To give someone more leads, use `weight`." },
   // ------------------------------------------------------------ internal (core/diagnostics/internalError.ts)
   { code: "CR9001", severity: "error", title: "internal error", help: "Checking, formatting or simulating this file failed because of a bug in crmrules, not in the rules. The other files were handled as usual. Please report it to the crmrules maintainers with the message and the file." },
-];
+] as const satisfies readonly Entry[];
+
+/** Every code of the catalogue: `"CR1000" | "CR1001" | …`. */
+export type DiagnosticCode = (typeof entries)[number]["code"];
+
+export interface CatalogueEntry extends Entry {
+  code: DiagnosticCode;
+}
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.code, e]));
 
@@ -116,7 +125,7 @@ export interface DiagExtras {
 }
 
 /** Builds a diagnostic with the catalogue's default severity. */
-export function makeDiagnostic(code: string, uri: string, range: Range, message: string, extras: DiagExtras = {}): Diagnostic {
+export function makeDiagnostic(code: DiagnosticCode, uri: string, range: Range, message: string, extras: DiagExtras = {}): Diagnostic {
   const entry = CATALOGUE.get(code);
   const d: Diagnostic = { code, severity: extras.severity ?? entry?.severity ?? "error", message, uri, range };
   if (extras.related?.length) d.related = extras.related;

@@ -3,6 +3,7 @@
  * convert it at the edge; the core never formats for a particular consumer.
  */
 import type { Range } from "../text/positions.js";
+import type { DiagnosticCode } from "./catalogue.js";
 
 export type Severity = "error" | "warning" | "info" | "hint";
 
@@ -28,7 +29,7 @@ export interface RelatedInfo {
 
 export interface Diagnostic {
   /** Stable code from the catalogue, e.g. `CR2001`. */
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   uri: string;

@@ -10,6 +10,7 @@ import { LineIndex, type Range } from "../text/positions.js";
 import { NOT_A_DECLARATION } from "./errorMessages.js";
 import { characterDiagnostics, describeCharacter } from "./characters.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { addSyntaxFixes } from "./syntaxFixes.js";
 
 export interface ParseResult {
@@ -127,7 +128,7 @@ function parseTokens(
   };
 }
 
-function codeOf(name: string): string {
+function codeOf(name: string): DiagnosticCode {
   switch (name) {
     case "MismatchedTokenException":
       return "CR1002";

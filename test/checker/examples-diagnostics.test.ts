@@ -44,7 +44,7 @@ describe("examples/diagnostics", () => {
       const at = key.lastIndexOf(":");
       const uri = key.slice(0, at);
       const line = Number(key.slice(at + 1));
-      const here = check.diagnostics.filter((d) => d.uri === uri && d.range.start.line === line).map((d) => d.code);
+      const here: string[] = check.diagnostics.filter((d) => d.uri === uri && d.range.start.line === line).map((d) => d.code);
       for (const c of codes) if (!here.includes(c)) problems.push(`${uri.slice(dir.length + 1)}:${line + 1} expected ${c}, found ${here.join(", ") || "nothing"}`);
     }
     expect(problems).toEqual([]);

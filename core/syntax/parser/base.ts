@@ -18,6 +18,7 @@ import * as T from "../tokens.js";
 import { crmErrorMessages } from "../errorMessages.js";
 import { RecoveringParser } from "./recovery.js";
 import { CLOSERS, OPENERS, TOP_LEVEL } from "./tokenSets.js";
+import type { DiagnosticCode } from "../../diagnostics/catalogue.js";
 
 export type Mutable<N> = { -readonly [K in keyof N]: N[K] };
 
@@ -25,7 +26,7 @@ export class ParserBase extends RecoveringParser {
   /** False while parsing a `where` filter, where `within` belongs to the enclosing rule. */
   protected allowWithinExpr = true;
   /** Problems the grammar itself cannot express (e.g. two `otherwise` in a route). */
-  extraErrors: { message: string; range: Range; code: string }[] = [];
+  extraErrors: { message: string; range: Range; code: DiagnosticCode }[] = [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the partial node of whichever rule is recovering
   protected readonly recover = {
     recoveryValueFunc: (): any => {
