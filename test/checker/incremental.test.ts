@@ -212,3 +212,100 @@ describe("incremental checking", () => {
     expect(prev.diagnosticsOf("/ws/use.crmrules").length).toBeGreaterThan(0);
   });
 });
+
+// Inputs the generator above does not make: every check with `previous` must give exactly what a fresh
+// check of the same input gives (all of each file's diagnostics, not only their number).
+function observableInFull(c: CheckResult): unknown {
+  return {
+    diagnostics: c.diagnostics,
+    perFile: [...c.files.keys()].sort().map((u) => [u, c.diagnosticsOf(u)]),
+    references: c.references.map((r) => `${r.uri}:${r.range.start.offset}-${r.range.end.offset}→${r.symbolId}`).sort(),
+    symbols: [...c.symbols.values()].map((s) => `${s.id} ${s.kind} ${s.name} ${s.detail ?? ""} ${s.doc ?? ""}`).sort(),
+    visible: [...c.files.keys()].sort().map((u) => [u, c.visibleFiles(u), c.dependents(u)]),
+    maxScores: [...c.maxScores].sort(),
+  };
+}
+
+const workspaceOf = (files: Record<string, string>, root = "/ws"): { root: string; files: SourceFile[] } => ({
+  root,
+  files: Object.entries(files).map(([p, text]) => ({ uri: `/ws/${p}`, text })),
+});
+
+function sameAsFresh(input: { root: string; files: SourceFile[] }, previous: CheckResult): CheckResult {
+  const inc = checkWorkspace(input, { previous });
+  expect(observableInFull(inc)).toEqual(observableInFull(checkWorkspace(input)));
+  return inc;
+}
+
+const baseFiles = {
+  "a.crmrules": 'owner ann "ann@x.example"\nqueue q "Q"\nevent ping { n: number }\n',
+  "b.crmrules": 'import "./a.crmrules"\n\nstage s initial when true\nroute r on stage s {\n  otherwise -> owner ann\n}\nscore fit {\n  rule p: +5 on ping\n}\n',
+  "c.crmrules": 'import "./b.crmrules"\n\nteam t round_robin {\n  member ann\n}\n',
+};
+
+describe("incremental check equals a fresh check, on inputs the generator does not make", () => {
+  it("when the same previous check is used twice (and the checks after each)", () => {
+    const p0 = checkWorkspace(workspaceOf(baseFiles));
+    const e1 = { ...baseFiles, "b.crmrules": baseFiles["b.crmrules"].replace("owner ann", "queue q") };
+    const e2 = { ...baseFiles, "c.crmrules": "" };
+    const c1 = sameAsFresh(workspaceOf(e1), p0);
+    const c2 = sameAsFresh(workspaceOf(e2), p0);
+    sameAsFresh(workspaceOf(baseFiles), c1);
+    sameAsFresh(workspaceOf(baseFiles), c2);
+    sameAsFresh(workspaceOf(e2), c1);
+    sameAsFresh(workspaceOf(e1), c2);
+  });
+
+  it("when a text changes back to an earlier text", () => {
+    let prev = checkWorkspace(workspaceOf(baseFiles));
+    const edited = { ...baseFiles, "a.crmrules": 'queue q "Q"\nevent ping { n: number }\n' };
+    prev = sameAsFresh(workspaceOf(edited), prev);
+    prev = sameAsFresh(workspaceOf(baseFiles), prev);
+    sameAsFresh(workspaceOf(edited), prev);
+  });
+
+  it("when the root changes (imports may now leave it)", () => {
+    const prev = checkWorkspace(workspaceOf({ ...baseFiles, "sub/d.crmrules": 'import "../a.crmrules"\n\nteam t2 round_robin {\n  member ann\n}\n' }));
+    const input = { root: "/ws/sub", files: workspaceOf({ ...baseFiles, "sub/d.crmrules": 'import "../a.crmrules"\n\nteam t2 round_robin {\n  member ann\n}\n' }).files };
+    const next = sameAsFresh(input, prev);
+    sameAsFresh(workspaceOf({ ...baseFiles, "sub/d.crmrules": 'import "../a.crmrules"\n\nteam t2 round_robin {\n  member ann\n}\n' }), next);
+  });
+
+  it("when an import cycle appears and disappears", () => {
+    let prev = checkWorkspace(workspaceOf(baseFiles));
+    const cyc = { ...baseFiles, "a.crmrules": 'import "./c.crmrules"\n' + baseFiles["a.crmrules"] };
+    prev = sameAsFresh(workspaceOf(cyc), prev);
+    prev = sameAsFresh(workspaceOf(baseFiles), prev);
+    prev = sameAsFresh(workspaceOf(cyc), prev);
+    sameAsFresh(workspaceOf({ ...cyc, "c.crmrules": "" }), prev);
+  });
+
+  it("when a built-in event is declared and the declaration removed", () => {
+    const withBuiltin = { ...baseFiles, "a.crmrules": baseFiles["a.crmrules"] + "event consent_given { x: text }\n", "b.crmrules": baseFiles["b.crmrules"].replace("on ping", "on consent_given") };
+    let prev = checkWorkspace(workspaceOf(baseFiles));
+    prev = sameAsFresh(workspaceOf(withBuiltin), prev);
+    prev = sameAsFresh(workspaceOf({ ...withBuiltin, "a.crmrules": baseFiles["a.crmrules"] }), prev);
+    sameAsFresh(workspaceOf(withBuiltin), prev);
+  });
+
+  it("when a declaration moves to a file that is not imported (and back)", () => {
+    let prev = checkWorkspace(workspaceOf(baseFiles));
+    const moved = { ...baseFiles, "a.crmrules": 'queue q "Q"\nevent ping { n: number }\n', "z.crmrules": 'owner ann "ann@x.example"\n' };
+    prev = sameAsFresh(workspaceOf(moved), prev);
+    prev = sameAsFresh(workspaceOf(baseFiles), prev);
+    sameAsFresh(workspaceOf({ ...moved, "a.crmrules": 'import "./z.crmrules"\n' + moved["a.crmrules"] }), prev);
+  });
+
+  it("when the previous check is of another workspace with the same root", () => {
+    const prev = checkWorkspace(workspaceOf({ "x.crmrules": 'owner ann "ann@x.example"\n', "b.crmrules": baseFiles["b.crmrules"] }));
+    sameAsFresh(workspaceOf(baseFiles), prev);
+  });
+
+  it("when a file is renamed (deleted and created with the same text)", () => {
+    let prev = checkWorkspace(workspaceOf(baseFiles));
+    const renamed = { "a2.crmrules": baseFiles["a.crmrules"], "b.crmrules": baseFiles["b.crmrules"], "c.crmrules": baseFiles["c.crmrules"] };
+    prev = sameAsFresh(workspaceOf(renamed), prev);
+    prev = sameAsFresh(workspaceOf({ ...renamed, "b.crmrules": baseFiles["b.crmrules"].replace("./a.crmrules", "./a2.crmrules") }), prev);
+    sameAsFresh(workspaceOf(baseFiles), prev);
+  });
+});

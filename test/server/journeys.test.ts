@@ -1,11 +1,13 @@
 /**
- * Journeys through the server: the custom requests, code lenses and inlay
- * hints, against the real server over stdio.
+ * Journeys through the server: the custom requests against the real server
+ * over stdio (the lenses and hints themselves: codeLens.test.ts, in-process),
+ * and the note the journey view gives a score firing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import * as P from "vscode-languageserver-protocol/node";
 import { copyFixture, startClient, uri, type Client } from "./helpers.js";
+import { firingNote } from "../../server/src/journeys.js";
 
 let root: string;
 let c: Client;
@@ -98,34 +100,7 @@ describe("crmrules/journeyView", () => {
   });
 });
 
-describe("code lenses and inlay hints", () => {
-  it("puts Simulate and the pass/fail result above each journey, and a routed count above each routing rule", async () => {
-    const lenses = await c.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: R() } });
-    expect(lenses!.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments ?? []])).toEqual([
-      // A client without crmrules' own commands gets the server's (test/server/commands.test.ts).
-      [20, "▶ Simulate", "crmrules.server.simulateJourney", [R(), NORDIC]],
-      [20, "✓ passed (3 expectations)", "crmrules.server.showTraceText", [R(), NORDIC]],
-      [14, "routes 1 journey", "crmrules.server.showRoutedJourneys", [R(), "inbound", "enterprise_nordics"]],
-      [15, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "emea"]],
-      [16, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "students"]],
-      [17, "routes 0 journeys", "crmrules.server.showRoutedJourneys", [R(), "inbound", "otherwise"]],
-    ]);
-    const failing = await c.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: J() } });
-    expect(failing!.map((l) => l.command!.title)).toEqual(["▶ Simulate", "✗ 1 of 1 expectation failed"]);
-  });
-
-  it("shows the running scores and stage after each journey step, and which journeys a routing rule catches", async () => {
-    const hints = await c.conn.sendRequest(P.InlayHintRequest.type, { textDocument: { uri: R() }, range: rng(0, 0, 40, 0) });
-    expect(hints!.map((h) => [h.position, h.label])).toEqual([
-      [{ line: 22, character: 37 }, "→ fit 35, engagement 10, stage lead_in"],
-      [{ line: 23, character: 52 }, "→ fit 35, engagement 25, stage lead_in"],
-      [{ line: 24, character: 23 }, "→ fit 35, engagement 65, stage sql"],
-      [{ line: 14, character: 99 }, `catches: "${NORDIC}"`],
-    ]);
-    const some = await c.conn.sendRequest(P.InlayHintRequest.type, { textDocument: { uri: R() }, range: rng(23, 0, 23, 10) });
-    expect(some!.map((h) => h.label)).toEqual(["→ fit 35, engagement 25, stage lead_in"]);
-  });
-
+describe("journeys after an edit", () => {
   it("re-runs journeys after an edit to the rules", async () => {
     const text = (await import("node:fs")).readFileSync(join(root, "scoring.crmrules"), "utf8");
     await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: S(), languageId: "crmrules", version: 1, text } });
@@ -134,5 +109,17 @@ describe("code lenses and inlay hints", () => {
     const list = (await c.conn.sendRequest("crmrules/listJourneys", { uri: R() })) as { status: string }[];
     expect(list.map((j) => j.status)).toEqual(["failed"]);
     await c.conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: S() } });
+  });
+});
+
+// `applied` is the stored part's change, so a value that the cap or floor held is said in words (issue 12.7).
+describe("journey view: a firing's note", () => {
+  it("says when the cap or floor held the value although the stored part changed", () => {
+    expect(firingNote({ points: -8, applied: -8, before: 20, after: 20 })).toEqual({ note: "value held within cap and floor" });
+    expect(firingNote({ points: 28, applied: 28, before: null, after: 20 })).toEqual({ note: "value held within cap and floor" });
+  });
+  it("says when points did not all apply, and nothing when all is plain", () => {
+    expect(firingNote({ points: 40, applied: 10, before: 40, after: 50 })).toEqual({ note: "40 points, 10 applied" });
+    expect(firingNote({ points: 5, applied: 5, before: 10, after: 15 })).toEqual({});
   });
 });

@@ -1,8 +1,14 @@
 /**
  * Protocol tests for what a change republishes: the files whose diagnostics
  * changed, found from the change (the file, its importers, what they see or
- * saw) rather than by re-reading every file; and the auto-import edit of
- * completion when the last import ends the file.
+ * saw) rather than by re-reading every file; the auto-import edit of
+ * completion when the last import ends the file; and what a pull client (VS
+ * Code) is left showing after files disappear: with workspace diagnostics the
+ * client never clears a file's problems by itself
+ * (vscode-languageserver-node#1052: the server must report the file as
+ * empty), so a file deleted outside the editor (git checkout, git stash) must
+ * come back once as an empty full report, and the server must ask the client
+ * to pull again.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as P from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { chain, startClient, uri, type Client } from "./helpers.js";
+import { chain, copyFixture, startClient, uri, type Client } from "./helpers.js";
 
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -102,5 +108,34 @@ describe("imports that find no file", () => {
     const after = await within(c.diagnostics(main, (d) => d.diagnostics.some((x) => x.code === "CR2003" && String(x.message).includes("did you mean"))), 5000, "a new did-you-mean for main");
     expect(String(after.diagnostics.find((d) => d.code === "CR2003")!.message)).toContain("`helper.crmrules`");
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe("pull diagnostics after a file disappears", () => {
+  it("a deleted file is reported once with no diagnostics in the next workspace pull, and a refresh is requested", async () => {
+    const dir = copyFixture("broken");
+    const client = await startClient([dir], { pull: true });
+    c = client;
+    let refreshes = 0;
+    client.conn.onRequest("workspace/diagnostic/refresh", () => void refreshes++);
+    const broken = join(dir, "broken.crmrules");
+    const other = join(dir, "other.crmrules");
+    writeFileSync(other, 'queue q "Q"\n');
+    await client.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(other), type: P.FileChangeType.Created }] });
+    const first = await client.conn.sendRequest(P.WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const ids = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
+    expect(first.items.find((i) => i.uri === uri(broken))!.kind).toBe("full");
+    // Deleted outside the editor.
+    rmSync(broken);
+    const before = refreshes;
+    await client.conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(broken), type: P.FileChangeType.Deleted }] });
+    for (let i = 0; i < 50 && refreshes === before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(refreshes).toBeGreaterThan(before);
+    const next = await client.conn.sendRequest(P.WorkspaceDiagnosticRequest.type, { previousResultIds: ids });
+    const gone = next.items.find((i) => i.uri === uri(broken));
+    expect(gone).toMatchObject({ kind: "full", items: [] });
+    // And the file's own pull answers empty too.
+    const doc = (await client.conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: uri(broken) } })) as P.FullDocumentDiagnosticReport;
+    expect(doc.items).toEqual([]);
   });
 });

@@ -80,7 +80,8 @@ export const willRenameFiles = (f: Fixture, renames: { oldUri: string; newUri: s
 const runners = new WeakMap<Fixture, JourneyRunner>();
 const runnerOf = (f: Fixture) => runners.get(f) ?? (runners.set(f, new JourneyRunner(() => {})), runners.get(f)!);
 
-export const codeLenses = (f: Fixture, name: string): L.CodeLens[] => codeLensesOf(f.snap, runnerOf(f), f.path(name));
+/** A file's code lenses, with the server's commands (or, `clientCommands`, those of a client that has its own, as the VS Code extension). */
+export const codeLenses = (f: Fixture, name: string, clientCommands = false): L.CodeLens[] => codeLensesOf(f.snap, runnerOf(f), f.path(name), clientCommands);
 
 export const inlayHints = (f: Fixture, name: string, within: L.Range = { start: { line: 0, character: 0 }, end: { line: 100000, character: 0 } }): L.InlayHint[] =>
   inlayHintsOf(f.snap, runnerOf(f), f.path(name), within);

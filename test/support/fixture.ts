@@ -25,6 +25,9 @@ import type * as L from "vscode-languageserver";
 import { Workspace, type Snapshot } from "../../server/src/workspace.js";
 import { pathToUri } from "../../server/src/uri.js";
 import type { ParseResult } from "../../core/syntax/parse.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { crmFiles } from "./files.js";
 
 /** Where fixture files live: a path that is no folder on disk, so the workspace model reads nothing from there. */
 export const ROOT = "/crmrules-fixture";
@@ -165,6 +168,33 @@ export class Fixture {
     else this.ws.changeDoc(p, text, v);
   }
 
+  /** Closes a document, as an editor does: the file leaves the workspace (nothing is on disk under the fixture root). */
+  close(name: string): void {
+    const p = this.path(name);
+    this.files.delete(p);
+    this.versions.delete(p);
+    this.ws.closeDoc(p);
+  }
+
+  /**
+   * Runs `fn` at the place a fixture text marks in the file `name` (a new
+   * file needs its full name), then puts the file back as it was (its earlier
+   * text, or no file): one workspace serves many probes of a scratch file.
+   */
+  probe<T>(name: string, text: string, fn: (at: At) => T): T {
+    const p = this.path(name);
+    const before = this.files.get(p);
+    if (before === undefined) this.files.set(p, "");
+    try {
+      const at = this.edit(p, text);
+      if (!at) throw new Error(`fixture: no \`$0\` marker in ${JSON.stringify(text)}`);
+      return fn(at);
+    } finally {
+      if (before === undefined) this.close(p);
+      else this.open(p, before);
+    }
+  }
+
   /** Replaces a file's text with a fixture text that may hold markers (returns the place they mark, if any). */
   edit(name: string, text: string): At | undefined {
     const p = this.path(name);
@@ -234,6 +264,45 @@ export class Fixture {
 
 export function fixture(text: string, options?: FixtureOptions): Fixture {
   return new Fixture(text, options);
+}
+
+/**
+ * Writes a fixture text's files into `dir` (for protocol tests, whose server
+ * reads the disk); markers are refused, as a file on disk cannot hold them.
+ */
+export function writeFixture(text: string, dir: string): void {
+  const { files, marked } = parseFixture(text);
+  if (marked) throw new Error(`fixture: markers cannot be written to disk (${marked.path})`);
+  for (const [p, t] of files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+}
+
+/**
+ * A fixture of folders on disk (read once; the workspace model still reads
+ * nothing): each `/name` of `folders` is a workspace folder holding the
+ * `.crmrules` files of its directory. For the fixture workspaces that the
+ * protocol tests share (test/server/fixtures/); places are then found by
+ * snippet (`f.at("routing", "nordics + $0dach")`).
+ */
+export function fixtureFromFolders(folders: Record<string, string>): Fixture {
+  let text = "";
+  for (const [name, dir] of Object.entries(folders))
+    for (const file of crmFiles(dir)) {
+      const body = readFileSync(file, "utf8");
+      if (body.includes(MARKER)) throw new Error(`fixture: ${file} holds ${MARKER}`);
+      text += `//- ${name}/${relative(dir, file)}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`;
+    }
+  const f = new Fixture(text, { folders: Object.keys(folders) });
+  // A file without a final line break was given one to separate it from the next header: take it back.
+  for (const [name, dir] of Object.entries(folders))
+    for (const file of crmFiles(dir)) {
+      const body = readFileSync(file, "utf8");
+      const p = `${ROOT}${name}/${relative(dir, file)}`;
+      if (f.files.get(p) !== body) f.open(p, body);
+    }
+  return f;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Adversarial review of the workspace model (server/src/workspace.ts): random
+ * The workspace model (server/src/workspace.ts) over editor sessions: random
  * series of what an editor does (edits of open documents, saves and deletions
  * on disk, renames, opening and closing with the disk copy different,
  * workspace folders added, removed and nested) over small files that declare
@@ -184,7 +184,7 @@ function randomOp(r: () => number): Op {
 
 function run(seed: number, steps: number): void {
   const r = rng(seed);
-  const root = mkdtempSync(join(tmpdir(), "crm-review-ws-"));
+  const root = mkdtempSync(join(tmpdir(), "crm-ws-sessions-"));
   try {
     for (const n of NAMES) {
       mkdirSync(dirname(join(root, `${n}.crmrules`)), { recursive: true });
@@ -215,7 +215,7 @@ function run(seed: number, steps: number): void {
   }
 }
 
-describe("review: the workspace model against a fresh one, and what it reports affected", () => {
+describe("the workspace model against a fresh one, and what it reports affected", () => {
   const fixed = process.env.CRM_REVIEW_SEED ? [Number(process.env.CRM_REVIEW_SEED)] : Array.from({ length: Number(process.env.CRM_REVIEW_SEEDS ?? 8) }, (_, i) => i + 1);
   for (const seed of fixed) it(`random editor session (seed ${seed})`, () => run(seed, 150), 60_000);
 });

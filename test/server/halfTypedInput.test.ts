@@ -1,5 +1,5 @@
 /**
- * Adversarial review of the feature modules on half-typed input: the acme
+ * The feature modules on half-typed input (an adversarial test): the acme
  * workspace is cut, pasted into and retyped at random, and after every edit
  * every position-based feature is asked at many offsets of the edited file
  * (completion, hover, definition, references, highlights, prepareRename and
@@ -99,7 +99,7 @@ function run(seed: number, edits: number): void {
   expect(true).toBe(true);
 }
 
-describe("review: features on half-typed input", () => {
+describe("features on half-typed input", () => {
   const seeds = process.env.CRM_REVIEW_SEED ? [Number(process.env.CRM_REVIEW_SEED)] : Array.from({ length: Number(process.env.CRM_REVIEW_SEEDS ?? 4) }, (_, i) => i + 1);
   for (const seed of seeds) it(`random edits never make a feature throw (seed ${seed})`, () => run(seed, 120), 120_000);
 });

@@ -1,10 +1,10 @@
-// Review of core/checker/queries.ts and core/text/positions.ts (adversarial review; see the report).
+// core/checker/queries.ts (rename conflicts of enum values) and core/text/positions.ts (LSP positions past the end of a line).
 import { describe, expect, it } from "vitest";
 import { checkSources } from "./helpers.js";
 import { renameConflict, symbolAt } from "../../core/checker/queries.js";
 import { LineIndex } from "../../core/text/positions.js";
 
-describe("review: rename conflicts of enum values", () => {
+describe("rename conflicts of enum values", () => {
   const files = {
     "schema.crmrules": `lead {
   channel: enum(web, phone)
@@ -38,7 +38,7 @@ event call_logged { channel: enum(web, fax) }
   });
 });
 
-describe("review: LSP positions past the end of a line", () => {
+describe("LSP positions past the end of a line", () => {
   // A position past the end of a line (allowed by the LSP: "defaults back to the line length") is the
   // end of that line, before its line break, also on CRLF lines.
   it("a character beyond the line's length means the end of that line (LSP), not the next line", () => {
