@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import * as L from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { fixture, fixtureFromFolders } from "../support/fixture.js";
 import { completion, labels } from "../support/features.js";
 import { FIXTURES } from "./helpers.js";
@@ -142,5 +143,53 @@ describe("the import a completion adds keeps the file's line breaks", () => {
     expect(last.newText).toBe('\nimport "./b.crmrules"');
     const lastCrlf = importEdit(parse('queue q "Q"\r\nimport "./a.crmrules"', "/ws/x.crmrules"), "./b.crmrules");
     expect(lastCrlf.newText).toBe('\r\nimport "./b.crmrules"');
+  });
+});
+
+describe("completion's import edit", () => {
+  // base ← mid ← top (imports), sib imports base, other imports nothing.
+  const f = fixture(`
+    //- /base.crmrules
+    owner ann "ann@acme.example"
+    queue spill "Spill"
+    //- /mid.crmrules
+    import "./base.crmrules"
+
+    team duo round_robin {
+      member ann
+    }
+    //- /top.crmrules
+    import "./mid.crmrules"
+
+    stage mql initial when true
+    route inbound on stage mql {
+      otherwise -> team duo
+    }
+    //- /sib.crmrules
+    import "./base.crmrules"
+
+    stage s2 initial when true
+    route side on stage s2 {
+      otherwise -> queue spill
+    }
+    //- /other.crmrules
+    queue lonely "Lonely"
+  `);
+  const ann = (text: string) => f.probe("/new.crmrules", text, (at) => completion(at).items.find((i) => i.label === "ann")!);
+
+  it("stays inside the document when the last import is the last line, without a line break after it", () => {
+    const text = 'stage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner $0\n}\nimport "./other.crmrules"';
+    const item = ann(text);
+    expect(item.detail).toBe('owner (adds import "./base.crmrules")');
+    const end = { line: 4, character: 'import "./other.crmrules"'.length };
+    expect(item.additionalTextEdits).toEqual([{ range: { start: end, end }, newText: '\nimport "./base.crmrules"' }]);
+    const plain = text.replace("$0", "");
+    expect(TextDocument.applyEdits(TextDocument.create("x", "crmrules", 1, plain), item.additionalTextEdits!)).toBe(plain + '\nimport "./base.crmrules"');
+  });
+
+  it("goes on the line after the last import when there is one", () => {
+    expect(ann('import "./other.crmrules"\nstage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner $0').additionalTextEdits).toEqual([
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'import "./base.crmrules"\n' },
+    ]);
   });
 });

@@ -24,9 +24,7 @@ const doc = (code: string) => ({ href: diagnosticHelpUri(code, catalogueEntry(co
 let root: string;
 let second: string;
 let c: Client;
-const R = () => uri(join(root, "routing.crmrules"));
 const S = () => uri(join(root, "scoring.crmrules"));
-const SCH = () => uri(join(root, "schema.crmrules"));
 const rng = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
 
 function open(u: string, text: string, version = 1) {

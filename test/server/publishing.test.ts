@@ -1,8 +1,7 @@
 /**
  * Protocol tests for what a change republishes: the files whose diagnostics
  * changed, found from the change (the file, its importers, what they see or
- * saw) rather than by re-reading every file; the auto-import edit of
- * completion when the last import ends the file; and what a pull client (VS
+ * saw) rather than by re-reading every file; and what a pull client (VS
  * Code) is left showing after files disappear: with workspace diagnostics the
  * client never clears a file's problems by itself
  * (vscode-languageserver-node#1052: the server must report the file as
@@ -15,7 +14,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as P from "vscode-languageserver-protocol/node";
-import { TextDocument } from "vscode-languageserver-textdocument";
 import { chain, copyFixture, startClient, uri, type Client } from "./helpers.js";
 
 
@@ -64,34 +62,6 @@ describe("republishing after a change", () => {
     await new Promise((r) => setTimeout(r, 200));
     sub.dispose();
     expect([...new Set(seen)].sort()).toEqual([uri(p("base")), uri(p("mid")), uri(p("top"))].sort());
-  });
-});
-
-describe("completion's import edit", () => {
-  it("stays inside the document when the last import is the last line, without a line break after it", async () => {
-    const { root, p } = chain();
-    c = await startClient([root], { debounceMs: 0 });
-    const u = uri(join(root, "new.crmrules"));
-    const text = 'stage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner \n}\nimport "./other.crmrules"';
-    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text } });
-    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: u }, position: { line: 2, character: 21 } })) as P.CompletionList;
-    const ann = r.items.find((i) => i.label === "ann")!;
-    expect(ann.detail).toBe('owner (adds import "./base.crmrules")');
-    const end = { line: 4, character: 'import "./other.crmrules"'.length };
-    expect(ann.additionalTextEdits).toEqual([{ range: { start: end, end }, newText: '\nimport "./base.crmrules"' }]);
-    const doc = TextDocument.create(u, "crmrules", 1, text);
-    expect(TextDocument.applyEdits(doc, ann.additionalTextEdits!)).toBe(text + '\nimport "./base.crmrules"');
-  });
-
-  it("goes on the line after the last import when there is one", async () => {
-    const { root } = chain();
-    c = await startClient([root], { debounceMs: 0 });
-    const u = uri(join(root, "new.crmrules"));
-    const text = 'import "./other.crmrules"\nstage s3 initial when true\nroute r on stage s3 {\n  otherwise -> owner ';
-    await c.conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: "crmrules", version: 1, text } });
-    const r = (await c.conn.sendRequest(P.CompletionRequest.type, { textDocument: { uri: u }, position: { line: 3, character: 21 } })) as P.CompletionList;
-    const ann = r.items.find((i) => i.label === "ann")!;
-    expect(ann.additionalTextEdits).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'import "./base.crmrules"\n' }]);
   });
 });
 

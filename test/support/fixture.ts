@@ -84,15 +84,7 @@ export function parseFixture(text: string): Parsed {
   const files = new Map<string, string>();
   let marked: Parsed["marked"];
   for (const c of chunks) {
-    const offsets: number[] = [];
-    let out = "";
-    let from = 0;
-    for (let i = c.text.indexOf(MARKER); i >= 0; i = c.text.indexOf(MARKER, from)) {
-      out += c.text.slice(from, i);
-      offsets.push(out.length);
-      from = i + MARKER.length;
-    }
-    out += c.text.slice(from);
+    const { text: out, offsets } = stripMarkers(c.text);
     if (offsets.length) {
       if (marked) throw new Error(`fixture: markers in ${marked.path} and ${c.path}; put them in one file`);
       if (offsets.length > 2) throw new Error(`fixture: ${offsets.length} markers in ${c.path}; one is a cursor, two a range`);
@@ -101,6 +93,19 @@ export function parseFixture(text: string): Parsed {
     files.set(c.path, out);
   }
   return { files, marked };
+}
+
+/** A text without its markers, and where they were (offsets in the text without them). */
+export function stripMarkers(text: string): { text: string; offsets: number[] } {
+  const offsets: number[] = [];
+  let out = "";
+  let from = 0;
+  for (let i = text.indexOf(MARKER); i >= 0; i = text.indexOf(MARKER, from)) {
+    out += text.slice(from, i);
+    offsets.push(out.length);
+    from = i + MARKER.length;
+  }
+  return { text: out + text.slice(from), offsets };
 }
 
 function dedent(text: string): string {
@@ -132,9 +137,11 @@ export class Fixture {
   /**
    * A file's path from its name: `/sub/a.crmrules` (under the root), or any
    * unambiguous end of its path with or without the extension (`scoring`,
-   * `sub/a.crmrules`).
+   * `sub/a.crmrules`), or, for a document that is not a file, its URI.
    */
   path(name: string): string {
+    // A document that is not a file (`untitled:Untitled-1`) is named by its URI, which is its id.
+    if (/^[a-z][a-z0-9+.-]*:/i.test(name)) return name;
     if (name.startsWith("/")) return name.startsWith(ROOT + "/") ? name : ROOT + name;
     const want = name.endsWith(".crmrules") ? name : `${name}.crmrules`;
     const hits = [...this.files.keys()].filter((p) => p.endsWith("/" + want));
@@ -198,9 +205,10 @@ export class Fixture {
   /** Replaces a file's text with a fixture text that may hold markers (returns the place they mark, if any). */
   edit(name: string, text: string): At | undefined {
     const p = this.path(name);
-    const { files, marked } = parseFixture(`//- ${p.slice(ROOT.length)}\n${text}`);
-    this.open(p, files.get(p.slice(ROOT.length))!);
-    return marked && this.place(p, marked.offsets);
+    const { text: plain, offsets } = stripMarkers(text);
+    if (offsets.length > 2) throw new Error(`fixture: ${offsets.length} markers in the text of ${name}; one is a cursor, two a range`);
+    this.open(p, plain);
+    return offsets.length ? this.place(p, offsets) : undefined;
   }
 
   /** The place the fixture text marks with `$0` (or `$0…$0`). */
