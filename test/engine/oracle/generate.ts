@@ -352,21 +352,28 @@ function journey(r: Rng, j: number, scores: string[], grades: { name: string; le
       const f = r.pick(FIELDS);
       lines.push(`${time}update { ${f}: ${value(r, f)} }`);
     } else {
-      lines.push(`${time}expect ${expectation(r, scores, grades, stages)}`);
+      lines.push(`${time}expect ${expectation(r, scores, grades, stages, day)}`);
     }
   }
   return `journey "j${j}" {\n  ${lines.join("\n  ")}\n}`;
 }
 
-function expectation(r: Rng, scores: string[], grades: { name: string; letters: string[] }[], stages: string[]): string {
+function expectation(r: Rng, scores: string[], grades: { name: string; letters: string[] }[], stages: string[], day: number): string {
   const op = () => r.pick(["==", "!=", "<", "<=", ">", ">="]);
   const tgt = () => r.pick(["owner o1", "owner o2", "owner o3", "team t1", "queue q1", "queue q2", "discard"]);
   const call = () => r.pick(["send", 'send("kari@fjord.example")', 'send("KARI@FJORD.example")', "ping", 'ping("hello")', 'note("n1")', "note"]);
   switch (r.int(0, 9)) {
     case 0:
       return `stage ${op()} ${r.pick(stages)}`;
-    case 1:
+    case 1: {
+      // A moment at or before now (the expectation's own time): day 0, or earlier in the journey.
+      const at = () => `at day ${r.int(0, Math.max(0, day - 1))}${r.chance(0.3) ? ` at ${r.int(0, 23)}:${r.pick(["00", "30"])}` : ""}`;
+      const k = r.int(0, 3);
+      if (k === 1 && day > 0) return `score ${r.pick(scores)} ${at()} ${op()} ${r.int(-10, 60)}`;
+      if (k === 2 && day > 0) return `score ${r.pick(scores)} ${op()} ${at()}`;
+      if (k === 3 && day > 0) return `score ${r.pick(scores)} ${at()} ${op()} ${at()}`;
       return `score ${r.pick(scores)} ${op()} ${r.int(-10, 60)}`;
+    }
     case 2:
       return r.chance(0.5) ? `score ${r.pick(scores)} between ${r.int(-5, 10)} and ${r.int(10, 60)}` : `score ${r.pick(scores)} is unscored`;
     case 3:
@@ -378,13 +385,13 @@ function expectation(r: Rng, scores: string[], grades: { name: string; letters: 
     case 4:
       return `routed to ${tgt()}`;
     case 5:
-      return r.chance(0.5) ? "not routed" : `escalated to ${tgt()}`;
+      return r.pick(["not routed", `escalated to ${tgt()}`, "not escalated", `not escalated to ${tgt()}`]);
     case 6:
-      return `sent ${call()}`;
+      return `sent ${call()}${r.chance(0.3) ? ` ${r.int(0, 3)} times` : ""}`;
     case 7:
-      return `blocked ${call()}`;
+      return `blocked ${call()}${r.chance(0.3) ? ` ${r.int(0, 3)} times` : ""}`;
     case 8:
-      return `not sent ${call()}`;
+      return r.chance(0.5) ? `not sent ${call()}` : `not blocked ${call()}`;
     default:
       return r.pick(["sent none", "blocked none"]);
   }

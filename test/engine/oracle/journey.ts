@@ -82,6 +82,17 @@ export function runJourney(model: Model, journey: A.JourneyDecl, seed = journey.
   return { trace: sim.trace, expectations, final: sim.final() };
 }
 
+function minuteOf(t: A.TimeRef): number {
+  return (t.day?.value ?? 0) * 1440 + (t.timeOfDay?.minutes ?? 0);
+}
+
+/** A score's value at a moment: the `after` of its last change at or before it (unscored before any). */
+function scoreAt(sim: OracleSim, score: string, at: number): number | null {
+  let v: number | null = null;
+  for (const e of sim.trace) if (e.kind === "score" && e["score"] === score && e.at <= at) v = e["after"] as number | null;
+  return v;
+}
+
 function cmp(op: A.CompareOp, a: number, b: number): boolean {
   return op === "==" ? a === b : op === "!=" ? a !== b : op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
 }
@@ -104,11 +115,17 @@ function expectation(sim: OracleSim, e: A.Expectation): boolean {
       return want >= 0 && sim.stage >= 0 && cmp(e.op ?? "==", sim.stage, want);
     }
     case "ExpectScore": {
-      const v = sim.scoreValue(e.score?.text ?? "");
-      if (!m.scores.some((s) => s.name?.text === e.score?.text)) return false;
+      const name = e.score?.text ?? "";
+      if (!m.scores.some((s) => s.name?.text === name)) return false;
+      // `at day A`: the score after every step and timer at or before A (the last change by then).
+      const v = e.at ? scoreAt(sim, name, minuteOf(e.at)) : sim.scoreValue(name);
       if (e.op === "unscored") return v === null;
       if (v === null) return false;
       if (e.op === "between") return (e.value?.value ?? 0) <= v && v <= (e.high?.value ?? 0);
+      if (e.than) {
+        const w = scoreAt(sim, name, minuteOf(e.than));
+        return w !== null && cmp(e.op ?? "==", v, w);
+      }
       return cmp(e.op ?? "==", v, e.value?.value ?? 0);
     }
     case "ExpectGrade": {
@@ -129,7 +146,7 @@ function expectation(sim: OracleSim, e: A.Expectation): boolean {
       return e.negated ? !hit : hit;
     }
     case "ExpectAction": {
-      const list = e.mode === "blocked" ? sim.blocked : sim.sent;
+      const list = e.mode === "blocked" || e.mode === "not_blocked" ? sim.blocked : sim.sent;
       if (e.none) return list.length === 0;
       const name = e.call?.action?.text ?? "";
       const params = m.actions.get(name)?.params ?? [];
@@ -137,8 +154,10 @@ function expectation(sim: OracleSim, e: A.Expectation): boolean {
         const v = literal(a) ?? null;
         return typeName(params[i]?.type) === "email" && typeof v === "string" ? v.toLowerCase() : v;
       });
-      const hit = list.some((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i])))));
-      return e.mode === "not_sent" ? !hit : hit;
+      const matching = list.filter((x) => x.action === name && (!args || (args.length === x.args.length && args.every((a, i) => JSON.stringify(a) === JSON.stringify(x.args[i]))))).length;
+      if (e.mode === "not_sent" || e.mode === "not_blocked") return matching === 0;
+      // `N times`: exactly N matching calls.
+      return e.times ? matching === e.times.value : matching > 0;
     }
   }
 }
