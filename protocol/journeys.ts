@@ -61,6 +61,8 @@ export interface ExpectationOutcome {
   passed: boolean;
   expected: string;
   actual: string;
+  /** When it was checked (minutes after day 0): where the journey view places it on the timeline. */
+  time?: number;
 }
 export interface JourneyRunResult {
   uri: string;
@@ -128,8 +130,24 @@ export interface ViewAction extends Source {
   consent?: string;
   reason?: string;
 }
+/** A lead field's value: as the journey starts (`time` 0) and after each `update`. */
+export interface ViewField {
+  time: number;
+  field: string;
+  value: string;
+}
+/** The consent lane: consent given or withdrawn for a purpose, and each contact's decision. */
+export interface ViewConsent extends Source {
+  time: number;
+  purpose: string;
+  state: "given" | "withdrawn" | "sent" | "blocked";
+  detail: string;
+}
 export interface JourneyView extends Source {
   name: string;
+  /** The lead's fields at the start and as updates change them. */
+  lead?: ViewField[];
+  consent?: ViewConsent[];
   /** The last time on the timeline. */
   end: number;
   events: ViewEvent[];

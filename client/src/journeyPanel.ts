@@ -11,6 +11,8 @@ export class JourneyPanel implements vscode.Disposable {
   static current: JourneyPanel | undefined;
   /** The last view model drawn (for tests and the status bar). */
   lastView: JourneyView | undefined;
+  /** The last different run of the same journey (before the latest edit that changed it), for "Since the previous run". */
+  previousView: JourneyView | undefined;
   lastHtml = "";
   private readonly panel: vscode.WebviewPanel;
   private params: JourneyParams;
@@ -66,8 +68,11 @@ export class JourneyPanel implements vscode.Disposable {
         this.log.appendLine(message);
       }
     }
+    const last = this.lastView;
+    if (!view || !last || last.name !== view.name || last.uri !== view.uri) this.previousView = undefined;
+    else if (JSON.stringify(last) !== JSON.stringify(view)) this.previousView = last;
     this.lastView = view;
-    this.lastHtml = renderJourneyHtml(view, randomBytes(16).toString("base64"), this.panel.webview.cspSource, message);
+    this.lastHtml = renderJourneyHtml(view, randomBytes(16).toString("base64"), this.panel.webview.cspSource, message, this.previousView);
     this.panel.webview.html = this.lastHtml;
   }
 

@@ -170,7 +170,7 @@ export function runJourneyRequest(snap: Snapshot, runner: JourneyRunner, path: s
     uri,
     name,
     passed: r.passed,
-    expectations: r.expectations.map((e, index) => ({ index, text: e.text, range: range(steps[index]?.range ?? e.source.range), passed: e.pass, expected: e.expected, actual: e.actual })),
+    expectations: r.expectations.map((e, index) => ({ index, text: e.text, range: range(steps[index]?.range ?? e.source.range), passed: e.pass, expected: e.expected, actual: e.actual, time: e.at })),
     traceText: renderTraceText(r),
     trace: toProtocol(r.trace),
   };
@@ -186,16 +186,24 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
   const rules = runner.rules(snap, path);
   if (run.error || !j || rules instanceof Error) return { name, uri: pathToUri(path), error: run.error ?? "the rules could not be prepared", events: [], scores: [], stages: [], routing: [], actions: [] };
   const r = runner.run(snap, path, j) as JourneyResult;
-  const view: JourneyView = { name, ...src(r.source), end: 0, events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
+  const view: JourneyView = { name, ...src(r.source), end: 0, lead: [], consent: [], events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
   const thresholds = stageThresholds(snap, rules, path);
   const series = new Map<string, { time: number; value: number }[]>();
   let current: JourneyView["events"][number] | undefined;
   for (const e of r.trace as TraceEntry[]) {
     view.end = Math.max(view.end, e.at);
     switch (e.kind) {
+      case "start":
+        for (const [field, v] of Object.entries(e.lead)) view.lead!.push({ time: e.at, field, value: showValue(v) });
+        break;
       case "event":
       case "update": {
         const vals = Object.entries(e.values).map(([k, v]) => `${k}: ${showValue(v)}`);
+        if (e.kind === "update") for (const [field, v] of Object.entries(e.values)) view.lead!.push({ time: e.at, field, value: showValue(v) });
+        // Consent given, withdrawn or unsubscribed: the consent lane.
+        const purpose = e.values["purpose"];
+        if (e.kind === "event" && typeof purpose === "string" && (e.name === "consent_given" || e.name === "consent_withdrawn" || e.name === "unsubscribed"))
+          view.consent!.push({ time: e.at, purpose, state: e.name === "consent_given" ? "given" : "withdrawn", detail: e.name === "consent_given" ? `given${typeof e.values["method"] === "string" ? ` (${e.values["method"]})` : ""}` : e.name.replace("_", " "), ...src(e.source) });
         current = { time: e.at, label: `${e.kind === "update" ? "update" : e.name}${vals.length ? ` { ${vals.join(", ")} }` : ""}`, ...src(e.source), rules: [] };
         view.events.push(current);
         break;
@@ -227,6 +235,8 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
         if (e.status === "escalated") view.routing.push({ time: e.at, route: e.route, target: showTarget(e.target), note: `escalated: ${e.reason}`, ...src(e.source) });
         break;
       case "action":
+        if ((e.status === "sent" || e.status === "blocked") && e.consent)
+          view.consent!.push({ time: e.at, purpose: e.consent.purpose, state: e.status, detail: `${e.action}: ${e.status}${e.consent.basis ? ` on ${e.consent.basis}` : ""}`, ...src(e.consent.clauseSource ?? e.source) });
         if (e.status === "sent" || e.status === "blocked")
           view.actions.push({ time: e.at, call: `${e.action}(${e.args.map(showValue).join(", ")})`, status: e.status, ...(e.consent ? { consent: e.consent.purpose } : {}), reason: e.reason, ...src(e.source) });
         break;
