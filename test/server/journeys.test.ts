@@ -56,7 +56,7 @@ describe("crmrules/runJourney", () => {
       trace: { kind: string; uri?: string; source: { uri: string; range: P.Range } }[];
     };
     expect(r.passed).toBe(true);
-    expect(r.expectations[1]).toEqual({ index: 1, text: "expect routed to owner kari", range: rng(26, 2, 26, 29), passed: true, expected: "routed to owner kari", actual: "owner kari by inbound.enterprise_nordics" });
+    expect(r.expectations[1]).toEqual({ index: 1, text: "expect routed to owner kari", range: rng(26, 2, 26, 29), passed: true, expected: "routed to owner kari", actual: "owner kari by inbound.enterprise_nordics", time: 14400 });
     expect(r.traceText).toContain("route inbound: enterprise_nordics -> owner kari");
     expect(r.traceText).toContain("3 of 3 expectations passed");
     const route = r.trace.find((e) => e.kind === "route")!;
@@ -66,7 +66,7 @@ describe("crmrules/runJourney", () => {
   it("reports a failing expectation with expected and actual", async () => {
     const r = (await c.conn.sendRequest("crmrules/runJourney", { uri: J(), name: SMALL })) as { passed: boolean; expectations: unknown[] };
     expect(r.passed).toBe(false);
-    expect(r.expectations).toEqual([{ index: 0, text: "expect stage == mql", range: rng(5, 2, 5, 21), passed: false, expected: "stage == mql", actual: "lead_in" }]);
+    expect(r.expectations).toEqual([{ index: 0, text: "expect stage == mql", range: rng(5, 2, 5, 21), passed: false, expected: "stage == mql", actual: "lead_in", time: 1440 }]);
   });
 
   it("answers an unknown journey with an error field and bad parameters with InvalidParams", async () => {
