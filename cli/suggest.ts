@@ -1,5 +1,5 @@
 /** "Did you mean …" for journey names: the closest candidate by edit distance (core/binder/didYouMean.ts), if it is close enough. */
-import { editDistance as distance } from "../core/binder/didYouMean.js";
+import { editDistance as distance } from "../core/text/didYouMean.js";
 
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();

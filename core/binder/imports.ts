@@ -7,7 +7,7 @@
 import type * as A from "../syntax/ast.js";
 import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { relativeImport, relativeTo } from "./paths.js";
-import { suggest } from "./didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 import type { Binding } from "./binding.js";
 
 /** The import graph: for each file, the files its imports resolve to, with the import that names each. */

@@ -10,7 +10,7 @@ import { makeDiagnostic, type DiagExtras, type DiagnosticCode } from "../diagnos
 import type { Range } from "../text/positions.js";
 import { KIND_WORDS, type Binding, type Group } from "../binder/bind.js";
 import { article } from "../text/words.js";
-import { suggest } from "../binder/didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 import { isCountryCode } from "./countries.js";
 import { mayBeUnused } from "./unused.js";
 import { fixedComparison } from "./fixedConditions.js";

@@ -9,7 +9,7 @@
 import type { Fix, TextEdit } from "../diagnostics/diagnostic.js";
 import type { Range } from "../text/positions.js";
 import type { ParseResult } from "../syntax/parse.js";
-import { suggest } from "../binder/didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 
 export function replaceFix(uri: string, range: Range, newText: string, title = `change to \`${newText}\``, preferred = false): Fix {
   return { title, edits: [{ uri, range, newText }], ...(preferred ? { preferred: true } : {}) };

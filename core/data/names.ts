@@ -1,5 +1,5 @@
 /** Did-you-mean for the names a mapping or a record gives (columns, fields, events, values). */
-import { suggest } from "../binder/didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 

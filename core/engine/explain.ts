@@ -17,7 +17,7 @@ import { compileExpr, type CompiledExpr, type EvalCtx, type HistoryItem, truth }
 import { Simulation, RoutingPool, formatDurationShort } from "./sim.js";
 import { formatTime, type Bindings, type JourneyResult, type EscalationEntry, type RouteEntry, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 import { recordValues, showTarget, showValue } from "./run.js";
-import { suggest } from "../binder/didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 
 // ------------------------------------------------------------------ subjects: a journey or a lead
 

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
 import type { LineIndex } from "../text/positions.js";
-import { suggest } from "../binder/didYouMean.js";
+import { suggest } from "../text/didYouMean.js";
 import { UNIT_MINUTES } from "../vocabulary.js";
 
 const UNIT = Object.keys(UNIT_MINUTES);

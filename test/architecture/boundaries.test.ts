@@ -2,8 +2,11 @@
 // the core imports no editor or protocol package and does no IO; only the
 // adapters (server/, client/, cli/, runtime/) may. The custom requests between
 // the server and the extension have one definition, protocol/journeys.ts.
+// Inside the core: syntax ← binder ← checker, the engine reads the AST and the
+// check result only, nothing imports a leaf analysis; and each shared fact has
+// one definition.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(__dirname, "..", "..");
@@ -18,12 +21,12 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-const importRe = /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
+const importRe = /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const found: string[] = [];
-  for (const m of text.matchAll(importRe)) found.push((m[1] ?? m[2] ?? m[3])!);
+  for (const m of text.matchAll(importRe)) found.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   return found;
 }
 
@@ -77,4 +80,90 @@ describe("architecture boundaries", () => {
     const importers = adapters.filter((f) => importsOf(f).some((s) => s.endsWith("/protocol/journeys.js"))).map((f) => relative(root, f).split("/")[0]);
     expect(new Set(importers)).toEqual(new Set(["server", "client"]));
   });
+
+  // ------------------------------------------------------------ layering inside core/
+
+  /** The part of the core a file belongs to: its folder under core/, or the name of a file at core/'s top. */
+  const areaOf = (file: string): string => relative(join(root, "core"), file).split(/[\\/]/)[0]!;
+  const BASE = ["text", "diagnostics", "vocabulary.ts", "time.ts", "docLinks.ts"];
+  /** What each part may import (besides itself). `data` (record sources and mappings) sits on top and may import any part. */
+  const MAY_IMPORT: Record<string, readonly string[]> = {
+    text: [],
+    diagnostics: ["text"],
+    // The vocabulary reads AST types (`Duration`); the lexer reads the vocabulary's units.
+    "vocabulary.ts": ["syntax"],
+    "time.ts": ["vocabulary.ts"],
+    "docLinks.ts": [],
+    syntax: BASE,
+    "workspace.ts": ["syntax", ...BASE],
+    format: ["syntax", ...BASE],
+    binder: ["syntax", "workspace.ts", ...BASE],
+    checker: ["binder", "syntax", "workspace.ts", ...BASE],
+    // The engine reads the AST and the check result (core/workspace.ts), never the binder's or checker's modules.
+    engine: ["syntax", "workspace.ts", ...BASE],
+  };
+
+  /** Every import of a core file that resolves inside core/, as [importer, imported file]. */
+  const coreEdges = (): [string, string][] => {
+    const out: [string, string][] = [];
+    for (const f of coreFiles)
+      for (const spec of importsOf(f)) {
+        if (!spec.startsWith(".")) continue;
+        const target = resolve(dirname(f), spec).replace(/\.js$/, ".ts");
+        if (relative(join(root, "core"), target).startsWith("..")) continue;
+        out.push([f, target]);
+      }
+    return out;
+  };
+
+  it("inside the core, each part imports only the parts below it", () => {
+    const edges = coreEdges();
+    expect(edges.length).toBeGreaterThan(100);
+    const offenders: string[] = [];
+    for (const [from, to] of edges) {
+      const a = areaOf(from);
+      const b = areaOf(to);
+      if (a === b || a === "data") continue;
+      const allowed = MAY_IMPORT[a];
+      if (!allowed) offenders.push(`${relative(root, from)}: core/${a} has no place in the layering`);
+      else if (!allowed.includes(b)) offenders.push(`${relative(root, from)} imports ${relative(root, to)} (core/${a} may not import core/${b})`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("nothing imports a leaf analysis but the analyses' index", () => {
+    const analyses = join(root, "core", "checker", "analyses");
+    // Shared by the analyses: the index that runs them and the conditions library of the routing analyses.
+    const shared = new Set(["index.ts", "conditions.ts"].map((n) => join(analyses, n)));
+    const offenders = coreEdges()
+      .filter(([from, to]) => dirname(to) === analyses && !shared.has(to) && from !== join(analyses, "index.ts"))
+      .map(([from, to]) => `${relative(root, from)} imports ${relative(root, to)}`);
+    expect(offenders).toEqual([]);
+  });
+
+  // ------------------------------------------------------------ one definition per fact
+
+  const sourceFiles = ["core", "protocol", "server/src", "client/src", "cli", "runtime"].flatMap((d) => tsFiles(join(root, d)));
+  /** Where `re` matches in the sources (not the tests), as `file` once per file. */
+  const definedIn = (re: RegExp): string[] => sourceFiles.filter((f) => re.test(readFileSync(f, "utf8"))).map((f) => relative(root, f).split("\\").join("/"));
+  const FACTS: [string, RegExp, string][] = [
+    ["durationMinutes", /function durationMinutes\b/, "core/vocabulary.ts"],
+    ["the time units", /\b(TIME_UNITS|UNIT_MINUTES)\s*(:[^=]*)?=/, "core/vocabulary.ts"],
+    ["the consent bases", /\[\s*"opt_in",\s*"double_opt_in",\s*"opt_out",\s*"implied"\s*\]/, "core/vocabulary.ts"],
+    ["the consent methods", /\bCONSENT_METHODS\s*(:[^=]*)?=/, "core/vocabulary.ts"],
+    ["the built-in events", /\bBUILTIN_EVENTS\s*(:[^=]*)?=/, "core/vocabulary.ts"],
+    ["time formatting", /function (formatTime|formatClock)\b/, "core/time.ts"],
+    ["typeText", /function typeText\b/, "core/binder/fileDecls.ts"],
+    ["plural", /function (plural|pluralize)\b/, "core/text/words.ts"],
+    ["the article", /function article\b/, "core/text/words.ts"],
+    ["an edit distance", /function (editDistance|distance|levenshtein)\b/i, "core/text/didYouMean.ts"],
+    ["a glob matcher", /function (compileGlob|globRegex)\b/, "core/text/glob.ts"],
+    ["a literal reading", /function literal\b/, "core/syntax/literal.ts"],
+    ["the walk of analysis nodes", /function visitNodes\b/, "core/syntax/walk.ts"],
+    ["a score's maximum", /function maxOfScore\b/, "core/binder/scoreMaximum.ts"],
+  ];
+  for (const [fact, re, home] of FACTS)
+    it(`${fact} is defined once, in ${home}`, () => {
+      expect(definedIn(re)).toEqual([home]);
+    });
 });

@@ -1,7 +1,7 @@
 // Unit tests of the CLI's building blocks (no subprocess).
 import { describe, expect, it } from "vitest";
 import { closest } from "../../cli/suggest.js";
-import { editDistance as distance } from "../../core/binder/didYouMean.js";
+import { editDistance as distance } from "../../core/text/didYouMean.js";
 import { annotation } from "../../cli/output/github.js";
 import { xmlEscape, junit } from "../../cli/output/xml.js";
 import { excerpt } from "../../cli/output/caret.js";
