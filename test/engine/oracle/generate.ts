@@ -207,9 +207,10 @@ export function generate(seed: number): Generated {
   const teamMembers = ["o1", "o2", "o3"].filter(() => r.chance(0.7));
   if (teamMembers.length === 0) teamMembers.push("o1");
   const teamParts = teamMembers.map((m) => `member ${m}${r.chance(0.5) ? ` weight ${r.int(1, 3)}` : ""}`);
-  if (r.chance(0.5)) teamParts.push(`cap ${r.int(1, 2)} per ${r.pick(["day", "1 hour", "2 days", "1 week"])}`);
+  // Caps bind only when several routes (or escalations) pick from the team within a period.
+  if (r.chance(0.7)) teamParts.push(`cap ${r.pick([1, 1, 2])} per ${r.pick(["day", "1 hour", "2 days", "1 week"])}`);
   out.push(`team t1${r.chance(0.5) ? " round_robin" : ""} { ${teamParts.join("  ")} }`);
-  const target = () => r.pick(["owner o1", "owner o2", "team t1", "team t1", "queue q1", "discard"]);
+  const target = () => r.pick(["owner o1", "owner o2", "team t1", "team t1", "team t1", "queue q1", "discard"]);
   const escalation = (t: string) => {
     if (t === "discard" || !r.chance(0.4)) return "";
     const steps: string[] = [];
@@ -220,7 +221,7 @@ export function generate(seed: number): Generated {
     }
     return ` escalate ${steps.join(", ")}`;
   };
-  const nRoutes = r.int(1, 3);
+  const nRoutes = r.int(1, 4);
   for (let i = 0; i < nRoutes; i++) {
     const ev = r.pick(USER_EVENTS);
     const trig = r.chance(0.6) ? `on stage ${r.pick(stages)}` : `on ${ev}${r.chance(0.5) ? ` where ${filterFor(r, ev)}` : ""}`;
@@ -331,6 +332,9 @@ function journey(r: Rng, j: number, scores: string[], grades: { name: string; le
   const lead = FIELDS.filter(() => r.chance(0.75)).map((f) => `${f}: ${value(r, f)}`);
   lines.push(`lead { ${lead.join(", ")} }`);
   if (r.chance(0.6)) lines.push(`seed ${r.int(0, 7)}`);
+  // Consent or an implied-consent anchor at the start, so that sends are decided by every basis.
+  if (r.chance(0.5)) lines.push(`consent_given${payload(r, "consent_given")}`);
+  if (r.chance(0.25)) lines.push(r.pick(["inquiry_received", "purchase_completed", `signup${payload(r, "signup")}`]));
   let day = 0;
   let minute = 0;
   const n = r.int(3, 30);
@@ -345,8 +349,9 @@ function journey(r: Rng, j: number, scores: string[], grades: { name: string; le
     }
     const k = r.next();
     if (k < 0.5) {
-      const ev = r.pick([...USER_EVENTS, ...USER_EVENTS, "inquiry_received", "purchase_completed", "consent_given", "consent_given", "consent_withdrawn", "unsubscribed", "sales_activity", "sales_activity", "erasure_requested"]);
-      if (ev === "erasure_requested" && r.chance(0.7)) continue;
+      let ev: string = r.pick([...USER_EVENTS, ...USER_EVENTS, "inquiry_received", "purchase_completed", "consent_given", "consent_given", "consent_withdrawn", "unsubscribed", "sales_activity", "sales_activity", "erasure_requested"]);
+      // Erasure ends every later send: rarer (a step is never dropped: its time is already taken).
+      if (ev === "erasure_requested" && r.chance(0.7)) ev = "view";
       lines.push(`${time}${ev}${payload(r, ev)}`);
     } else if (k < 0.62) {
       const f = r.pick(FIELDS);
