@@ -1,6 +1,9 @@
 // The fixture helper of the server feature tests (test/support/fixture.ts): files, markers, places.
 import { describe, expect, it } from "vitest";
-import { check, fixture, parseFixture, ROOT } from "./fixture.js";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { check, fixture, fixtureFromFolders, parseFixture, ROOT, writeFixture } from "./fixture.js";
 import { hover, labels } from "./features.js";
 
 describe("fixture texts", () => {
@@ -87,6 +90,48 @@ describe("fixture workspaces", () => {
     const g = fixture('//- /one/a.crmrules\nqueue q "Q"\n//- /two/b.crmrules\nqueue q "Q"\n', { folders: ["/one", "/two"] });
     expect(g.snap.checks().length).toBe(2);
     expect(g.snap.diagnosticsOf(g.path("one/a")).map((d) => d.code)).toEqual(["CR2007"]);
+  });
+});
+
+describe("probes, documents and folders", () => {
+  it("probes a scratch file and puts the workspace back as it was", () => {
+    const f = fixture('//- /a.crmrules\nqueue q "Q"\n');
+    expect(f.probe("/scratch.crmrules", "stage s initial when lead.$0", (at) => [at.path, at.offset])).toEqual([`${ROOT}/scratch.crmrules`, 26]);
+    expect(f.snap.paths()).toEqual([`${ROOT}/a.crmrules`]);
+    expect(f.probe("a", 'queue $0q "Q"\nqueue r "R"\n', (at) => at.text)).toBe('queue q "Q"\nqueue r "R"\n');
+    expect(f.text("a")).toBe('queue q "Q"\n');
+    expect(() => f.probe("a", "no marker", () => 0)).toThrow("no `$0` marker");
+    expect(f.text("a")).toBe('queue q "Q"\n');
+  });
+
+  it("opens and closes documents, including one that is not a file (named by its URI)", () => {
+    const f = fixture('queue q "Q"\n');
+    f.open("untitled:Untitled-1", "owner o \"o@x.example\"\n");
+    expect(f.uri("untitled:Untitled-1")).toBe("untitled:Untitled-1");
+    expect(f.snap.diagnosticsOf("untitled:Untitled-1").map((d) => d.code)).toEqual(["CR2007"]);
+    expect(f.at("untitled:Untitled-1", "owner $0o").offset).toBe(6);
+    f.close("untitled:Untitled-1");
+    expect(f.snap.paths()).toEqual([`${ROOT}/main.crmrules`]);
+  });
+
+  it("reads folders from disk into a fixture, keeping each file's text as it is (no final line break added)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "crm-fixture-"));
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "a.crmrules"), 'queue q "Q"');
+    writeFileSync(join(dir, "sub", "b.crmrules"), 'import "../a.crmrules"\n');
+    const f = fixtureFromFolders({ "/w": dir });
+    expect([...f.files]).toEqual([
+      [`${ROOT}/w/a.crmrules`, 'queue q "Q"'],
+      [`${ROOT}/w/sub/b.crmrules`, 'import "../a.crmrules"\n'],
+    ]);
+    expect(f.text("sub/b")).toBe('import "../a.crmrules"\n');
+  });
+
+  it("writes a fixture's files to disk for protocol tests, and refuses markers there", () => {
+    const dir = mkdtempSync(join(tmpdir(), "crm-fixture-"));
+    writeFixture('//- /a.crmrules\nqueue q "Q"\n//- /sub/b.crmrules\nimport "../a.crmrules"\n', dir);
+    expect(readFileSync(join(dir, "sub", "b.crmrules"), "utf8")).toBe('import "../a.crmrules"\n');
+    expect(() => writeFixture("queue $0q", dir)).toThrow("markers cannot be written to disk");
   });
 });
 
