@@ -29,7 +29,8 @@ export function runAll(journeys: WorkspaceJourney[], internal?: InternalErrors):
     const once = (k: string, e: TraceEntry) => {
       if (seen.has(k)) return;
       seen.add(k);
-      kept.push(e);
+      // An entry kept for two reasons (a send that also decided a consent clause) is kept once.
+      if (kept[kept.length - 1] !== e) kept.push(e);
     };
     const opts = {
       onTrace: (e: TraceEntry) => {
@@ -37,6 +38,13 @@ export function runAll(journeys: WorkspaceJourney[], internal?: InternalErrors):
         else if (e.kind === "score") once(`score ${e.score}.${e.rule}`, e);
         else if (e.kind === "route" && e.rule !== null) once(`route ${e.route}.${e.rule}`, e);
         else if (e.kind === "action" && e.consent?.clauseSource) once(`clause ${key(e.consent.clauseSource)}`, e);
+        // What `moreCoverage` (cli/coverage.ts) looks for: stages entered, workflows started, steps run, actions sent and blocked.
+        if (e.kind === "stage") once(`stage ${e.to}`, e);
+        else if (e.kind === "workflow" && e.status === "started") once(`workflow ${e.workflow}`, e);
+        else if (e.kind === "action") {
+          once(`step ${key(e.source)}`, e);
+          if (e.status !== "skipped") once(`${e.status} ${e.action}`, e);
+        }
       },
     };
     const result = internal

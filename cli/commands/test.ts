@@ -5,6 +5,10 @@ import { ExitCode, UsageError } from "../exit.js";
 import { loadWorkspace } from "../files.js";
 import { repositoryRoot } from "../git.js";
 import { belowMinimum, coverage, journeysOf, runAll } from "../journeys.js";
+import { belowMinimums, moreCoverage, parseMinimums, renderLcov } from "../coverage.js";
+import { OutputError, writeFileAtomic } from "../atomicWrite.js";
+import * as path from "node:path";
+import { displayPath } from "../files.js";
 import { reportInternalErrors, reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors } from "../workspace.js";
@@ -28,6 +32,7 @@ interface TestOptions {
   explain?: boolean;
   quiet?: boolean;
   linkBase?: string;
+  coverageOut?: string;
 }
 
 export function testCommand(): Command {
@@ -36,7 +41,8 @@ export function testCommand(): Command {
     .argument("[paths...]", "files or folders (the whole workspace is checked; journeys in these paths run)", ["."])
     .addOption(new Option("-f, --format <format>", "output format").choices(TEST_FORMATS).default("text"))
     .option("--filter <text>", "run only journeys whose name contains this text (case does not matter)")
-    .option("--min-coverage <percent>", "fail when fewer than this percentage of score rules, routing entries and consent clauses are exercised")
+    .option("--min-coverage <percent>", "fail below this percentage of score rules, routing entries and consent clauses exercised, or per kind: `rules=90,stages=100` (rules, stages, workflows, steps, actions, blocked)")
+    .option("--coverage-out <file>", "write the coverage of every kind as an lcov tracefile (or JSON when the name ends in .json; `-`: standard output)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--verbose", "list every item no journey exercises")
     .option("-q, --quiet", "text: print only failed journeys and the summary")
@@ -50,6 +56,8 @@ Examples:
   $ crmrules test --filter nordic          only journeys with "nordic" in their name
   $ crmrules test --format junit > crmrules-junit.xml
   $ crmrules test --min-coverage 80        fail below 80% coverage
+  $ crmrules test --min-coverage rules=90,stages=100
+  $ crmrules test --coverage-out coverage.lcov
   $ crmrules test --explain                what decided each failed expectation
   $ crmrules test --format sarif > crmrules-test.sarif
 
@@ -61,16 +69,10 @@ Exit codes: 0 all passed, 1 a journey failed or coverage is below the minimum, 2
     });
 }
 
-function parseMin(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const t = s.trim().replace(/%$/, "");
-  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`\`--min-coverage ${s}\` must be a percentage from 0 to 100`);
-  return n;
-}
 
 export function runTest(paths: string[], opts: TestOptions): ExitCode {
-  const minCoverage = parseMin(opts.minCoverage);
+  const minimums = parseMinimums(opts.minCoverage);
+  const minCoverage = minimums.get("rules") ?? null;
   const cwd = process.cwd();
   const ws = loadWorkspace(paths, { root: opts.root, cwd });
   reportProblems(ws.problems);
@@ -96,6 +98,7 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
   }
   const runs = runAll(journeys, internal);
   const cov = coverage(check, runs, internal);
+  const more = moreCoverage(check, runs, cov, internal);
   // `--explain`: only the failed journeys run again, with their whole trace.
   const explanations = opts.explain ? explainFailures(runs, internal) : undefined;
   reportInternalErrors(internal.list, cwd);
@@ -108,7 +111,21 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     root: ws.root,
     ruleErrors: [...check.diagnostics.filter((d) => d.severity === "error"), ...internal.list],
     ...(explanations ? { explanations } : {}),
+    more,
+    minimums,
   };
+  if (opts.coverageOut !== undefined) {
+    const text = opts.coverageOut.endsWith(".json") ? JSON.stringify({ kinds: more.kinds.map((k) => ({ ...k, items: k.items.map((i) => ({ name: i.name, file: displayPath(i.source.uri, cwd), line: i.source.range.start.line + 1, journeys: i.hits })) })), expectationsPerFile: more.files.map((f) => ({ file: displayPath(f.uri, cwd), passed: f.passed, total: f.total })) }, null, 2) + "\n" : renderLcov(more.kinds, (u) => displayPath(u, cwd));
+    if (opts.coverageOut === "-") write(text);
+    else {
+      try {
+        writeFileAtomic(path.resolve(cwd, opts.coverageOut), text);
+      } catch (e) {
+        if (e instanceof OutputError) throw new UsageError(`--coverage-out ${opts.coverageOut}: ${e.reason}`);
+        throw e;
+      }
+    }
+  }
   switch (opts.format) {
     case "json":
       writeJson(renderTestJson(report));
@@ -128,7 +145,7 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
     default:
       writeText(renderTestText(report, colorsFor(process.stdout), opts.verbose, opts.quiet));
   }
-  const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage));
+  const failed = runs.some((r) => !r.result.passed) || errors > 0 || internal.list.length > 0 || (minCoverage !== null && belowMinimum(report.coverage, minCoverage)) || belowMinimums(more.kinds, minimums).some((k) => k.kind !== "rules");
   return worst(failed ? ExitCode.Findings : ExitCode.Success, ws.problems.length ? ExitCode.Usage : ExitCode.Success);
 }
 

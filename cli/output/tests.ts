@@ -12,6 +12,7 @@ import { VERSION } from "../version.js";
 import { renderEntry, type SourceRef } from "../../core/engine/index.js";
 import type { ExpectationExplanation } from "../../core/engine/explain.js";
 import { renderWhyNot } from "../whyNot.js";
+import { KIND_SHORT, type CoverageKindName, type FileExpectations, type KindCoverage } from "../coverage.js";
 import { plural } from "../../core/text/words.js";
 
 export interface TestReport {
@@ -28,6 +29,31 @@ export interface TestReport {
   ruleErrors?: Diagnostic[];
   /** With `--explain`: each failed expectation's explanation, by `expectationKey`. */
   explanations?: Map<string, ExpectationExplanation>;
+  /** Coverage of every kind (stages, workflows, steps, actions…) and the expectations per file. */
+  more?: { kinds: KindCoverage[]; files: FileExpectations[] };
+  /** `--min-coverage` per kind. */
+  minimums?: Map<CoverageKindName, number>;
+}
+
+/** One line per kind beyond `rules`: `stages: 5 of 7 entered (71.4%)`, with its minimum when it is below. */
+function kindLines(r: TestReport, c: Colors, verbose: boolean): string[] {
+  const out: string[] = [];
+  for (const k of r.more?.kinds ?? []) {
+    if (k.kind === "rules") continue;
+    const min = r.minimums?.get(k.kind);
+    const below = min !== undefined && belowMinimum(k, min);
+    const line = `${k.kind}: ${k.covered} of ${k.total} ${KIND_SHORT[k.kind]} (${k.percent}%)${below ? `, below the minimum of ${min}%` : ""}`;
+    out.push(below ? c.red(line) : line);
+    if (verbose) for (const i of k.items.filter((x) => x.hits === 0)) out.push(`    not ${KIND_SHORT[k.kind]}: ${escapeControls(i.name)}  ${c.dim(location(displayPath(i.source.uri, r.cwd), i.source.range))}`);
+  }
+  const files = r.more?.files ?? [];
+  const total = files.reduce((n, f) => n + f.total, 0);
+  const failing = files.filter((f) => f.passed < f.total);
+  if (files.length) {
+    out.push(`expectations: ${total - failing.reduce((n, f) => n + f.total - f.passed, 0)} of ${total} passed in ${files.length} file${files.length === 1 ? "" : "s"}`);
+    for (const f of verbose ? files : failing) out.push(`  ${displayPath(f.uri, r.cwd)}: ${f.passed} of ${f.total} passed`);
+  }
+  return out;
 }
 
 /** The key of an expectation in `TestReport.explanations`: its file and place. */
@@ -99,6 +125,7 @@ export function renderTestText(r: TestReport, colors: Colors = plain, verbose = 
     for (const i of shown) out.push(`    ${i.kind.padEnd(14)} ${i.name}  ${c.dim(location(displayPath(i.source.uri, r.cwd), i.source.range))}`);
     if (shown.length < missing.length) out.push(`    … and ${missing.length - shown.length} more (--verbose lists all)`);
   }
+  if (!quiet || r.more?.kinds.some((k) => r.minimums?.has(k.kind))) out.push(...kindLines(r, c, verbose));
   return out.join("\n") + "\n";
 }
 
@@ -128,6 +155,8 @@ export function renderTestJson(r: TestReport): string {
           percent: r.coverage.percent,
           minimum: r.minCoverage,
           notExercised: r.coverage.items.filter((i) => !i.covered).map((i) => ({ kind: i.kind, name: i.name, file: displayPath(i.source.uri, r.cwd), ...oneBased(i.source.range) })),
+          kinds: (r.more?.kinds ?? []).map((k) => ({ kind: k.kind, covered: k.covered, total: k.total, percent: k.percent, minimum: r.minimums?.get(k.kind) ?? null, notExercised: k.items.filter((i) => i.hits === 0).map((i) => ({ name: i.name, file: displayPath(i.source.uri, r.cwd), ...oneBased(i.source.range) })) })),
+          expectationsPerFile: (r.more?.files ?? []).map((f) => ({ file: displayPath(f.uri, r.cwd), passed: f.passed, total: f.total })),
         },
       },
       null,
