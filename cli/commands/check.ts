@@ -8,7 +8,12 @@ import { decodeText, loadWorkspace } from "../files.js";
 import { repositoryRoot } from "../git.js";
 import { reportProblems, worst, write, writeJson, writeText } from "../report.js";
 import { checkFiles } from "../workspace.js";
-import { atLeast, renderGithub, renderJson, renderJUnit, renderSarif, renderText, type CheckReport } from "../output/diagnostics.js";
+import { atLeast, type CheckReport } from "../output/checkReport.js";
+import { renderText } from "../output/checkText.js";
+import { renderJson } from "../output/checkJson.js";
+import { renderSarif } from "../output/checkSarif.js";
+import { renderGithub } from "../output/checkGithub.js";
+import { renderJUnit } from "../output/checkJUnit.js";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "github", "junit"] as const;
 

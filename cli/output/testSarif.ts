@@ -9,7 +9,7 @@ import { toPosix } from "../files.js";
 import { belowMinimum } from "../journeys.js";
 import { HOMEPAGE, VERSION } from "../version.js";
 import { renderEntry } from "../../core/engine/index.js";
-import { sarifArtifact, sarifRegion } from "./diagnostics.js";
+import { sarifArtifact, sarifRegion } from "./sarif.js";
 import { coverageLine, expectationKey, type TestReport } from "./tests.js";
 
 const RULES: ReportingDescriptor[] = [
