@@ -7,6 +7,7 @@
 import { bindings, truth } from "./expr.js";
 import type { AttributeRuleRef } from "./layout.js";
 import { addToAttributePart, markScored, scoreValue } from "./scores.js";
+import { traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 /** §14 step 5: every attribute rule is evaluated; a score whose first firing this is becomes scored (and its decay starts). */
@@ -39,5 +40,5 @@ function evaluateAttributeRule(sim: Simulation, x: AttributeRuleRef): void {
   addToAttributePart(sim, s, points);
   if (on) markScored(sim, s);
   const after = scoreValue(sim, s);
-  if (sim.tracing) sim.record("score", r.source, { score: sim.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points, applied: points, before, after, values: bindings(r.when, sim) });
+  if (sim.tracing) sim.push(traceEntry.score(sim.now, r.source, { score: sim.ix.scores[s]!.name, rule: r.name, cause: on ? "attribute-on" : "attribute-off", points, applied: points, before, after, values: bindings(r.when, sim) }));
 }

@@ -7,6 +7,7 @@
 import type { CScore } from "./compiled.js";
 import { behaviourPart, scoreValue, setBehaviourPart } from "./scores.js";
 import { pushTimer, refillTimers, schedule, type DecayClock, type Timer } from "./timers.js";
+import { traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 /** The behaviour part after one tick of `percent`. */
@@ -29,7 +30,7 @@ export function startDecay(sim: Simulation, s: number, def: CScore, dec: { perce
     const nb = decayed(behaviourPart(sim, s), dec.percent);
     const applied = nb - behaviourPart(sim, s);
     setBehaviourPart(sim, s, nb);
-    if (applied !== 0 && sim.tracing) sim.record("score", def.source, { score: def.name, rule: "decay", cause: "decay", points: applied, applied, before, after: scoreValue(sim, s), values: { percent: dec.percent } });
+    if (applied !== 0 && sim.tracing) sim.push(traceEntry.score(sim.now, def.source, { score: def.name, rule: "decay", cause: "decay", points: applied, applied, before, after: scoreValue(sim, s), values: { percent: dec.percent } }));
     clock.k++;
     arm(clock.start + clock.k * clock.every);
   };

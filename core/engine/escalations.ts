@@ -6,7 +6,7 @@
 import type { CEscalation, CRoute } from "./compiled.js";
 import { resolveTarget } from "./targets.js";
 import { schedule } from "./timers.js";
-import { formatDurationShort, formatTime, type TargetValue } from "./trace.js";
+import { formatDurationShort, formatTime, type TargetValue, traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 /** Schedules the escalation steps of a routing decision made now by `route`. */
@@ -15,14 +15,14 @@ export function scheduleEscalations(sim: Simulation, route: CRoute, steps: reado
   for (const e of steps) {
     const tv: TargetValue = { kind: e.target.kind, name: e.target.name, member: null };
     const due = routedAt + e.after;
-    if (sim.tracing) sim.record("escalation", e.source, { route: route.name, status: "scheduled", target: tv, due, reason: `unless a sales activity happens before ${formatTime(due)}` });
+    if (sim.tracing) sim.push(traceEntry.escalation(sim.now, e.source, { route: route.name, status: "scheduled", target: tv, due, reason: `unless a sales activity happens before ${formatTime(due)}` }));
     const timer = schedule(sim, due, "escalation", `route ${route.name}`, e.source, () => {
       const r = resolveTarget(sim, { ...route, fallback: null }, e.target);
       const target = r.target ?? tv;
       sim.escalated.push(target);
       sim.assignment = target;
       sim.assignedBy = `escalation of ${route.name}`;
-      if (sim.tracing) sim.record("escalation", e.source, { route: route.name, status: "escalated", target, due, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` });
+      if (sim.tracing) sim.push(traceEntry.escalation(sim.now, e.source, { route: route.name, status: "escalated", target, due, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
     });
     (sim.escalationTimers ??= []).push({ timer, target: tv });
   }
@@ -35,7 +35,7 @@ export function cancelEscalations(sim: Simulation): void {
     // Timers due now have fired already (timers fall due before events at the same time).
     if (t.cancelled || t.due <= sim.now) continue;
     t.cancelled = true;
-    if (sim.tracing) sim.record("escalation", t.source, { route: t.owner.replace(/^route /, ""), status: "cancelled", target, due: t.due, reason: "a sales activity happened before the escalation was due" });
+    if (sim.tracing) sim.push(traceEntry.escalation(sim.now, t.source, { route: t.owner.replace(/^route /, ""), status: "cancelled", target, due: t.due, reason: "a sales activity happened before the escalation was due" }));
   }
   sim.escalationTimers = sim.escalationTimers.filter((x) => !x.timer.cancelled && x.timer.due > sim.now);
 }

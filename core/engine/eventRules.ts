@@ -12,7 +12,7 @@ import { countMatchesInHistory, countOwnMatch } from "./atLeast.js";
 import { countFiring, limitReached } from "./limits.js";
 import { applyToBehaviour, behaviourPart, markScored, scoreValue, setBehaviourPart } from "./scores.js";
 import { schedule } from "./timers.js";
-import { formatTime, type Bindings, type Value } from "./trace.js";
+import { formatTime, type Bindings, type Value, traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 const NO_VALUES: Bindings = Object.freeze({}) as Bindings;
@@ -79,7 +79,7 @@ function fireEventRule(sim: Simulation, x: EventRuleRef, values: Bindings): void
   const def = sim.ix.scores[s]!;
   if (r.limit) {
     if (limitReached(sim, x, r.limit)) {
-      if (sim.tracing) sim.record("suppressed", r.source, { score: def.name, rule: r.name, reason: "limit", detail: r.limit.text, points: r.points });
+      if (sim.tracing) sim.push(traceEntry.suppressed(sim.now, r.source, { score: def.name, rule: r.name, reason: "limit", detail: r.limit.text, points: r.points }));
       return;
     }
     countFiring(sim, x, r.limit);
@@ -88,7 +88,7 @@ function fireEventRule(sim: Simulation, x: EventRuleRef, values: Bindings): void
   markScored(sim, s);
   const applied = applyToBehaviour(sim, s, r.points);
   const after = scoreValue(sim, s);
-  if (sim.tracing) sim.record("score", r.source, { score: def.name, rule: r.name, cause: "event", points: r.points, applied, before, after, values });
+  if (sim.tracing) sim.push(traceEntry.score(sim.now, r.source, { score: def.name, rule: r.name, cause: "event", points: r.points, applied, before, after, values }));
   if (r.within !== null && r.times === null && applied !== 0) scheduleExpiry(sim, x, applied);
 }
 
@@ -107,6 +107,6 @@ function scheduleExpiry(sim: Simulation, x: EventRuleRef, applied: number): void
     const before = scoreValue(sim, s);
     setBehaviourPart(sim, s, part - remove);
     const after = scoreValue(sim, s);
-    if (sim.tracing) sim.record("score", r.source, { score: def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: -remove, before, after, values: { fired: formatTime(sim.now - within - 1) } });
+    if (sim.tracing) sim.push(traceEntry.score(sim.now, r.source, { score: def.name, rule: `expiry of ${r.name}`, cause: "expiry", points: -applied, applied: -remove, before, after, values: { fired: formatTime(sim.now - within - 1) } }));
   });
 }

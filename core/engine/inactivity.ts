@@ -7,7 +7,7 @@ import type { CInactivityRule } from "./compiled.js";
 import type { RuleRef } from "./layout.js";
 import { applyToBehaviour, markScored, scoreValue } from "./scores.js";
 import { schedule } from "./timers.js";
-import { formatTime, type Value } from "./trace.js";
+import { formatTime, type Value, traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 /** Arms (or re-arms, dropping the pending timer) the inactivity rule `x`, due `after` from `from`. */
@@ -29,7 +29,7 @@ export function armInactivity(sim: Simulation, x: RuleRef<CInactivityRule>, from
       const h = sim.history(e);
       last[e] = h.length ? formatTime(h[h.length - 1]!.at) : null;
     }
-    if (sim.tracing) sim.record("score", r.source, { score: def.name, rule: r.name, cause: "inactivity", points: r.points, applied, before, after, values: last });
+    if (sim.tracing) sim.push(traceEntry.score(sim.now, r.source, { score: def.name, rule: r.name, cause: "inactivity", points: r.points, applied, before, after, values: last }));
   });
 }
 

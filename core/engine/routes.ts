@@ -8,7 +8,7 @@ import { bindings, truth } from "./expr.js";
 import type { EventPlan } from "./layout.js";
 import { resolveTarget } from "./targets.js";
 import { scheduleEscalations } from "./escalations.js";
-import type { Bindings, SourceRef, Value } from "./trace.js";
+import { traceEntry, type Bindings, type SourceRef, type Value } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 const NO_VALUES: Bindings = Object.freeze({}) as Bindings;
@@ -37,7 +37,7 @@ export function runRoute(sim: Simulation, route: CRoute, why: string): void {
   if (!chosen && route.fallback) chosen = { rule: "otherwise", target: route.fallback.target, escalations: route.fallback.escalations, source: route.fallback.source, values: {} };
   if (!chosen) {
     sim.routing.push({ route: route.name, rule: null, target: null });
-    if (sim.tracing) sim.record("route", route.source, { route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} });
+    if (sim.tracing) sim.push(traceEntry.route(sim.now, route.source, { route: route.name, rule: null, target: null, reason: `${why}: no rule matched and the route has no otherwise; the lead stays unrouted`, values: {} }));
     return;
   }
   const res = resolveTarget(sim, route, chosen.target);
@@ -47,7 +47,7 @@ export function runRoute(sim: Simulation, route: CRoute, why: string): void {
     sim.assignedBy = `${route.name}.${chosen.rule}`;
   }
   const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
-  if (sim.tracing) sim.record("route", chosen.source, { route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values });
+  if (sim.tracing) sim.push(traceEntry.route(sim.now, chosen.source, { route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values }));
   // §8 Caps: when the team is full the lead goes to the otherwise target, with that target's escalations.
   if (res.target) scheduleEscalations(sim, route, res.fellBack ? route.fallback!.escalations : chosen.escalations);
 }

@@ -26,7 +26,7 @@ import { cancelEscalations } from "./escalations.js";
 import { startEventWorkflows } from "./workflows.js";
 import { decideConsent, type ConsentAnswer } from "./consent.js";
 import type { RoutingPool } from "./roundRobin.js";
-import { formatTime, traceEntry, type EntryFields, type FinalState, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
+import { formatTime, type FinalState, type SourceRef, type TargetValue, type TraceEntry, type Value, traceEntry } from "./trace.js";
 
 export { RoutingPool } from "./roundRobin.js";
 export { formatDurationShort } from "./trace.js";
@@ -258,7 +258,7 @@ export class Simulation implements EvalCtx {
   /** §14 "At the start of a journey" (day 0): the lead arrives. */
   start(lead: Record<string, Value>, source: SourceRef): void {
     for (const k of Object.keys(lead)) this.setField(k, lead[k]!);
-    if (this.tracing) this.trace.push(traceEntry("start", 0, source, { lead: this.leadSnapshot(), seed: this.seed }));
+    if (this.tracing) this.push(traceEntry.start(0, source, { lead: this.leadSnapshot(), seed: this.seed }));
     for (const x of this.ix.inactivity) armInactivity(this, x, 0);
     evaluateAttributeRules(this);
     const init = this.rules.stages[this.rules.initialStage];
@@ -287,7 +287,7 @@ export class Simulation implements EvalCtx {
       if (next.cancelled) continue;
       this.timersRun++;
       this.now = Math.max(this.now, next.due);
-      if (this.tracing && (!next.worthTracing || next.worthTracing())) this.record("timer", next.source, { timer: next.kind, due: next.due, owner: next.owner });
+      if (this.tracing && (!next.worthTracing || next.worthTracing())) this.push(traceEntry.timer(this.now, next.source, { timer: next.kind, due: next.due, owner: next.owner }));
       next.fire();
       const seq = this.seq;
       const scores = this.scoreVersion;
@@ -315,7 +315,7 @@ export class Simulation implements EvalCtx {
     }
     this.processTimersDue(t); // 1
     const p = this.ownPayload(plan, payload);
-    if (this.tracing) this.record("event", source, { name, values: p });
+    if (this.tracing) this.push(traceEntry.event(this.now, source, { name, values: p }));
     const history = this.recordInHistory(plan, p); // 2
     this.current = name;
     this.consentAndSlaEffects(name); // 3
@@ -338,21 +338,16 @@ export class Simulation implements EvalCtx {
     for (const [k, v] of Object.entries(values)) this.setField(k, v);
     const shown: Record<string, Value> = {};
     for (const k of Object.keys(values)) shown[k] = this.fields.get(k) ?? null;
-    if (this.tracing) this.record("update", source, { name: "update", values: shown });
+    if (this.tracing) this.push(traceEntry.update(this.now, source, { name: "update", values: shown }));
     this.afterChange(null);
   }
 
   note(message: string, source: SourceRef): void {
-    if (this.tracing) this.record("note", source, { message });
+    if (this.tracing) this.push(traceEntry.note(this.now, source, { message }));
   }
 
   push(e: TraceEntry): void {
     if (this.tracing) this.trace.push(e);
-  }
-
-  /** Adds an entry of kind `kind` at the current time to the trace (call only with the trace on). */
-  record<K extends TraceEntry["kind"]>(kind: K, source: SourceRef, fields: EntryFields<K>): void {
-    this.trace.push(traceEntry(kind, this.now, source, fields));
   }
 
   final(): FinalState {

@@ -10,7 +10,7 @@ import { DEP_CLOCK, forgetStageReads, rememberStageReads, stagesUnchanged } from
 import { runRoute } from "./routes.js";
 import { startWorkflow } from "./workflows.js";
 import { schedule } from "./timers.js";
-import { formatDurationShort, type Bindings, type SourceRef } from "./trace.js";
+import { formatDurationShort, type Bindings, type SourceRef, traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 const NO_VALUES: Bindings = Object.freeze({}) as Bindings;
@@ -101,7 +101,7 @@ export function enterStage(sim: Simulation, to: number, how: StageMove, values: 
   sim.stageName = st.name;
   sim.stageEnteredAt = sim.now;
   sim.stageEntries++;
-  if (sim.tracing) sim.record("stage", source, { from, to: st.name, how, values });
+  if (sim.tracing) sim.push(traceEntry.stage(sim.now, source, { from, to: st.name, how, values }));
   if (st.detour) scheduleReenterWaits(sim, to);
   const event = sim.current;
   const routes = sim.ix.routesByStage.get(to);

@@ -8,7 +8,7 @@ import type { CStep, CWorkflow } from "./compiled.js";
 import { bindings, truth } from "./expr.js";
 import type { EventPlan } from "./layout.js";
 import { schedule } from "./timers.js";
-import { formatTime, type Value } from "./trace.js";
+import { formatTime, type Value, traceEntry } from "./trace.js";
 import type { Simulation } from "./sim.js";
 
 /** §14 step 8: a run of each workflow triggered by the current event whose `where` holds on its payload `p`. */
@@ -20,7 +20,7 @@ export function startEventWorkflows(sim: Simulation, plan: EventPlan, p: Record<
 /** A new run of `wf` (`why`: its trigger, for the trace). */
 export function startWorkflow(sim: Simulation, wf: CWorkflow, why: string): void {
   const run = ++sim.runCounter;
-  if (sim.tracing) sim.record("workflow", wf.source, { workflow: wf.name, status: "started", run, reason: why });
+  if (sim.tracing) sim.push(traceEntry.workflow(sim.now, wf.source, { workflow: wf.name, status: "started", run, reason: why }));
   continueWorkflow(sim, wf, run, 0);
 }
 
@@ -30,14 +30,14 @@ function continueWorkflow(sim: Simulation, wf: CWorkflow, run: number, from: num
   for (let i = from; i < wf.steps.length; i++) {
     const step = wf.steps[i]!;
     if (step.kind === "wait") {
-      if (sim.tracing) sim.record("workflow", step.source, { workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(sim.now + step.duration)}` });
+      if (sim.tracing) sim.push(traceEntry.workflow(sim.now, step.source, { workflow: wf.name, status: "waiting", run, reason: `wait until ${formatTime(sim.now + step.duration)}` }));
       schedule(sim, sim.now + step.duration, "wait", `workflow ${wf.name}`, step.source, () => continueWorkflow(sim, wf, run, i + 1));
       return;
     }
     runAction(sim, wf, step);
   }
   sim.current = event;
-  if (sim.tracing) sim.record("workflow", wf.source, { workflow: wf.name, status: "finished", run, reason: "every step ran" });
+  if (sim.tracing) sim.push(traceEntry.workflow(sim.now, wf.source, { workflow: wf.name, status: "finished", run, reason: "every step ran" }));
 }
 
 /** A `do` step: skipped, sent or blocked. */
@@ -53,28 +53,28 @@ function runAction(sim: Simulation, wf: CWorkflow, step: Extract<CStep, { kind: 
   if (step.when) {
     const v = truth(step.when.ev(sim));
     if (v !== true) {
-      if (sim.tracing) sim.record("action", step.source, { ...common, status: "skipped", consent: null, reason: `\`when ${step.when.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when, sim) });
+      if (sim.tracing) sim.push(traceEntry.action(sim.now, step.source, { ...common, status: "skipped", consent: null, reason: `\`when ${step.when.text}\` is ${v === false ? "false" : "unknown"}`, values: bindings(step.when, sim) }));
       return;
     }
   }
   if (step.unless) {
     if (truth(step.unless.ev(sim)) === true) {
-      if (sim.tracing) sim.record("action", step.source, { ...common, status: "skipped", consent: null, reason: `\`unless ${step.unless.text}\` is true`, values: bindings(step.unless, sim) });
+      if (sim.tracing) sim.push(traceEntry.action(sim.now, step.source, { ...common, status: "skipped", consent: null, reason: `\`unless ${step.unless.text}\` is true`, values: bindings(step.unless, sim) }));
       return;
     }
   }
   if (!action) {
-    if (sim.tracing) sim.record("action", step.source, { ...common, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} });
+    if (sim.tracing) sim.push(traceEntry.action(sim.now, step.source, { ...common, status: "blocked", consent: null, reason: `action \`${step.action}\` is not declared`, values: {} }));
     sim.blocked.push({ action: step.action, args, at: sim.now, purpose: null, clause: null, reason: "undeclared action" });
     return;
   }
   if (action.reach === "internal") {
-    if (sim.tracing) sim.record("action", step.source, { ...common, status: "sent", consent: null, reason: "internal action", values: {} });
+    if (sim.tracing) sim.push(traceEntry.action(sim.now, step.source, { ...common, status: "sent", consent: null, reason: "internal action", values: {} }));
     sim.sent.push({ action: step.action, args, at: sim.now });
     return;
   }
   const decision = sim.consentFor(action.requires);
-  if (sim.tracing) sim.record("action", step.source, { ...common, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values });
+  if (sim.tracing) sim.push(traceEntry.action(sim.now, step.source, { ...common, status: decision.allowed ? "sent" : "blocked", consent: decision.consent, reason: decision.consent.reason, values: decision.values }));
   if (decision.allowed) sim.sent.push({ action: step.action, args, at: sim.now });
   else sim.blocked.push({ action: step.action, args, at: sim.now, purpose: decision.consent.purpose || null, clause: decision.consent.clause, reason: decision.consent.reason });
 }
