@@ -6,7 +6,7 @@
 import { displayPath } from "../files.js";
 import { belowMinimum } from "../journeys.js";
 import { md } from "./diff.js";
-import { coverageLine, expectationKey, explanationLines, testSummary, type TestReport } from "./tests.js";
+import { coverageLine, expectationKey, explanationLines, testSummary, type TestReport } from "./testReport.js";
 
 export function renderTestMarkdown(r: TestReport, linkBase?: string): string {
   const base = linkBase === undefined ? "" : linkBase.replace(/\/+$/, "") + "/";

@@ -10,7 +10,7 @@ import { belowMinimum } from "../journeys.js";
 import { HOMEPAGE, VERSION } from "../version.js";
 import { renderEntry } from "../../core/engine/index.js";
 import { sarifArtifact, sarifRegion } from "./sarif.js";
-import { coverageLine, expectationKey, type TestReport } from "./tests.js";
+import { coverageLine, expectationKey, type TestReport } from "./testReport.js";
 
 const RULES: ReportingDescriptor[] = [
   { id: "expectation-failed", name: "expectationFailed", shortDescription: { text: "A journey's expectation failed" }, fullDescription: { text: "An `expect` line of a journey did not hold when the journey was replayed: the message gives what was expected and what happened." }, defaultConfiguration: { level: "error" }, helpUri: `${HOMEPAGE}/blob/main/docs/cli.md#test` },
