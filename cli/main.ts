@@ -18,6 +18,8 @@ import { generateCommand } from "./commands/generate.js";
 import { evalCommand } from "./commands/eval.js";
 import { validateCommand } from "./commands/validate.js";
 import { injectFault } from "../core/diagnostics/internalError.js";
+import { applyConfig, loadConfig } from "./config.js";
+import { lintCommand } from "./commands/lint.js";
 
 export function program(): Command {
   const p = new Command("crmrules")
@@ -35,12 +37,13 @@ Examples:
   $ crmrules eval --lead maria.json --why-not routed to owner ingrid
   $ crmrules diff main --format markdown  what this branch changes for the journeys
   $ crmrules fmt --check                  fail when a file is not formatted
+  $ crmrules lint                         style: names in snake_case, unused imports, repeated numbers
 
 Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable input.
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), testCommand(), simulateCommand(), evalCommand(), validateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of [checkCommand(), lintCommand(), testCommand(), simulateCommand(), evalCommand(), validateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();
@@ -48,6 +51,11 @@ Colour is used on a terminal unless NO_COLOR is set.
     for (const sub of cmd.commands) configure(sub);
   };
   configure(p);
+  // crmrules.json under every command line (cli/config.ts); the language server reads it itself.
+  p.hook("preAction", (_p, cmd) => {
+    const loaded = cmd.name() === "lsp" ? undefined : loadConfig(process.cwd());
+    if (loaded) applyConfig(cmd, loaded);
+  });
   return p;
 }
 

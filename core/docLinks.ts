@@ -21,6 +21,11 @@ export function diagnosticHelpUri(code: string, title: string): string {
   return `${HOMEPAGE}/blob/main/docs/diagnostics.md#${headingAnchor(`${code} — ${title}`)}`;
 }
 
+/** The address of a lint rule's section in docs/lint.md (its heading is `CODE — name`). */
+export function lintHelpUri(code: string, name: string): string {
+  return `${HOMEPAGE}/blob/main/docs/lint.md#${headingAnchor(`${code} — ${name}`)}`;
+}
+
 /** The address of a section of the language reference, docs/language.md, by its heading (which must be unique there). */
 export function specSectionUri(heading: string): string {
   return `${HOMEPAGE}/blob/main/docs/language.md#${headingAnchor(heading)}`;

@@ -16,6 +16,9 @@ interface FmtOptions {
   stdin?: boolean;
   stdinFilepath?: string;
   indent: string;
+  /** From crmrules.json `format` (cli/config.ts); no command-line flag. */
+  alignRuleColons?: boolean;
+  maxLineLength?: number;
 }
 
 export function fmtCommand(): Command {
@@ -26,7 +29,7 @@ export function fmtCommand(): Command {
     .option("--diff", "change nothing: print a unified diff of what formatting would change, exit with 1 if anything would")
     .option("--stdin", "format the text read from standard input and write it to standard output")
     .option("--stdin-filepath <path>", "with --stdin (implied): the file the text stands for, named in messages and in --diff")
-    .option("--indent <spaces>", "spaces per indentation level", "2")
+    .option("--indent <spaces>", "spaces per indentation level (default: crmrules.json `format.indentSize`, else 2)", "2")
     .addHelpText(
       "after",
       `
@@ -64,6 +67,7 @@ export function unifiedDiff(name: string, before: string, after: string): string
 
 export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCode> {
   const indent = indentOf(opts.indent);
+  const layout = { indent, ...(opts.alignRuleColons !== undefined ? { alignRuleColons: opts.alignRuleColons } : {}), ...(opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : {}) };
   if (opts.check && opts.diff) throw new UsageError("`--check` lists the files and `--diff` shows the changes: pick one");
   if (opts.stdin || opts.stdinFilepath !== undefined) {
     const name = opts.stdinFilepath !== undefined ? toPosix(opts.stdinFilepath) : "standard input";
@@ -72,7 +76,7 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
       reportProblems([{ input: name, message: r.message }]);
       return ExitCode.Usage;
     }
-    const out = guarded("format", name, () => format(r.text, { indent }), (e) => {
+    const out = guarded("format", name, () => format(r.text, layout), (e) => {
       reportProblems([{ input: name, message: `CR9001 ${internalErrorMessage("format", e)}` }]);
       return undefined;
     });
@@ -92,7 +96,7 @@ export async function runFmt(paths: string[], opts: FmtOptions): Promise<ExitCod
   for (const f of ws.files) {
     const name = displayPath(f.uri, cwd);
     // The guard per file: an internal error formatting one file leaves it as it is, says so, and the others are formatted.
-    const out = guarded("format", f.uri, () => format(f.text, { indent }), (e) => {
+    const out = guarded("format", f.uri, () => format(f.text, layout), (e) => {
       problems.push({ input: name, message: `CR9001 ${internalErrorMessage("format", e)}` });
       return f.text;
     });

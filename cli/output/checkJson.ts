@@ -1,9 +1,8 @@
 /** `crmrules check --format json`: the findings with 1-based positions, titles, related notes, fixes and examples. */
 import type { Range } from "../../core/text/positions.js";
-import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
 import { displayPath } from "../files.js";
 import { VERSION } from "../version.js";
-import { counts, type CheckReport } from "./checkReport.js";
+import { counts, describeCode, type CheckReport } from "./checkReport.js";
 
 function oneBased(r: Range) {
   return { line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
@@ -19,7 +18,7 @@ export function renderJson(report: CheckReport): string {
     diagnostics: report.diagnostics.map((d) => ({
       code: d.code,
       severity: d.severity,
-      title: catalogueEntry(d.code)?.title ?? null,
+      title: describeCode(report, d.code)?.title ?? null,
       message: d.message,
       file: displayPath(d.uri, report.cwd),
       ...oneBased(d.range),

@@ -1,5 +1,7 @@
 /** What every renderer of `crmrules check` takes (`CheckReport`) and the counts they share. One file per format: checkText.ts, checkJson.ts, checkSarif.ts, checkGithub.ts, checkJUnit.ts. */
-import type { Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import type { AnyDiagnostic as Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
+import { diagnosticHelpUri } from "../version.js";
 import type { InputProblem } from "../files.js";
 import { plural } from "../../core/text/words.js";
 
@@ -17,6 +19,22 @@ export interface CheckReport {
   seconds?: number;
   /** The folder SARIF uris (`%SRCROOT%`) and JUnit paths are relative to: the repository root; default `root` (SARIF), `cwd` (JUnit). */
   reportBase?: string;
+  /** What a code is (title, help, its documentation's address): default the diagnostics catalogue; `crmrules lint` gives its own rules. */
+  describe?: (code: string) => CodeInfo | undefined;
+}
+
+export interface CodeInfo {
+  severity: Severity;
+  title: string;
+  help: string;
+  helpUri: string;
+}
+
+/** What `report` says a code is: its own `describe`, else the diagnostics catalogue. */
+export function describeCode(report: CheckReport, code: string): CodeInfo | undefined {
+  if (report.describe) return report.describe(code);
+  const e = catalogueEntry(code);
+  return e && { severity: e.severity, title: e.title, help: e.help, helpUri: diagnosticHelpUri(code, e.title) };
 }
 
 const ORDER: Severity[] = ["hint", "info", "warning", "error"];

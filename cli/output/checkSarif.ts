@@ -3,13 +3,12 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Log, Notification, ReportingDescriptor, Result, Fix as SarifFix, Location } from "sarif";
-import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
-import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
+import type { AnyDiagnostic as Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import type { Range } from "../../core/text/positions.js";
 import { toPosix } from "../files.js";
-import { diagnosticHelpUri, HOMEPAGE, VERSION } from "../version.js";
+import { HOMEPAGE, VERSION } from "../version.js";
 import { sarifArtifact, sarifRegion, withSlash } from "./sarif.js";
-import type { CheckReport } from "./checkReport.js";
+import { describeCode, type CheckReport } from "./checkReport.js";
 
 const SARIF_LEVEL = { error: "error", warning: "warning", info: "note", hint: "note" } as const;
 
@@ -44,7 +43,7 @@ export function renderSarif(report: CheckReport): string {
   const base = toPosix(report.reportBase ?? report.root);
   const codes = [...new Set(report.diagnostics.map((d) => d.code))].sort();
   const rules: ReportingDescriptor[] = codes.map((code) => {
-    const e = catalogueEntry(code);
+    const e = describeCode(report, code);
     const rule: ReportingDescriptor = {
       id: code,
       name: e ? camel(e.title) : code,
@@ -52,10 +51,10 @@ export function renderSarif(report: CheckReport): string {
       defaultConfiguration: { level: SARIF_LEVEL[e?.severity ?? "error"] },
     };
     if (e) {
-      const helpUri = diagnosticHelpUri(code, e.title);
+      const helpUri = e.helpUri;
       rule.fullDescription = { text: e.help };
       rule.helpUri = helpUri;
-      rule.help = { text: `${e.help} See ${helpUri}`, markdown: `${e.help}\n\n[${code} — ${e.title}](${helpUri}) in the diagnostics reference.` };
+      rule.help = { text: `${e.help} See ${helpUri}`, markdown: `${e.help}\n\n[${code} — ${e.title}](${helpUri}) in the ${helpUri.includes("/lint.md") ? "lint rules" : "diagnostics"} reference.` };
     }
     return rule;
   });

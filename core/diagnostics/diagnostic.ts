@@ -4,6 +4,7 @@
  */
 import type { Range } from "../text/positions.js";
 import type { DiagnosticCode } from "./catalogue.js";
+import type { LintCode } from "./lintCatalogue.js";
 
 export type Severity = "error" | "warning" | "info" | "hint";
 
@@ -27,9 +28,10 @@ export interface RelatedInfo {
   message: string;
 }
 
-export interface Diagnostic {
-  /** Stable code from the catalogue, e.g. `CR2001`. */
-  code: DiagnosticCode;
+/** A diagnostic; `C` is its code's type: the catalogue's codes, or a lint rule's (`LintDiagnostic`). */
+export interface Diagnostic<C extends DiagnosticCode | LintCode = DiagnosticCode> {
+  /** Stable code from the catalogue, e.g. `CR2001`, or of a lint rule (lintCatalogue.ts, `L001`). */
+  code: C;
   severity: Severity;
   message: string;
   uri: string;
@@ -42,7 +44,13 @@ export interface Diagnostic {
   example?: Record<string, unknown>;
 }
 
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+/** A finding of the style linter (core/lint), with a code of lintCatalogue.ts. */
+export type LintDiagnostic = Diagnostic<LintCode>;
+
+/** A diagnostic of either kind, for the renderers that show both. */
+export type AnyDiagnostic = Diagnostic<DiagnosticCode | LintCode>;
+
+export function compareDiagnostics(a: AnyDiagnostic, b: AnyDiagnostic): number {
   if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
   return a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }

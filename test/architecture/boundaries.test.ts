@@ -101,6 +101,9 @@ describe("architecture boundaries", () => {
     checker: ["binder", "syntax", "workspace.ts", ...BASE],
     // The engine reads the AST and the check result (core/workspace.ts), never the binder's or checker's modules.
     engine: ["syntax", "workspace.ts", ...BASE],
+    // crmrules.json (pure parsing and validation) and the style linter, run over a finished check.
+    config: [...BASE],
+    lint: ["checker", "binder", "syntax", "workspace.ts", "config", ...BASE],
   };
 
   /** Every import of a core file that resolves inside core/, as [importer, imported file]. */

@@ -42,7 +42,7 @@ let work: string;
 beforeAll(() => {
   const stage = mkdtempSync(path.join(tmpdir(), "crmrules-stage-"));
   execFileSync(process.execPath, [path.join(REPO, "scripts/build.mjs"), "--production", "--outdir", path.join(stage, "dist")], { stdio: "inherit" });
-  for (const f of ["package.json", ".npmignore", "README.md", "LICENSE", "CHANGELOG.md", "docs", "editors", "test/package"]) cpSync(path.join(REPO, f), path.join(stage, f), { recursive: true });
+  for (const f of ["package.json", ".npmignore", "README.md", "LICENSE", "CHANGELOG.md", "docs", "editors", "schemas", "test/package"]) cpSync(path.join(REPO, f), path.join(stage, f), { recursive: true });
   const out = mkdtempSync(path.join(tmpdir(), "crmrules-tgz-"));
   const pack = JSON.parse(npm(["pack", "--ignore-scripts", "--json", "--pack-destination", out], stage).stdout)[0];
   packed = pack.files.map((f: { path: string }) => f.path).sort();
@@ -67,6 +67,7 @@ describe("npm pack", () => {
         "docs/trace.schema.json",
         "editors/neovim/ftdetect/crmrules.vim",
         "editors/neovim/lua/crmrules.lua",
+        "schemas/crmrules.schema.json",
         ...readdirSync(path.join(REPO, "docs"))
           .filter((f) => f.endsWith(".md"))
           .map((f) => `docs/${f}`),

@@ -24,7 +24,7 @@ let vsceLog: string;
 beforeAll(() => {
   const stage = mkdtempSync(path.join(tmpdir(), "crmrules-vsix-"));
   execFileSync(process.execPath, [path.join(REPO, "scripts/build.mjs"), "--production", "--outdir", path.join(stage, "dist")], { stdio: "inherit" });
-  for (const f of ["package.json", ".vscodeignore", "LICENSE", "CHANGELOG.md", "docs", "images", "grammar", "client/walkthrough"]) cpSync(path.join(REPO, f), path.join(stage, f), { recursive: true });
+  for (const f of ["package.json", ".vscodeignore", "LICENSE", "CHANGELOG.md", "docs", "images", "grammar", "schemas", "client/walkthrough"]) cpSync(path.join(REPO, f), path.join(stage, f), { recursive: true });
   // The package script's vsce arguments, as written in package.json.
   const script: string = PKG.scripts.package;
   const args = script.slice(script.indexOf("vsce package") + "vsce ".length).split(/\s+/).filter(Boolean);
