@@ -54,6 +54,23 @@ describe("architecture boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  // Only the server knows the LSP; only the extension knows VS Code; only the CLI knows exit codes.
+  // `crmrules lsp` (cli/commands/lsp.ts) opens the server's connection on standard input/output.
+  it("only the server speaks the LSP, only the extension imports VS Code, only the CLI exits the process", () => {
+    const adapters = ["server", "client", "cli", "runtime", "protocol", "core"].flatMap((d) => tsFiles(join(root, d)));
+    const rel = (f: string) => relative(root, f).split("\\").join("/");
+    const offenders: string[] = [];
+    for (const f of adapters) {
+      const r = rel(f);
+      for (const spec of importsOf(f)) {
+        if (/^vscode-languageserver/.test(spec) && !r.startsWith("server/") && r !== "cli/commands/lsp.ts") offenders.push(`${r} imports ${spec}`);
+        if ((spec === "vscode" || /^vscode-languageclient/.test(spec)) && !r.startsWith("client/")) offenders.push(`${r} imports ${spec}`);
+      }
+      if (!r.startsWith("cli/") && /\bprocess\.exit\(/.test(readFileSync(f, "utf8"))) offenders.push(`${r} calls process.exit`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it("the engine reads no clock and no randomness", () => {
     const offenders: string[] = [];
     for (const f of coreFiles.filter((f) => f.includes(`${join("core", "engine")}`))) {
