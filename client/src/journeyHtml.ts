@@ -147,12 +147,13 @@ export function renderConsentLane(view: JourneyView, sc = timeScale(view)): stri
   const marks = view.consent ?? [];
   if (!marks.length) return "";
   const purposes = [...new Set(marks.map((m) => m.purpose))];
-  const lane = 20;
-  const H = purposes.length * lane + 6;
+  // Each purpose's name above its lane (a name can be longer than the chart's left margin).
+  const lane = 30;
+  const H = purposes.length * lane + 4;
   const parts: string[] = [];
   purposes.forEach((p, i) => {
-    const yy = 6 + i * lane + lane / 2;
-    parts.push(`<text class="tick" x="${sc.L - 6}" y="${yy + 4}" text-anchor="end">${esc(p)}</text><line class="grid" x1="${sc.L}" y1="${yy}" x2="${sc.W - sc.R}" y2="${yy}"/>`);
+    const yy = 4 + i * lane + 20;
+    parts.push(`<text class="tick" x="${sc.L}" y="${yy - 9}" text-anchor="start">${esc(p)}</text><line class="grid" x1="${sc.L}" y1="${yy}" x2="${sc.W - sc.R}" y2="${yy}"/>`);
     for (const m of marks.filter((m) => m.purpose === p)) {
       const sym = m.state === "given" ? "●" : m.state === "withdrawn" ? "○" : m.state === "sent" ? "▲" : "✕";
       const label = `${p}: ${m.detail} at ${formatTime(m.time)}`;

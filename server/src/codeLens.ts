@@ -170,7 +170,7 @@ function runningState(trace: TraceEntry[]): { steps: { offset: number; label: st
     if (timer) {
       const parts = [...timer.changed].map(([k, v]) => `${k} ${v ?? "unscored"}`);
       if (timer.stage) parts.push(`stage ${timer.stage}`);
-      timers.push({ at: timer.at, time: timer.time, after: timer.after, label: `⏱ ${timer.time} ${timer.head}${parts.length ? ` → ${parts.join(", ")}` : ""}` });
+      timers.push({ at: timer.at, time: timer.time, after: timer.after, label: `timer ${timer.time}: ${timer.head}${parts.length ? ` → ${parts.join(", ")}` : ""}` });
       timer = undefined;
     }
   };

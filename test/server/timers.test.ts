@@ -59,9 +59,9 @@ describe("timers in the inlay hints", () => {
     // day 20 page_view: 40 → 42, not the day-30 decay.
     expect(at(lineOf("day 20 page_view"))[0]![1]).toMatch(/engagement 42\b/);
     // The timers, each before the step that follows it.
-    expect(at(lineOf("day 30 expect score engagement == 21"))).toEqual([[2, "⏱ day 30 decay (engagement) → engagement 21"]]);
-    expect(at(lineOf("day 60 expect score engagement == 11"))).toEqual([[2, "⏱ day 60 decay (engagement) → engagement 11"]]);
-    expect(at(lineOf("day 105 expect score engagement == 0"))).toEqual([[2, "⏱ day 105 inactivity (engagement.gone_quiet) → engagement 0"]]);
-    expect(at(lineOf("day 20 page_view")).filter(([, l]) => String(l).startsWith("⏱")).map(([, l]) => l)).toEqual(["⏱ day 7 wait (workflow nurture)", "⏱ day 14 wait (workflow nurture)"]);
+    expect(at(lineOf("day 30 expect score engagement == 21"))).toEqual([[2, "timer day 30: decay (engagement) → engagement 21"]]);
+    expect(at(lineOf("day 60 expect score engagement == 11"))).toEqual([[2, "timer day 60: decay (engagement) → engagement 11"]]);
+    expect(at(lineOf("day 105 expect score engagement == 0"))).toEqual([[2, "timer day 105: inactivity (engagement.gone_quiet) → engagement 0"]]);
+    expect(at(lineOf("day 20 page_view")).filter(([, l]) => String(l).startsWith("timer ")).map(([, l]) => l)).toEqual(["timer day 7: wait (workflow nurture)", "timer day 14: wait (workflow nurture)"]);
   });
 });
