@@ -3,6 +3,7 @@
  * float64: every minute up to 2^53 is exact, so the range is kept far below that, leaving room
  * for the durations added to a time (a window's end, a timer's due time) to stay exact as well.
  */
+import { plural } from "./text/words.js";
 import { DAY } from "./vocabulary.js";
 
 /** The last day a journey step or an event-log record may be at: about 2,700 years after day 0. */
@@ -30,4 +31,11 @@ export function outOfRangeDay(days: number, dayZero: string): string {
   if (days >= 1e8 && days < 1e11) return `${base}; it looks like a Unix time in seconds: give days since ${dayZero}`;
   if (days >= 1e11 && days < 1e14) return `${base}; it looks like a Unix time in milliseconds: give days since ${dayZero}`;
   return base;
+}
+
+/** `2 hours`, `1 day`, `90 minutes`: a length of time in minutes, in the largest unit that divides it. */
+export function formatDurationShort(minutes: number): string {
+  if (minutes % DAY === 0) return plural(minutes / DAY, "day");
+  if (minutes % 60 === 0) return plural(minutes / 60, "hour");
+  return plural(minutes, "minute");
 }

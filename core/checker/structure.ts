@@ -7,6 +7,7 @@
  * One pass over the declarations of each file plus one walk of the set graph.
  */
 import { visitExprs } from "../syntax/walk.js";
+import { durationText } from "../syntax/literal.js";
 import type * as A from "../syntax/ast.js";
 import type { CrmSymbol } from "../workspace.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -285,9 +286,6 @@ function escalations(pr: ParseResult, uri: string, target: A.Target | undefined,
   }
 }
 
-function durationText(d: A.Duration): string {
-  return `${d.amount?.text ?? ""} ${d.unit?.text ?? ""}`.trim();
-}
 
 
 /** CR3041: `expect score S at day A > at day B` with a moment after the expectation's own time (`now`, minutes). */

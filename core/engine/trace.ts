@@ -209,7 +209,6 @@ export interface JourneyResult {
 
 /** How a time is written: core/time.ts (re-exported for the engine's modules). */
 import { formatTime } from "../time.js";
-import { plural } from "../text/words.js";
 export { formatTime };
 
 /** The entry of the trace of kind `K`. */
@@ -240,9 +239,4 @@ export const traceEntry = {
   note: (at: number, source: SourceRef, f: EntryFields<"note">): NoteEntry => ({ kind: "note", at, time: formatTime(at), source, message: f.message }),
 } satisfies { [K in TraceEntry["kind"]]: (at: number, source: SourceRef, f: EntryFields<K>) => EntryOf<K> };
 
-/** `2 hours`, `1 day`, `90 minutes`: a duration in the largest unit that divides it. */
-export function formatDurationShort(minutes: number): string {
-  if (minutes % 1440 === 0) return plural(minutes / 1440, "day");
-  if (minutes % 60 === 0) return plural(minutes / 60, "hour");
-  return plural(minutes, "minute");
-}
+export { formatDurationShort } from "../time.js";

@@ -41,3 +41,9 @@ export function literalValue(e: A.Expr | undefined): string | number | boolean |
   const l = literal(e);
   return l && l.type !== "date" ? l.value : undefined;
 }
+
+/** A duration as written (`14 days`), with `?` for a missing number: how messages and hovers quote a duration node. */
+export function durationText(d: A.Duration | undefined): string {
+  if (!d) return "?";
+  return `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
+}

@@ -1,6 +1,7 @@
 /** Hover: what a name is, in words (type, doc, points, windows, maxima, countries). */
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
+import { durationText } from "../../core/syntax/literal.js";
 import type { CrmSymbol } from "../../core/workspace.js";
 import { maxPossibleScore, membersOf, symbolAt } from "../../core/checker/queries.js";
 import { range } from "./convert.js";
@@ -119,10 +120,7 @@ function firstLine(s: string): string {
   return l.length > 1 ? l[0] + " …" : s;
 }
 
-export function duration(d: A.Duration | undefined): string {
-  if (!d) return "?";
-  return `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
-}
+export const duration = durationText;
 
 export function ruleInWords(r: A.ScoreRule | undefined, src: (n: A.Node | undefined) => string): string {
   if (!r) return "";

@@ -109,7 +109,7 @@ describe("architecture boundaries", () => {
     diagnostics: ["text"],
     // The vocabulary reads AST types (`Duration`); the lexer reads the vocabulary's units.
     "vocabulary.ts": ["syntax"],
-    "time.ts": ["vocabulary.ts"],
+    "time.ts": ["vocabulary.ts", "text"],
     "docLinks.ts": [],
     syntax: BASE,
     "workspace.ts": ["syntax", ...BASE],
@@ -173,6 +173,8 @@ describe("architecture boundaries", () => {
     ["the consent methods", /\bCONSENT_METHODS\s*(:[^=]*)?=/, "core/vocabulary.ts"],
     ["the built-in events", /\bBUILTIN_EVENTS\s*(:[^=]*)?=/, "core/vocabulary.ts"],
     ["time formatting", /function (formatTime|formatClock)\b/, "core/time.ts"],
+    ["the writing of a length of time", /function (formatDuration\w*|durationWords)\b/, "core/time.ts"],
+    ["the quoting of a duration as written", /function durationText\b/, "core/syntax/literal.ts"],
     ["typeText", /function typeText\b/, "core/binder/fileDecls.ts"],
     ["plural", /function (plural|pluralize)\b/, "core/text/words.ts"],
     ["the article", /function article\b/, "core/text/words.ts"],

@@ -7,6 +7,7 @@
  * action whose purpose has no consent declaration.
  */
 import type * as A from "../../syntax/ast.js";
+import { durationText } from "../../syntax/literal.js";
 import type { Diagnostic, Fix } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/catalogue.js";
 import type { Binding } from "../../binder/bind.js";
@@ -186,9 +187,6 @@ function action(b: Binding, uri: string, pr: ParseResult, d: A.ActionDecl, out: 
   out.push(makeDiagnostic("CR4004", uri, d.reachRange ?? d.name.range, `\`${d.name.text}\` contacts people but names no consent purpose; add \`requires …\`${d.reachRange ? "" : " or mark it `internal`"}`, { fixes }));
 }
 
-function durationText(d: A.Duration): string {
-  return `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
-}
 
 function workflow(b: Binding, uri: string, d: A.WorkflowDecl, out: Diagnostic[]): void {
   let waited = 0;
