@@ -6,6 +6,8 @@
 import { displayPath } from "../files.js";
 import { belowMinimum } from "../journeys.js";
 import { md } from "./diff.js";
+import { kindLines } from "./testText.js";
+import { plain } from "../color.js";
 import { coverageLine, expectationKey, explanationLines, testSummary, type TestReport } from "./testReport.js";
 
 export function renderTestMarkdown(r: TestReport, linkBase?: string): string {
@@ -31,6 +33,9 @@ export function renderTestMarkdown(r: TestReport, linkBase?: string): string {
   const cov = r.coverage;
   const below = r.minCoverage !== null && belowMinimum(cov, r.minCoverage);
   out.push(`${below ? "❌ " : ""}${md(coverageLine(cov))}${below ? `, below the minimum of ${r.minCoverage}%` : ""}`);
+  // The other kinds (stages, workflows, steps, actions, blocked) and the expectations per file.
+  const kinds = kindLines(r, plain, false);
+  if (kinds.length) out.push("", ...kinds.map((l) => `- ${l.includes("below the minimum") ? "❌ " : ""}${md(l.trim())}`));
   const missing = cov.items.filter((i) => !i.covered);
   if (missing.length) {
     out.push("", `<details><summary>not exercised by any journey (${missing.length})</summary>`, "");

@@ -8,7 +8,7 @@ import { KIND_SHORT } from "../coverage.js";
 import { expectationKey, explanationLines, testSummary, coverageLine, type TestReport } from "./testReport.js";
 
 /** One line per kind beyond `rules`: `stages: 5 of 7 entered (71.4%)`, with its minimum when it is below. */
-function kindLines(r: TestReport, c: Colors, verbose: boolean): string[] {
+export function kindLines(r: TestReport, c: Colors, verbose: boolean): string[] {
   const out: string[] = [];
   for (const k of r.more?.kinds ?? []) {
     if (k.kind === "rules") continue;

@@ -91,6 +91,7 @@ describe("test --format markdown", () => {
     expect(r.stdout).toContain("| Danish director reads the pricing page | 1 of 2 | [acme-v2/journeys/journeys.crmrules:15](https://github.com/o/r/blob/abc/test/cli/fixtures/acme-v2/journeys/journeys.crmrules#L15) |");
     expect(r.stdout).toContain("- `expect routed to owner kari` at day 3 ([acme-v2/journeys/journeys.crmrules:22](https://github.com/o/r/blob/abc/test/cli/fixtures/acme-v2/journeys/journeys.crmrules#L22)): expected **routed to owner kari**, actual **owner ben by inbound.denmark**");
     expect(r.stdout).toContain("<details><summary>not exercised by any journey (4)</summary>");
+    expect(r.stdout).toContain("- blocked: 0 of 1 seen blocked (0%)\n- expectations: 7 of 13 passed in 1 file");
     expect(r.stdout).not.toContain("what decided it");
     expect((await run(["test", "acme-v2", "--format", "markdown", "--explain"])).stdout).toContain("<details><summary>what decided it</summary>");
     const pass = await run(["test", "acme-v1", "--format", "markdown", "--filter", "Nordic CTO"]);
