@@ -94,13 +94,22 @@ export class JourneyRunner {
   }
 }
 
+/** The most journeys a file may have for its failing expectations to be published as diagnostics (CR3040). */
+export const MAX_JOURNEYS_FOR_DIAGNOSTICS = 50;
+
 /**
  * The failing expectations of a file's journeys as diagnostics (CR3040, core/engine/expectDiagnostics.ts).
  * A journey that cannot run says so in its lens; a failure here is logged and gives no diagnostic.
  */
 export function journeyDiagnostics(snap: Snapshot, runner: JourneyRunner, path: string, log: (m: string) => void): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const j of journeysOf(snap, path)) {
+  const journeys = journeysOf(snap, path);
+  // Diagnostics are computed on every edit of the file (and of what it sees): running thousands of
+  // journeys there would hold up the checker's findings (a generated 1 MB file has ~2,600). A file
+  // with more journeys than this has its failing expectations in the lenses, the Testing view and
+  // `crmrules test` only. A count, not a time budget, so the diagnostics stay the same on any machine.
+  if (journeys.length > MAX_JOURNEYS_FOR_DIAGNOSTICS) return out;
+  for (const j of journeys) {
     const r = runner.run(snap, path, j);
     if (r instanceof Error) continue;
     try {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, DocumentDiagnosticRequest, type Diagnostic, type FullDocumentDiagnosticReport } from "vscode-languageserver-protocol";
 import { startClient, uri, type Client } from "./helpers.js";
+import { MAX_JOURNEYS_FOR_DIAGNOSTICS } from "../../server/src/journeys.js";
 
 const SCHEMA = `lead {
   email: email
@@ -124,5 +125,17 @@ describe("failing expectations as diagnostics", () => {
     const report = (await client.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uri(join(root, "journeys.crmrules")) } })) as FullDocumentDiagnosticReport;
     expect(report.kind).toBe("full");
     expectFailures(report.items, root);
+  }, 60_000);
+
+  it("are left out of a file with more journeys than MAX_JOURNEYS_FOR_DIAGNOSTICS (they would run at every edit)", async () => {
+    const root = workspace();
+    const failing = (n: number) => Array.from({ length: n }, (_, i) => `journey "j${i}" {\n  lead { email: "x${i}@b.example", country: NO, company_size: 1 }\n  expect stage == mql\n}\n`).join("\n");
+    writeFileSync(join(root, "fifty.crmrules"), `import "./rules.crmrules"\n\n${failing(MAX_JOURNEYS_FOR_DIAGNOSTICS)}`);
+    writeFileSync(join(root, "more.crmrules"), `import "./rules.crmrules"\n\n${failing(MAX_JOURNEYS_FOR_DIAGNOSTICS + 1)}`);
+    client = await startClient([root]);
+    const fifty = await client.diagnostics(uri(join(root, "fifty.crmrules")), (p) => p.diagnostics.length > 0);
+    expect(fifty.diagnostics.filter((d) => d.code === "CR3040").length).toBe(MAX_JOURNEYS_FOR_DIAGNOSTICS);
+    const more = await client.diagnostics(uri(join(root, "more.crmrules")));
+    expect(more.diagnostics.filter((d) => d.code === "CR3040")).toEqual([]);
   }, 60_000);
 });
