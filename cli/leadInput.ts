@@ -25,7 +25,11 @@ export interface InputText {
 }
 
 /** Reads a file (or standard input for `-`) as UTF-8 text. */
-export function readInput(arg: string, cwd: string, what: string): InputText {
+/**
+ * Reads a file (or standard input for `-`) as UTF-8 text. `log`: an event log, which may be far
+ * larger than a rules file (no 5 MB limit; `readLead` parses only the chosen lead's lines).
+ */
+export function readInput(arg: string, cwd: string, what: string, log = false): InputText {
   let bytes: Uint8Array;
   const file = arg === "-" ? null : path.resolve(cwd, arg);
   try {
@@ -33,9 +37,19 @@ export function readInput(arg: string, cwd: string, what: string): InputText {
   } catch (e) {
     throw new UsageError(`${what} ${arg === "-" ? "standard input" : arg} ${ioMessage(e)}`);
   }
-  const d = decodeText(bytes);
+  const d = log ? decodeLog(bytes) : decodeText(bytes);
   if (!d.ok) throw new UsageError(`${what} ${arg === "-" ? "standard input" : arg} ${d.message.replace(/; skipped$/, "")}`);
   return { name: file ? displayPath(file, cwd) : "standard input", uri: file ? toPosix(file) : "stdin:", text: d.text };
+}
+
+function decodeLog(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  if (bytes.subarray(0, 8000).includes(0)) return { ok: false, message: "is not a text file (it contains binary data)" };
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    return { ok: false, message: "is not UTF-8 text" };
+  }
 }
 
 /** A problem in the input, with its place. */
@@ -164,7 +178,7 @@ interface RecordAt {
 }
 
 /** Reads event-log records: a JSON array of records, or JSON Lines. `lead` and `type` may be left out. */
-function readRecords(input: InputText, issues: InputIssue[]): RecordAt[] {
+function readRecords(input: InputText, issues: InputIssue[], id?: string): RecordAt[] {
   const l: Located = { name: input.name, uri: input.uri, lines: new LineIndex(input.text) };
   const out: RecordAt[] = [];
   const add = (raw: unknown, offset: number, length: number) => {
@@ -187,9 +201,11 @@ function readRecords(input: InputText, issues: InputIssue[]): RecordAt[] {
     return out;
   }
   let offset = 0;
+  // With an id, only lines that may be that lead's are parsed (a log of many leads is mostly others').
+  const mine = id === undefined ? null : JSON.stringify(id);
   for (const line of input.text.split("\n")) {
     const t = line.replace(/\r$/, "");
-    if (t.trim() !== "") {
+    if (t.trim() !== "" && (mine === null || t.includes(mine) || !t.includes('"lead"'))) {
       const { tree, error } = parseJson(l, t, offset);
       if (error) issues.push({ severity: "error", place: error.split(": ")[0]!, message: error.slice(error.indexOf(": ") + 2) });
       else if (tree) add(valueOf(tree), offset + (t.length - t.trimStart().length), t.trim().length);
@@ -226,7 +242,7 @@ export function readLead(rules: CompiledRules, lead: InputText | null, events: I
   }
   const inputs: SubjectInput[] = [];
   if (events) {
-    let records = readRecords(events, issues);
+    let records = readRecords(events, issues, opts.id);
     const ids = [...new Set(records.map((r) => r.record.lead).filter((x) => x !== "-"))];
     if (opts.id !== undefined) {
       records = records.filter((r) => r.record.lead === opts.id || r.record.lead === "-");

@@ -96,7 +96,7 @@ export function runEval(paths: string[], opts: EvalOptions): ExitCode {
   if (errors) process.stderr.write(`warning: the rules have ${plural(errors, "error")}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const rules = compile(check, rulesFile(check, opts.from, cwd));
   const lead = opts.lead !== undefined ? readInput(opts.lead, cwd, "--lead") : null;
-  const events = opts.events !== undefined ? readInput(opts.events, cwd, "--events") : null;
+  const events = opts.events !== undefined ? readInput(opts.events, cwd, "--events", true) : null;
   const input = readLead(rules, lead, events, { ...(opts.id !== undefined ? { id: opts.id } : {}), ...(seed !== undefined ? { seed } : {}) });
   if (reportIssues(input.issues)) return ExitCode.Usage;
   if (query && query.kind !== "route") {

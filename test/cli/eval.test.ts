@@ -78,6 +78,17 @@ describe("crmrules eval", () => {
     expect(j.seed).not.toBe(0);
   });
 
+  it("reads a log over the 5 MB limit of a rules file (an event log has none) and picks the lead by --id", async () => {
+    const d = tmp();
+    const g = await run(["generate", ACME, "--leads", "4000", "--seed", "3", "--out", "big.jsonl"], { cwd: d });
+    expect(g.code).toBe(0);
+    const { statSync } = await import("node:fs");
+    expect(statSync(path.join(d, "big.jsonl")).size).toBeGreaterThan(5 * 1024 * 1024);
+    const r = await run(["eval", ACME, "--events", "big.jsonl", "--id", "L000007", "--format", "json"], { cwd: d });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).lead).toBe("L000007");
+  });
+
   it("`simulate --events` with --why or --why-not explains one lead of the log", async () => {
     const d = tmp();
     writeFileSync(path.join(d, "log.jsonl"), [{ type: "lead", lead: "L9", at: 0, fields: { country: "FI", role: "ceo", segment: "boatyard", company_size: 700 } }, { type: "event", lead: "L9", at: 3, event: "demo_requested" }].map((x) => JSON.stringify(x)).join("\n"));
