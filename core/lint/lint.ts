@@ -89,6 +89,8 @@ function unusedImports(check: WorkspaceCheck, push: Push): void {
   }
   for (const [uri, pr] of check.files) {
     if (pr.file.decls.some((d) => d.kind === "Journey")) continue;
+    // A file with errors may fail to use what it imports (`lead.rol` uses no field): the errors come first.
+    if (check.diagnostics.some((d) => d.uri === uri && d.severity === "error")) continue;
     const used = usedFiles.get(uri) ?? new Set<string>();
     const seen = new Set<string>();
     for (const imp of pr.file.imports) {

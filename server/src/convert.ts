@@ -1,9 +1,10 @@
 /** Core ↔ LSP conversions (the only place positions change shape). */
 import * as L from "vscode-languageserver";
 import type { Range } from "../../core/text/positions.js";
-import type { Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import type { AnyDiagnostic as Diagnostic, Severity } from "../../core/diagnostics/diagnostic.js";
+import { lintRule } from "../../core/diagnostics/lintCatalogue.js";
 import { catalogueEntry } from "../../core/diagnostics/catalogue.js";
-import { diagnosticHelpUri } from "../../core/docLinks.js";
+import { diagnosticHelpUri, lintHelpUri } from "../../core/docLinks.js";
 import { pathToUri } from "./uri.js";
 
 export function range(r: Range): L.Range {
@@ -22,12 +23,15 @@ export function diagnostic(d: Diagnostic): L.Diagnostic {
     range: range(d.range),
     severity: SEVERITY[d.severity],
     code: d.code,
-    source: "crmrules",
+    // The style linter's findings (core/lint) are told apart from the checker's.
+    source: lintRule(d.code) ? "crmrules-lint" : "crmrules",
     message: d.message,
   };
   // The code's section in docs/diagnostics.md (every catalogued code has one).
   const entry = catalogueEntry(d.code);
   if (entry) out.codeDescription = { href: diagnosticHelpUri(d.code, entry.title) };
+  const lint = lintRule(d.code);
+  if (lint) out.codeDescription = { href: lintHelpUri(lint.code, lint.name) };
   if (d.related?.length)
     out.relatedInformation = d.related.map((r) => ({ location: { uri: pathToUri(r.uri), range: range(r.range) }, message: r.message }));
   if (d.tags?.length)

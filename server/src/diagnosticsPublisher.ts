@@ -11,10 +11,10 @@ import type { Snapshot, Workspace } from "./workspace.js";
 import { uriToPath, pathToUri } from "./uri.js";
 import { diagnostic as toLsp } from "./convert.js";
 import type { Handle } from "./requests.js";
-import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import type { AnyDiagnostic } from "../../core/diagnostics/diagnostic.js";
 
 /** Diagnostics a file gets besides the checker's (its journeys' failing expectations), for a snapshot. */
-export type MoreDiagnostics = (snap: Snapshot, path: string) => Diagnostic[];
+export type MoreDiagnostics = (snap: Snapshot, path: string) => AnyDiagnostic[];
 
 const MAX_WAIT_MS = 1000;
 /** The result id of the empty report of a file that left the workspace. */
@@ -133,6 +133,12 @@ export class DiagnosticsPublisher {
       const t = setImmediate(() => this.flush());
       this.pending = { cancel: () => clearImmediate(t) };
     }
+  }
+
+  /** Every file's diagnostics may have changed without a file changing (crmrules.json): the next flush recomputes and publishes all. */
+  invalidateAll(): void {
+    this.diagnostics.clear();
+    this.publishAll = true;
   }
 
   /** Drops a scheduled publication (shutdown). */

@@ -27,6 +27,7 @@ import { willRenameFiles } from "./fileRename.js";
 import { clientFeatures, FORMAT_ACTION, serverCapabilities, type ClientFeatures } from "./capabilities.js";
 import { DiagnosticsPublisher } from "./diagnosticsPublisher.js";
 import { Settings } from "./settings.js";
+import { WorkspaceConfig } from "./workspaceConfig.js";
 import { registerCustomRequests } from "./customRequests.js";
 import { requestHandler } from "./requests.js";
 import { registerCommands } from "./commands.js";
@@ -44,7 +45,9 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   const runner = new JourneyRunner(log);
   const handle = requestHandler(connection);
   // Failing journey expectations are published with the checker's diagnostics (CR3040).
-  const publisher = new DiagnosticsPublisher(connection, ws, handle, options.debounceMs ?? 150, (snap, path) => journeyDiagnostics(snap, runner, path, log));
+  // crmrules.json (workspaceConfig.ts): lint findings (source crmrules-lint) beside them, formatter options.
+  const config = new WorkspaceConfig(connection, log);
+  const publisher = new DiagnosticsPublisher(connection, ws, handle, options.debounceMs ?? 150, (snap, path) => [...journeyDiagnostics(snap, runner, path, log), ...config.lintDiagnostics(snap, path)]);
   const settings = new Settings(connection, log);
   let client: ClientFeatures = clientFeatures({});
   /** The client has crmrules' own journey commands (the VS Code extension): the journey lenses carry those. */
@@ -59,18 +62,21 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     settings.initialize(client.configurationPull, opts?.format);
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
     ws.setRoots(folders);
+    config.load(ws.roots);
     return { capabilities: serverCapabilities(), serverInfo: { name: "crmrules-language-server", version: "0.1.0" } };
   });
 
   connection.onInitialized(() => {
     if (client.watchRegistration)
       void connection.client
-        .register(L.DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.crmrules" }] })
+        .register(L.DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.crmrules" }, { globPattern: "**/crmrules.json" }] })
         .catch((e: unknown) => log(`file watching unavailable: ${String(e)}`));
     if (client.folderEvents)
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
         const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
         ws.setRoots([...ws.roots.filter((r) => !removed.has(r)), ...e.added.map((f) => uriToPath(f.uri))]);
+        config.load(ws.roots);
+        publisher.invalidateAll();
         publisher.schedule(ws.paths(), true);
       });
     settings.initialized();
@@ -101,12 +107,19 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   });
   connection.onDidChangeWatchedFiles((e) => {
     const changed: string[] = [];
+    let configChanged = false;
     for (const c of e.changes) {
       const p = uriToPath(c.uri);
+      if (config.isConfigFile(p, ws.roots)) configChanged = true;
       if (!p.endsWith(".crmrules") || ws.isOpen(p)) continue;
       ws.diskChanged(p, c.type === L.FileChangeType.Deleted);
       changed.push(p);
       if (c.type === L.FileChangeType.Deleted) publisher.gone(p, c.uri);
+    }
+    if (configChanged) {
+      config.load(ws.roots);
+      publisher.invalidateAll();
+      publisher.schedule(ws.paths(), true);
     }
     if (changed.length) publisher.schedule(changed, true);
   });
@@ -207,7 +220,7 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
         // The other code actions stand even if formatting this file fails internally.
         let edits: L.TextEdit[] = [];
         try {
-          edits = formatDocument(pr.lines.text, formatOptions(settings.format), path);
+          edits = formatDocument(pr.lines.text, formatOptions(config.format(settings.format, path)), path);
         } catch (e) {
           connection.console.error(`internal error formatting ${path}: ${(e as Error).stack ?? String(e)}`);
         }
@@ -219,13 +232,13 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
   connection.onDocumentFormatting(
     handle("formatting", (p: L.DocumentFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocument(text, formatOptions(settings.format, p.options), uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocument(text, formatOptions(config.format(settings.format, uriToPath(p.textDocument.uri)), p.options), uriToPath(p.textDocument.uri));
     }),
   );
   connection.onDocumentRangeFormatting(
     handle("rangeFormatting", (p: L.DocumentRangeFormattingParams) => {
       const text = ws.text(uriToPath(p.textDocument.uri));
-      return text === undefined ? [] : formatDocumentRange(text, p.range, formatOptions(settings.format, p.options), uriToPath(p.textDocument.uri));
+      return text === undefined ? [] : formatDocumentRange(text, p.range, formatOptions(config.format(settings.format, uriToPath(p.textDocument.uri)), p.options), uriToPath(p.textDocument.uri));
     }),
   );
   connection.languages.semanticTokens.on(
