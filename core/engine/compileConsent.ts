@@ -23,8 +23,9 @@ export function compileConsent(cx: CompileContext, uri: string, d: A.ConsentDecl
       bases.push({ basis: name, expires: b.expires ? (dur(b.expires) ?? null) : null, impliedFor: b.impliedFor ? (dur(b.impliedFor) ?? null) : null, anchor: b.anchor?.text ?? null, text: textOf(src(uri, b)), source: src(uri, b) });
     }
     clauses.push({
-      region: cl.otherwise ? null : cx.constList(uri, cl.region),
-      text: cl.otherwise ? "otherwise" : `in ${cl.region ? textOf(src(uri, cl.region)) : "?"}`,
+      region: cl.otherwise || cl.unknown ? null : cx.constList(uri, cl.region),
+      ...(cl.unknown ? { unknown: true } : {}),
+      text: cl.otherwise ? "otherwise" : cl.unknown ? "unknown" : `in ${cl.region ? textOf(src(uri, cl.region)) : "?"}`,
       bases,
       source: src(uri, cl),
     });

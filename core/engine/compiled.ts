@@ -141,8 +141,10 @@ export interface CBasis {
 }
 
 export interface CClause {
-  /** Country codes covered; null for `otherwise`. */
+  /** Country codes covered; null for `otherwise` and `unknown`. */
   region: string[] | null;
+  /** The `unknown:` clause: for a lead whose country is missing or not a valid code. */
+  unknown?: boolean;
   text: string;
   bases: CBasis[];
   source: SourceRef;

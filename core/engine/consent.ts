@@ -8,6 +8,7 @@ import type { CBasis, CClause, CConsent } from "./compiled.js";
 import type { HistoryItem } from "./expr.js";
 import { formatTime, type ConsentDecision, type Value } from "./trace.js";
 import { IMPLIED_METHODS } from "../vocabulary.js";
+import { COUNTRY_CODES } from "../checker/countries.js";
 
 
 /** What a consent decision reads from a simulation at one moment. */
@@ -28,11 +29,15 @@ export interface ConsentAnswer {
   values: Record<string, Value>;
 }
 
-/** §9 "Choosing the clause": the first clause whose region holds the country, else `otherwise` (undefined: none applies). */
-export function chooseClause(c: CConsent, country: Value | undefined): CClause | undefined {
-  let clause: CClause | undefined;
-  if (typeof country === "string") clause = c.clauses.find((cl) => cl.region !== null && cl.region.includes(country));
-  return clause ?? c.clauses.find((cl) => cl.region === null);
+/**
+ * §9 "Choosing the clause": for a known country (a valid ISO 3166-1 code), the first clause whose
+ * region holds it, else `otherwise` (undefined: none applies). For a lead of unknown jurisdiction
+ * (the country missing, or not a valid code) the `unknown` clause, else `"every"`: every clause
+ * the lead might fall under must allow the contact (the strictest decides).
+ */
+export function chooseClause(c: CConsent, country: Value | undefined): CClause | "every" | undefined {
+  if (typeof country === "string" && COUNTRY_CODES.has(country)) return c.clauses.find((cl) => cl.region !== null && cl.region.includes(country)) ?? c.clauses.find((cl) => cl.region === null && !cl.unknown);
+  return c.clauses.find((cl) => cl.unknown) ?? "every";
 }
 
 /** The consent history of one purpose: its `consent_given` events and its latest cancellation. */
@@ -135,12 +140,29 @@ export function decideConsent(purpose: string | null, consents: ReadonlyMap<stri
   if (!c) return answer(false, null, null, `no consent rule named \`${purpose}\``);
   const clause = chooseClause(c, country);
   if (!clause) return answer(false, null, null, `no consent rule for the jurisdiction \`${typeof country === "string" ? country : "unknown"}\``);
-  const failures: string[] = [];
   const rec = consentRecord(purpose, (e) => facts.history(e));
+  if (clause === "every") {
+    // Unknown jurisdiction without an `unknown` clause: the lead might be under any clause, so each must allow it.
+    const unknown = country === undefined || country === null ? "the lead's country is missing" : `the lead's country \`${String(country)}\` is not a country code`;
+    const clauses = c.clauses.filter((cl) => !cl.unknown);
+    if (!clauses.length) return answer(false, null, null, `${unknown} and \`${purpose}\` has no clause`);
+    for (const cl of clauses) {
+      const r = holdsIn(cl, rec, facts);
+      if (!r.ok) return answer(false, cl, null, `${unknown}, so every clause must allow the contact and \`${cl.text}\` does not: ${r.reason}`);
+    }
+    return answer(true, null, null, `${unknown}, and every clause allows the contact`);
+  }
+  const r = holdsIn(clause, rec, facts);
+  return answer(r.ok, clause, r.basis, r.reason);
+}
+
+/** The first basis of a clause that holds now, or why none does. */
+function holdsIn(clause: CClause, rec: ConsentRecord, facts: ConsentFacts): { ok: boolean; basis: string | null; reason: string } {
+  const failures: string[] = [];
   for (const b of clause.bases) {
     const r = checkBasis(rec, b, facts);
-    if (r.ok) return answer(true, clause, b.text, r.reason);
+    if (r.ok) return { ok: true, basis: b.text, reason: r.reason };
     failures.push(`${b.text}: ${r.reason}`);
   }
-  return answer(false, clause, null, failures.join("; ") || "the clause lists no basis");
+  return { ok: false, basis: null, reason: failures.join("; ") || "the clause lists no basis" };
 }

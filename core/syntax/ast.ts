@@ -296,9 +296,11 @@ export interface ConsentDecl extends Node {
 
 export interface ConsentClause extends Node {
   kind: "ConsentClause";
-  /** The countries the clause covers (a territory, list, or union); absent for `otherwise`. */
+  /** The countries the clause covers (a territory, list, or union); absent for `otherwise` and `unknown`. */
   region?: Expr;
   otherwise: boolean;
+  /** `unknown: …`: the line for a lead whose country is missing or not a valid code (§9). */
+  unknown?: boolean;
   bases: ConsentBasis[];
 }
 

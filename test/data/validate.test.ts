@@ -139,3 +139,43 @@ describe("crmrules validate", () => {
     expect(strict.code).toBe(1);
   }, 30_000);
 });
+
+describe('the "de" consent case (issue 14 item 4, language §9)', () => {
+  // The issue's rules: a German lead with checkbox consent must not get email under `otherwise: opt_in`.
+  const rules = path.join(dir, "de-rules");
+  const RULES = `lead { email: email  country: country }
+event demo_requested
+consent email_marketing {
+  in [DE, AT]: double_opt_in
+  in [US]: opt_out
+  otherwise: opt_in
+}
+action send_email contact requires email_marketing
+workflow w on demo_requested { do send_email }
+`;
+  it("written de, DE, Germany or missing, a German lead with checkbox consent is blocked; with double opt-in it is sent", async () => {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(path.join(rules, "rules.crmrules"), RULES);
+    const lines = (country: unknown, method: string, id: string) => [
+      rec({ type: "lead", lead: id, at: 0, fields: country === undefined ? { email: "a@b.example" } : { email: "a@b.example", country } }),
+      rec({ type: "event", lead: id, at: 0, event: "consent_given", payload: { purpose: "email_marketing", method } }),
+      rec({ type: "event", lead: id, at: 1, event: "demo_requested" }),
+    ];
+    const log = path.join(dir, "de.jsonl");
+    writeFileSync(log, [...lines("de", "checkbox", "lower"), ...lines("DE", "checkbox", "upper"), ...lines("Germany", "checkbox", "name"), ...lines(undefined, "checkbox", "missing"), ...lines("de", "double_opt_in", "double"), ...lines("NO", "checkbox", "norway")].join("\n") + "\n");
+    const out = path.join(dir, "de-outcomes.jsonl");
+    const r = await run(["simulate", "--events", log, rules, "--out", out, "--workers", "0"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('crmrules: de.jsonl:1 fields.country: "de" is not a country code: codes are upper case ("DE"); the value is not used [invalid-country]');
+    const { readFileSync } = await import("node:fs");
+    const outcomes = Object.fromEntries(readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l)).map((o) => [o.lead, o]));
+    for (const id of ["lower", "upper", "name", "missing"]) expect(outcomes[id].sentActions, id).toEqual({});
+    expect(outcomes["lower"].blocked[0].reason).toBe("the lead's country is missing, so every clause must allow the contact and `in [DE, AT]` does not: double_opt_in: consent was given but not confirmed by double opt-in");
+    expect(outcomes["upper"].blocked[0].clause).toBe("in [DE, AT]");
+    expect(outcomes["double"].sentActions).toEqual({ send_email: 1 });
+    expect(outcomes["norway"].sentActions).toEqual({ send_email: 1 });
+    const strict = await run(["simulate", "--events", log, rules, "--strict"], { cwd: dir });
+    expect(strict.code).toBe(1);
+  }, 60_000);
+});

@@ -88,14 +88,46 @@ describe("consent", () => {
     expect(actions[1]!.kind === "action" && actions[1]!.reason).toContain("expired on day 720");
   });
 
-  it("a country no clause covers falls to `otherwise`; missing country too", () => {
+  it("a country no clause covers falls to `otherwise`; a missing country is an unknown jurisdiction, never `otherwise` (issue 14)", () => {
     const { actions } = run("JP", "day 0 poke");
     expect(actions[0]!.kind === "action" && actions[0]!.consent?.clause).toBe("otherwise");
     const rules = compileText(`${RULES}\njourney "j" {\n  lead { email: "a@b.example" }\n day 0 poke\n}\n`);
     const r = runJourney(rules, rules.journeys[0]!.journey);
     const a = r.trace.find((e) => e.kind === "action")!;
-    expect(a.kind === "action" && a.consent?.clause).toBe("otherwise");
+    expect(a.kind === "action" && a.consent?.clause).not.toBe("otherwise");
     expect(a.kind === "action" && a.status).toBe("blocked");
+  });
+
+  describe("a lead of unknown jurisdiction (§9, issue 14)", () => {
+    const GERMAN = `lead { email: email  country: country }
+event poke {}
+consent email_marketing {
+  in [DE, AT]: double_opt_in
+  in [US]: opt_out
+  otherwise: opt_in
+}
+action send_email contact requires email_marketing
+workflow w on poke { do send_email }
+`;
+    const journey = (lead: string, consent: string) => `journey "j" {\n  lead { email: "a@b.example"${lead} }\n  day 0 consent_given { purpose: email_marketing, method: ${consent} }\n  day 1 poke\n}\n`;
+    const action = (text: string) => {
+      const rules = compileText(text);
+      const r = runJourney(rules, rules.journeys[0]!.journey);
+      return r.trace.find((e) => e.kind === "action")! as Extract<ReturnType<typeof runJourney>["trace"][number], { kind: "action" }>;
+    };
+    it("without an `unknown` clause every clause must allow it: a checkbox is blocked (DE wants double opt-in), double opt-in is sent", () => {
+      const a = action(GERMAN + journey("", "checkbox"));
+      expect(a.status).toBe("blocked");
+      expect(a.reason).toBe("the lead's country is missing, so every clause must allow the contact and `in [DE, AT]` does not: double_opt_in: consent was given but not confirmed by double opt-in");
+      expect(action(GERMAN + journey("", "double_opt_in")).status).toBe("sent");
+      // A German lead with checkbox consent is blocked as the law wants; the same lead with no country too.
+      expect(action(GERMAN + journey(", country: DE", "checkbox")).status).toBe("blocked");
+    });
+    it("an `unknown` clause is the deliberate line for it", () => {
+      const a = action(GERMAN.replace("otherwise: opt_in", "otherwise: opt_in\n  unknown: opt_out") + journey("", "checkbox"));
+      expect(a.status).toBe("sent");
+      expect(a.consent?.clause).toBe("unknown");
+    });
   });
 
   it("no clause for the jurisdiction blocks", () => {

@@ -148,8 +148,12 @@ const EXPRESS = new Set([undefined, "checkbox", "double_opt_in", "import"]);
 
 function decide(spec: ConsentSpec, country: string | undefined, h: { name: string; at: number; method?: string; purpose?: string }[], now: number): boolean {
   if (h.some((x) => x.name === "erasure_requested")) return false;
-  const clause = country === undefined ? spec.clauses.find((c) => c.region === null) : spec.clauses.find((c) => c.region === null || c.region.includes(country));
+  // §9: a lead of unknown jurisdiction (no country) must be allowed by every clause (the generator writes no `unknown` clause).
+  if (country === undefined) return spec.clauses.length > 0 && spec.clauses.every((c) => decideIn(c));
+  const clause = spec.clauses.find((c) => c.region === null || c.region.includes(country));
   if (!clause) return false;
+  return decideIn(clause);
+  function decideIn(clause: ConsentSpec["clauses"][number]): boolean {
   const given = (i: number) => h[i]!.name === "consent_given" && h[i]!.purpose === spec.purpose;
   const cancel = (i: number) => (h[i]!.name === "consent_withdrawn" && h[i]!.purpose === spec.purpose) || h[i]!.name === "unsubscribed";
   const lastIndex = (p: (i: number) => boolean) => {
@@ -177,4 +181,5 @@ function decide(spec: ConsentSpec, country: string | undefined, h: { name: strin
     }
   };
   return clause.bases.some(holds);
+  }
 }

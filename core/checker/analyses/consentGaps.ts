@@ -121,7 +121,9 @@ function computeClauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<
   const out: Set<string>[] = [];
   for (const cl of d.clauses) {
     let region: Set<string>;
-    if (cl.otherwise) region = new Set([...COUNTRY_CODES].filter((c) => !taken.has(c)));
+    // `unknown` decides no known country: it is for leads whose country is missing or invalid.
+    if (cl.unknown) region = new Set();
+    else if (cl.otherwise) region = new Set([...COUNTRY_CODES].filter((c) => !taken.has(c)));
     else {
       const v = constValue(cl.region, b, uri);
       const set = v instanceof Set ? v : typeof v === "string" ? new Set([v]) : undefined;
@@ -132,6 +134,40 @@ function computeClauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<
     out.push(region);
   }
   return out;
+}
+
+const dur = (d: A.Duration) => `${d.amount?.text ?? "?"} ${d.unit?.text ?? ""}`.trim();
+
+/** Minutes of a basis's expiry or implied period (Infinity: none). */
+const lasts = (d: A.Duration | undefined) => (d ? (durationMinutes(d) ?? Infinity) : Infinity);
+
+/** Whether basis `x` holding means `y` holds too (§9 "Bases"): so a clause with `y` allows whatever `x` allows. */
+function implies(x: A.ConsentBasis, y: A.ConsentBasis): boolean {
+  const xb = x.basis?.text;
+  const yb = y.basis?.text;
+  if (yb === "opt_out") return true;
+  if (yb === "opt_in") return (xb === "opt_in" || xb === "double_opt_in") && lasts(x.expires) <= lasts(y.expires);
+  if (yb === "double_opt_in") return xb === "double_opt_in" && lasts(x.expires) <= lasts(y.expires);
+  if (yb === "implied") return xb === "implied" && x.anchor?.text === y.anchor?.text && lasts(x.impliedFor) <= lasts(y.impliedFor);
+  return false;
+}
+
+/**
+ * CR4010: a basis of the `unknown` clause that lets a lead of unknown country through where some
+ * other clause would not (the lead may be under that clause: its country is not known).
+ */
+function unknownClause(b: Binding, uri: string, d: A.ConsentDecl, out: Diagnostic[]): void {
+  for (const u of d.clauses.filter((c) => c.unknown)) {
+    for (const bs of u.bases) {
+      if (!bs.basis || !isConsentBasis(bs.basis.text) || !knownAnchor(b, uri, bs)) continue;
+      const x = expressForm(b, uri, bs);
+      const stricter = d.clauses.find((c) => !c.unknown && c.bases.length > 0 && c.bases.every((cb) => cb.basis && isConsentBasis(cb.basis.text)) && !c.bases.some((cb) => implies(x, expressForm(b, uri, cb))));
+      if (!stricter) continue;
+      const words = (x: A.ConsentBasis) => `${x.basis?.text ?? "?"}${x.expires ? ` expires after ${dur(x.expires)}` : ""}${x.impliedFor ? ` ${dur(x.impliedFor)} after ${x.anchor?.text ?? "?"}` : ""}`;
+      const which = `${stricter.otherwise ? "`otherwise`" : "the clause"} on line ${stricter.range.start.line + 1} (\`${stricter.bases.map(words).join(" or ")}\`)`;
+      out.push(makeDiagnostic("CR4010", uri, bs.range, `\`unknown\` lets \`${d.name!.text}\` reach a lead of unknown country on \`${words(bs)}\`, which ${which} would not allow; such a lead may be under that clause, so make \`unknown\` at least as strict`));
+    }
+  }
 }
 
 function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out: Diagnostic[]): void {
@@ -156,6 +192,7 @@ function consent(b: Binding, uri: string, pr: ParseResult, d: A.ConsentDecl, out
       );
     }
   });
+  unknownClause(b, uri, d, out);
   if (!d.clauses.some((c) => c.otherwise)) {
     const covered = new Set<string>();
     for (const r of regions) for (const c of r) covered.add(c);

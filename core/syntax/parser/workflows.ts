@@ -40,6 +40,8 @@ export class WorkflowParser extends RoutingParser {
           },
         },
         { ALT: () => (this.CONSUME(Kw.otherwise), (node.otherwise = true)) },
+        // `unknown` is a soft keyword: a clause for a lead of unknown jurisdiction (§9).
+        { GATE: () => this.LA(1).image === "unknown", ALT: () => (this.CONSUME(T.Identifier), (node.unknown = true)) },
       ]);
       this.CONSUME(T.Colon);
       this.AT_LEAST_ONE_SEP({
