@@ -7,6 +7,7 @@ import type * as A from "../../../core/syntax/ast.js";
 import { countryField, minutes } from "./model.js";
 import { evaluate } from "./conditions.js";
 import type { OracleSim } from "./simulation.js";
+import { COUNTRY_CODES } from "../../../core/checker/countries.js";
 
 /** §4: `checkbox`, `double_opt_in`, `import` (and no method) are express consent; `purchase`, `inquiry` implied. */
 const EXPRESS = new Set(["checkbox", "double_opt_in", "import"]);
@@ -26,21 +27,32 @@ export function decide(sim: OracleSim, purpose: string): Decision {
   const uri = sim.model.uriOf.get(decl)!;
   const field = countryField(sim.model);
   const country = field === undefined ? undefined : sim.fields[field];
+  const textOf = (c: A.ConsentClause) => (c.otherwise ? "otherwise" : c.unknown ? "unknown" : `in ${sim.model.text(uri, c.region!)}`);
+  const allows = (c: A.ConsentClause) => c.bases.find((b) => holdsBasis(sim, purpose, b));
   let clause: A.ConsentClause | undefined;
-  if (country !== undefined && country !== null) {
+  // "A lead whose country is missing, or is not an ISO 3166-1 code, is of unknown jurisdiction"
+  if (typeof country === "string" && COUNTRY_CODES.has(country)) {
     clause = decl.clauses.find((c) => {
-      if (c.otherwise || !c.region) return false;
+      if (c.otherwise || c.unknown || !c.region) return false;
       const v = evaluate(sim.scope(uri), c.region);
-      return Array.isArray(v) ? v.includes(country as string) : v === country;
+      return Array.isArray(v) ? v.includes(country) : v === country;
     });
+    // "`otherwise` is for known countries no clause took, never for it"
+    clause ??= decl.clauses.find((c) => c.otherwise);
+  } else {
+    // "It takes the `unknown` clause when the purpose has one ... and otherwise every clause must allow the contact"
+    clause = decl.clauses.find((c) => c.unknown);
+    if (!clause) {
+      const all = decl.clauses.filter((c) => !c.unknown);
+      const refusing = all.find((c) => !allows(c));
+      if (all.length === 0) return { allowed: false, clause: null, basis: null };
+      if (refusing) return { allowed: false, clause: textOf(refusing), basis: null };
+      return { allowed: true, clause: null, basis: null };
+    }
   }
-  clause ??= decl.clauses.find((c) => c.otherwise);
   if (!clause) return { allowed: false, clause: null, basis: null };
-  const clauseText = clause.otherwise ? "otherwise" : `in ${sim.model.text(uri, clause.region!)}`;
-  for (const b of clause.bases) {
-    if (holdsBasis(sim, purpose, b)) return { allowed: true, clause: clauseText, basis: sim.model.text(uri, b) };
-  }
-  return { allowed: false, clause: clauseText, basis: null };
+  const b = allows(clause);
+  return b ? { allowed: true, clause: textOf(clause), basis: sim.model.text(uri, b) } : { allowed: false, clause: textOf(clause), basis: null };
 }
 
 function isGiven(e: { name: string; payload: Record<string, unknown> }, purpose: string): boolean {
