@@ -7,8 +7,7 @@
 import type { CBasis, CClause, CConsent } from "./compiled.js";
 import type { HistoryItem } from "./expr.js";
 import { formatTime, type ConsentDecision, type Value } from "./trace.js";
-import { IMPLIED_METHODS } from "../vocabulary.js";
-import { COUNTRY_CODES } from "../checker/countries.js";
+import { COUNTRY_CODES, IMPLIED_METHODS } from "../vocabulary.js";
 
 
 /** What a consent decision reads from a simulation at one moment. */
