@@ -6,7 +6,7 @@ import { MAX_DAY } from "../time.js";
 import type * as A from "../syntax/ast.js";
 import type { CompiledRules } from "./compile.js";
 import { Simulation, RoutingPool } from "./sim.js";
-import { formatTime, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
+import { formatTime, traceEntry, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 
 export interface RunOptions {
   /** Overrides the journey's `seed` (default: the journey's seed, else 0). */
@@ -108,7 +108,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
       const text = `expect ${rules.textOf(src(step.expectation))}`;
       const res: ExpectationResult = { text, pass: r.pass, expected: r.expected, actual: r.actual, at: sim.now, time: formatTime(sim.now), source: src(step) };
       expectations.push(res);
-      sim.push({ kind: "expect", at: sim.now, time: res.time, source: res.source, text, pass: r.pass, expected: r.expected, actual: r.actual });
+      sim.push(traceEntry.expect(sim.now, res.source, { text, pass: r.pass, expected: r.expected, actual: r.actual }));
     }
   }
   return {
