@@ -11,6 +11,12 @@ import type * as A from "./syntax/ast.js";
 export interface SourceFile {
   uri: string;
   text: string;
+  /**
+   * A parse of `text` the caller already has (the language server's
+   * incremental reparse, core/syntax/incremental.ts); used instead of parsing
+   * when its text and uri are this file's.
+   */
+  parsed?: ParseResult;
 }
 
 export interface WorkspaceInput {

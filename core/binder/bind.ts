@@ -42,7 +42,8 @@ export function bind(input: WorkspaceInput, previous?: { files: ReadonlyMap<stri
     const prev = previous?.files.get(uri);
     // The guard per file (core/diagnostics/internalError.ts) starts here: a file whose parse or
     // declarations throw is bound as an empty file with one CR9001, and every other file binds as usual.
-    const pr = prev && prev.lines.text === f.text ? prev : guarded("read", uri, () => parse(f.text, uri), (e) => unreadable(b, uri, e));
+    const given = f.parsed && f.parsed.lines.text === f.text && f.parsed.file.uri === uri ? f.parsed : undefined;
+    const pr = given ?? (prev && prev.lines.text === f.text ? prev : guarded("read", uri, () => parse(f.text, uri), (e) => unreadable(b, uri, e)));
     b.files.set(uri, pr);
     uris.push(uri);
   }

@@ -116,16 +116,31 @@ function parseTokens(
   const comments = (lexed.groups["comments"] ?? []) as IToken[];
   dedupe(diagnostics);
   for (const d of diagnostics) addSyntaxFixes(d, lines);
-  let tokens: IToken[] | undefined;
-  return {
+  return parseResult(file, diagnostics, comments, lines, () => crmLexer.tokenize(text).tokens);
+}
+
+/** The tokens of each result whose tokens were asked for (core/syntax/incremental.ts splices them instead of lexing again). */
+const lexed = new WeakMap<ParseResult, IToken[]>();
+
+/** The tokens of `result` if they have been computed, without computing them. */
+export function lexedTokens(result: ParseResult): IToken[] | undefined {
+  return lexed.get(result);
+}
+
+/** A parse result whose tokens are computed by `tokens` on first use and kept. */
+export function parseResult(file: CrmFile, diagnostics: Diagnostic[], comments: IToken[], lines: LineIndex, tokens: () => IToken[]): ParseResult {
+  const result: ParseResult = {
     file,
     diagnostics,
     comments,
     lines,
     get tokens(): IToken[] {
-      return (tokens ??= crmLexer.tokenize(text).tokens);
+      let t = lexed.get(result);
+      if (!t) lexed.set(result, (t = tokens()));
+      return t;
     },
   };
+  return result;
 }
 
 function codeOf(name: string): DiagnosticCode {

@@ -19,6 +19,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { parse, type ParseResult } from "../../core/syntax/parse.js";
+import { reparse } from "../../core/syntax/incremental.js";
 import { internalErrorDiagnostic } from "../../core/diagnostics/internalError.js";
 import { checkWorkspace, type CheckResult } from "../../core/checker/check.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
@@ -264,7 +265,7 @@ export class Workspace {
   }
 
   /** The sorted input of a group, from the previous one when only texts of `touched` files changed. */
-  private inputOf(key: string, files: Set<string>, touched: string[]): SourceFile[] {
+  private inputOf(key: string, files: Set<string>, touched: string[], previous: CheckResult | undefined): SourceFile[] {
     let input = this.inputs.get(key);
     if (!input) {
       const sorted = [...files].sort();
@@ -275,12 +276,28 @@ export class Workspace {
       for (const t of touched) {
         const i = input.index.get(t);
         const text = this.text(t);
-        if (i !== undefined && text !== undefined && list[i]!.text !== text) list[i] = { uri: t, text };
+        if (i !== undefined && text !== undefined && list[i]!.text !== text) list[i] = { uri: t, text, ...this.reparsed(previous?.files.get(t), text) };
       }
       input = { files: list, index: input.index };
     }
     this.inputs.set(key, input);
     return input.files;
+  }
+
+  /**
+   * The changed text parsed again from its previous parse, only the top-level
+   * declarations the change touches (core/syntax/incremental.ts; the same
+   * result as a full parse). The checker parses afresh when there is none.
+   */
+  private reparsed(before: ParseResult | undefined, text: string): { parsed?: ParseResult } {
+    if (!before) return {};
+    try {
+      return { parsed: reparse(before, text) };
+    } catch (e) {
+      // INVARIANT: the editor never crashes; the checker parses the text in full instead.
+      this.log(`reparsing failed: ${(e as Error).stack ?? String(e)}`);
+      return {};
+    }
   }
 
   /**
@@ -349,7 +366,7 @@ export class Workspace {
       const root = key.startsWith("/") ? key : "";
       let next: CheckResult | Failed;
       try {
-        next = checkWorkspace({ root, files: this.inputOf(key, files, touched) }, { previous });
+        next = checkWorkspace({ root, files: this.inputOf(key, files, touched, previous) }, { previous });
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);
