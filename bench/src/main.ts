@@ -1,6 +1,6 @@
 /**
  * `npm run bench` entry (bundled by bench/run.mjs into bench/.out/main.cjs).
- * Options: --only parse,lsp,sim,startup   --quick (small inputs, writes nothing)
+ * Options: --only parse,reparse,lsp,sim,startup   --quick (small inputs, writes nothing)
  *          --render (BENCHMARKS.md from the last bench/results.json, no measuring)
  */
 import { execFileSync } from "node:child_process";
@@ -9,6 +9,7 @@ import path from "node:path";
 import { loadOptional } from "./optional.js";
 import { parseBench, GROUP as PARSE_GROUP } from "./parseBench.js";
 import { lspBench, startupBench, LATENCY_GROUP, STARTUP_GROUP } from "./lspBench.js";
+import { reparseBench, GROUP as REPARSE_GROUP } from "./reparseBench.js";
 import { simBench, rulesText, FULL_SIZE, GROUP as SIM_GROUP, type SimSize } from "./simBench.js";
 import { generateLog } from "./sim/model.js";
 import { compileBenchRules, runOurs } from "./sim/ours.js";
@@ -25,6 +26,11 @@ const GROUPS = [
     group: LATENCY_GROUP,
     intro:
       "The real language server (`node dist/server.js --stdio`) driven over JSON-RPC by a `vscode-languageserver-protocol` client, on a generated workspace of 500 files written to a temporary folder. Each request is sent alone and timed from send to answer; 10 warm-up requests are discarded.",
+  },
+  {
+    group: REPARSE_GROUP,
+    intro:
+      "The incremental reparse (core/syntax/incremental.ts) and a full parse side by side in one run, in-process, on the 1 MB document of the editor-latency group: the time from a one-line edit to the document's diagnostics (parse, then `checkWorkspace` with the previous check, as the server's workspace does) and of full semantic tokens (the server's provider) after it. Both ways must give the same diagnostics, or the run fails.",
   },
   {
     group: SIM_GROUP,
@@ -77,7 +83,7 @@ async function main(): Promise<void> {
   }
   const quick = argv.includes("--quick");
   const onlyArg = argv.indexOf("--only");
-  const only = new Set(onlyArg >= 0 ? argv[onlyArg + 1]!.split(",") : ["parse", "lsp", "sim", "startup"]);
+  const only = new Set(onlyArg >= 0 ? argv[onlyArg + 1]!.split(",") : ["parse", "reparse", "lsp", "sim", "startup"]);
   const repo = path.resolve(process.env["CRMRULES_REPO"] ?? process.cwd());
   const mainJs = path.join(repo, "bench", ".out", "main.cjs");
   const started = Date.now();
@@ -94,6 +100,10 @@ async function main(): Promise<void> {
   if (only.has("parse")) {
     step("parse and check");
     add(await parseBench(opt, quick ? 2 : 5));
+  }
+  if (only.has("reparse")) {
+    step("incremental reparse");
+    add(await reparseBench(quick ? 10 : 60));
   }
   if (only.has("lsp")) {
     step("editor latency");

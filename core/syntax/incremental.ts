@@ -3,8 +3,12 @@
  * previous parse of the same document for every top-level declaration an edit
  * does not touch. Only the declarations overlapping the edit are lexed and
  * parsed again; the new nodes are spliced in and the nodes after them are
- * copied with their positions shifted (parse results are immutable: the
- * previous one stays valid).
+ * moved to their new positions.
+ *
+ * OWNERSHIP: `reparse` takes over `previous`. The declarations after the edit
+ * are not copied (copying them costs as much as parsing them): their positions
+ * are moved in place, so `previous` must not be read afterwards (the language
+ * server's workspace replaces it by the result; its diagnostics are copies).
  *
  * INVARIANT: `reparse(parse(a), b)` deep-equals `parse(b)` (tree, diagnostics,
  * comments, tokens, ranges): test/syntax/incremental.test.ts checks it on
@@ -112,12 +116,13 @@ function tryReparse(previous: ParseResult, text: string, change: TextChange): Pa
   const lineDelta = lines.lineCount - previous.lines.lineCount;
   const into = { offset: segStart, line: startPos.line };
   const after = { offset: delta, line: lineDelta };
+  // Copied before the tree moves: a diagnostic may share its positions with a node.
+  const diagnostics: Diagnostic[] = previous.diagnostics.map((d) => (d.range.start.offset > oldSegEnd ? (copyShifted(d, after) as Diagnostic) : d));
   const file: CrmFile = {
     ...previous.file,
-    decls: [...decls.slice(0, lo), ...seg.file.decls.map((d) => copyShifted(d, into) as Decl), ...decls.slice(hi).map((d) => copyShifted(d, after) as Decl)],
+    decls: [...decls.slice(0, lo), ...shiftInPlace(seg.file.decls, into), ...shiftInPlace(decls.slice(hi), after)],
     range: lines.range(0, text.length),
   };
-  const diagnostics: Diagnostic[] = previous.diagnostics.map((d) => (d.range.start.offset > oldSegEnd ? (copyShifted(d, after) as Diagnostic) : d));
   const comments = spliceTokens(previous.comments, seg.comments, segStart, oldSegEnd, startPos.line, delta, lineDelta);
   const oldTokens = lexedTokens(previous);
   return parseResult(
@@ -147,6 +152,41 @@ function atLineStart(text: string, offset: number): boolean {
   if (offset === 0) return true;
   const c = text.charCodeAt(offset - 1);
   return c === 10 || c === 13;
+}
+
+/**
+ * Moves every position (`{ line, character, offset }`) in the trees of `roots`
+ * by `by`, in place; positions shared between nodes move once. Characters stay:
+ * every moved position lies on a line that starts after the edit (or in the
+ * span, which starts at column 0). A loop over an explicit stack: operator
+ * chains are trees as deep as they are long.
+ */
+function shiftInPlace<T>(roots: T[], by: { offset: number; line: number }): T[] {
+  if (by.offset === 0 && by.line === 0) return roots;
+  const moved = new Set<object>();
+  const stack: unknown[] = [...roots];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === "object") stack.push(v[i]);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o["offset"] === "number" && typeof o["character"] === "number" && typeof o["line"] === "number") {
+      if (moved.has(o)) continue;
+      moved.add(o);
+      (o as { offset: number }).offset += by.offset;
+      (o as { line: number }).line += by.line;
+      continue;
+    }
+    if (Object.getPrototypeOf(o) !== Object.prototype) continue;
+    for (const k in o) {
+      const c = o[k];
+      if (typeof c === "object" && c !== null) stack.push(c);
+    }
+  }
+  return roots;
 }
 
 /**
