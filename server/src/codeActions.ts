@@ -4,6 +4,7 @@ import type { Diagnostic, Fix } from "../../core/diagnostics/diagnostic.js";
 import type { ParseResult } from "../../core/syntax/parse.js";
 import { diagnostic as toLsp, range } from "./convert.js";
 import { pathToUri } from "./uri.js";
+import { whyNotActions } from "./whyNot.js";
 
 export function codeActions(pr: ParseResult, diags: Diagnostic[], params: L.CodeActionParams): L.CodeAction[] {
   const only = params.context.only;
@@ -16,6 +17,7 @@ export function codeActions(pr: ParseResult, diags: Diagnostic[], params: L.Code
       if (!overlaps(d, r)) continue;
       for (const f of d.fixes) out.push(quickFix(d, f));
     }
+    out.push(...whyNotActions(pr, params));
   }
   if (wants(L.CodeActionKind.SourceOrganizeImports)) {
     const edit = organizeImports(pr);

@@ -11,8 +11,9 @@ import { routedJourneys } from "./codeLens.js";
 import { ServerCommand, type CommandResult } from "../../protocol/journeys.js";
 import type { Handle } from "./requests.js";
 import { plural } from "../../core/text/words.js";
+import { runWhyNot, WHY_NOT_COMMAND, type WhyNotResult } from "./whyNot.js";
 
-export const SERVER_COMMANDS: string[] = Object.values(ServerCommand);
+export const SERVER_COMMANDS: string[] = [...Object.values(ServerCommand), WHY_NOT_COMMAND];
 
 export function registerCommands(connection: L.Connection, ws: Workspace, runner: JourneyRunner, handle: Handle): void {
   const show = (type: L.MessageType, message: string) => void connection.sendNotification(L.ShowMessageNotification.type, { type, message });
@@ -21,7 +22,7 @@ export function registerCommands(connection: L.Connection, ws: Workspace, runner
     return args.slice(0, n) as string[];
   };
   connection.onExecuteCommand(
-    handle("executeCommand", (p: L.ExecuteCommandParams): CommandResult => {
+    handle("executeCommand", (p: L.ExecuteCommandParams): CommandResult | WhyNotResult => {
       switch (p.command) {
         case ServerCommand.simulateJourney:
         case ServerCommand.showTraceText: {
@@ -48,6 +49,8 @@ export function registerCommands(connection: L.Connection, ws: Workspace, runner
           show(L.MessageType.Info, message);
           return { message };
         }
+        case WHY_NOT_COMMAND:
+          return runWhyNot(ws.snapshot(), runner, p.arguments, show);
         default:
           throw new L.ResponseError(L.ErrorCodes.InvalidParams, `unknown command \`${p.command}\``);
       }

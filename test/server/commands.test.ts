@@ -26,7 +26,7 @@ const run = (command: string, args: unknown[]) => c.conn.sendRequest(P.ExecuteCo
 describe("lens commands served by the server", () => {
   it("announces the commands, and every lens carries one of them (none empty)", async () => {
     const announced = c.init.capabilities.executeCommandProvider?.commands ?? [];
-    expect([...announced].sort()).toEqual(["crmrules.server.showRoutedJourneys", "crmrules.server.showTraceText", "crmrules.server.simulateJourney"]);
+    expect([...announced].sort()).toEqual(["crmrules.server.showRoutedJourneys", "crmrules.server.showTraceText", "crmrules.server.simulateJourney", "crmrules.server.whyNot"]);
     for (const u of [R(), J()]) {
       const lenses = (await c.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: u } }))!;
       expect(lenses.length).toBeGreaterThan(0);
