@@ -352,7 +352,7 @@ async function bigDocument(s: Server, root: string, requests: number, wsDesc: st
   const desc = `a generated rule file of ${countLines(text).toLocaleString("en-US")} lines (${(bytes / 1e6).toFixed(2)} MB, seed 1000000) opened beside the ${wsDesc}`;
   return [
     result({ group: LATENCY_GROUP, name: "lsp.bigDocument.openMs", title: "1 MB document: diagnostics after opening", unit: "ms", summary: summarize([openMs]), target: null, how: `\`textDocument/didOpen\` of ${desc}, until its \`publishDiagnostics\` arrives.` }),
-    ...percentiles("lsp.bigDocument.diagnosticsAfterEdit", "1 MB document: diagnostics after a one-line edit", edits, null, `One-line \`didChange\` in ${desc}, until its diagnostics for that version arrive (the whole document is parsed again; nothing imports it).`),
+    ...percentiles("lsp.bigDocument.diagnosticsAfterEdit", "1 MB document: diagnostics after a one-line edit", edits, null, `One-line \`didChange\` in ${desc}, until its diagnostics for that version arrive (only the edited declaration is parsed again, core/syntax/incremental.ts, and the document is checked again; nothing imports it).`),
     ...percentiles("lsp.bigDocument.completion", "1 MB document: completion after `lead.`", completion, null, "`textDocument/completion` after the last `when lead.` of the document."),
     ...percentiles("lsp.bigDocument.semanticTokens", "1 MB document: semantic tokens (full)", tokens, null, "`textDocument/semanticTokens/full` of the whole document."),
     ...percentiles("lsp.bigDocument.semanticTokensRange", "1 MB document: semantic tokens of 60 lines", rangeTokens, null, "`textDocument/semanticTokens/range` of 60 lines in the middle of the document (what an editor asks first for the visible part of a large file)."),
