@@ -14,7 +14,7 @@
  *   blocks are written in order and its commands run in between.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +121,11 @@ function sandbox(): string {
   cpSync(path.join(REPO, "examples"), path.join(dir, "examples"), { recursive: true });
   cpSync(path.join(REPO, "examples/acme"), path.join(dir, "rules"), { recursive: true });
   git(["init", "-q", "-b", "main"], dir);
+  // The project's DuckDB, as a user's project has it installed (runtime/data/duckdb.ts also looks in the
+  // working directory's node_modules); kept out of the sandbox's commits.
+  mkdirSync(path.join(dir, "node_modules"));
+  symlinkSync(path.join(REPO, "node_modules", "@duckdb"), path.join(dir, "node_modules", "@duckdb"));
+  writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
   run("crmrules generate rules --leads 200 --seed 3 --out leads.jsonl", dir);
   git(["add", "."], dir);
   git(["commit", "-q", "-m", "rules"], dir);
