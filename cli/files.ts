@@ -283,17 +283,17 @@ export function commonDirectory(dirs: string[]): string {
  * file at its path (an editor's unsaved buffer, `check -`): it is reported on, and when it is the
  * only input every file under its folder (or `root`) is read so that its imports resolve.
  */
-export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: string; stdin?: { path: string; text: string } } = {}): LoadedWorkspace {
+export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: string; stdin?: { path: string; text: string }; read?: (file: string) => TextRead } = {}): LoadedWorkspace {
   const cwd = options.cwd ?? process.cwd();
   const stdin = options.stdin;
   if (stdin && inputs.length === 0) {
     // Every file under the root is read (imports resolve); only the text from standard input is reported.
     const root = path.resolve(cwd, options.root ?? path.dirname(path.resolve(cwd, stdin.path)));
-    const ws = loadWorkspace([root], { root, cwd });
+    const ws = loadWorkspace([root], { root, cwd, ...(options.read ? { read: options.read } : {}) });
     const empty = `contains no ${EXTENSION} files`;
     return withStdin({ ...ws, selected: new Set(), problems: ws.problems.filter((p) => p.message !== empty) }, stdin, cwd);
   }
-  if (stdin) return withStdin(loadWorkspace(inputs, { root: options.root, cwd }), stdin, cwd);
+  if (stdin) return withStdin(loadWorkspace(inputs, { root: options.root, cwd, ...(options.read ? { read: options.read } : {}) }), stdin, cwd);
   const found = discover(inputs.length ? inputs : ["."], cwd);
   const problems = [...found.problems];
   const rootPath = options.root ? path.resolve(cwd, options.root) : commonDirectory(found.bases);
@@ -311,7 +311,7 @@ export function loadWorkspace(inputs: string[], options: { root?: string; cwd?: 
     for (const f of linked.files) all.add(f);
   }
   for (const f of [...all].sort()) {
-    const r = readTextFile(f);
+    const r = (options.read ?? readTextFile)(f);
     if (r.ok) files.push({ uri: toPosix(f), text: r.text });
     else problems.push({ input: displayPath(f, cwd), message: r.message });
   }

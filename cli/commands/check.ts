@@ -14,6 +14,7 @@ import { renderJson } from "../output/checkJson.js";
 import { renderSarif } from "../output/checkSarif.js";
 import { renderGithub } from "../output/checkGithub.js";
 import { renderJUnit } from "../output/checkJUnit.js";
+import { watch, type WatchSession } from "../watch.js";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "github", "junit"] as const;
 
@@ -23,6 +24,7 @@ interface CheckOptions {
   root?: string;
   stdinFilepath?: string;
   quiet?: boolean;
+  watch?: boolean;
 }
 
 export function checkCommand(): Command {
@@ -34,6 +36,7 @@ export function checkCommand(): Command {
     .option("--root <folder>", "workspace root (default: the folder containing every path); imports may not leave it")
     .option("--stdin-filepath <path>", "with `-`: the path the text from standard input stands for (messages name it, its imports resolve from it; default: stdin.crmrules here)")
     .option("-q, --quiet", "report errors only (warnings and notes are neither shown nor counted)")
+    .option("-w, --watch", "check again on every save, only what the change affects; ends with Ctrl-C")
     .addHelpText(
       "after",
       `
@@ -49,22 +52,23 @@ Examples:
 Exit codes: 0 no findings at the fail level, 1 findings, 2 bad arguments or unreadable input.
 `,
     )
-    .action((paths: string[], opts: CheckOptions) => {
-      process.exitCode = runCheck(paths, opts);
+    .action(async (paths: string[], opts: CheckOptions) => {
+      process.exitCode = opts.watch ? await watch("check", paths, opts, (s) => runCheck(paths, opts, s)) : runCheck(paths, opts);
     });
 }
 
-export function runCheck(paths: string[], opts: CheckOptions): ExitCode {
+/** With `session` (`--watch`), files are read through it and checked incrementally from its previous check. */
+export function runCheck(paths: string[], opts: CheckOptions, session?: WatchSession): ExitCode {
   const cwd = process.cwd();
   if (opts.quiet && opts.failLevel === "warning") throw new UsageError("`--quiet` reports errors only; it does not go with `--fail-level warning`");
   const fromStdin = paths.includes("-");
   if (opts.stdinFilepath !== undefined && !fromStdin) throw new UsageError("`--stdin-filepath` names the text read from standard input: give `-` as a path too");
   const stdin = fromStdin ? { path: opts.stdinFilepath ?? "stdin.crmrules", text: readStdinText() } : undefined;
   const rest = paths.filter((p) => p !== "-");
-  const ws = loadWorkspace(rest, { root: opts.root, cwd, ...(stdin ? { stdin } : {}) });
+  const ws = loadWorkspace(rest, { root: opts.root, cwd, ...(stdin ? { stdin } : {}), ...(session ? { read: session.read } : {}) });
   reportProblems(ws.problems);
   const start = performance.now();
-  const checked = checkFiles(ws.root, ws.files);
+  const checked = session ? session.check(ws, opts.quiet) : checkFiles(ws.root, ws.files);
   const seconds = (performance.now() - start) / 1000;
   const report: CheckReport = {
     root: ws.root,

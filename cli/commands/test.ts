@@ -24,6 +24,7 @@ import { explainExpectation, type ExpectationExplanation } from "../../core/engi
 import { guarded } from "../../core/diagnostics/internalError.js";
 import type { JourneyRun } from "../journeys.js";
 import { plural } from "../../core/text/words.js";
+import { watch, type WatchSession } from "../watch.js";
 
 export const TEST_FORMATS = ["text", "json", "junit", "github", "sarif", "markdown"] as const;
 
@@ -37,6 +38,7 @@ interface TestOptions {
   quiet?: boolean;
   linkBase?: string;
   coverageOut?: string;
+  watch?: boolean;
 }
 
 export function testCommand(): Command {
@@ -51,6 +53,7 @@ export function testCommand(): Command {
     .option("--verbose", "list every item no journey exercises")
     .option("-q, --quiet", "text: print only failed journeys and the summary")
     .option("--link-base <url>", "markdown: prefix of the links to journeys' lines (default: relative to the workspace folder)")
+    .option("-w, --watch", "run again on every save: only the journeys whose rules or file changed; ends with Ctrl-C")
     .option("--explain", "for each failed expectation, the trace entries that decided it and, for `stage ==` and `routed to`, why not")
     .addHelpText(
       "after",
@@ -68,19 +71,20 @@ Examples:
 Exit codes: 0 all passed, 1 a journey failed or coverage is below the minimum, 2 bad arguments or unreadable input.
 `,
     )
-    .action((paths: string[], opts: TestOptions) => {
-      process.exitCode = runTest(paths, opts);
+    .action(async (paths: string[], opts: TestOptions) => {
+      process.exitCode = opts.watch ? await watch("test", paths, opts, (s) => runTest(paths, opts, s)) : runTest(paths, opts);
     });
 }
 
 
-export function runTest(paths: string[], opts: TestOptions): ExitCode {
+/** With `session` (`--watch`), files are read through it, checked incrementally, and only journeys whose file's check changed run again. */
+export function runTest(paths: string[], opts: TestOptions, session?: WatchSession): ExitCode {
   const minimums = parseMinimums(opts.minCoverage);
   const minCoverage = minimums.get("rules") ?? null;
   const cwd = process.cwd();
-  const ws = loadWorkspace(paths, { root: opts.root, cwd });
+  const ws = loadWorkspace(paths, { root: opts.root, cwd, ...(session ? { read: session.read } : {}) });
   reportProblems(ws.problems);
-  const check = checkFiles(ws.root, ws.files);
+  const check = session ? session.check(ws) : checkFiles(ws.root, ws.files);
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   const c = colorsFor(process.stderr);
   if (errors) process.stderr.write(`${c.yellow("warning:")} the rules have ${plural(errors, "error")}; incomplete declarations are left out of the journeys (see \`crmrules check\`)\n`);
@@ -100,7 +104,7 @@ export function runTest(paths: string[], opts: TestOptions): ExitCode {
       throw new UsageError(`no journey name contains \`${opts.filter}\`${near ? `; did you mean \`${near}\`?` : ""}`);
     }
   }
-  const runs = runAll(journeys, internal);
+  const runs = session ? session.run(journeys, internal) : runAll(journeys, internal);
   const cov = coverage(check, runs, internal);
   const more = moreCoverage(check, runs, cov, internal);
   // `--explain`: only the failed journeys run again, with their whole trace.
