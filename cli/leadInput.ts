@@ -15,6 +15,7 @@ import { LineIndex } from "../core/text/positions.js";
 import { UsageError } from "./exit.js";
 import { decodeText, displayPath, ioMessage, toPosix } from "./files.js";
 import { closest } from "./suggest.js";
+import { valueProblem as recordValueProblem } from "../core/data/validate.js";
 
 export interface InputText {
   /** For messages: the path as given, or `standard input`. */
@@ -101,38 +102,20 @@ function valueOf(n: JsonNode): unknown {
   }
 }
 
-const TYPE_WORDS: Record<string, string> = { text: "text", email: "an email address", country: "a country code (text, like \"NO\")", number: "a number", boolean: "true or false", date: "a date (text, YYYY-MM-DD)", enum: "one of its values (text)", list: "a list" };
+const TYPE_WORDS: Record<string, string> = { text: "text", email: "an email address (text)", country: "a country code (text, like \"NO\")", number: "a number", boolean: "true or false", date: "a date (text, YYYY-MM-DD)", enum: "one of its values (text)" };
 
-/** Why `v` is not a value of field `f`, or null. */
+/**
+ * Why `v` is not a value of field `f`, or null. Which values are valid is decided once, by
+ * core/data/validate.ts (as for bulk replay and `crmrules validate`: `XX`, `de` or `"DE "` are no
+ * country); a value of the wrong JSON type is said as what was expected.
+ */
 function valueProblem(f: FieldInfo, v: unknown): string | null {
   if (v === null) return null;
-  const kind = f.type === "list" ? f.element ?? "text" : f.type;
-  const one = (x: unknown): string | null => {
-    switch (kind) {
-      case "number":
-        return typeof x === "number" ? null : "a number";
-      case "boolean":
-        return typeof x === "boolean" ? null : "true or false";
-      case "date":
-        return typeof x === "string" && /^\d{4}-\d{2}-\d{2}$/.test(x) ? null : "a date (text, YYYY-MM-DD)";
-      case "enum":
-        return typeof x === "string" && (f.values.length === 0 || f.values.includes(x)) ? null : `one of ${f.values.map((s) => `"${s}"`).join(", ")}`;
-      case "country":
-        return typeof x === "string" && /^[A-Z]{2}$/.test(x) ? null : 'a country code (two capital letters, like "NO")';
-      default:
-        return typeof x === "string" ? null : TYPE_WORDS[kind] ?? "text";
-    }
-  };
-  if (f.type === "list") {
-    if (!Array.isArray(v)) return `\`${f.name}\` is a list; expected a JSON array`;
-    for (const x of v) {
-      const p = one(x);
-      if (p) return `an item of \`${f.name}\` is ${JSON.stringify(x)}; expected ${p}`;
-    }
-    return null;
-  }
-  const p = one(v);
-  return p ? `\`${f.name}\` is ${JSON.stringify(v)}; expected ${p}` : null;
+  const p = recordValueProblem(f, v as Value);
+  if (!p) return null;
+  if (p.kind !== "invalid-type") return `\`${f.name}\`: ${p.reason}`;
+  if (f.type === "list") return Array.isArray(v) ? `\`${f.name}\`: ${p.reason}` : `\`${f.name}\` is a list; expected a JSON array`;
+  return `\`${f.name}\` is ${JSON.stringify(v)}; expected ${TYPE_WORDS[f.type] ?? "text"}`;
 }
 
 /** The lead's fields from a JSON object node, checked against the schema. */

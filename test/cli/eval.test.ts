@@ -102,6 +102,20 @@ describe("crmrules eval", () => {
     expect(bad.code).toBe(2);
   });
 
+  it("judges values as bulk replay and `crmrules validate` do: `XX`, `de` and `\"DE \"` are no country", async () => {
+    const d = tmp();
+    for (const [value, reason] of [
+      ["XX", '"XX" is not an ISO 3166-1 alpha-2 country code'],
+      ["de", '"de" is not a country code: codes are upper case ("DE")'],
+      ["DE ", '"DE " has spaces around the code; write "DE"'],
+    ]) {
+      writeFileSync(path.join(d, "lead.json"), JSON.stringify({ country: value }));
+      const r = await run(["eval", ACME, "--lead", "lead.json"], { cwd: d });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`crmrules: error: lead.json:1:12: \`country\`: ${reason}\n`);
+    }
+  });
+
   it("every bad input names its place and the value it saw; unknown fields and events are warnings", async () => {
     const d = tmp();
     writeFileSync(path.join(d, "bad.json"), '{\n  "country": "NO",\n  "company_size": "80"\n}');
