@@ -4,18 +4,9 @@
 // runs on 550 workspaces) with esbuild into a temporary file and runs `runs` generated workspaces,
 // each with its journeys and two event logs. Prints progress every 1,000 workspaces and a summary;
 // exits 1 on any disagreement (each printed shrunk) or a workspace that did not check cleanly.
-import { build } from "esbuild";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeFileSync } from "node:fs";
+import { importBundled, option as opt } from "./bundled.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const runs = Number(opt("runs", "10000"));
 const seed = Number(opt("seed", "1"));
 const minutes = opt("minutes", undefined) === undefined ? undefined : Number(opt("minutes", undefined));
@@ -24,21 +15,7 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || (minutes !
   console.error("usage: npm run differential -- [--runs N] [--seed S] [--minutes M] [--json FILE]");
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), "crmrules-differential-"));
-const out = join(dir, "differential.mjs");
-await build({
-  entryPoints: [join(repo, "test/engine/oracle/run.ts")],
-  outfile: out,
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  logLevel: "warning",
-  define: { "process.env.NODE_ENV": JSON.stringify("development") },
-  inject: [join(repo, "cli/compat.ts")],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
-const { differential } = await import(pathToFileURL(out).href);
+const { differential } = await importBundled("test/engine/oracle/run.ts", "differential");
 const started = Date.now();
 const line = (s) =>
   `${s.workspaces} workspaces (${s.skipped} not checking cleanly), ${s.cases} cases (${s.journeys} journeys, ${s.logs} event logs), ${s.expectations} expectations, ${s.entries} trace entries, ${((Date.now() - started) / 1000).toFixed(0)} s: ${s.failures.length} disagreements`;

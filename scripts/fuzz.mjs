@@ -2,18 +2,9 @@
 // Bundles test/fuzz/ (generator + properties, the same code the vitest suite runs on 2,000 inputs) with
 // esbuild into a temporary file and runs it on the main thread's default stack, as the CLI runs.
 // Prints progress every 1,000 inputs and a summary; exits 1 if any input threw, hung or broke a property.
-import { build } from "esbuild";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeFileSync } from "node:fs";
+import { importBundled, option as opt } from "./bundled.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const runs = Number(opt("runs", "10000"));
 // (Times are CPU times of this process, so a loaded machine does not turn into "hangs".)
 const seed = Number(opt("seed", "1"));
@@ -24,21 +15,7 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !(scale > 
   console.error("usage: npm run fuzz -- [--runs N] [--seed S] [--scale 0-1] [--json FILE]");
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), "crmrules-fuzz-"));
-const out = join(dir, "fuzz.mjs");
-await build({
-  entryPoints: [join(repo, "test/fuzz/run.ts")],
-  outfile: out,
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  logLevel: "warning",
-  define: { "process.env.NODE_ENV": JSON.stringify("development") },
-  inject: [join(repo, "cli/compat.ts")],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
-const { fuzz } = await import(pathToFileURL(out).href);
+const { fuzz } = await importBundled("test/fuzz/run.ts", "fuzz");
 const started = Date.now();
 const line = (s) =>
   `${s.runs} inputs, ${(s.bytes / 1048576).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(0)} s: ${s.crashes} crashes, ${s.hangs} hangs, ${s.violations} violations; ` +
