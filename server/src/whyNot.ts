@@ -2,17 +2,16 @@
  * Why-not from the editor (issue 17 item 3): the command `crmrules.server.whyNot` runs a journey
  * and answers a question in `--why-not`'s words (`stage mql`, `routed to team sdr at day 3`) with
  * core/engine/explain.ts's answer, and a code action on each failing expectation (CR3040) whose
- * question follows from the `expect` asks it. The question's syntax is the CLI's (cli/whyNot.ts,
- * its one home); the answer's text is the CLI's rendering without colours.
+ * question follows from the `expect` asks it. The question's words and the answer's text have one
+ * home, core/engine/whyNotText.ts (the CLI's `--why-not` uses it too); here without colours.
  */
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative, sep } from "node:path";
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
 import { journeySubject, whyNot, type WhyNotAnswer, type WhyNotQuery } from "../../core/engine/explain.js";
 import { MAX_DAY } from "../../core/time.js";
 import type { ParseResult } from "../../core/syntax/parse.js";
-import { parseWhyNot, renderWhyNot } from "../../cli/whyNot.js";
-import { plain } from "../../cli/color.js";
+import { parseWhyNotWords, whyNotText, type WhyNotStyle } from "../../core/engine/whyNotText.js";
 import type { JourneyRunner } from "./journeys.js";
 import { journeysOf } from "./journeys.js";
 import type { Snapshot } from "./workspace.js";
@@ -27,6 +26,25 @@ export interface WhyNotResult {
   answer: WhyNotAnswer;
 }
 
+const same = (s: string) => s;
+
+/** No colours; places relative to the journey's folder, as the CLI shows them from there. */
+function plainStyle(folder: string): WhyNotStyle {
+  return {
+    bold: same,
+    green: same,
+    yellow: same,
+    red: same,
+    dim: same,
+    place(src) {
+      const file = uriToPath(src.uri);
+      const rel = relative(folder, file);
+      const shown = rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+      return `${shown.split(sep).join("/")}:${src.range.start.line + 1}:${src.range.start.character + 1}`;
+    },
+  };
+}
+
 const bad = (message: string) => new L.ResponseError(L.ErrorCodes.InvalidParams, message);
 
 /** Runs `crmrules.server.whyNot` with `{ uri, journey, question }`; a bad argument or question is an InvalidParams error. */
@@ -38,7 +56,7 @@ export function runWhyNot(snap: Snapshot, runner: JourneyRunner, args: unknown[]
   const words = a.question.trim().split(/\s+/).filter((w) => w !== "");
   let query: WhyNotQuery;
   try {
-    query = parseWhyNot(words.length ? words : [""])!;
+    query = parseWhyNotWords(words.length ? words : [""]);
   } catch (e) {
     throw bad(`the question \`${a.question}\`: ${(e as Error).message.replace(/`--why-not` takes/, "a why-not question is")}`);
   }
@@ -53,7 +71,7 @@ export function runWhyNot(snap: Snapshot, runner: JourneyRunner, args: unknown[]
     // An unknown name (explain.ts's whyNotProblem), with a did-you-mean.
     throw bad(`the question \`${a.question}\`: ${(e as Error).message}`);
   }
-  const message = renderWhyNot(`journey "${a.journey}"`, answer, dirname(path), plain).trimEnd();
+  const message = whyNotText(`journey "${a.journey}"`, answer, plainStyle(dirname(path))).trimEnd();
   show(answer.happened ? L.MessageType.Info : L.MessageType.Warning, message);
   return { message, query, answer };
 }

@@ -54,6 +54,16 @@ describe("architecture boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  // Adapters share code only through the core: the server, the extension and the data runtime never
+  // reach into the CLI (the CLI may start the server: `crmrules lsp`).
+  it("no adapter imports the CLI", () => {
+    const offenders: string[] = [];
+    for (const d of [join("server", "src"), join("client", "src"), "runtime"])
+      for (const f of tsFiles(join(root, d)))
+        for (const spec of importsOf(f)) if (spec.startsWith(".") && /(^|\/)cli\//.test(spec)) offenders.push(`${relative(root, f)} imports ${spec}`);
+    expect(offenders).toEqual([]);
+  });
+
   // Only the server knows the LSP; only the extension knows VS Code; only the CLI knows exit codes.
   // `crmrules lsp` (cli/commands/lsp.ts) opens the server's connection on standard input/output.
   it("only the server speaks the LSP, only the extension imports VS Code, only the CLI exits the process", () => {
