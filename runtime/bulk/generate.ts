@@ -11,6 +11,7 @@ import type { FieldInfo, EventInfo } from "../../core/engine/compile.js";
 import type { Value } from "../../core/engine/trace.js";
 import type * as A from "../../core/syntax/ast.js";
 import { CONSENT_METHODS } from "../../core/vocabulary.js";
+import { Rng } from "../../core/rng.js";
 
 /** What the rules test, per field name (`url`, `role`, `email.domain` for `lead.email.domain`). */
 export interface RuleLiterals {
@@ -36,16 +37,10 @@ export interface GenerateOptions {
   eventsPerLead?: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
+/** core/rng.ts's generator as a function, seeded with the seed as given. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 const COUNTRIES: [string, number][] = [["NO", 8], ["SE", 8], ["DK", 5], ["FI", 4], ["DE", 10], ["AT", 3], ["FR", 6], ["GB", 7], ["NL", 4], ["ES", 4], ["US", 15], ["CA", 6], ["JP", 4], ["SG", 2], ["BR", 2]];

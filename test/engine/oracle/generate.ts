@@ -7,26 +7,12 @@
  * kept legal (the checker reports no error) so that every case runs.
  */
 
-export class Rng {
-  private s: number;
+import { Rng as SeededRng } from "../../../core/rng.js";
+
+/** core/rng.ts's generator, with this generator's own seed mixing (so a seed gives the cases it always gave). */
+export class Rng extends SeededRng {
   constructor(seed: number) {
-    this.s = (seed * 2654435761) >>> 0 || 1;
-  }
-  next(): number {
-    // mulberry32
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
+    super((seed * 2654435761) >>> 0 || 1);
   }
 }
 
