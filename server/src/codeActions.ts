@@ -1,12 +1,12 @@
-/** Code actions: every checker fix as a quick fix, plus "organize imports". */
+/** Code actions: every checker and lint fix as a quick fix, plus "organize imports". */
 import * as L from "vscode-languageserver";
-import type { Diagnostic, Fix } from "../../core/diagnostics/diagnostic.js";
+import type { AnyDiagnostic, Fix } from "../../core/diagnostics/diagnostic.js";
 import type { ParseResult } from "../../core/syntax/parse.js";
 import { diagnostic as toLsp, range } from "./convert.js";
 import { pathToUri } from "./uri.js";
 import { whyNotActions } from "./whyNot.js";
 
-export function codeActions(pr: ParseResult, diags: Diagnostic[], params: L.CodeActionParams): L.CodeAction[] {
+export function codeActions(pr: ParseResult, diags: AnyDiagnostic[], params: L.CodeActionParams): L.CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + "."));
   const out: L.CodeAction[] = [];
@@ -26,14 +26,14 @@ export function codeActions(pr: ParseResult, diags: Diagnostic[], params: L.Code
   return out;
 }
 
-function overlaps(d: Diagnostic, r: L.Range): boolean {
+function overlaps(d: AnyDiagnostic, r: L.Range): boolean {
   const s = d.range.start;
   const e = d.range.end;
   const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(s, r.end) && before(r.start, e);
 }
 
-function quickFix(d: Diagnostic, f: Fix): L.CodeAction {
+function quickFix(d: AnyDiagnostic, f: Fix): L.CodeAction {
   const changes: Record<string, L.TextEdit[]> = {};
   for (const e of f.edits) (changes[pathToUri(e.uri)] ??= []).push({ range: range(e.range), newText: e.newText });
   return { title: f.title, kind: L.CodeActionKind.QuickFix, diagnostics: [toLsp(d)], isPreferred: f.preferred, edit: { changes } };

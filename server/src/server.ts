@@ -214,7 +214,8 @@ export function startServer(connection: L.Connection, options: ServerOptions = {
     handle("codeAction", (p: L.CodeActionParams) => {
       const { snap, path, pr } = at(p.textDocument.uri);
       if (!pr) return [];
-      const out = codeActions(pr, snap.diagnosticsOf(path), p);
+      // The checker's fixes and the style linter's (a rename to snake_case, an unused import's removal).
+      const out = codeActions(pr, [...snap.diagnosticsOf(path), ...config.lintDiagnostics(snap, path)], p);
       const only = p.context.only;
       if (!only || only.some((k) => FORMAT_ACTION === k || FORMAT_ACTION.startsWith(k + "."))) {
         // The other code actions stand even if formatting this file fails internally.

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DidChangeWatchedFilesNotification, DocumentFormattingRequest, FileChangeType } from "vscode-languageserver-protocol";
+import { CodeActionRequest, DidChangeWatchedFilesNotification, DocumentFormattingRequest, FileChangeType, type CodeAction } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { REPO, startClient, uri, type Client } from "./helpers.js";
 
@@ -35,6 +35,16 @@ describe("lint findings and crmrules.json in the server", () => {
     expect(lint[1]!.message).toBe("the score `MyScore` is not in snake_case: `my_score`");
     expect(lint[1]!.codeDescription?.href).toMatch(/docs\/lint\.md#l001--naming$/);
     expect(first.diagnostics.filter((d) => d.source === "crmrules")).toEqual([]);
+
+    // A lint finding's fix is a quick fix in the editor, as `crmrules lint --fix` applies it.
+    const myScore = lint[1]!;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: f }, range: myScore.range, context: { diagnostics: [myScore] } })) as CodeAction[];
+    const rename = actions.filter((a) => a.kind === "quickfix");
+    expect(rename.map((a) => [a.title, a.isPreferred, a.diagnostics?.[0]?.code])).toEqual([["Rename to `my_score` (and its use)", true, "L001"]]);
+    const renamed = TextDocument.applyEdits(TextDocument.create(f, "crmrules", 1, readFileSync(join(root, "rules.crmrules"), "utf8")), rename[0]!.edit!.changes![f]!);
+    expect(renamed).toContain("score my_score \"Fit\"");
+    expect(renamed).toContain("stage mql when my_score >= 20");
+    expect(renamed).not.toContain("MyScore");
 
     // Turn L001 into an error, then off, through crmrules.json: the server reads it again.
     const cfg = join(root, "crmrules.json");
