@@ -22,6 +22,7 @@ export function scheduleEscalations(sim: Simulation, route: CRoute, steps: reado
       sim.escalated.push(target);
       sim.assignment = target;
       sim.assignedBy = `escalation of ${route.name}`;
+      sim.pool?.assigned(target);
       if (sim.tracing) sim.push(traceEntry.escalation(sim.now, e.source, { route: route.name, status: "escalated", target, due, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
     });
     (sim.escalationTimers ??= []).push({ timer, target: tv });

@@ -1,7 +1,23 @@
 /**
  * Teams (docs/language.md §8 "Owners, queues and teams"): smooth weighted round robin, started
- * from the journey's seed, with `cap N per D` per member and period.
+ * from the journey's seed, with `cap N per D` per member and period. One pool holds every team's
+ * state; every lead routed through the same pool shares it (a journey's leads; in bulk replay the
+ * team pass of `bulk/sharedRouting.ts` runs one pool over every lead's requests in time order).
  */
+import type { TargetValue } from "./trace.js";
+
+/** What a team answers to one request: the member picked (null: nobody, every member at its cap) and the members skipped at their cap. */
+export interface PickAnswer {
+  member: string | null;
+  skipped: string[];
+}
+
+/** The team's part that a pick reads. */
+export interface PickTeam {
+  name: string;
+  members: { owner: string; weight: number }[];
+  cap: { count: number; per: number } | null;
+}
 
 interface TeamState {
   /** Each member's counter. */
@@ -21,7 +37,7 @@ export class RoutingPool {
    * passes to the next member in that order. Returns null, changing nothing, when all are at cap.
    * `skipped` lists the members at their cap.
    */
-  pick(team: { name: string; members: { owner: string; weight: number }[]; cap: { count: number; per: number } | null }, now: number): { member: string | null; skipped: string[] } {
+  pick(team: PickTeam, now: number): PickAnswer {
     const ms = team.members.filter((m) => m.weight > 0);
     if (ms.length === 0) return { member: null, skipped: [] };
     let st = this.teams.get(team.name);
@@ -50,6 +66,14 @@ export class RoutingPool {
     st.daily.set(key, (st.daily.get(key) ?? 0) + 1);
     return { member: ms[i]!.owner, skipped };
   }
+
+  /**
+   * Told, after a pick or not, that a routing decision or an escalation has made `target` the
+   * lead's current assignment. This pool needs nothing from it; bulk replay's per-lead pool
+   * (`bulk/sharedRouting.ts`, `ScriptedPool`) notes which of its answers the assignment is, so
+   * that the team pass can put the right member in the lead's outcome.
+   */
+  assigned(_target: TargetValue): void {}
 
   /** One pick of the order: every counter grows by its weight, the highest (first on ties) drops by the total. */
   private step(st: TeamState, ms: { weight: number }[]): number {

@@ -45,6 +45,7 @@ export function runRoute(sim: Simulation, route: CRoute, why: string): void {
   if (res.target) {
     sim.assignment = res.target;
     sim.assignedBy = `${route.name}.${chosen.rule}`;
+    sim.pool?.assigned(res.target);
   }
   const reason = chosen.rule === "otherwise" ? `${why}: no rule matched` : `${why}: first matching rule`;
   if (sim.tracing) sim.push(traceEntry.route(sim.now, chosen.source, { route: route.name, rule: chosen.rule, target: res.target, reason: res.reason ? `${reason}; ${res.reason}` : reason, values: chosen.values }));
