@@ -222,6 +222,7 @@ export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
         break;
       case "Journey":
         record(d.lead, (n) => c.leadField(uri, n));
+        for (const l of d.leads ?? []) record(l.fields, (n) => c.leadField(uri, n));
         for (const s of d.steps) {
           if (s.kind === "EventStep") {
             const ev = c.resolve(uri, s.event, "event", ["event"], "event");

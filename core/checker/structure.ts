@@ -16,6 +16,7 @@ import { makeDiagnostic } from "../diagnostics/catalogue.js";
 import { removeFix, type Binding, type FileDecls } from "../binder/bind.js";
 import { DAY, durationMinutes } from "../vocabulary.js";
 import { reorderFix, replaceFix } from "./fixes.js";
+import { journeyLeads } from "./journeyLeads.js";
 import type { Range } from "../text/positions.js";
 import { formatTime, MAX_DAY, outOfRangeDay } from "../time.js";
 
@@ -307,6 +308,7 @@ function timesCount(s: A.ExpectStep, uri: string, out: Diagnostic[]): void {
 }
 
 function journey(pr: ParseResult, uri: string, d: A.JourneyDecl, out: Diagnostic[]): void {
+  journeyLeads(pr, uri, d, out);
   const text = pr.lines.text;
   let prev: { minutes: number; time?: A.TimeRef } = { minutes: 0 };
   for (const s of d.steps) {

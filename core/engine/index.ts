@@ -6,7 +6,7 @@ export type { RunOptions } from "./run.js";
 export { Simulation, RoutingPool, eventId } from "./sim.js";
 export type { SimOptions, LeadEvent } from "./sim.js";
 export { renderTraceText, renderEntry } from "./render.js";
-export { why } from "./why.js";
+export { why, leadResult } from "./why.js";
 export type { WhyQuery, WhyAnswer } from "./why.js";
 export { globMatch } from "./expr.js";
 export * from "./trace.js";

@@ -24,7 +24,13 @@ function score(v: number | null): string {
   return v === null ? "unscored" : String(v);
 }
 
+/** One entry as a line; in a journey with several leads, after its lead's name (`ana: event form_submitted`; an expectation's text names its lead already). */
 export function renderEntry(e: TraceEntry): string {
+  const text = entryText(e);
+  return e.leadName !== undefined && e.kind !== "expect" ? `${e.leadName}: ${text}` : text;
+}
+
+function entryText(e: TraceEntry): string {
   switch (e.kind) {
     case "start":
       return `lead arrives${vals(e.lead)} (seed ${e.seed})`;

@@ -6,6 +6,7 @@ import { MAX_DAY } from "../time.js";
 import type * as A from "../syntax/ast.js";
 import type { CompiledRules } from "./compile.js";
 import { Simulation, RoutingPool } from "./sim.js";
+import { runLeads } from "./runLeads.js";
 import { formatTime, traceEntry, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 
 export interface RunOptions {
@@ -62,6 +63,8 @@ export function recordValues(r: A.RecordLit | undefined): Record<string, Value> 
 }
 
 export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: RunOptions = {}): JourneyResult {
+  // Named leads (`lead ana { … }`): several simulations on one clock and one routing pool.
+  if (journey.leads?.length) return runLeads(rules, journey, opts);
   const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
   const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
   const seed = opts.seed ?? journey.seed?.value ?? 0;
@@ -171,7 +174,7 @@ export function momentOf(t: A.TimeRef | undefined): number | null {
 }
 
 /** The earlier moments a journey's score expectations compare with, in time order. */
-function pastMoments(journey: A.JourneyDecl): number[] {
+export function pastMoments(journey: A.JourneyDecl): number[] {
   const out = new Set<number>();
   for (const s of journey.steps) {
     const x = s.kind === "ExpectStep" ? s.expectation : undefined;
@@ -185,9 +188,9 @@ function pastMoments(journey: A.JourneyDecl): number[] {
 }
 
 /** The scores at an earlier moment (`past(t)`), or undefined when `t` is now (read the simulation). */
-type PastScores = (t: number) => Map<string, number | null> | undefined;
+export type PastScores = (t: number) => Map<string, number | null> | undefined;
 
-function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expectation, past: PastScores = () => undefined): { pass: boolean; expected: string; actual: string } {
+export function evaluateExpectation(sim: Simulation, rules: CompiledRules, e: A.Expectation, past: PastScores = () => undefined): { pass: boolean; expected: string; actual: string } {
   switch (e.kind) {
     case "ExpectStage": {
       const want = e.stage ? rules.stages.find((s) => s.name === e.stage!.text) : undefined;

@@ -22,6 +22,8 @@ interface EntryBase {
   at: number;
   /** `day 3 at 14:30`. */
   time: string;
+  /** In a journey with several leads: the lead the entry is about (absent in a one-lead journey). */
+  leadName?: string;
   source: SourceRef;
 }
 
@@ -170,6 +172,8 @@ export type TraceEntry =
 
 export interface ExpectationResult {
   text: string;
+  /** In a journey with several leads: the lead the expectation names. */
+  leadName?: string;
   pass: boolean;
   expected: string;
   actual: string;
@@ -202,9 +206,20 @@ export interface JourneyResult {
   source: SourceRef;
   trace: TraceEntry[];
   expectations: ExpectationResult[];
+  /** The state when the journey ends; in a journey with several leads, the first lead's (each lead's is in `leads`). */
   final: FinalState;
+  /** A journey with several leads only: each lead's name, declaration and final state, in written order. */
+  leads?: LeadResult[];
   /** True when every expectation passed. */
   passed: boolean;
+}
+
+/** One lead of a journey with several leads. */
+export interface LeadResult {
+  name: string;
+  /** Its `lead NAME { … }`. */
+  source: SourceRef;
+  final: FinalState;
 }
 
 /** How a time is written: core/time.ts (re-exported for the engine's modules). */

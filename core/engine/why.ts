@@ -48,3 +48,23 @@ export function why(result: JourneyResult, query: WhyQuery): WhyAnswer {
   if (entries.length === 0) return answer(`\`${query.name}\` never ran: no workflow step reached it`, []);
   return answer(entries.map((e) => `${e.status} on ${e.time}: ${e.reason}`).join("; "), entries);
 }
+
+/**
+ * One lead of a journey with several leads, as a result of its own: its trace entries (and the
+ * journey's own notes), its expectations and its final state. What `--why`, coverage and the
+ * views read per lead. Undefined when the journey has no lead of that name.
+ */
+export function leadResult(result: JourneyResult, name: string): JourneyResult | undefined {
+  const lead = result.leads?.find((l) => l.name === name);
+  if (!lead) return undefined;
+  const expectations = result.expectations.filter((x) => x.leadName === name);
+  return {
+    journey: result.journey,
+    seed: result.seed,
+    source: result.source,
+    trace: result.trace.filter((e) => e.leadName === name || e.leadName === undefined),
+    expectations,
+    final: lead.final,
+    passed: expectations.every((x) => x.pass),
+  };
+}

@@ -361,11 +361,24 @@ export interface ActionCall extends Node {
 export interface JourneyDecl extends Node {
   kind: "Journey";
   name?: StringLit;
+  /** The unnamed `lead { … }` of a one-lead journey. */
   lead?: RecordLit;
+  /**
+   * The named leads of a journey with several leads (`lead ana { … }`), in written order; absent
+   * when none is written (a one-lead journey). Each step of such a journey names its lead (`ana: …`).
+   */
+  leads?: JourneyLead[];
   seed?: NumberLit;
-  /** Every `lead { … }` and `seed N` as written, in order (`lead` and `seed` above keep the last; a journey should give each once). */
+  /** Every unnamed `lead { … }` and `seed N` as written, in order (`lead` and `seed` above keep the last; a journey should give each once). */
   entries: { keyword: "lead" | "seed"; range: Range }[];
   steps: JourneyStep[];
+}
+
+/** `lead ana { country: NO }`: one of several leads of a journey, by name. */
+export interface JourneyLead extends Node {
+  kind: "JourneyLead";
+  name?: Name;
+  fields?: RecordLit;
 }
 
 export type JourneyStep = EventStep | UpdateStep | ExpectStep;
@@ -381,6 +394,8 @@ export interface TimeRef extends Node {
 export interface EventStep extends Node {
   kind: "EventStep";
   time?: TimeRef;
+  /** `ana:` before the step: the lead it happens to, in a journey with several leads. */
+  lead?: Name;
   event?: Name;
   payload?: RecordLit;
 }
@@ -389,12 +404,16 @@ export interface EventStep extends Node {
 export interface UpdateStep extends Node {
   kind: "UpdateStep";
   time?: TimeRef;
+  /** `ana:` before the step: the lead it happens to, in a journey with several leads. */
+  lead?: Name;
   values?: RecordLit;
 }
 
 export interface ExpectStep extends Node {
   kind: "ExpectStep";
   time?: TimeRef;
+  /** `ana:` before the step: the lead it happens to, in a journey with several leads. */
+  lead?: Name;
   expectation?: Expectation;
 }
 

@@ -18,8 +18,16 @@ export class JourneyParser extends WorkflowParser {
           {
             ALT: () => {
               const lk = this.CONSUME(Kw.lead);
+              // `lead ana { … }`: one of several named leads; `lead { … }`: the one lead.
+              const n = this.OPTION(() => this.CONSUME(T.Identifier));
               const r = this.SUBRULE(this.record);
               this.ACTION(() => {
+                if (n) {
+                  const start = this.tokRange(lk).start;
+                  const name = this.name(n);
+                  (node.leads ??= []).push({ kind: "JourneyLead", name, ...(r ? { fields: r } : {}), range: { start, end: r ? r.range.end : name.range.end } });
+                  return;
+                }
                 node.lead = r;
                 if (r) node.entries.push({ keyword: "lead", range: { start: this.tokRange(lk).start, end: r.range.end } });
               });
@@ -52,18 +60,27 @@ export class JourneyParser extends WorkflowParser {
   /** The time before the journey step being read (the alternatives below are built once, so they cannot capture it). */
   private stepTime: A.TimeRef | undefined;
   private readonly stepTimeRef = () => this.SUBRULE(this.timeRef);
+  /** `ana:` before the journey step being read (a journey with several leads), as `stepTime`. */
+  private stepLead: A.Name | undefined;
+  private readonly stepLeadRef = (): A.Name | undefined => {
+    const n = this.CONSUME2(T.Identifier);
+    this.CONSUME(T.Colon);
+    return this.recording() ? undefined : this.name(n);
+  };
 
   private readonly journeyStepAlts = [
     {
       ALT: (): A.JourneyStep => {
         const holder = this.building<A.EventStep>();
         const time = this.stepTime;
+        const lead = this.stepLead;
         this.CONSUME(Kw.expect);
         let node: A.ExpectStep | undefined;
         if (!this.recording()) {
           const s = holder as unknown as Mutable<A.ExpectStep>;
           s.kind = "ExpectStep";
           s.time = time;
+          if (lead) s.lead = lead;
           node = s as A.ExpectStep;
         }
         const e = this.SUBRULE(this.expectation);
@@ -75,12 +92,14 @@ export class JourneyParser extends WorkflowParser {
       ALT: (): A.JourneyStep => {
         const holder = this.building<A.EventStep>();
         const time = this.stepTime;
+        const lead = this.stepLead;
         this.CONSUME(Kw.update);
         let node: A.UpdateStep | undefined;
         if (!this.recording()) {
           const s = holder as unknown as Mutable<A.UpdateStep>;
           s.kind = "UpdateStep";
           s.time = time;
+          if (lead) s.lead = lead;
           node = s as A.UpdateStep;
         }
         const r = this.SUBRULE(this.record);
@@ -92,9 +111,11 @@ export class JourneyParser extends WorkflowParser {
       ALT: (): A.JourneyStep => {
         const holder = this.building<A.EventStep>();
         const time = this.stepTime;
+        const lead = this.stepLead;
         const n = this.CONSUME(T.Identifier);
         if (!this.recording()) {
           holder.time = time;
+          if (lead) holder.lead = lead;
           holder.event = this.name(n);
         }
         this.OPTION2(this.stepPayload);
@@ -114,6 +135,7 @@ export class JourneyParser extends WorkflowParser {
       const start = this.LA(1);
       this.begin<A.EventStep>({ kind: "EventStep", range: this.tokRange(start) });
       this.stepTime = this.OPTION(this.stepTimeRef);
+      this.stepLead = this.OPTION3(this.stepLeadRef);
       const step = this.OR(this.journeyStepAlts);
       return this.finish(step);
     },
