@@ -10,7 +10,7 @@ const root = resolve("examples/acme");
 describe("examples/acme journeys", () => {
   const input = { root, files: crmSources(root) };
   const check = checkWorkspace(input);
-  for (const f of input.files.filter((x) => x.uri.includes("/journeys/"))) {
+  for (const f of input.files.filter((x) => x.uri.slice(root.length).includes("/journeys/"))) {
     it(f.uri.slice(root.length + 1), () => {
       const rules = compile(check, f.uri);
       const mine = rules.journeys.filter((j) => j.uri === f.uri);
