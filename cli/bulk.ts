@@ -22,6 +22,8 @@ export interface LogInput {
   name: string;
   /** A JSON Lines log (or `chunks`). */
   stream?: Readable;
+  /** The JSON Lines log's file (not standard input): bulk-replay workers read their own parts of it. */
+  file?: string;
   /** Records a data source gives (runtime/data: Parquet, CSV, JSON, DuckDB, SQL), numbered by row. */
   chunks?: (schema?: Schema) => AsyncGenerator<NumberedLine[]>;
   /** Bytes of the file (undefined for standard input and data sources). */
@@ -69,7 +71,16 @@ export function openLog(arg: string, cwd: string): LogInput {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${arg} ${ioMessage(e)}`);
   }
-  return { name: displayPath(file, cwd), stream: createReadStream(file), size };
+  // The stream is opened only when read (on workers, each reads its own parts of the file).
+  let stream: ReadStream | undefined;
+  return {
+    name: displayPath(file, cwd),
+    file,
+    get stream() {
+      return (stream ??= createReadStream(file));
+    },
+    size,
+  };
 }
 
 
@@ -142,7 +153,7 @@ export function problemReporter(name: string): { onProblem: (p: DataProblem) => 
 }
 
 /** A progress bar on a terminal (by bytes read), plain lines at most once a second otherwise. */
-export function progressReporter(input: LogInput): { update: (p: { lines: number; leads: number; errors: number }) => void; stop: () => void } {
+export function progressReporter(input: LogInput): { update: (p: { lines: number; leads: number; errors: number; bytes?: number }) => void; stop: () => void } {
   const tty = Boolean(process.stderr.isTTY) && input.size !== undefined && !process.env.CI;
   if (tty) {
     const bar = new SingleBar(
@@ -151,7 +162,7 @@ export function progressReporter(input: LogInput): { update: (p: { lines: number
     );
     bar.start(Math.max(1, input.size!), 0, { lines: 0, leads: 0, errors: 0 });
     return {
-      update: (p) => bar.update(Math.min(input.size!, (input.stream as ReadStream).bytesRead ?? 0), p),
+      update: (p) => bar.update(Math.min(input.size!, p.bytes ?? (input.file !== undefined ? 0 : ((input.stream as ReadStream).bytesRead ?? 0))), p),
       stop: () => {
         bar.update(input.size!);
         bar.stop();
@@ -176,7 +187,8 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
-    result = await replayLog({ rules: spec, chunks: chunksOf(input, opts.schema), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
+    // A JSON Lines file is handed over by name: on workers, each reads, checks and replays its own parts.
+    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema) }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();

@@ -8,6 +8,7 @@ import { LeadRecordChecks, validateRecord, type RecordProblem } from "../../core
 import type { Schema } from "../../core/data/coerce.js";
 import { formatTime } from "../../core/time.js";
 import type { NumberedLine } from "./lines.js";
+import { LeadIds } from "./leadIds.js";
 
 export interface LineError {
   line: number;
@@ -50,15 +51,35 @@ export interface GroupOptions {
    */
   schema?: Schema;
   onProblem?: (p: DataProblem) => void;
+  /**
+   * Leads replayed before the first line given (lead id → its first line): their records here are
+   * reported as split, as if the lines before had been read. A worker replaying one part of a log
+   * gets the leads of the parts before it that it may meet (runtime/bulk/partition.ts).
+   */
+  done?: Map<string, number>;
+  /** Called for each lead of `done` that the lines meet (so that a caller knows which ids the part touched). */
+  onDoneHit?: (lead: string) => void;
+  /** Called when a lead's records start (after the previous lead's end problem, if any). */
+  onLeadStart?: (lead: string, line: number) => void;
+}
+
+/** The grouping state machine of `groupLeads`, one line at a time (see `grouper`). */
+export interface Grouper {
+  /** The next line, in order: a lead whose records are complete, when this line starts the next lead. */
+  push: (l: NumberedLine) => LeadRecords | null;
+  /** The last lead (after the last line). */
+  end: () => LeadRecords | null;
 }
 
 /**
  * The grouping state machine: `push` each line in order; it returns a lead
  * whose records are complete (when the next lead starts); `end` returns the last.
  */
-function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords | null; end: () => LeadRecords | null } {
+export function grouper(opts: GroupOptions): Grouper {
   const max = opts.maxRecordsPerLead ?? 100_000;
-  const done = new Map<string, number>();
+  const done = new LeadIds();
+  for (const [l, n] of opts.done ?? []) done.add(l, n);
+  const given = opts.done;
   let cur: LeadRecords | null = null;
   let epoch: number | null = null;
   let kind = "";
@@ -96,6 +117,7 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
     if (!cur || cur.lead !== r.lead) {
       const started = done.get(r.lead);
       if (started !== undefined) {
+        if (given?.has(r.lead)) opts.onDoneHit?.(r.lead);
         onError({ line: n, reason: `the records of lead \`${r.lead}\` must be together; they started at line ${started} and that lead was already replayed` });
         return null;
       }
@@ -107,7 +129,8 @@ function grouper(opts: GroupOptions): { push: (l: NumberedLine) => LeadRecords |
         firstWhere = where;
       }
       count = 0;
-      done.set(r.lead, n);
+      done.add(r.lead, n);
+      opts.onLeadStart?.(r.lead, n);
       epoch = epochOf(r.at);
       kind = typeof r.at;
       last = 0;

@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import type { WorkerLead, WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { PartResult, PartTask, WorkerLead, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { RulesSpec } from "./rules.js";
 import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
 
@@ -50,11 +50,15 @@ export async function resolveWorkerScript(explicit?: string): Promise<string> {
 interface Slot {
   worker: Worker;
   busy: number;
+  /** Why the worker is gone (then everything sent to it fails with this). */
+  dead?: Error;
 }
 
 export class WorkerPool {
   private slots: Slot[] = [];
-  private pending = new Map<number, { resolve: (o: LeadOutcome[]) => void; reject: (e: Error) => void; slot: Slot }>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private pending = new Map<number, { resolve: (o: any) => void; reject: (e: Error) => void; slot: Slot }>();
+  private closing = false;
   private nextId = 0;
 
   private constructor() {}
@@ -78,7 +82,11 @@ export class WorkerPool {
           worker.postMessage({ type: "init", spec, seed } satisfies WorkerRequest);
         });
         worker.on("message", (m: WorkerResponse) => pool.onMessage(m));
-        worker.on("error", (e) => pool.failAll(slot, e));
+        worker.on("error", (e) => pool.failAll(slot, new Error(`a bulk-replay worker failed: ${e.message}`)));
+        // A worker that stops (killed, out of memory, process.exit) fails what it was given: nothing waits forever.
+        worker.on("exit", (code) => {
+          if (!pool.closing) pool.failAll(slot, new Error(`a bulk-replay worker stopped unexpectedly (exit code ${code}); the replay was abandoned`));
+        });
         pool.slots.push(slot);
       }),
     );
@@ -94,9 +102,25 @@ export class WorkerPool {
     return this.pending.size;
   }
 
+  private leastBusy(): Slot {
+    return this.slots.reduce((a, s) => (s.busy < a.busy ? s : a), this.slots[0]!);
+  }
+
+  /** Has the least busy worker read, check and replay one part of a log file (runtime/bulk/part.ts). */
+  part(task: PartTask): Promise<PartResult> {
+    const slot = this.leastBusy();
+    const id = this.nextId++;
+    slot.busy++;
+    return new Promise((resolve, reject) => {
+      if (slot.dead) return reject(slot.dead);
+      this.pending.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ type: "part", id, task } satisfies WorkerRequest);
+    });
+  }
+
   /** Replays a batch of leads, each given as its validated record lines (see `groupLeads` `keepLines`). */
   run(leads: WorkerLead[]): Promise<LeadOutcome[]> {
-    const slot = this.slots.reduce((a, s) => (s.busy < a.busy ? s : a), this.slots[0]!);
+    const slot = this.leastBusy();
     const id = this.nextId++;
     slot.busy++;
     const ids: string[] = [];
@@ -108,6 +132,7 @@ export class WorkerPool {
       for (const line of l.lines) all.push(line);
     }
     return new Promise((resolve, reject) => {
+      if (slot.dead) return reject(slot.dead);
       this.pending.set(id, { resolve, reject, slot });
       slot.worker.postMessage({ type: "batch", id, leads: ids, counts, text: all.join("\u0000") } satisfies WorkerRequest);
     });
@@ -120,10 +145,12 @@ export class WorkerPool {
     this.pending.delete(m.id);
     p.slot.busy--;
     if (m.type === "result") p.resolve(m.outcomes);
+    else if (m.type === "part") p.resolve(m.result);
     else p.reject(new Error(m.message));
   }
 
   private failAll(slot: Slot, e: Error): void {
+    slot.dead ??= e;
     for (const [id, p] of this.pending) if (p.slot === slot) {
       this.pending.delete(id);
       p.reject(e);
@@ -131,6 +158,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
   }

@@ -6,33 +6,58 @@
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
-import { replayLead, addOutcome, emptySummary, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
+import { createReadStream } from "node:fs";
+import { replayLead, addOutcome, emptySummary, mergeSummaries, sortSummary, type BulkSummary, type LeadOutcome } from "../../core/engine/bulk/replay.js";
 import { readLineChunks, type LineSource, type NumberedLine } from "./lines.js";
 import { groupLeadChunks, type DataProblem, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
 import { WorkerPool } from "./pool.js";
+import { replayFileParts } from "./partition.js";
 
 export interface BulkProgress {
   lines: number;
   leads: number;
   errors: number;
+  /** Bytes of a `file` replayed on workers, up to the last part taken (a stream's reader knows its own). */
+  bytes?: number;
+}
+
+/** How a replay ran (for benchmarks and tests). */
+export interface ReplayShape {
+  /** `parts`: workers read their own parts of the file; `batches`: this thread read and sent lines; `thread`: no workers. */
+  mode: "parts" | "batches" | "thread";
+  /** Parts the file was cut into, and parts replayed again because a lead reappeared in a later part. */
+  parts?: number;
+  replayedAgain?: number;
+  /** Bytes of the set of lead ids met (`LeadIds`), in this thread. */
+  leadIdBytes?: number;
 }
 
 export interface ReplayLogOptions {
   rules: RulesSpec;
-  /** A JSON Lines log; or give `chunks`. */
+  /**
+   * A JSON Lines log file. With workers, each worker reads, checks and replays its own parts of it
+   * (runtime/bulk/partition.ts); in this thread it is read as `input` would be.
+   */
+  file?: string;
+  /** A JSON Lines log (standard input, lines in memory); or give `file` or `chunks`. */
   input?: LineSource;
   /** Record lines already numbered (a data source read through DuckDB, runtime/data), instead of `input`. */
   chunks?: AsyncIterable<NumberedLine[]>;
   /** Worker threads; 0 replays in this thread. Default: min(2, available cores). */
   workers?: number;
   seed?: number;
-  /** Leads per batch sent to a worker (default 200). */
+  /** Leads per batch sent to a worker (default 200), for `input` and `chunks`. */
   batchSize?: number;
+  /** Bytes per part of a `file` replayed on workers (default: the file over 8 parts per worker, 256 KiB to 16 MiB). */
+  partBytes?: number;
   maxRecordsPerLead?: number;
   /** Longer lines are reported and skipped (default 1 000 000 characters). */
   maxLineLength?: number;
-  /** Called for every lead, in log order. */
+  /**
+   * Called for every lead, in log order. From a `file` on workers the outcome is read back from
+   * the JSON text the worker wrote (the same text `outcomes` gets).
+   */
   onOutcome?: (o: LeadOutcome) => void;
   /** Per-lead outcomes as JSON Lines. */
   outcomes?: Writable;
@@ -56,6 +81,7 @@ export interface ReplayLogResult {
   lines: number;
   /** Values and records the schema check did not accept (each was passed to `onProblem`). */
   problemCount: number;
+  shape: ReplayShape;
 }
 
 /**
@@ -74,12 +100,13 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   const batchSize = Math.max(1, opts.batchSize ?? 200);
   const keep = opts.keepErrors ?? 10_000;
   const seed = opts.seed ?? 0;
-  const summary = emptySummary();
+  let summary = emptySummary();
   const errors: LineError[] = [];
   let errorCount = 0;
   let lines = 0;
   let leads = 0;
-  const progress = () => opts.onProgress?.({ lines, leads, errors: errorCount });
+  let bytes: number | undefined;
+  const progress = () => opts.onProgress?.(bytes === undefined ? { lines, leads, errors: errorCount } : { lines, leads, errors: errorCount, bytes });
   const onError = (e: LineError) => {
     errorCount++;
     if (errors.length < keep) errors.push(e);
@@ -96,16 +123,53 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       if (!out.write(JSON.stringify(o) + "\n")) await once(out, "drain");
     }
   };
-  // Lines and leads travel in chunks: one await per input chunk, not per line.
-  if (!opts.chunks && !opts.input) throw new Error("replayLog needs `input` or `chunks`");
+  if (!opts.chunks && !opts.input && !opts.file) throw new Error("replayLog needs `file`, `input` or `chunks`");
   let problemCount = 0;
+  if (opts.file !== undefined && workers > 0) {
+    // Every worker reads, checks and replays its own parts of the file; this thread puts them in order.
+    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
+    try {
+      const out = opts.outcomes;
+      const parts = await replayFileParts(pool, opts.file, { validate: opts.validate !== false, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength, partBytes: opts.partBytes }, {
+        async outcomes(text, r) {
+          summary = mergeSummaries(summary, r.summary);
+          if (opts.onOutcome && text) for (const line of text.slice(0, -1).split("\n")) opts.onOutcome(JSON.parse(line) as LeadOutcome);
+          if (out && text) {
+            if (out.destroyed) throw out.errored ?? new Error("the output stream was closed");
+            if (!out.write(text)) await once(out, "drain");
+          }
+        },
+        event(e) {
+          if ("error" in e) onError(e.error);
+          else {
+            problemCount++;
+            opts.onProblem?.(e.problem);
+          }
+        },
+        progress(l, n, b) {
+          lines = l;
+          leads = n;
+          bytes = b;
+          progress();
+        },
+      });
+      lines = parts.lines;
+      progress();
+      return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: "parts", parts: parts.parts, replayedAgain: parts.replayedAgain, leadIdBytes: parts.leadIdBytes } };
+    } finally {
+      await pool.close();
+    }
+  }
+  // Lines and leads travel in chunks: one await per input chunk, not per line.
+  const fileStream = opts.file !== undefined && !opts.chunks && !opts.input ? createReadStream(opts.file) : undefined;
+  const input = opts.input ?? fileStream;
   // The reading thread checks values against the schema (compiled once here; workers compile their own).
   const schema = opts.validate === false ? undefined : compileSpec(opts.rules);
   const onProblem = (p: DataProblem) => {
     problemCount++;
     opts.onProblem?.(p);
   };
-  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(opts.input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) progress(); } });
+  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
 
   if (workers <= 0) {
     const rules = schema ?? compileSpec(opts.rules);
@@ -147,6 +211,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       await pool.close();
     }
   }
+  if (fileStream) bytes = fileStream.bytesRead;
   progress();
-  return { summary: sortSummary(summary), errors, errorCount, lines, problemCount };
+  return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: workers > 0 ? "batches" : "thread" } };
 }

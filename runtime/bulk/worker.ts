@@ -1,16 +1,28 @@
 /**
- * Bulk-replay worker (build entry → dist/worker.js). Receives the rules once,
- * then batches of leads; answers each batch with its outcomes.
+ * Bulk-replay worker (build entry → dist/worker.js). Receives the rules once, then either parts
+ * of a log file that it reads, checks and replays itself (`part`, runtime/bulk/part.ts), or
+ * batches of lines the reading thread checked (`batch`, logs from standard input); answers each
+ * with its outcomes.
  */
 import { parentPort } from "node:worker_threads";
 import { replayLead, type LeadOutcome } from "../../core/engine/bulk/replay.js";
 import { parseRecord, type LogRecord } from "../../core/engine/bulk/records.js";
 import type { CompiledRules } from "../../core/engine/index.js";
 import { compileSpec } from "./rules.js";
+import { replayPart } from "./part.js";
 import type { WorkerRequest, WorkerResponse } from "./protocol.js";
 
 let rules: CompiledRules | null = null;
 let seed = 0;
+// Parts run one after another (a worker reads one part at a time).
+let parts: Promise<void> = Promise.resolve();
+
+/** A test hook: `CRMRULES_INJECT_FAULT=bulk-worker` makes a worker die on its first part (test/cli/bulk.test.ts). */
+const crash = process.env["CRMRULES_INJECT_FAULT"] === "bulk-worker";
+
+function fail(id: number, e: unknown): void {
+  parentPort!.postMessage({ type: "error", id, message: (e as Error)?.stack ?? String(e) } satisfies WorkerResponse);
+}
 
 parentPort?.on("message", (m: WorkerRequest) => {
   try {
@@ -21,6 +33,17 @@ parentPort?.on("message", (m: WorkerRequest) => {
       return;
     }
     if (!rules) throw new Error("the worker received leads before its rules");
+    if (m.type === "part") {
+      if (crash) process.exit(70);
+      const r = rules;
+      parts = parts.then(() =>
+        replayPart(r, seed, m.task).then(
+          (result) => parentPort!.postMessage({ type: "part", id: m.id, result } satisfies WorkerResponse),
+          (e) => fail(m.id, e),
+        ),
+      );
+      return;
+    }
     const outcomes: LeadOutcome[] = [];
     const lines = m.text === "" ? [] : m.text.split("\u0000");
     let k = 0;
@@ -37,6 +60,6 @@ parentPort?.on("message", (m: WorkerRequest) => {
     }
     parentPort!.postMessage({ type: "result", id: m.id, outcomes } satisfies WorkerResponse);
   } catch (e) {
-    parentPort!.postMessage({ type: "error", id: m.type === "batch" ? m.id : -1, message: (e as Error).stack ?? String(e) } satisfies WorkerResponse);
+    fail(m.type === "init" ? -1 : m.id, e);
   }
 });

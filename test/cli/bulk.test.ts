@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,32 @@ describe("crmrules simulate --events (bulk replay)", () => {
     const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.lead)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
     expect(lines[3]).toMatchObject({ lead: "L4", stage: "sql", assignment: "owner kari" });
+  });
+
+  it("writes byte-identical outcomes and summaries in one thread and on 1, 2 and 3 workers reading their own parts of the file", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-out-"));
+    const texts: string[] = [];
+    const summaries: string[] = [];
+    for (const workers of ["0", "1", "2", "3"]) {
+      const out = path.join(dir, `outcomes-${workers}.jsonl`);
+      const r = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--format", "json", "--workers", workers, "--out", out]);
+      expect(r.code).toBe(2);
+      texts.push(readFileSync(out, "utf8"));
+      summaries.push(r.stdout);
+    }
+    expect(texts[0]!.split("\n")).toHaveLength(6);
+    for (const t of texts) expect(t).toBe(texts[0]);
+    for (const t of summaries) expect(t).toBe(summaries[0]);
+  });
+
+  it("a worker that dies is one clear error, and no outcome file is left at the target path", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-out-"));
+    const out = path.join(dir, "outcomes.jsonl");
+    const r = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--workers", "2", "--out", out], { env: { CRMRULES_INJECT_FAULT: "bulk-worker" } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("a bulk-replay worker stopped unexpectedly (exit code 70); the replay was abandoned");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("exits with 0 for a clean log read from standard input", async () => {

@@ -1,7 +1,9 @@
 /** Bulk replay: generated logs, malformed lines, workers versus one thread. */
 import { describe, it, expect } from "vitest";
 import { join, resolve } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { generateLog } from "../../runtime/bulk/generate.js";
 import { defaultWorkers, replayLog } from "../../runtime/bulk/replay.js";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
@@ -197,6 +199,119 @@ describe("fast line check (scanRecord) used when lines go to workers", () => {
     // Line 4 is a second `lead` record of A (its later "type" wins): reported as a duplicate and left out (docs/data.md, "Validation").
     expect(one.map((o) => o.records)).toEqual([3, 2, 1]);
   }, 120_000);
+});
+
+/** A log with everything a part boundary could get wrong: malformed, blank, CRLF and over-long lines, invalid values, records out of time order, leads split across the log (also around another lead), a lead without its lead record, a last line without a newline. */
+function trickyLog(move = true): string {
+  const lines = [...generateLog({ seed: 31, leads: 160, schema: rules, malformedEvery: 37 })];
+  const out: string[] = [];
+  const moved: string[] = [];
+  lines.forEach((l, i) => {
+    // Every 97th line is moved to the end (its lead reappears after it was replayed).
+    if (move && i % 97 === 50) moved.push(l);
+    else out.push(l);
+    if (i % 113 === 7) out.push("");
+    if (i % 151 === 3) out.push(l.replace(/"at":[0-9.]+/, '"at":0.001'));
+    if (i % 173 === 9) out.push(l.replace(/"country":"[A-Z]{2}"/, '"country":"de"').replace(/"employees":\d+/, '"employees":"5000"'));
+    if (i % 211 === 5) out.push("x".repeat(3000));
+    if (i % 89 === 11) out[out.length - 1] += "\r";
+  });
+  // B, A, B: a lead met again in the middle of another one.
+  const a = '{"type":"lead","lead":"ZA","at":0,"fields":{"country":"NO"}}';
+  const b = '{"type":"lead","lead":"ZB","at":0,"fields":{"country":"DE"}}';
+  const ev = (lead: string, at: number) => `{"type":"event","lead":"${lead}","at":${at},"event":"demo_requested","payload":{}}`;
+  out.push(a, ev("ZA", 1), b, ev("ZB", 1), ev("ZA", 2), ev("ZB", 3), "{oops", ev("ZB", 4));
+  // A lead with no lead record, at the end, and the last line without a newline.
+  out.push(...moved, ev("ZC", 1), ev("ZC", 2));
+  return out.join("\n");
+}
+
+describe("workers reading their own parts of a log file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "crmrules-parts-"));
+  const tricky = join(dir, "tricky.jsonl");
+  const file = tricky;
+  writeFileSync(file, trickyLog());
+  // Only one lead met again, in the next part or two: those parts are replayed again, not the rest of the log.
+  const near = join(dir, "near.jsonl");
+  writeFileSync(near, trickyLog(false));
+
+  const run = async (o: { workers: number; partBytes?: number; file?: boolean; log?: string }) => {
+    const file = o.log ?? tricky;
+    const text: string[] = [];
+    const sink = new Writable({ write(c, _e, cb) { text.push(String(c)); cb(); } });
+    const events: unknown[] = [];
+    const outcomes: LeadOutcome[] = [];
+    const progress: number[] = [];
+    const r = await replayLog({
+      rules: spec,
+      ...(o.file === false ? { input: createReadStream(file) } : { file }),
+      workers: o.workers,
+      partBytes: o.partBytes,
+      maxLineLength: 2000,
+      seed: 9,
+      outcomes: sink,
+      onOutcome: (x) => outcomes.push(x),
+      onError: (e) => events.push(["error", e]),
+      onProblem: (p) => events.push(["problem", p]),
+      onProgress: (p) => progress.push(p.leads),
+    });
+    return { text: text.join(""), events, outcomes, summary: JSON.stringify(r.summary), lines: r.lines, errors: r.errorCount, problems: r.problemCount, shape: r.shape, lastProgress: progress[progress.length - 1] };
+  };
+
+  it("gives byte-identical outcomes, summary, errors and problems (in order) with 0, 1, 2 and 3 workers and any part size", async () => {
+    const one = await run({ workers: 0, file: false });
+    expect(one.errors).toBeGreaterThan(20);
+    expect(one.problems).toBeGreaterThan(5);
+    expect(one.events.some((e) => JSON.stringify(e).includes("must be together"))).toBe(true);
+    expect(one.events.some((e) => JSON.stringify(e).includes("no-lead"))).toBe(true);
+    expect(one.events.some((e) => JSON.stringify(e).includes("longer than"))).toBe(true);
+    expect(one.lines).toBe(readFileSync(file, "utf8").split("\n").length);
+    expect(await run({ workers: 0 })).toEqual(one);
+    let again = 0;
+    for (const [workers, partBytes] of [[1, 300], [2, 97], [2, 2000], [3, 700], [3, undefined], [2, 50_000]] as const) {
+      const many = await run({ workers, partBytes });
+      expect(many.shape.mode).toBe("parts");
+      again += many.shape.replayedAgain!;
+      const { shape: _s, ...rest } = many;
+      const { shape: _t, ...expected } = one;
+      expect(rest, `${workers} workers, parts of ${partBytes} bytes`).toEqual(expected);
+      expect(many.outcomes.map((o) => JSON.stringify(o)).join("\n") + "\n").toBe(many.text);
+    }
+    // The split leads made some parts replay again (the path that handles them was exercised).
+    expect(again).toBeGreaterThan(0);
+  }, 240_000);
+
+  it("replays again only the parts around a lead met again", async () => {
+    const one = await run({ workers: 0, log: near });
+    for (const partBytes of [97, 400]) {
+      const { shape, ...rest } = await run({ workers: 2, partBytes, log: near });
+      expect(shape.replayedAgain).toBeGreaterThan(0);
+      expect(shape.replayedAgain).toBeLessThan(shape.parts! / 4);
+      const { shape: _t, ...expected } = one;
+      expect(rest).toEqual(expected);
+    }
+  }, 120_000);
+
+  it("cuts a sorted log at lead boundaries: no part is replayed again", async () => {
+    const clean = join(dir, "clean.jsonl");
+    writeFileSync(clean, [...generateLog({ seed: 4, leads: 200, schema: rules })].join("\n") + "\n");
+    const ref = await replayLog({ rules: spec, file: clean, workers: 0 });
+    const r = await replayLog({ rules: spec, file: clean, workers: 2, partBytes: 1500 });
+    expect(r.shape.parts).toBeGreaterThan(10);
+    expect(r.shape.replayedAgain).toBe(0);
+    expect(r.summary).toEqual(ref.summary);
+    expect(r.lines).toBe(ref.lines);
+  }, 120_000);
+
+  it("fails with a clear error when a worker dies, and writes nothing more", async () => {
+    const bad = join(dir, "crash.cjs");
+    writeFileSync(bad, 'const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => { if (m.type === "init") parentPort.postMessage({ type: "ready" }); else process.exit(3); });');
+    const text: string[] = [];
+    const sink = new Writable({ write(c, _e, cb) { text.push(String(c)); cb(); } });
+    const err = await replayLog({ rules: spec, file, workers: 2, partBytes: 1000, workerScript: bad, outcomes: sink }).then(() => null, (e: Error) => e);
+    expect(err?.message).toMatch(/a bulk-replay worker stopped unexpectedly \(exit code 3\)/);
+    expect(text.join("")).toBe("");
+  }, 60_000);
 });
 
 describe("the no-trace path", () => {

@@ -1,0 +1,59 @@
+/**
+ * One part of a JSON Lines log file, read, checked and replayed by the thread that runs it (a
+ * bulk-replay worker): its bytes read from the file itself, its lines numbered from the part's
+ * first line, grouped and validated exactly as the reading thread of a one-thread replay does
+ * (runtime/bulk/group.ts), each lead replayed (`replayLead`) and its outcome kept as JSON text.
+ * runtime/bulk/partition.ts cuts the file into parts and puts their results back in log order.
+ */
+import { createReadStream } from "node:fs";
+import { replayLead, addOutcome, emptySummary } from "../../core/engine/bulk/replay.js";
+import type { CompiledRules } from "../../core/engine/index.js";
+import { readLineChunks } from "./lines.js";
+import { grouper, type LeadRecords } from "./group.js";
+import type { PartEvent, PartResult, PartTask } from "./protocol.js";
+
+export async function replayPart(rules: CompiledRules, seed: number, task: PartTask): Promise<PartResult> {
+  const summary = emptySummary();
+  const text: string[] = [];
+  const leads: string[] = [];
+  const leadLines: number[] = [];
+  const hits: string[] = [];
+  const events: PartEvent[] = [];
+  let firstStart = -1;
+  let lastLine = task.firstLine - 1;
+  const base = task.firstLine - 1;
+  const g = grouper({
+    maxRecordsPerLead: task.maxRecordsPerLead,
+    schema: task.validate ? rules : undefined,
+    done: task.done.length ? new Map(task.done) : undefined,
+    onError: (error) => void events.push({ error }),
+    onProblem: (problem) => void events.push({ problem }),
+    onDoneHit: (lead) => void hits.push(lead),
+    onLeadStart: (lead, line) => {
+      if (firstStart < 0) firstStart = events.length;
+      leads.push(lead);
+      leadLines.push(line);
+    },
+  });
+  const replay = (l: LeadRecords) => {
+    const o = replayLead(rules, l.lead, l.records, { seed });
+    addOutcome(summary, o);
+    text.push(JSON.stringify(o));
+  };
+  if (task.end > task.start) {
+    const stream = createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 });
+    for await (const chunk of readLineChunks(stream, task.maxLineLength)) {
+      for (const line of chunk) {
+        line.n += base;
+        lastLine = line.n;
+        const finished = g.push(line);
+        if (finished) replay(finished);
+      }
+    }
+  }
+  const before = events.length;
+  const last = g.end();
+  const tailEnd = events.length > before;
+  if (last) replay(last);
+  return { text: text.length ? text.join("\n") + "\n" : "", summary, leads, leadLines, hits, events, firstStart: firstStart < 0 ? events.length : firstStart, tailEnd, lastLine, end: task.end };
+}
