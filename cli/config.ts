@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, parseConfig, type CrmrulesConfig } from "../core/config/config.js";
+import type { CrmrulesConfig } from "../core/config/config.js";
+import { CONFIG_FILE } from "../core/config/file.js";
 import { UsageError } from "./exit.js";
 import { displayPath } from "./files.js";
 
@@ -27,8 +28,11 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-/** Reads and checks a config file; a problem is a UsageError with every place. */
-export function readConfig(file: string, cwd: string): LoadedConfig {
+/**
+ * Reads and checks a config file; a problem is a UsageError with every place. The checker
+ * (core/config/config.ts, with ajv) is loaded only here, when a file is found.
+ */
+export async function readConfig(file: string, cwd: string): Promise<LoadedConfig> {
   const name = displayPath(file.split(path.sep).join("/"), cwd);
   let text: string;
   try {
@@ -36,14 +40,15 @@ export function readConfig(file: string, cwd: string): LoadedConfig {
   } catch (e) {
     throw new UsageError(`${name} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  const { parseConfig } = await import("../core/config/config.js");
   const r = parseConfig(text);
   if (!r.ok) throw new UsageError(`${name} is not a valid configuration:\n${r.problems.map((p) => `  ${name}:${p.line}:${p.column}: ${p.message}`).join("\n")}`);
   return { file, config: r.config };
 }
 
-export function loadConfig(cwd: string): LoadedConfig | undefined {
+export async function loadConfig(cwd: string): Promise<LoadedConfig | undefined> {
   const f = findConfig(cwd);
-  return f ? readConfig(f, cwd) : undefined;
+  return f ? await readConfig(f, cwd) : undefined;
 }
 
 /** The `--min-coverage` text for a configured minimum: `80`, or `rules=90,stages=100`. */

@@ -8,20 +8,36 @@ import { colorsFor } from "./color.js";
 import { ExitCode, UsageError } from "./exit.js";
 import { VERSION } from "./version.js";
 import { sanitize } from "./output/safe.js";
-import { checkCommand } from "./commands/check.js";
-import { fmtCommand } from "./commands/fmt.js";
-import { lspCommand } from "./commands/lsp.js";
-import { testCommand } from "./commands/test.js";
-import { simulateCommand } from "./commands/simulate.js";
-import { diffCommand } from "./commands/diff.js";
-import { generateCommand } from "./commands/generate.js";
-import { evalCommand } from "./commands/eval.js";
-import { validateCommand } from "./commands/validate.js";
 import { injectFault } from "../core/diagnostics/internalError.js";
 import { applyConfig, loadConfig } from "./config.js";
-import { lintCommand } from "./commands/lint.js";
 
-export function program(): Command {
+/**
+ * Every command, in the order of `crmrules --help`, each loaded only when it runs: a command
+ * line naming one (`crmrules check …`) loads that command's module and what it imports, not the
+ * language server, the bulk runtime or the other commands' output formats (BENCHMARKS.md,
+ * "Commands as a user runs them"). Help, `help <command>` and a misspelt name load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import("./commands/check.js")).checkCommand(),
+  lint: async () => (await import("./commands/lint.js")).lintCommand(),
+  test: async () => (await import("./commands/test.js")).testCommand(),
+  simulate: async () => (await import("./commands/simulate.js")).simulateCommand(),
+  eval: async () => (await import("./commands/eval.js")).evalCommand(),
+  validate: async () => (await import("./commands/validate.js")).validateCommand(),
+  diff: async () => (await import("./commands/diff.js")).diffCommand(),
+  fmt: async () => (await import("./commands/fmt.js")).fmtCommand(),
+  generate: async () => (await import("./commands/generate.js")).generateCommand(),
+  lsp: async () => (await import("./commands/lsp.js")).lspCommand(),
+};
+
+/** The commands a command line needs: the one it names, none for the version, else every one (help, a misspelling, none). */
+export function commandsFor(argv: readonly string[]): string[] {
+  const name = argv[2];
+  if (name === "-v" || name === "--version") return [];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+}
+
+export async function program(commands: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
   const p = new Command("crmrules")
     .description("check, test, simulate and format CRM rules: lead scoring, routing and marketing consent")
     .version(VERSION, "-v, --version")
@@ -43,7 +59,7 @@ Exit codes: 0 success, 1 findings or failed tests, 2 bad arguments or unreadable
 Colour is used on a terminal unless NO_COLOR is set.
 `,
     );
-  for (const cmd of [checkCommand(), lintCommand(), testCommand(), simulateCommand(), evalCommand(), validateCommand(), diffCommand(), fmtCommand(), generateCommand(), lspCommand()]) p.addCommand(cmd);
+  for (const cmd of await Promise.all(commands.map((name) => COMMANDS[name]!()))) p.addCommand(cmd);
   const c = colorsFor(process.stderr);
   const configure = (cmd: Command) => {
     cmd.exitOverride();
@@ -52,8 +68,8 @@ Colour is used on a terminal unless NO_COLOR is set.
   };
   configure(p);
   // crmrules.json under every command line (cli/config.ts); the language server reads it itself.
-  p.hook("preAction", (_p, cmd) => {
-    const loaded = cmd.name() === "lsp" ? undefined : loadConfig(process.cwd());
+  p.hook("preAction", async (_p, cmd) => {
+    const loaded = cmd.name() === "lsp" ? undefined : await loadConfig(process.cwd());
     if (loaded) applyConfig(cmd, loaded);
   });
   return p;
@@ -69,7 +85,7 @@ async function main(argv: string[]): Promise<void> {
   // Test only: `CRMRULES_INJECT_FAULT=check:name.crmrules` makes that step throw, to prove the guard per file.
   injectFault(process.env["CRMRULES_INJECT_FAULT"]);
   try {
-    await program().parseAsync(argv);
+    await (await program(commandsFor(argv))).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

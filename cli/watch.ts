@@ -18,7 +18,7 @@ import { runAll, type JourneyRun } from "./journeys.js";
 import { sanitize } from "./output/safe.js";
 import { checkFiles, type InternalErrors, type WorkspaceJourney } from "./workspace.js";
 import { plural } from "../core/text/words.js";
-import { CONFIG_FILE } from "../core/config/config.js";
+import { CONFIG_FILE } from "../core/config/file.js";
 
 /** What a command's run reads through while watching (see runCheck, runTest). */
 export interface WatchSession {

@@ -31,7 +31,9 @@ const common = {
 const entries = [
   // DuckDB (a native binary) is never bundled: the CLI and the worker load it at run time when a
   // Parquet, CSV, JSON or DuckDB source is read (runtime/data/duckdb.ts, an optional peer dependency).
-  { entryPoints: ["cli/main.ts"], outfile: "cli.js", banner: { js: "#!/usr/bin/env node" }, external: ["@duckdb/node-api"] },
+  // The bin (dist/cli.js) turns on V8's compile cache, then loads the command line (dist/cli-main.js), cli/bin.ts.
+  { entryPoints: ["cli/bin.ts"], outfile: "cli.js", banner: { js: "#!/usr/bin/env node" }, external: ["./cli-main.js"] },
+  { entryPoints: ["cli/main.ts"], outfile: "cli-main.js", external: ["@duckdb/node-api"] },
   { entryPoints: ["server/src/main.ts"], outfile: "server.js" },
   { entryPoints: ["client/src/extension.ts"], outfile: "client.js", external: ["vscode"] },
   { entryPoints: ["runtime/bulk/worker.ts"], outfile: "worker.js", external: ["@duckdb/node-api"] },

@@ -11,8 +11,8 @@ import schema from "../../schemas/crmrules.schema.json";
 import type { LintLevel } from "../diagnostics/lintCatalogue.js";
 import { LineIndex } from "../text/positions.js";
 
-/** The file's name, looked for at the workspace root. */
-export const CONFIG_FILE = "crmrules.json";
+/** The file's name, looked for at the workspace root (core/config/file.ts). */
+export { CONFIG_FILE } from "./file.js";
 
 
 export interface CrmrulesConfig {

@@ -61,6 +61,7 @@ describe("npm pack", () => {
         "CHANGELOG.md",
         "LICENSE",
         "README.md",
+        "dist/cli-main.js",
         "dist/cli.js",
         "dist/server.js",
         "dist/worker.js",

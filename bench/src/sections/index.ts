@@ -5,6 +5,7 @@
  */
 import type { Section } from "../section.js";
 import { parseSection } from "./parse.js";
+import { processSection } from "./process.js";
 import { lspSection } from "./lsp.js";
 import { reparseSection } from "./reparse.js";
 import { simSection } from "./sim.js";
@@ -12,6 +13,7 @@ import { startupSection } from "./startup.js";
 
 export const SECTIONS: readonly Section[] = [
   parseSection,
+  processSection,
   lspSection,
   reparseSection,
   simSection,
