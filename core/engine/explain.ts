@@ -18,6 +18,7 @@ import { Simulation, RoutingPool, formatDurationShort } from "./sim.js";
 import { formatTime, type Bindings, type JourneyResult, type EscalationEntry, type RouteEntry, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 import { recordValues, showTarget, showValue } from "./run.js";
 import { suggest } from "../text/didYouMean.js";
+import type { Range } from "../text/positions.js";
 
 // ------------------------------------------------------------------ subjects: a journey or a lead
 
@@ -104,6 +105,8 @@ export interface ConditionPart {
   parts: ConditionPart[];
   /** A remark: `on E` is true only while E is processed; `E within D` names the last E. */
   note?: string;
+  /** Where the part is written (in the file of the rule it belongs to), when known. */
+  range?: Range;
 }
 
 function partValue(v: Value | undefined): boolean | null {
@@ -125,7 +128,7 @@ function leaf(ce: CompiledExpr, ctx: EvalCtx, text: string, node?: A.Expr): Cond
     values[o.label] = v === undefined ? null : v;
     if (v === undefined || v === null) missing.push(o.label);
   }
-  const part: ConditionPart = { text, value: partValue(ce.ev(ctx)), values, missing, op: null, parts: [] };
+  const part: ConditionPart = { text, value: partValue(ce.ev(ctx)), values, missing, op: null, parts: [], ...(node ? { range: node.range } : {}) };
   if (node?.kind === "On" && node.event) {
     const name = node.event.text;
     const h = ctx.history(name);
@@ -144,10 +147,10 @@ type ScopeOf = NonNullable<CompiledExpr["scope"]>;
 
 function explainNode(node: A.Expr, scope: ScopeOf, ctx: EvalCtx): ConditionPart {
   const text = scope.text(node.range);
-  if (node.kind === "Paren" && node.inner) return { ...explainNode(node.inner, scope, ctx), text };
+  if (node.kind === "Paren" && node.inner) return { ...explainNode(node.inner, scope, ctx), text, range: node.range };
   if (node.kind === "Unary" && node.op === "not" && node.operand) {
     const inner = explainNode(node.operand, scope, ctx);
-    return { text, value: inner.value === null ? null : !inner.value, values: inner.values, missing: inner.missing, op: "not", parts: [inner] };
+    return { text, value: inner.value === null ? null : !inner.value, values: inner.values, missing: inner.missing, op: "not", parts: [inner], range: node.range };
   }
   if (node.kind === "Binary" && (node.op === "and" || node.op === "or")) {
     // A chain is left-deep: gather its operands in a loop (nesting is bounded, chains are not).
@@ -167,7 +170,7 @@ function explainNode(node: A.Expr, scope: ScopeOf, ctx: EvalCtx): ConditionPart 
       Object.assign(values, p.values);
       for (const m of p.missing) if (!missing.includes(m)) missing.push(m);
     }
-    return { text, value, values, missing, op: node.op, parts };
+    return { text, value, values, missing, op: node.op, parts, range: node.range };
   }
   return leaf(compileExpr(node, scope), ctx, text, node);
 }

@@ -31,6 +31,12 @@ export interface EvalCtx {
   /** The payload of the event a `where` filter looks at. */
   payload: Record<string, Value> | null;
   history(event: string): readonly HistoryItem[];
+  /**
+   * A debugger's observer (core/engine/stepper.ts), told of each condition whose operands the
+   * trace records (`bindings`) at the moment the engine decides it. Absent or null in every
+   * ordinary run; `bindings` runs only with the trace on, so untraced runs never look.
+   */
+  readonly observer?: { condition(ce: CompiledExpr, ctx: EvalCtx): void } | null;
 }
 
 export type Ev = (c: EvalCtx) => Value | undefined;
@@ -603,6 +609,8 @@ export function or3(a: boolean | undefined, b: boolean | undefined): boolean | u
 export function bindings(ce: CompiledExpr | undefined, ctx: EvalCtx): Bindings {
   const out: Bindings = {};
   if (!ce) return out;
+  const observer = ctx.observer;
+  if (observer) observer.condition(ce, ctx);
   for (const o of ce.operands) {
     const v = o.ev(ctx);
     out[o.label] = v === undefined ? null : v;

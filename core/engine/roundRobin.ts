@@ -75,6 +75,16 @@ export class RoutingPool {
    */
   assigned(_target: TargetValue): void {}
 
+  /**
+   * A copy of a team's round-robin state for a debugger (core/engine/stepper.ts): each counter (in
+   * the order of the team's members of positive weight) and the assignments per `member#period`;
+   * undefined before the team's first pick.
+   */
+  teamState(name: string): { counters: number[]; assigned: [string, number][] } | undefined {
+    const st = this.teams.get(name);
+    return st ? { counters: [...st.current], assigned: [...st.daily] } : undefined;
+  }
+
   /** One pick of the order: every counter grows by its weight, the highest (first on ties) drops by the total. */
   private step(st: TeamState, ms: { weight: number }[]): number {
     let total = 0;

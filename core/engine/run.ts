@@ -5,7 +5,7 @@
 import { MAX_DAY } from "../time.js";
 import type * as A from "../syntax/ast.js";
 import type { CompiledRules } from "./compile.js";
-import { Simulation, RoutingPool } from "./sim.js";
+import { Simulation, RoutingPool, type SimObserver } from "./sim.js";
 import { runLeads } from "./runLeads.js";
 import { formatTime, traceEntry, type ExpectationResult, type JourneyResult, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 
@@ -16,6 +16,8 @@ export interface RunOptions {
   onTrace?: (e: TraceEntry) => void;
   /** Called once before the run with the parts of the result known then (what a streamed result writes before its trace). */
   onStart?: (head: Pick<JourneyResult, "journey" | "seed" | "source">) => void;
+  /** A debugger's observer of the simulation (`SimOptions.observer`, core/engine/stepper.ts). */
+  observer?: SimObserver;
 }
 
 /** A literal as written in a journey (`"x"`, `12`, `true`, `NO`, `[a, b]`, `2026-01-15`). */
@@ -70,7 +72,7 @@ export function runJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: R
   const seed = opts.seed ?? journey.seed?.value ?? 0;
   const name = journey.name?.value ?? "";
   opts.onStart?.({ journey: name, seed, source: src(journey) });
-  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), ...(opts.onTrace ? { onTrace: opts.onTrace } : {}) });
+  const sim = new Simulation(rules, { seed, pool: new RoutingPool(seed), ...(opts.onTrace ? { onTrace: opts.onTrace } : {}), ...(opts.observer ? { observer: opts.observer } : {}) });
   sim.start(recordValues(journey.lead), src(journey.lead ?? journey));
   const expectations: ExpectationResult[] = [];
   let now = 0;

@@ -12,7 +12,7 @@
  * read and change; nothing outside core/engine should write them.
  */
 import type { CompiledRules, FieldInfo } from "./compiled.js";
-import { truth, type EvalCtx, type HistoryItem } from "./expr.js";
+import { truth, type CompiledExpr, type EvalCtx, type HistoryItem } from "./expr.js";
 import { allocBlock, rulesIndex, type EventPlan, type EventRuleState, type RulesIndex } from "./layout.js";
 import { earliestDue, nextTimer, popTimer, type Timer } from "./timers.js";
 import { gradeLetter, gradeRank, scoreValue } from "./scores.js";
@@ -82,6 +82,22 @@ export interface SimOptions {
    * it (`trace` then stays empty), so a long run's trace can be written or summarised as it goes.
    */
   onTrace?: (e: TraceEntry) => void;
+  /** A debugger's observer (core/engine/stepper.ts); with the trace on only. Absent in every ordinary run. */
+  observer?: SimObserver;
+}
+
+/**
+ * What a debugger is told of a traced simulation, as it happens (core/engine/stepper.ts builds
+ * the steps of a journey from it). Each call only reads the simulation; with no observer the
+ * engine makes one null test per trace entry and per evaluation.
+ */
+export interface SimObserver {
+  /** A condition whose operands the trace records (`bindings`), at the moment it is decided, before the decision changes anything. */
+  condition(ce: CompiledExpr, ctx: EvalCtx): void;
+  /** A trace entry, just recorded. */
+  entry(e: TraceEntry, sim: Simulation): void;
+  /** The end of one evaluation of §14 (the start, an event, an update, or a timer with its steps 5–6): the state is the one after it. */
+  settled(sim: Simulation): void;
 }
 
 /** A trace list that hands each entry to `sink` instead of keeping it (the simulation only pushes to its list). */
@@ -170,6 +186,8 @@ export class Simulation implements EvalCtx {
   private escalatedList: TargetValue[] | null = null;
   private sentList: FinalState["sent"] | null = null;
   private blockedList: FinalState["blocked"] | null = null;
+  /** The debugger's observer (`SimOptions.observer`), or null. */
+  readonly observer: SimObserver | null;
 
   /**
    * Feeds time-ordered events of many simulations: exactly `sims[e.lead].event(e.at, e.name,
@@ -220,6 +238,7 @@ export class Simulation implements EvalCtx {
     this.seed = opts.seed ?? 0;
     this.tracing = opts.trace ?? true;
     this.pool = opts.pool ?? null;
+    this.observer = this.tracing ? (opts.observer ?? null) : null;
     if (opts.onTrace && this.tracing) this.traceList = sinkList(opts.onTrace);
     this.ix = rulesIndex(rules);
     this.b = allocBlock(this.ix);
@@ -264,6 +283,7 @@ export class Simulation implements EvalCtx {
     const init = this.rules.stages[this.rules.initialStage];
     if (init) enterStage(this, init.index, "initial", {}, init.source);
     this.afterChange(null);
+    if (this.observer !== null) this.observer.settled(this);
   }
 
   /**
@@ -294,6 +314,7 @@ export class Simulation implements EvalCtx {
       const entries = this.stageEntries;
       this.afterChange(null);
       quiet = seq === this.seq && scores === this.scoreVersion && entries === this.stageEntries;
+      if (this.observer !== null) this.observer.settled(this);
     }
     if (t > this.now) this.now = t;
   }
@@ -330,6 +351,7 @@ export class Simulation implements EvalCtx {
       startEventWorkflows(this, plan, p); // 8
     }
     this.current = null;
+    if (this.observer !== null) this.observer.settled(this);
   }
 
   /** §14 "For an update": step 1, then the fields change, then steps 5–6. */
@@ -340,6 +362,7 @@ export class Simulation implements EvalCtx {
     for (const k of Object.keys(values)) shown[k] = this.fields.get(k) ?? null;
     if (this.tracing) this.push(traceEntry.update(this.now, source, { name: "update", values: shown }));
     this.afterChange(null);
+    if (this.observer !== null) this.observer.settled(this);
   }
 
   note(message: string, source: SourceRef): void {
@@ -347,7 +370,9 @@ export class Simulation implements EvalCtx {
   }
 
   push(e: TraceEntry): void {
-    if (this.tracing) this.trace.push(e);
+    if (!this.tracing) return;
+    this.trace.push(e);
+    if (this.observer !== null) this.observer.entry(e, this);
   }
 
   final(): FinalState {
