@@ -37,6 +37,8 @@ const entries = [
   { entryPoints: ["server/src/main.ts"], outfile: "server.js" },
   { entryPoints: ["client/src/extension.ts"], outfile: "client.js", external: ["vscode"] },
   { entryPoints: ["runtime/bulk/worker.ts"], outfile: "worker.js", external: ["@duckdb/node-api"] },
+  // The journey debugger's adapter (Debug Adapter Protocol over stdio), started by the extension.
+  { entryPoints: ["debug/main.ts"], outfile: "debug.js" },
 ];
 
 await Promise.all(entries.map((e) => build({ ...common, ...e, entryPoints: e.entryPoints.map((p) => join(repo, p)), outfile: join(outdir, e.outfile) })));

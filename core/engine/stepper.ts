@@ -429,6 +429,23 @@ export class DebugCursor {
     return false;
   }
 
+  /** Back to the position before the current one (the recording can be read backwards). */
+  stepBack(): void {
+    this.index = Math.max(0, Math.min(this.index, this.nodes.length) - 1);
+  }
+
+  /** Back to the latest step or evaluation before the current one that a breakpoint holds, else to the start. */
+  reverseContinue(): void {
+    for (let i = Math.min(this.index, this.nodes.length) - 1; i >= 0; i--) {
+      const n = this.nodes[i]!;
+      if ((n.pos.kind === "step" || n.pos.kind === "evaluation") && this.hits(n.pos)) {
+        this.index = i;
+        return;
+      }
+    }
+    this.index = 0;
+  }
+
   /** On to the next step or evaluation a breakpoint holds; returns whether one did (else the run is over). */
   continue(): boolean {
     for (let i = this.index + 1; i < this.nodes.length; i++) {
@@ -453,15 +470,15 @@ export class DebugCursor {
   }
 
   /** Which breakpoint holds at `pos`, if any: a line breakpoint on its source's first line, or a rule breakpoint on its rule. */
-  hitBy(pos: DebugPosition): string | null {
+  hitBy(pos: DebugPosition): Breakpoint | null {
     if (pos.kind !== "step" && pos.kind !== "evaluation") return null;
     const step = this.run.steps[pos.step]!;
     const ev = pos.kind === "evaluation" ? step.evaluations[pos.evaluation]! : null;
     const source = ev ? ev.source : step.source;
     // An evaluation written where its step's head is (an inactivity rule's firing in its own timer step) stops once, at the step.
     const sameAsHead = ev !== null && sourceKey(ev.source) === sourceKey(step.source);
-    if (!sameAsHead) for (const b of this.lineBreakpoints) if (b.kind === "line" && b.uri === source.uri && b.line === source.range.start.line) return `line ${b.line + 1}`;
-    if (ev?.rule && this.ruleBreakpoints.has(ev.rule)) return ev.rule;
+    if (!sameAsHead) for (const b of this.lineBreakpoints) if (b.kind === "line" && b.uri === source.uri && b.line === source.range.start.line) return b;
+    if (ev?.rule && this.ruleBreakpoints.has(ev.rule)) return { kind: "rule", name: ev.rule };
     return null;
   }
 
@@ -510,7 +527,7 @@ export class DebugCursor {
     if (pos.kind === "end") {
       const r = this.run.result;
       const passed = r.expectations.filter((e) => e.pass).length;
-      return [{ name: `end of journey "${this.run.journey}": ${passed} of ${r.expectations.length} expectations passed`, source: this.run.source }];
+      return [{ name: `end of journey "${this.run.journey}": ${passed} of ${r.expectations.length} expectations passed`, source: this.run.source, pos }];
     }
     const step = this.run.steps[pos.step]!;
     const out: DebugFrame[] = [];
@@ -522,15 +539,15 @@ export class DebugCursor {
       for (let i = parts.length - 1; i >= 0; i--) {
         const p = parts[i]!;
         const label = i === 0 ? `${c.label}: ` : "";
-        out.push({ name: `${label}${p.text} → ${partValue(p)}`, source: { uri: c.uri, range: p.range ?? ev.source.range } });
+        out.push({ name: `${label}${p.text} → ${partValue(p)}`, source: { uri: c.uri, range: p.range ?? ev.source.range }, pos: { kind: "condition", step: pos.step, evaluation: pos.evaluation, path: pos.path.slice(0, i + 1) } });
       }
     }
     if (pos.kind !== "step") {
       const ev = step.evaluations[pos.evaluation]!;
-      out.push({ name: ev.label, source: ev.source });
+      out.push({ name: ev.label, source: ev.source, pos: { kind: "evaluation", step: pos.step, evaluation: pos.evaluation } });
     }
-    out.push({ name: step.label, source: step.source });
-    if (step.kind === "timer") out.push({ name: `journey: the clock moves on to the step at line ${step.journeyStep.range.start.line + 1}`, source: step.journeyStep });
+    out.push({ name: step.label, source: step.source, pos: { kind: "step", step: pos.step } });
+    if (step.kind === "timer") out.push({ name: `journey: the clock moves on to the step at line ${step.journeyStep.range.start.line + 1}`, source: step.journeyStep, pos: { kind: "step", step: pos.step } });
     return out;
   }
 
@@ -590,6 +607,8 @@ export class DebugCursor {
 export interface DebugFrame {
   name: string;
   source: SourceRef;
+  /** The position this frame stands for (its scopes are that position's). */
+  pos: DebugPosition;
 }
 
 /** A variable: a name, its value as text, and the variables under it. */

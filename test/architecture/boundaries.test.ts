@@ -67,7 +67,7 @@ describe("architecture boundaries", () => {
   // Only the server knows the LSP; only the extension knows VS Code; only the CLI knows exit codes.
   // `crmrules lsp` (cli/commands/lsp.ts) opens the server's connection on standard input/output.
   it("only the server speaks the LSP, only the extension imports VS Code, only the CLI exits the process", () => {
-    const adapters = ["server", "client", "cli", "runtime", "protocol", "core"].flatMap((d) => tsFiles(join(root, d)));
+    const adapters = ["server", "client", "cli", "runtime", "debug", "protocol", "core"].flatMap((d) => tsFiles(join(root, d)));
     const rel = (f: string) => relative(root, f).split("\\").join("/");
     const offenders: string[] = [];
     for (const f of adapters) {
