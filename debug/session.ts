@@ -171,7 +171,13 @@ export class JourneyDebugSession {
       const first = errors[0]!;
       this.output(`${errors.length} error${errors.length === 1 ? "" : "s"} in the workspace (the first: ${first.uri}:${first.range.start.line + 1}: ${first.message}); the journey runs over the declarations that compile`, "console");
     }
-    const run = stepJourney(rules, decl, a.seed !== undefined ? { seed: a.seed } : {});
+    let run;
+    try {
+      run = stepJourney(rules, decl, a.seed !== undefined ? { seed: a.seed } : {});
+    } catch (err) {
+      // What the recording refuses (several leads, too long a run) is said as it is.
+      throw new RequestError(`launch: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.rules = rules;
     this.cursor = new DebugCursor(run, rules);
     this.launched = a;

@@ -276,6 +276,7 @@ function stepKind(e: TraceEntry): DebugStepKind {
 
 /** Runs a journey through the engine and records it as steps (see the file's comment). */
 export function stepJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: StepOptions = {}): DebugRun {
+  if (journey.leads?.length) throw new Error(`journey ${JSON.stringify(journey.name?.value ?? "")} has ${journey.leads.length} named leads; the debugger steps through journeys of one lead only (run it with "Simulate" to see every lead)`);
   const owners = conditionOwners(rules);
   const max = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const initial = emptyState(rules);

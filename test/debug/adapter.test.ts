@@ -250,6 +250,8 @@ describe("the journey debug adapter over stdio", () => {
     expect(seed.message).toBe('launch: `seed` must be a whole number, got "one"');
     const typo = await c.request("launch", { file: roundRobinFile, journey: "Dutch head of sales goes to the SDR round-robin" });
     expect(typo.message).toBe(`launch: "${roundRobinFile}" has no journey named "Dutch head of sales goes to the SDR round-robin"; did you mean "Dutch head of sales goes to the SDR round robin"?`);
+    const several = await c.request("launch", { file: resolve("examples/team-caps/journeys/daily-cap.crmrules"), root: resolve("examples/team-caps") });
+    expect(several.message).toMatch(/^launch: journey ".*" has \d+ named leads; the debugger steps through journeys of one lead only/);
     const early = await c.request("stackTrace", { threadId: 1 });
     expect(early.message).toBe("no journey is launched: send `launch` with a `file` and a `journey` first");
     const unknown = await c.request("readMemory", {});
