@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { compile, renderEntry, runJourney, why, type JourneyResult, type TraceEntry, type WhyQuery } from "../../core/engine/index.js";
+import { compile, leadResult, renderEntry, runJourney, why, type JourneyResult, type TraceEntry, type WhyQuery } from "../../core/engine/index.js";
 import { colorsFor, plain, type Colors } from "../color.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { displayPath, loadWorkspace, toPosix } from "../files.js";
@@ -16,7 +16,8 @@ import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
 import { openOutput } from "../atomicWrite.js";
 import { ChunkWriter, jsonChunks } from "../stream.js";
-import { journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
+import { journeyLeadSubject, journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
+import { journeyLeadDecls } from "../../core/engine/runLeads.js";
 import { parseWhyNot, renderWhyNot } from "../whyNot.js";
 import { runEval } from "./eval.js";
 import { plural } from "../../core/text/words.js";
@@ -30,6 +31,7 @@ interface SimulateOptions {
   why?: string[];
   whyNot?: string[];
   id?: string;
+  lead?: string;
   seed?: string;
   root?: string;
   strict?: boolean;
@@ -51,6 +53,7 @@ export function simulateCommand(): Command {
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
     .option("--strict", "with --events: exit with 1 when any record or value of the data has a problem (docs/data.md, \"Validation\"); without it they are reported and left out")
     .option("--id <lead>", "with --events and --why or --why-not: the lead to explain (needed when the log has several)")
+    .option("--lead <name>", "with --why or --why-not on a journey with several leads: the lead to explain (default: each lead in turn)")
     .addHelpText(
       "after",
       `
@@ -79,10 +82,12 @@ Examples:
           return;
         }
         if (opts.id !== undefined) throw new UsageError("`--id` picks the lead that `--why` or `--why-not` explains");
+        if (opts.lead !== undefined) throw new UsageError("`--lead` picks a lead of a journey with several leads; with `--events`, `--id` picks the lead of the log");
         process.exitCode = await runBulk(ws, opts);
         return;
       }
       for (const o of ["out", "from", "workers", "id"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
+      if (opts.lead !== undefined && !opts.why && !opts.whyNot) throw new UsageError("`--lead` picks the lead that `--why` or `--why-not` explains in a journey with several leads");
       if (opts.why && opts.whyNot) throw new UsageError("ask one question at a time: `--why` or `--why-not`");
       if (journey === undefined) throw new UsageError("name a journey to simulate (or give `--events log.jsonl` to replay a log)");
       process.exitCode = runSimulate(journey, paths, opts);
@@ -193,6 +198,11 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
       }
     }
   }
+  if (opts.lead !== undefined)
+    for (const j of picked) {
+      if (!j.decl.leads?.length) throw new UsageError(`the journey "${j.name}" has one lead; \`--lead\` picks a lead of a journey with several leads (\`lead NAME { … }\`)`);
+      leadsAsked(j, opts.lead);
+    }
   if (notQuery) for (const j of picked) {
     const p = whyNotProblem(j.rules, notQuery);
     if (p) throw new UsageError(p);
@@ -209,27 +219,41 @@ export function runSimulate(arg: string, paths: string[], opts: SimulateOptions)
   }
   // The guard per file: a journey whose run fails internally is one CR9001 for its file; the others are shown.
   if (notQuery) {
-    const answers = picked.flatMap((j) => guarded("simulate", j.uri, () => [{ journey: j.name, answer: whyNot(j.rules, journeySubject(j.rules, j.decl, seed), notQuery) }], (e) => (internal.add(j.uri, "simulate", e), [])));
+    const answers = picked.flatMap((j) =>
+      guarded(
+        "simulate",
+        j.uri,
+        () =>
+          j.decl.leads?.length
+            ? leadsAsked(j, opts.lead).map((lead) => ({ journey: j.name, lead, answer: whyNot(j.rules, journeyLeadSubject(j.rules, j.decl, lead, seed)!, notQuery) }))
+            : [{ journey: j.name, answer: whyNot(j.rules, journeySubject(j.rules, j.decl, seed), notQuery) }],
+        (e) => (internal.add(j.uri, "simulate", e), []),
+      ),
+    );
     reportInternalErrors(internal.list, cwd);
     if (opts.format === "json") {
-      const docs = answers.map((a) => ({ journey: a.journey, query: notQuery, ...a.answer }));
+      const docs = answers.map((a) => ({ journey: a.journey, ...("lead" in a ? { lead: a.lead } : {}), query: notQuery, ...a.answer }));
       out.addAll(jsonChunks(docs.length === 1 ? docs[0] : docs));
       out.add("\n");
-    } else answers.forEach((a, i) => out.add((i ? "\n" : "") + renderWhyNot(`journey "${escapeControls(a.journey)}"`, a.answer, cwd, c)));
+    } else answers.forEach((a, i) => out.add((i ? "\n" : "") + renderWhyNot(`journey "${escapeControls(a.journey)}"${"lead" in a ? `, lead ${a.lead}` : ""}`, a.answer, cwd, c)));
     out.flush();
     return worst(ws.problems.length ? ExitCode.Usage : ExitCode.Success, internal.list.length ? ExitCode.Findings : ExitCode.Success);
   }
   const results = picked.flatMap((j) => guarded("simulate", j.uri, () => [runJourney(j.rules, j.decl, seed === undefined ? {} : { seed })], (e) => (internal.add(j.uri, "simulate", e), [])));
   reportInternalErrors(internal.list, cwd);
+  // `--why` on a journey with several leads: one answer per lead (or `--lead`'s), from that lead's part of the result.
+  const asked = (r: JourneyResult, j: WorkspaceJourney): { r: JourneyResult; lead?: string }[] => (r.leads ? leadsAsked(j, opts.lead).map((lead) => ({ r: leadResult(r, lead)!, lead })) : [{ r }]);
+  const judged = query ? picked.flatMap((j) => results.filter((r) => r.source.uri === j.uri && r.journey === j.name).flatMap((r) => asked(r, j))) : [];
   if (opts.format === "json") {
-    const docs = results.map((r) => (query ? { journey: r.journey, question: query, ...why(r, query) } : r));
+    const docs = query ? judged.map(({ r, lead }) => ({ journey: r.journey, ...(lead !== undefined ? { lead } : {}), question: query, ...why(r, query) })) : results;
     out.addAll(jsonChunks(docs.length === 1 ? docs[0] : docs));
     out.add("\n");
+  } else if (query) {
+    judged.forEach(({ r, lead }, i) => out.add((i ? "\n" : "") + renderWhy(r, query, cwd, c, lead !== undefined ? `journey "${escapeControls(r.journey)}", lead ${lead}` : undefined)));
   } else {
     results.forEach((r, i) => {
       if (i) out.add("\n");
-      if (query) out.add(renderWhy(r, query, cwd, c));
-      else for (const line of traceLines(r, cwd, c)) out.add(line + "\n");
+      for (const line of traceLines(r, cwd, c)) out.add(line + "\n");
     });
   }
   out.flush();
@@ -273,7 +297,7 @@ export function streamJourneys(picked: WorkspaceJourney[], seed: number | undefi
       return;
     }
     out.add(entries ? `\n${p1}]` : "[]");
-    for (const k of ["expectations", "final", "passed"] as const) {
+    for (const k of ["expectations", "final", ...(r.leads ? (["leads"] as const) : []), "passed"] as const) {
       out.add(`,\n${p1}${JSON.stringify(k)}: `);
       out.addAll(jsonChunks(r[k], p1, 1));
     }
@@ -317,8 +341,19 @@ function* entryLines(e: TraceEntry, at: { last: string }, cwd: string, c: Colors
 }
 
 function* traceEnd(r: JourneyResult, c: Colors): Generator<string> {
-  const f = r.final;
-  yield c.bold(`at the end (${f.time})`);
+  yield c.bold(`at the end (${r.final.time})`);
+  // A journey with several leads: each lead's state, under its name.
+  if (r.leads)
+    for (const l of r.leads) {
+      yield `  ${l.name}:`;
+      for (const line of finalLines(l.final)) yield `  ${line}`;
+    }
+  else yield* finalLines(r.final);
+  const passed = r.expectations.filter((x) => x.pass).length;
+  if (r.expectations.length) yield (r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`);
+}
+
+function* finalLines(f: JourneyResult["final"]): Generator<string> {
   yield `  stage: ${f.stage ?? "none"}`;
   const scores = Object.entries(f.scores).map(([k, v]) => `${k} ${v ?? "unscored"}`);
   if (scores.length) yield `  scores: ${scores.join(", ")}`;
@@ -326,8 +361,15 @@ function* traceEnd(r: JourneyResult, c: Colors): Generator<string> {
   if (grades.length) yield `  grades: ${grades.join(", ")}`;
   for (const x of f.routing) yield `  routed by ${x.route}: ${x.target ? `${x.target.kind} ${x.target.name ?? ""}${x.target.member ? ` (owner ${x.target.member})` : ""}`.trim() : "nobody"}${x.rule ? ` (rule ${x.rule})` : ""}`;
   yield `  sent: ${f.sent.length ? f.sent.map((s) => s.action).join(", ") : "nothing"}; blocked: ${f.blocked.length ? f.blocked.map((s) => s.action).join(", ") : "nothing"}`;
-  const passed = r.expectations.filter((x) => x.pass).length;
-  if (r.expectations.length) yield (r.passed ? c.green : c.red)(`${passed} of ${r.expectations.length} expectations passed`);
+}
+
+/** The leads `--why`/`--why-not` explain in a journey with several leads: `--lead`'s (which must be one of them), else each. */
+function leadsAsked(j: WorkspaceJourney, lead: string | undefined): string[] {
+  const names = journeyLeadDecls(j.decl).map((l) => l.name!.text);
+  if (lead === undefined) return names;
+  if (names.includes(lead)) return [lead];
+  const near = closest(lead, names);
+  throw new UsageError(`the journey "${j.name}" has no lead named \`${lead}\`${near ? `; did you mean \`${near}\`?` : `; its leads are ${names.join(", ")}`}`);
 }
 
 export function renderWhy(r: JourneyResult, q: WhyQuery, cwd: string, c: Colors, label?: string): string {

@@ -23,28 +23,32 @@ export function expectationDiagnostics(result: JourneyResult, journey: A.Journey
     const decided = step.expectation ? decidingEntry(trace, i, step.expectation) : undefined;
     if (decided) related.push(decided);
     const input = lastInput(trace, i);
+    const where = e.leadName !== undefined ? ` for the lead \`${e.leadName}\`` : "";
     if (input) related.push(input);
     out.push(
-      makeDiagnostic("CR3040", e.source.uri, step.range, `\`${e.text}\` fails at ${e.time} in the journey "${result.journey}": expected ${e.expected}, actual ${e.actual}`, { related }),
+      makeDiagnostic("CR3040", e.source.uri, step.range, `\`${e.text}\` fails at ${e.time} in the journey "${result.journey}"${where}: expected ${e.expected}, actual ${e.actual}`, { related }),
     );
   }
   return out;
 }
 
-/** The journey step the state at entry `i` comes from: the last event or update before it, else the lead's start. */
+/** The journey step the state at entry `i` comes from: the last event or update of its lead before it, else the lead's start. */
 function lastInput(trace: TraceEntry[], i: number): RelatedInfo | undefined {
+  const lead = trace[i]!.leadName;
   for (let k = i - 1; k >= 0; k--) {
     const e = trace[k]!;
+    if (e.leadName !== lead) continue;
     if (e.kind === "event" || e.kind === "update") return { uri: e.source.uri, range: e.source.range, message: `the journey step before it: ${e.time}, ${e.kind === "event" ? `event \`${e.name}\`` : "update"}` };
     if (e.kind === "start") return { uri: e.source.uri, range: e.source.range, message: "the journey's lead at day 0 (no step before it)" };
   }
   return undefined;
 }
 
-/** The last trace entry before `i` that decided what the expectation looks at. */
+/** The last trace entry (of the expectation's lead) before `i` that decided what the expectation looks at. */
 function decidingEntry(trace: TraceEntry[], i: number, x: A.Expectation): RelatedInfo | undefined {
+  const lead = trace[i]!.leadName;
   const last = (f: (e: TraceEntry) => boolean) => {
-    for (let k = i - 1; k >= 0; k--) if (f(trace[k]!)) return trace[k]!;
+    for (let k = i - 1; k >= 0; k--) if (trace[k]!.leadName === lead && f(trace[k]!)) return trace[k]!;
     return undefined;
   };
   const at = (e: TraceEntry, message: string): RelatedInfo => ({ uri: e.source.uri, range: e.source.range, message });

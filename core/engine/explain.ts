@@ -17,18 +17,24 @@ import { compileExpr, type CompiledExpr, type EvalCtx, type HistoryItem, truth }
 import { Simulation, RoutingPool, formatDurationShort } from "./sim.js";
 import { formatTime, type Bindings, type JourneyResult, type EscalationEntry, type RouteEntry, type SourceRef, type TargetValue, type TraceEntry, type Value } from "./trace.js";
 import { recordValues, showTarget, showValue } from "./run.js";
+import { journeyLeadDecls } from "./runLeads.js";
+import { advanceLeads } from "./leads.js";
 import { suggest } from "../text/didYouMean.js";
 import type { Range } from "../text/positions.js";
 
 // ------------------------------------------------------------------ subjects: a journey or a lead
 
-/** One input of a replay, at its time in minutes since day 0. */
-export type SubjectInput =
+/**
+ * One input of a replay, at its time in minutes since day 0. `who`: in a subject with company
+ * (a lead of a journey with several leads), the index of the lead it goes to (absent: the subject's own).
+ */
+export type SubjectInput = (
   | { kind: "event"; at: number; event: string; payload: Record<string, Value>; source: SourceRef }
   | { kind: "update"; at: number; fields: Record<string, Value>; source: SourceRef }
   /** The clock moves on (an `expect` step: its timers run). */
   | { kind: "advance"; at: number; source: SourceRef }
-  | { kind: "note"; message: string; source: SourceRef };
+  | { kind: "note"; message: string; source: SourceRef }
+) & { who?: number };
 
 /** What is replayed: a lead's fields at day 0 and its inputs in time order. */
 export interface Subject {
@@ -39,10 +45,58 @@ export interface Subject {
   lead: Record<string, Value>;
   leadSource: SourceRef;
   inputs: SubjectInput[];
+  /**
+   * One lead of a journey with several leads (docs/language.md §11): every lead of the journey in
+   * written order, `focus` the subject's own. All of them are replayed on one clock and one routing
+   * pool (`advanceLeads`), as `runJourney` runs them, so that team turns and caps are those of the
+   * journey; the explanation looks at the subject's lead only.
+   */
+  company?: { leads: { name: string; lead: Record<string, Value>; leadSource: SourceRef }[]; focus: number };
 }
 
-/** A journey as a subject: its steps in the order and at the times `runJourney` runs them. */
+/**
+ * A lead of a journey with several leads as a subject (`lead`: its name; default the first lead),
+ * or undefined when the journey has no lead of that name.
+ */
+export function journeyLeadSubject(rules: CompiledRules, journey: A.JourneyDecl, lead: string | undefined, seed?: number): Subject | undefined {
+  const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
+  const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
+  const decls = journeyLeadDecls(journey);
+  const focus = lead === undefined ? 0 : decls.findIndex((l) => l.name!.text === lead);
+  if (focus < 0 || !decls[focus]) return undefined;
+  const index = new Map(decls.map((l, i) => [l.name!.text, i]));
+  const leads = decls.map((l) => ({ name: l.name!.text, lead: recordValues(l.fields), leadSource: src(l.fields ?? l) }));
+  const inputs: SubjectInput[] = [];
+  let now = 0;
+  for (const step of journey.steps) {
+    const who = step.lead ? index.get(step.lead.text) : undefined;
+    if (step.time?.day) {
+      const day = step.time.day.value;
+      if (day > MAX_DAY || !Number.isFinite(day)) continue;
+      const t = day * 1440 + (step.time.timeOfDay?.minutes ?? 0);
+      if (t >= now) now = t;
+    }
+    // A step that names no declared lead is not run (CR3043, CR3045).
+    if (who === undefined) continue;
+    const mine = who === focus ? {} : { who };
+    if (step.kind === "EventStep") {
+      if (step.event) inputs.push({ kind: "event", at: now, event: step.event.text, payload: recordValues(step.payload), source: src(step), ...mine });
+    } else if (step.kind === "UpdateStep") inputs.push({ kind: "update", at: now, fields: recordValues(step.values), source: src(step), ...mine });
+    else inputs.push({ kind: "advance", at: now, source: src(step), ...mine });
+  }
+  const me = leads[focus]!;
+  return { name: `journey ${JSON.stringify(journey.name?.value ?? "")}, lead ${me.name}`, seed: seed ?? journey.seed?.value ?? 0, source: src(journey), lead: me.lead, leadSource: me.leadSource, inputs, company: { leads, focus } };
+}
+
+/**
+ * A journey as a subject: its steps in the order and at the times `runJourney` runs them. A
+ * journey with several leads is the subject of its first lead (`journeyLeadSubject` for another).
+ */
 export function journeySubject(rules: CompiledRules, journey: A.JourneyDecl, seed?: number): Subject {
+  if (journey.leads?.length) {
+    const first = journeyLeadSubject(rules, journey, undefined, seed);
+    if (first) return first;
+  }
   const uri = rules.journeys.find((j) => j.journey === journey)?.uri ?? rules.fromUri;
   const src = (n: A.Node): SourceRef => ({ uri, range: n.range });
   const inputs: SubjectInput[] = [];
@@ -335,6 +389,7 @@ interface Hooks {
 
 /** Replays the subject up to `until` (inclusive), calling the hooks; returns the simulation at that moment. */
 function replayUntil(rules: CompiledRules, subject: Subject, until: number, hooks: Hooks): Simulation {
+  if (subject.company) return replayCompanyUntil(rules, subject, subject.company, until, hooks);
   const sim = new Simulation(rules, { seed: subject.seed, pool: new RoutingPool(subject.seed) });
   let seen = 0;
   const flush = (i: SubjectInput | null) => {
@@ -359,6 +414,41 @@ function replayUntil(rules: CompiledRules, subject: Subject, until: number, hook
   }
   if (until !== Infinity) {
     sim.advanceTo(until);
+    flush(null);
+  }
+  return sim;
+}
+
+/** `replayUntil` for a lead of a journey with several leads: every lead replayed, the hooks shown the subject's lead only. */
+function replayCompanyUntil(rules: CompiledRules, subject: Subject, company: NonNullable<Subject["company"]>, until: number, hooks: Hooks): Simulation {
+  const pool = new RoutingPool(subject.seed);
+  const sims = company.leads.map((_, i) => new Simulation(rules, { seed: subject.seed, pool, trace: i === company.focus }));
+  const sim = sims[company.focus]!;
+  let seen = 0;
+  const flush = (i: SubjectInput | null) => {
+    const t = sim.trace;
+    if (t.length > seen) {
+      hooks.after?.(t.slice(seen), sim, i);
+      seen = t.length;
+    }
+  };
+  company.leads.forEach((l, k) => sims[k]!.start(k === company.focus ? subject.lead : l.lead, k === company.focus ? subject.leadSource : l.leadSource));
+  flush(null);
+  for (const i of subject.inputs) {
+    const at = timeOf(i);
+    if (at !== null && at > until) break;
+    if (at !== null) {
+      advanceLeads(sims, at);
+      flush(null);
+    }
+    const target = i.who === undefined ? sim : sims[i.who];
+    if (!target) continue;
+    if (target === sim) hooks.before?.(i, sim);
+    feed(target, i);
+    if (target === sim) flush(i);
+  }
+  if (until !== Infinity) {
+    advanceLeads(sims, until);
     flush(null);
   }
   return sim;
@@ -770,9 +860,11 @@ export function explainExpectation(rules: CompiledRules, journey: A.JourneyDecl,
   const step = journey.steps.find((s): s is A.ExpectStep => s.kind === "ExpectStep" && s.range.start.offset === off);
   const e = step?.expectation;
   const end = result.trace.findIndex((t) => t.kind === "expect" && t.source.uri === x.source.uri && t.source.range.start.offset === off);
-  const before = end < 0 ? result.trace.filter((t) => t.at <= x.at) : result.trace.slice(0, end);
+  // In a journey with several leads: the entries of the expectation's lead only, and its lead as the subject.
+  const lead = journey.leads?.length ? step?.lead?.text : undefined;
+  const before = (end < 0 ? result.trace.filter((t) => t.at <= x.at) : result.trace.slice(0, end)).filter((t) => t.leadName === lead);
   if (!e) return { entries: [], whyNot: null, kinds: "" };
-  const subject = () => journeySubject(rules, journey, result.seed);
+  const subject = () => (lead !== undefined ? journeyLeadSubject(rules, journey, lead, result.seed) : undefined) ?? journeySubject(rules, journey, result.seed);
   switch (e.kind) {
     case "ExpectStage": {
       const name = e.stage?.text;
