@@ -63,6 +63,8 @@ export interface ExpectationOutcome {
   actual: string;
   /** When it was checked (minutes after day 0): where the journey view places it on the timeline. */
   time?: number;
+  /** In a journey with several leads: the lead it names. */
+  leadName?: string;
 }
 export interface JourneyRunResult {
   uri: string;
@@ -94,6 +96,8 @@ export interface ViewRuleFiring extends Source {
  * the rule firings it caused. A timer's firings are never listed under the step that armed it.
  */
 export interface ViewEvent extends Source {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   label: string;
   /** For a timer: which kind (`decay`, `expiry`, `inactivity`, `escalation`, `wait`, `reenter`). */
@@ -101,6 +105,8 @@ export interface ViewEvent extends Source {
   rules: ViewRuleFiring[];
 }
 export interface ViewScore {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   name: string;
   /** The cap. */
   max?: number;
@@ -112,11 +118,15 @@ export interface ViewScore {
   points: { time: number; value: number }[];
 }
 export interface ViewStage extends Source {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   from?: string;
   to: string;
 }
 export interface ViewRouting extends Source {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   target: string;
   rule?: string;
@@ -124,6 +134,8 @@ export interface ViewRouting extends Source {
   note?: string;
 }
 export interface ViewAction extends Source {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   call: string;
   status: "sent" | "blocked";
@@ -132,12 +144,16 @@ export interface ViewAction extends Source {
 }
 /** A lead field's value: as the journey starts (`time` 0) and after each `update`. */
 export interface ViewField {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   field: string;
   value: string;
 }
 /** The consent lane: consent given or withdrawn for a purpose, and each contact's decision. */
 export interface ViewConsent extends Source {
+  /** In a journey with several leads: the lead it is about. */
+  leadName?: string;
   time: number;
   purpose: string;
   state: "given" | "withdrawn" | "sent" | "blocked";
@@ -145,6 +161,8 @@ export interface ViewConsent extends Source {
 }
 export interface JourneyView extends Source {
   name: string;
+  /** A journey with several leads: their names in written order (every item then has its `leadName`). */
+  leads?: string[];
   /** The lead's fields at the start and as updates change them. */
   lead?: ViewField[];
   consent?: ViewConsent[];

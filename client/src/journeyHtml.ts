@@ -21,6 +21,18 @@ function srcAttrs(ref: SourceRef, fallbackUri?: string, label?: string): string 
   return ` class="src" tabindex="0" role="link" data-uri="${esc(uri)}" data-line="${ref.range.start.line}" data-char="${ref.range.start.character}" title="${esc(label ?? "go to the source line")}"`;
 }
 
+/** In a journey with several leads: the lead's name in its colour (and its name, so colour is never the only sign). */
+function leadChip(view: JourneyView, name: string | undefined): string {
+  if (name === undefined) return "";
+  const i = Math.max(0, (view.leads ?? []).indexOf(name)) % SERIES;
+  return `<span class="lead-chip l${i}">${esc(name)}</span> `;
+}
+
+/** A score's line label: `fit`, or `ana: fit` in a journey with several leads. */
+function scoreLabel(s: { name: string; leadName?: string }): string {
+  return s.leadName !== undefined ? `${s.leadName}: ${s.name}` : s.name;
+}
+
 interface Row {
   time: number;
   order: number;
@@ -93,7 +105,7 @@ export function renderChart(view: JourneyView, previous?: JourneyView): string {
     lastX = sx;
     const right = sx > W - R - 70;
     parts.push(
-      `<line class="stage" x1="${sx}" y1="${T}" x2="${sx}" y2="${base}"/><text class="stage-label" x="${right ? sx - 3 : sx + 3}" y="${T + 9 + (level % 4) * 11}" text-anchor="${right ? "end" : "start"}">${esc(st.to)}</text>`,
+      `<line class="stage" x1="${sx}" y1="${T}" x2="${sx}" y2="${base}"/><text class="stage-label" x="${right ? sx - 3 : sx + 3}" y="${T + 9 + (level % 4) * 11}" text-anchor="${right ? "end" : "start"}">${esc(st.leadName !== undefined ? `${st.leadName}: ${st.to}` : st.to)}</text>`,
     );
   }
   const series = (s: JourneyView["scores"][number]): string => {
@@ -115,11 +127,11 @@ export function renderChart(view: JourneyView, previous?: JourneyView): string {
           `<text class="threshold-label f${c}" x="${W - R - 2}" y="${y(th.value) - 3}" text-anchor="end">${esc(`${th.label} (${th.value})`)}</text>`,
       );
     }
-    const old = previous?.scores.find((p) => p.name === s.name);
-    if (old) parts.push(`<path class="score prev s${c}" d="${series(old)}"><title>${esc(`${s.name}, previous run`)}</title></path>`);
-    parts.push(`<path class="score s${c} d${c}${s.points.length ? "" : " flat"}" data-score="${esc(s.name)}" d="${series(s)}"><title>${esc(s.name)}</title></path>`);
+    const old = previous?.scores.find((p) => p.name === s.name && p.leadName === s.leadName);
+    if (old) parts.push(`<path class="score prev s${c}" d="${series(old)}"><title>${esc(`${scoreLabel(s)}, previous run`)}</title></path>`);
+    parts.push(`<path class="score s${c} d${c}${s.points.length ? "" : " flat"}" data-score="${esc(scoreLabel(s))}" d="${series(s)}"><title>${esc(scoreLabel(s))}</title></path>`);
     for (const p of s.points) {
-      const label = `${s.name} = ${p.value} at ${formatTime(p.time)}`;
+      const label = `${scoreLabel(s)} = ${p.value} at ${formatTime(p.time)}`;
       parts.push(`<circle class="f${c} point" tabindex="0" aria-label="${esc(label)}" cx="${x(p.time)}" cy="${y(p.value)}" r="3.5"><title>${esc(label)}</title></circle>`);
     }
   });
@@ -135,7 +147,7 @@ export function renderChart(view: JourneyView, previous?: JourneyView): string {
     .map((s, i) => {
       const last = s.points.length ? s.points[s.points.length - 1]!.value : undefined;
       const note = last === undefined ? " — unchanged (unscored)" : ` — ${last} at the end`;
-      return `<span class="legend-item"><svg width="22" height="10" aria-hidden="true"><line class="swatch-line s${i % SERIES} d${i % SERIES}" x1="0" y1="5" x2="22" y2="5"/></svg>${esc(s.name)}${s.max !== undefined ? ` (max ${s.max})` : ""}<span class="detail">${esc(note)}</span></span>`;
+      return `<span class="legend-item"><svg width="22" height="10" aria-hidden="true"><line class="swatch-line s${i % SERIES} d${i % SERIES}" x1="0" y1="5" x2="22" y2="5"/></svg>${esc(scoreLabel(s))}${s.max !== undefined ? ` (max ${s.max})` : ""}<span class="detail">${esc(note)}</span></span>`;
     })
     .join("");
   const prevNote = previous ? `<span class="legend-item detail"><svg width="22" height="10" aria-hidden="true"><line class="prev-swatch" x1="0" y1="5" x2="22" y2="5"/></svg>previous run</span>` : "";
@@ -156,27 +168,56 @@ export function renderConsentLane(view: JourneyView, sc = timeScale(view)): stri
     parts.push(`<text class="tick" x="${sc.L}" y="${yy - 9}" text-anchor="start">${esc(p)}</text><line class="grid" x1="${sc.L}" y1="${yy}" x2="${sc.W - sc.R}" y2="${yy}"/>`);
     for (const m of marks.filter((m) => m.purpose === p)) {
       const sym = m.state === "given" ? "●" : m.state === "withdrawn" ? "○" : m.state === "sent" ? "▲" : "✕";
-      const label = `${p}: ${m.detail} at ${formatTime(m.time)}`;
+      const label = `${p}: ${m.leadName !== undefined ? `${m.leadName}: ` : ""}${m.detail} at ${formatTime(m.time)}`;
       parts.push(`<g${srcAttrs(m, view.uri, label)} aria-label="${esc(label)}"><text class="consent-mark ${m.state}" x="${sc.x(m.time)}" y="${yy + 4}" text-anchor="middle">${sym}</text><title>${esc(label)}</title></g>`);
     }
   });
   return `<h2>Consent</h2><svg class="chart consent" role="img" aria-label="consent over time" viewBox="0 0 ${sc.W} ${H}" width="100%" preserveAspectRatio="xMinYMin meet">${parts.join("")}</svg><div class="legend detail">● given ○ withdrawn ▲ sent ✕ blocked</div>`;
 }
 
-/** The lead's fields at the start, with each later change. */
+/**
+ * A journey with several leads: one lane per lead, in its colour, on the chart's time scale, with a
+ * mark at each routing decision or escalation labelled with where the lead went (the rotation, the
+ * cap and the overflow at a glance).
+ */
+export function renderLeadLanes(view: JourneyView, sc = timeScale(view)): string {
+  const leads = view.leads ?? [];
+  if (!leads.length) return "";
+  const lane = 30;
+  const H = leads.length * lane + 4;
+  const parts: string[] = [];
+  leads.forEach((name, i) => {
+    const yy = 4 + i * lane + 20;
+    const c = i % SERIES;
+    parts.push(`<text class="tick lane-name f${c}" x="${sc.L}" y="${yy - 9}" text-anchor="start">${esc(name)}</text><line class="lane s${c}" x1="${sc.L}" y1="${yy}" x2="${sc.W - sc.R}" y2="${yy}"/>`);
+    for (const r of view.routing.filter((x) => x.leadName === name)) {
+      const label = `${name}: ${r.target} at ${formatTime(r.time)}${r.rule ? ` (rule ${r.rule} of ${r.route})` : ""}`;
+      parts.push(
+        `<g${srcAttrs(r, view.uri, label)} aria-label="${esc(label)}"><circle class="f${c}" cx="${sc.x(r.time)}" cy="${yy}" r="4"/><text class="tick" x="${sc.x(r.time) + 6}" y="${yy - 3}" text-anchor="start">${esc(r.target)}</text><title>${esc(label)}</title></g>`,
+      );
+    }
+  });
+  return `<h2>Leads</h2><svg class="chart leads" role="img" aria-label="each lead's routing over time" viewBox="0 0 ${sc.W} ${H}" width="100%" preserveAspectRatio="xMinYMin meet">${parts.join("")}</svg>`;
+}
+
+/** The lead's fields at the start, with each later change (a table per lead in a journey with several leads). */
 export function renderLead(view: JourneyView): string {
   const fields = view.lead ?? [];
   if (!fields.length) return "";
-  const names = [...new Set(fields.map((f) => f.field))];
-  const rows = names
-    .map((n) => {
-      const vals = fields.filter((f) => f.field === n);
-      const first = vals[0]!;
-      const later = vals.slice(first.time === 0 ? 1 : 0).map((v) => `${formatTime(v.time)}: ${v.value}`);
-      return `<tr><th scope="row">${esc(n)}</th><td><code>${esc(first.time === 0 ? first.value : "—")}</code></td><td class="detail">${esc(later.join("; "))}</td></tr>`;
-    })
-    .join("");
-  return `<h2>Lead</h2><table class="lead"><thead><tr><th scope="col">field</th><th scope="col">at the start</th><th scope="col">changed</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const table = (list: typeof fields) => {
+    const names = [...new Set(list.map((f) => f.field))];
+    const rows = names
+      .map((n) => {
+        const vals = list.filter((f) => f.field === n);
+        const first = vals[0]!;
+        const later = vals.slice(first.time === 0 ? 1 : 0).map((v) => `${formatTime(v.time)}: ${v.value}`);
+        return `<tr><th scope="row">${esc(n)}</th><td><code>${esc(first.time === 0 ? first.value : "—")}</code></td><td class="detail">${esc(later.join("; "))}</td></tr>`;
+      })
+      .join("");
+    return `<table class="lead"><thead><tr><th scope="col">field</th><th scope="col">at the start</th><th scope="col">changed</th></tr></thead><tbody>${rows}</tbody></table>`;
+  };
+  if (!view.leads?.length) return `<h2>Lead</h2>${table(fields)}`;
+  return `<h2>Leads</h2>${view.leads.map((n) => `<h3>${leadChip(view, n)}</h3>${table(fields.filter((f) => f.leadName === n))}`).join("")}`;
 }
 
 /** What changed since the previous run of the same journey (after an edit): scores at the end, the stage, routing, expectations. */
@@ -185,14 +226,19 @@ export function renderComparison(view: JourneyView, previous: JourneyView | unde
   const out: string[] = [];
   const end = (s: JourneyView["scores"][number] | undefined) => (s?.points.length ? s.points[s.points.length - 1]!.value : undefined);
   for (const s of view.scores) {
-    const a = end(previous.scores.find((p) => p.name === s.name));
+    const a = end(previous.scores.find((p) => p.name === s.name && p.leadName === s.leadName));
     const b = end(s);
-    if (a !== b) out.push(`<li>${esc(s.name)} at the end: ${esc(a ?? "unscored")} → <strong>${esc(b ?? "unscored")}</strong></li>`);
+    if (a !== b) out.push(`<li>${esc(scoreLabel(s))} at the end: ${esc(a ?? "unscored")} → <strong>${esc(b ?? "unscored")}</strong></li>`);
   }
-  const stage = (v: JourneyView) => v.stages[v.stages.length - 1]?.to;
-  if (stage(previous) !== stage(view)) out.push(`<li>stage at the end: ${esc(stage(previous) ?? "none")} → <strong>${esc(stage(view) ?? "none")}</strong></li>`);
-  const routed = (v: JourneyView) => v.routing[v.routing.length - 1]?.target;
-  if (routed(previous) !== routed(view)) out.push(`<li>routed at the end: ${esc(routed(previous) ?? "not routed")} → <strong>${esc(routed(view) ?? "not routed")}</strong></li>`);
+  // Per lead in a journey with several leads (`undefined`: the one lead).
+  for (const lead of view.leads?.length ? view.leads : [undefined]) {
+    const who = lead !== undefined ? `${lead}: ` : "";
+    const mine = <T extends { leadName?: string }>(list: T[]) => list.filter((x) => x.leadName === lead);
+    const stage = (v: JourneyView) => mine(v.stages)[mine(v.stages).length - 1]?.to;
+    if (stage(previous) !== stage(view)) out.push(`<li>${esc(who)}stage at the end: ${esc(stage(previous) ?? "none")} → <strong>${esc(stage(view) ?? "none")}</strong></li>`);
+    const routed = (v: JourneyView) => mine(v.routing)[mine(v.routing).length - 1]?.target;
+    if (routed(previous) !== routed(view)) out.push(`<li>${esc(who)}routed at the end: ${esc(routed(previous) ?? "not routed")} → <strong>${esc(routed(view) ?? "not routed")}</strong></li>`);
+  }
   for (const e of view.expectations ?? []) {
     const was = previous.expectations?.find((p) => p.text === e.text && p.index === e.index);
     if (was && was.passed !== e.passed) out.push(`<li><code>${esc(e.text)}</code>: ${e.passed ? `now <span class="pass">met</span>` : `<span class="fail">no longer met</span> (got ${esc(e.actual ?? "?")})`}</li>`);
@@ -225,12 +271,12 @@ export function renderTimeline(view: JourneyView): string {
       ref: ev,
       // A timer (decay, expiry, inactivity, escalation, a workflow's wait) is a row of its own, badged as such.
       html: ev.timer
-        ? `<span class="badge timer">timer</span> <code>${esc(ev.label.replace(/^timer: /, ""))}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`
-        : `<span class="badge event">event</span> <code>${esc(ev.label)}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`,
+        ? `${leadChip(view, ev.leadName)}<span class="badge timer">timer</span> <code>${esc(ev.label.replace(/^timer: /, ""))}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`
+        : `${leadChip(view, ev.leadName)}<span class="badge event">event</span> <code>${esc(ev.label)}</code>${rules ? `<ul class="rules">${rules}</ul>` : ""}`,
     });
   }
   for (const st of view.stages) {
-    rows.push({ time: st.time, order: order++, kind: "stage", ref: st, html: `<span class="badge stage">stage</span> ${st.from ? `${esc(st.from)} → ` : ""}<strong>${esc(st.to)}</strong>` });
+    rows.push({ time: st.time, order: order++, kind: "stage", ref: st, html: `${leadChip(view, st.leadName)}<span class="badge stage">stage</span> ${st.from ? `${esc(st.from)} → ` : ""}<strong>${esc(st.to)}</strong>` });
   }
   for (const r of view.routing) {
     rows.push({
@@ -238,7 +284,7 @@ export function renderTimeline(view: JourneyView): string {
       order: order++,
       kind: "routing",
       ref: r,
-      html: `<span class="badge routing">routed</span> to <strong>${esc(r.target)}</strong>${r.rule ? ` by rule <code>${esc(r.rule)}</code>` : ""}${r.route ? ` of route <code>${esc(r.route)}</code>` : ""}${r.note ? ` <span class="detail">${esc(r.note)}</span>` : ""}`,
+      html: `${leadChip(view, r.leadName)}<span class="badge routing">routed</span> to <strong>${esc(r.target)}</strong>${r.rule ? ` by rule <code>${esc(r.rule)}</code>` : ""}${r.route ? ` of route <code>${esc(r.route)}</code>` : ""}${r.note ? ` <span class="detail">${esc(r.note)}</span>` : ""}`,
     });
   }
   for (const a of view.actions) {
@@ -249,7 +295,7 @@ export function renderTimeline(view: JourneyView): string {
       order: order++,
       kind: a.status,
       ref: a,
-      html: `<span class="badge ${a.status === "sent" ? "sent" : "blocked"}">${a.status}</span> <code>${esc(a.call)}</code>${why}${reason}`,
+      html: `${leadChip(view, a.leadName)}<span class="badge ${a.status === "sent" ? "sent" : "blocked"}">${a.status}</span> <code>${esc(a.call)}</code>${why}${reason}`,
     });
   }
   // Each expectation at its time, after what happened at that moment.
@@ -276,7 +322,7 @@ const STYLE =
   `body { ${LIGHT.map((c, i) => `--c${i}: ${c};`).join(" ")} --pass: #1a7f37; --fail: #c62828; }
 body.vscode-dark, body.vscode-high-contrast { ${DARK.map((c, i) => `--c${i}: ${c};`).join(" ")} --pass: #57d37a; --fail: #ff7b72; }
 ` +
-  Array.from({ length: SERIES }, (_, i) => `.s${i}{stroke:var(--c${i})} .f${i}{fill:var(--c${i})} .b${i}{background:var(--c${i})} .d${i}{stroke-dasharray:${DASHES[i] || "none"}}`).join("\n") +
+  Array.from({ length: SERIES }, (_, i) => `.s${i}{stroke:var(--c${i})} .f${i}{fill:var(--c${i})} .b${i}{background:var(--c${i})} .d${i}{stroke-dasharray:${DASHES[i] || "none"}} .l${i}{color:var(--c${i});border-color:var(--c${i})}`).join("\n") +
   `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
 h1 { font-size: 1.3em; font-weight: 600; margin: 12px 0 4px; }
@@ -298,6 +344,10 @@ code { font-family: var(--vscode-editor-font-family); color: inherit; background
 .consent-mark.withdrawn { fill: var(--vscode-foreground); }
 .chart .point:focus, .chart .src:focus { outline: 2px solid var(--vscode-focusBorder); }
 .swatch-line { stroke-width: 2.5; }
+.lead-chip { display: inline-block; font-weight: 600; padding: 0 6px; border: 1px solid; border-radius: 8px; font-size: .85em; }
+.chart .lane { stroke-width: 2; stroke-opacity: .6; }
+.chart .lane-name { font-weight: 600; fill-opacity: 1; }
+h3 { font-size: 1em; font-weight: 600; margin: 8px 0 2px; }
 .prev-swatch { stroke: var(--vscode-foreground); stroke-opacity: .4; stroke-dasharray: 3 3; stroke-width: 1.5; }
 .legend { margin: 4px 0 0 44px; }
 .legend-item { margin-right: 14px; white-space: nowrap; display: inline-block; }
@@ -348,6 +398,7 @@ export function renderJourneyHtml(view: JourneyView | undefined, nonce: string, 
       `<h1${srcAttrs(view)}>${esc(view.name)}</h1><p class="summary">${esc(summary)}</p>` +
       renderComparison(view, previous) +
       `<h2>Scores over time</h2>${view.scores.length ? renderChart(view, previous) : `<p class="detail">no scores changed</p>`}` +
+      renderLeadLanes(view, timeScale(view, previous)) +
       renderConsentLane(view, timeScale(view, previous)) +
       renderLead(view) +
       `<h2>Timeline</h2>${renderTimeline(view)}` +

@@ -1,7 +1,7 @@
 /** Code lenses ("Simulate" and pass/fail above journeys, journeys routed above routing rules) and inlay hints. */
 import * as L from "vscode-languageserver";
 import type * as A from "../../core/syntax/ast.js";
-import type { JourneyResult, TraceEntry } from "../../core/engine/index.js";
+import { leadResult, showTarget, type JourneyResult, type TraceEntry } from "../../core/engine/index.js";
 import { range } from "./convert.js";
 import { JourneyRunner, journeysOf, timerLabel } from "./journeys.js";
 import { pathToUri } from "./uri.js";
@@ -28,12 +28,21 @@ function folderRuns(snap: Snapshot, runner: JourneyRunner, path: string): { name
  */
 function routedBy(runs: { name: string; result: JourneyResult }[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  for (const [key, list] of routedLeads(runs)) out.set(key, list.map((x) => x.name));
+  return out;
+}
+
+/** As `routedBy`, with the leads each journey of several leads had routed there (empty for a one-lead journey). */
+function routedLeads(runs: { name: string; result: JourneyResult }[]): Map<string, { name: string; leads: string[] }[]> {
+  const out = new Map<string, { name: string; leads: string[] }[]>();
   for (const { name, result } of runs)
     for (const e of result.trace)
       if (e.kind === "route" && e.rule) {
         const key = ruleKey(e.source.uri, e.source.range.start.offset);
         const list = out.get(key) ?? out.set(key, []).get(key)!;
-        if (!list.includes(name)) list.push(name);
+        let x = list.find((y) => y.name === name);
+        if (!x) list.push((x = { name, leads: [] }));
+        if (e.leadName !== undefined && !x.leads.includes(e.leadName)) x.leads.push(e.leadName);
       }
   return out;
 }
@@ -110,7 +119,10 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
     if (!inside(j)) continue;
     const res = runner.run(snap, path, j);
     if (res instanceof Error) continue;
-    const { steps, timers } = runningState(res.trace);
+    // A journey with several leads: each lead's own running state, its routing too, after its name.
+    const parts = res.leads ? res.leads.map((l) => runningState(leadResult(res, l.name)!.trace, l.name)) : [runningState(res.trace)];
+    const steps = parts.flatMap((p) => p.steps);
+    const timers = parts.flatMap((p) => p.timers).sort((a, b) => a.at - b.at);
     for (const h of steps) {
       const step = j.steps.find((s) => s.range.start.offset === h.offset);
       if (!step || !inside(step)) continue;
@@ -127,13 +139,14 @@ export function inlayHints(snap: Snapshot, runner: JourneyRunner, path: string, 
   // Routing: after each rule, the journeys it catches.
   const routes = pr.file.decls.filter((d): d is A.RouteDecl => d.kind === "Route" && !!d.name && inside(d));
   if (routes.length) {
-    const by = routedBy(folderRuns(snap, runner, path));
+    const by = routedLeads(folderRuns(snap, runner, path));
     for (const route of routes) {
       const rules = routeEntries(route);
       for (const rule of rules) {
         const names = by.get(ruleKey(path, rule.node.range.start.offset)) ?? [];
         if (!names.length || !inside(rule.node)) continue;
-        out.push({ position: range(rule.node.range).end, label: `catches: ${names.map((n) => `"${n}"`).join(", ")}`, paddingLeft: true, kind: L.InlayHintKind.Parameter });
+        // A journey with several leads names the leads the rule routed: `"Five leads…" (ana, cai)`.
+        out.push({ position: range(rule.node.range).end, label: `catches: ${names.map((n) => `"${n.name}"${n.leads.length ? ` (${n.leads.join(", ")})` : ""}`).join(", ")}`, paddingLeft: true, kind: L.InlayHintKind.Parameter });
       }
     }
   }
@@ -152,25 +165,30 @@ function stepTime(s: A.JourneyStep): number | undefined {
  * caused has happened, up to the next step or timer; and for each timer that fired, what it
  * changed at its own time (`after`: the offset of the step before it, so it is shown at the step after).
  */
-function runningState(trace: TraceEntry[]): { steps: { offset: number; label: string }[]; timers: { at: number; time: string; after: number; label: string }[] } {
+function runningState(trace: TraceEntry[], lead?: string): { steps: { offset: number; label: string }[]; timers: { at: number; time: string; after: number; label: string }[] } {
   const scores = new Map<string, number | null>();
   let stage: string | null = null;
+  // With a lead's name (a journey with several leads): where the lead is routed, since routing is what such journeys test.
+  let routed: string | null = null;
+  const who = lead !== undefined ? `${lead}: ` : "";
   const steps: { offset: number; label: string }[] = [];
   const timers: { at: number; time: string; after: number; label: string }[] = [];
   let open: number | undefined;
-  let timer: { at: number; time: string; after: number; head: string; changed: Map<string, number | null>; stage?: string } | undefined;
+  let timer: { at: number; time: string; after: number; head: string; changed: Map<string, number | null>; stage?: string; routed?: string } | undefined;
   let lastStep = -1;
   const close = () => {
     if (open !== undefined) {
       const parts = [...scores].map(([k, v]) => `${k} ${v ?? "unscored"}`);
       if (stage) parts.push(`stage ${stage}`);
-      steps.push({ offset: open, label: parts.length ? `→ ${parts.join(", ")}` : "→ no change" });
+      if (routed) parts.push(`routed to ${routed}`);
+      steps.push({ offset: open, label: parts.length ? `→ ${who}${parts.join(", ")}` : `→ ${who}no change` });
       open = undefined;
     }
     if (timer) {
       const parts = [...timer.changed].map(([k, v]) => `${k} ${v ?? "unscored"}`);
       if (timer.stage) parts.push(`stage ${timer.stage}`);
-      timers.push({ at: timer.at, time: timer.time, after: timer.after, label: `timer ${timer.time}: ${timer.head}${parts.length ? ` → ${parts.join(", ")}` : ""}` });
+      if (timer.routed) parts.push(`routed to ${timer.routed}`);
+      timers.push({ at: timer.at, time: timer.time, after: timer.after, label: `${who}timer ${timer.time}: ${timer.head}${parts.length ? ` → ${parts.join(", ")}` : ""}` });
       timer = undefined;
     }
   };
@@ -186,6 +204,9 @@ function runningState(trace: TraceEntry[]): { steps: { offset: number; label: st
     } else if (e.kind === "stage") {
       stage = e.to;
       if (timer) timer.stage = e.to;
+    } else if (lead !== undefined && (e.kind === "route" || (e.kind === "escalation" && e.status === "escalated"))) {
+      routed = showTarget(e.target);
+      if (timer) timer.routed = routed;
     }
   }
   close();

@@ -179,7 +179,7 @@ export function runJourneyRequest(snap: Snapshot, runner: JourneyRunner, path: s
     uri,
     name,
     passed: r.passed,
-    expectations: r.expectations.map((e, index) => ({ index, text: e.text, range: range(steps[index]?.range ?? e.source.range), passed: e.pass, expected: e.expected, actual: e.actual, time: e.at })),
+    expectations: r.expectations.map((e, index) => ({ index, text: e.text, range: range(steps[index]?.range ?? e.source.range), passed: e.pass, expected: e.expected, actual: e.actual, time: e.at, ...(e.leadName !== undefined ? { leadName: e.leadName } : {}) })),
     traceText: renderTraceText(r),
     trace: toProtocol(r.trace),
   };
@@ -195,64 +195,75 @@ export function journeyView(snap: Snapshot, runner: JourneyRunner, path: string,
   const rules = runner.rules(snap, path);
   if (run.error || !j || rules instanceof Error) return { name, uri: pathToUri(path), error: run.error ?? "the rules could not be prepared", events: [], scores: [], stages: [], routing: [], actions: [] };
   const r = runner.run(snap, path, j) as JourneyResult;
-  const view: JourneyView = { name, ...src(r.source), end: 0, lead: [], consent: [], events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
+  const view: JourneyView = { name, ...src(r.source), ...(r.leads ? { leads: r.leads.map((l) => l.name) } : {}), end: 0, lead: [], consent: [], events: [], scores: [], stages: [], routing: [], actions: [], expectations: run.expectations };
   const thresholds = stageThresholds(snap, rules, path);
-  const series = new Map<string, { time: number; value: number }[]>();
-  let current: JourneyView["events"][number] | undefined;
+  // Per lead (a journey with several leads; "" for the one lead), per score: its values.
+  const series = new Map<string, Map<string, { time: number; value: number }[]>>();
+  // The step or timer each lead's firings belong to.
+  const current = new Map<string, JourneyView["events"][number]>();
   for (const e of r.trace as TraceEntry[]) {
     view.end = Math.max(view.end, e.at);
+    // In a journey with several leads every item says whose it is.
+    const who = e.leadName !== undefined ? { leadName: e.leadName } : {};
+    const lead = e.leadName ?? "";
     switch (e.kind) {
       case "start":
-        for (const [field, v] of Object.entries(e.lead)) view.lead!.push({ time: e.at, field, value: showValue(v) });
+        for (const [field, v] of Object.entries(e.lead)) view.lead!.push({ ...who, time: e.at, field, value: showValue(v) });
         break;
       case "event":
       case "update": {
         const vals = Object.entries(e.values).map(([k, v]) => `${k}: ${showValue(v)}`);
-        if (e.kind === "update") for (const [field, v] of Object.entries(e.values)) view.lead!.push({ time: e.at, field, value: showValue(v) });
+        if (e.kind === "update") for (const [field, v] of Object.entries(e.values)) view.lead!.push({ ...who, time: e.at, field, value: showValue(v) });
         // Consent given, withdrawn or unsubscribed: the consent lane.
         const purpose = e.values["purpose"];
         if (e.kind === "event" && typeof purpose === "string" && (e.name === "consent_given" || e.name === "consent_withdrawn" || e.name === "unsubscribed"))
-          view.consent!.push({ time: e.at, purpose, state: e.name === "consent_given" ? "given" : "withdrawn", detail: e.name === "consent_given" ? `given${typeof e.values["method"] === "string" ? ` (${e.values["method"]})` : ""}` : e.name.replace("_", " "), ...src(e.source) });
-        current = { time: e.at, label: `${e.kind === "update" ? "update" : e.name}${vals.length ? ` { ${vals.join(", ")} }` : ""}`, ...src(e.source), rules: [] };
-        view.events.push(current);
+          view.consent!.push({ ...who, time: e.at, purpose, state: e.name === "consent_given" ? "given" : "withdrawn", detail: e.name === "consent_given" ? `given${typeof e.values["method"] === "string" ? ` (${e.values["method"]})` : ""}` : e.name.replace("_", " "), ...src(e.source) });
+        const ev = { ...who, time: e.at, label: `${e.kind === "update" ? "update" : e.name}${vals.length ? ` { ${vals.join(", ")} }` : ""}`, ...src(e.source), rules: [] };
+        current.set(lead, ev);
+        view.events.push(ev);
         break;
       }
-      case "timer":
+      case "timer": {
         // A timer is an entry of its own at its own time: what it causes is not the last step's doing.
-        current = { time: e.at, label: timerLabel(e), timer: e.timer, ...src(e.source), rules: [] };
-        view.events.push(current);
+        const ev = { ...who, time: e.at, label: timerLabel(e), timer: e.timer, ...src(e.source), rules: [] };
+        current.set(lead, ev);
+        view.events.push(ev);
         break;
+      }
       case "expect":
         // Firings after an expectation and before the next step or timer belong to no step (none are expected there).
         break;
       case "score": {
-        const list = series.get(e.score) ?? series.set(e.score, []).get(e.score)!;
+        const mine = series.get(lead) ?? series.set(lead, new Map()).get(lead)!;
+        const list = mine.get(e.score) ?? mine.set(e.score, []).get(e.score)!;
         if (e.after !== null) list.push({ time: e.at, value: e.after });
-        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: e.applied, ...src(e.source), ...firingNote(e) });
+        current.get(lead)?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: e.applied, ...src(e.source), ...firingNote(e) });
         break;
       }
       case "suppressed":
-        current?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: 0, note: `suppressed: ${e.detail}`, ...src(e.source) });
+        current.get(lead)?.rules.push({ rule: e.rule, score: e.score, points: e.points, applied: 0, note: `suppressed: ${e.detail}`, ...src(e.source) });
         break;
       case "stage":
-        view.stages.push({ time: e.at, ...(e.from ? { from: e.from } : {}), to: e.to, ...src(e.source) });
+        view.stages.push({ ...who, time: e.at, ...(e.from ? { from: e.from } : {}), to: e.to, ...src(e.source) });
         break;
       case "route":
-        view.routing.push({ time: e.at, route: e.route, target: showTarget(e.target), ...(e.rule ? { rule: e.rule } : {}), note: e.reason, ...src(e.source) });
+        view.routing.push({ ...who, time: e.at, route: e.route, target: showTarget(e.target), ...(e.rule ? { rule: e.rule } : {}), note: e.reason, ...src(e.source) });
         break;
       case "escalation":
-        if (e.status === "escalated") view.routing.push({ time: e.at, route: e.route, target: showTarget(e.target), note: `escalated: ${e.reason}`, ...src(e.source) });
+        if (e.status === "escalated") view.routing.push({ ...who, time: e.at, route: e.route, target: showTarget(e.target), note: `escalated: ${e.reason}`, ...src(e.source) });
         break;
       case "action":
         if ((e.status === "sent" || e.status === "blocked") && e.consent)
-          view.consent!.push({ time: e.at, purpose: e.consent.purpose, state: e.status, detail: `${e.action}: ${e.status}${e.consent.basis ? ` on ${e.consent.basis}` : ""}`, ...src(e.consent.clauseSource ?? e.source) });
+          view.consent!.push({ ...who, time: e.at, purpose: e.consent.purpose, state: e.status, detail: `${e.action}: ${e.status}${e.consent.basis ? ` on ${e.consent.basis}` : ""}`, ...src(e.consent.clauseSource ?? e.source) });
         if (e.status === "sent" || e.status === "blocked")
-          view.actions.push({ time: e.at, call: `${e.action}(${e.args.map(showValue).join(", ")})`, status: e.status, ...(e.consent ? { consent: e.consent.purpose } : {}), reason: e.reason, ...src(e.source) });
+          view.actions.push({ ...who, time: e.at, call: `${e.action}(${e.args.map(showValue).join(", ")})`, status: e.status, ...(e.consent ? { consent: e.consent.purpose } : {}), reason: e.reason, ...src(e.source) });
         break;
     }
   }
-  for (const s of rules.scores)
-    view.scores.push({ name: s.name, ...(s.cap !== null ? { max: s.cap } : {}), ...(s.floor !== null ? { min: s.floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(s.name) ?? [] });
+  // One line per score, or per lead and score in a journey with several leads.
+  for (const lead of r.leads ? r.leads.map((l) => l.name) : [""])
+    for (const s of rules.scores)
+      view.scores.push({ ...(lead ? { leadName: lead } : {}), name: s.name, ...(s.cap !== null ? { max: s.cap } : {}), ...(s.floor !== null ? { min: s.floor } : {}), thresholds: thresholds.get(s.name) ?? [], points: series.get(lead)?.get(s.name) ?? [] });
   return view;
 }
 
