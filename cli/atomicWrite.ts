@@ -6,9 +6,14 @@
  * cannot clean up, but the target is still untouched (only the hidden temporary file stays).
  *
  * Every command that writes a file uses this module: `--out` of `simulate --events` and
- * `generate`, and `fmt` rewriting files in place.
+ * `generate`, and `fmt` rewriting files in place. A file written by someone else (DuckDB
+ * writing Parquet, CSV or a database) gets its temporary path from `openAtomicPath`, with
+ * scratch files beside it that go when it is committed or aborted.
+ *
+ * Temporary files of a crmrules process that no longer runs on this machine (one killed by
+ * SIGKILL) are removed when a later run writes the same target.
  */
-import { chmodSync, closeSync, createWriteStream, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, createWriteStream, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import type { Writable } from "node:stream";
 import { UsageError } from "./exit.js";
@@ -41,9 +46,10 @@ let hooked = false;
 
 function removeQuietly(file: string): void {
   try {
-    unlinkSync(file);
+    // A scratch path may be a folder (DuckDB's spill folder beside its database).
+    rmSync(file, { recursive: true, force: true });
   } catch {
-    // already gone
+    // not ours to remove
   }
   pending.delete(file);
 }
@@ -97,8 +103,50 @@ function prepare(arg: string, cwd: string, followLinks = false): { target: strin
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new OutputError(arg, writeMessage(e));
   }
+  removeStale(target);
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.crmrules-${process.pid}-${++counter}.tmp`);
   return { target, temp, mode };
+}
+
+/** True when a process of that id runs on this machine (EPERM: it runs, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporary files a killed run left beside `target` (`.NAME.crmrules-PID-N.tmp`, and
+ * the scratch files `.NAME.crmrules-PID-N.*.tmp` with DuckDB's `.wal` file and `.tmp` spill
+ * folder): only those of a process id that no longer runs here, never those of a run still writing.
+ */
+export function removeStale(target: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.crmrules-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed; // the folder's problem is reported when the file is created
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-\d+(\.[\w-]+)*\.tmp(\.wal)?$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    try {
+      rmSync(path.join(dir, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // not ours to remove: it stays, clearly named
+    }
+  }
+  return removed;
 }
 
 /** An IO error in words, for a file being written. */
@@ -217,6 +265,84 @@ export function openAtomic(arg: string, cwd: string = process.cwd()): AtomicOutp
   };
   const failed = () => (failure === undefined ? undefined : new OutputError(arg, writeMessage(failure)));
   return { target, temp, stream, commit, abort, failed };
+}
+
+/** A file another writer fills (DuckDB): its temporary path, renamed over the target by `commit`. */
+export interface AtomicPath {
+  /** The final path. */
+  readonly target: string;
+  /** The temporary file to write (created empty, so the folder is known to be writable). */
+  readonly temp: string;
+  /** True when the target exists (as a file; a symbolic link is replaced, never followed). */
+  readonly exists: boolean;
+  /** Another temporary path beside the target (`.NAME.crmrules-PID-N.SUFFIX.tmp`), removed with the others; so are DuckDB's `.wal` file and `.tmp` spill folder beside it. */
+  scratch(suffix: string): string;
+  /** Flushes the temporary file to disk and renames it over the target; removes the scratch files. */
+  commit(): void;
+  /** Removes the temporary and scratch files; the target stays as it was. Idempotent. */
+  abort(): void;
+  /** Removes the scratch files only (the target was written in place: a DuckDB database's transaction). */
+  done(): void;
+}
+
+/**
+ * Opens `arg` (relative to `cwd`) for a writer that writes a file by its name: throws an
+ * `OutputError` at once when it cannot be created. Signals and process exit remove the files.
+ */
+export function openAtomicPath(arg: string, cwd: string = process.cwd()): AtomicPath {
+  const { target, temp, mode } = prepare(arg, cwd);
+  closeSync(openTemp(arg, temp, mode));
+  let exists = false;
+  try {
+    exists = statSync(target).isFile() && !lstatSync(target).isSymbolicLink();
+  } catch {
+    // no file there
+  }
+  const scratch: string[] = [];
+  const dropScratch = () => {
+    for (const f of scratch) removeQuietly(f);
+  };
+  let state: "open" | "committed" | "aborted" = "open";
+  return {
+    target,
+    temp,
+    exists,
+    scratch(suffix) {
+      const file = temp.replace(/\.tmp$/, `.${suffix}.tmp`);
+      // The file itself, and DuckDB's write-ahead log and spill folder beside it.
+      for (const f of [file, `${file}.wal`, `${file}.tmp`]) {
+        scratch.push(f);
+        pending.add(f);
+      }
+      return file;
+    },
+    commit() {
+      if (state !== "open") throw new Error(`output ${arg} was already ${state}`);
+      state = "committed";
+      dropScratch();
+      try {
+        syncToDisk(temp);
+      } catch (e) {
+        removeQuietly(temp);
+        throw new OutputError(arg, writeMessage(e));
+      }
+      finish(arg, temp, target, mode);
+      removeQuietly(`${temp}.wal`);
+    },
+    abort() {
+      if (state !== "open") return;
+      state = "aborted";
+      dropScratch();
+      removeQuietly(temp);
+      removeQuietly(`${temp}.wal`);
+    },
+    done() {
+      if (state !== "open") return;
+      state = "committed";
+      dropScratch();
+      removeQuietly(temp);
+    },
+  };
 }
 
 /** Writes `text` to `arg` (relative to `cwd`) through a temporary file, synchronously. */

@@ -4,7 +4,7 @@
  */
 import { createReadStream, statSync, type ReadStream } from "node:fs";
 import * as path from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
 import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type DataProblem, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
@@ -13,7 +13,7 @@ import type { Schema } from "../core/data/coerce.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
-import type { AtomicOutput } from "./atomicWrite.js";
+import type { LeadOutcome } from "../core/engine/bulk/replay.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
 import { plural } from "../core/text/words.js";
 
@@ -181,14 +181,23 @@ export function progressReporter(input: LogInput): { update: (p: { lines: number
   };
 }
 
-export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: AtomicOutput; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
+/** Where a replay's outcomes go (cli/outcomeOutput.ts): JSON lines on `stream`, or `onOutcome` per lead; only a complete output is committed. */
+export interface OutcomesOut {
+  stream?: Writable;
+  onOutcome?: (o: LeadOutcome) => void;
+  commit(): Promise<void>;
+  abort(): void;
+  failed(): Error | undefined;
+}
+
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: OutcomesOut; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
   const errors = lineErrorReporter(input.name);
   const problems = problemReporter(input.name);
   const progress = progressReporter(input);
   let result: ReplayLogResult;
   try {
     // A JSON Lines file is handed over by name: on workers, each reads, checks and replays its own parts.
-    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema) }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
+    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema) }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, ...(opts.out?.onOutcome ? { onOutcome: opts.out.onOutcome } : {}), onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();

@@ -14,7 +14,7 @@ import { checkFiles, InternalErrors, type WorkspaceJourney } from "../workspace.
 import { guarded } from "../../core/diagnostics/internalError.js";
 import { location } from "../output/caret.js";
 import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
-import { openOutput } from "../atomicWrite.js";
+import { prepareOutcomeOutput } from "../outcomeOutput.js";
 import { ChunkWriter, jsonChunks } from "../stream.js";
 import { journeyLeadSubject, journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
 import { journeyLeadDecls } from "../../core/engine/runLeads.js";
@@ -48,7 +48,7 @@ export function simulateCommand(): Command {
     .option("--seed <n>", "seed for round-robin choices (default: the journey's `seed`)")
     .option("--root <folder>", "workspace root (default: the folder containing every path)")
     .option("--events <source>", "replay the history of many leads: an event log (JSON Lines, docs/event-log.md; `-` reads standard input), a Parquet, CSV or JSON file, folder or glob, FILE.duckdb#TABLE, `sql:SELECT …`, or a mapping file (crmrules.map.json) for exports in other shapes (docs/data.md)")
-    .option("--out <file>", "with --events: write each lead's outcome as a JSON line to this file (`-`: standard output, and the summary goes to standard error)")
+    .option("--out <file>", "with --events: write each lead's outcome to this file, in the format of its extension: .jsonl (JSON Lines; `-`: standard output, and the summary goes to standard error), .parquet, .csv, or FILE.duckdb#TABLE (a DuckDB table); docs/data.md, \"Outcomes\"")
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
     .option("--strict", "with --events: exit with 1 when any record or value of the data has a problem (docs/data.md, \"Validation\"); without it they are reported and left out")
@@ -67,6 +67,7 @@ Examples:
   $ crmrules simulate --events log.jsonl --id L000042 --why route     one lead of a log
   $ crmrules simulate journeys/nordic.crmrules --format json
   $ crmrules simulate --events leads.jsonl --out outcomes.jsonl     bulk replay of a log
+  $ crmrules simulate --events events.parquet --out outcomes.parquet  outcomes as Parquet (also .csv, out.duckdb#outcomes)
 `,
     )
     .action(async (journey: string | undefined, paths: string[], opts: SimulateOptions) => {
@@ -112,9 +113,18 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
   if (errors) process.stderr.write(`warning: the rules have ${plural(errors, "error")}; incomplete declarations are left out (see \`crmrules check\`)\n`);
   const fromUri = rulesFile(check, opts.from, cwd);
-  const out = opts.out ? openOutput(opts.out, cwd) : undefined;
+  // The target is reserved first, so that one that cannot be written fails before any work.
+  const pending = opts.out ? prepareOutcomeOutput(opts.out, cwd) : undefined;
   const workerScript = path.join(__dirname, "worker.js");
-  const rules = compile(check, fromUri);
+  let rules;
+  try {
+    rules = compile(check, fromUri);
+  } catch (e) {
+    pending?.abort();
+    throw e;
+  }
+  // Parquet, CSV and DuckDB tables have a member per score and grade of the rules.
+  const out = pending ? await pending.open({ scores: rules.scores.map((s) => s.name), grades: rules.grades.map((g) => g.name) }) : undefined;
   const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, schema: rules, workerScript: existsSync(workerScript) ? workerScript : undefined });
   // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
   const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;

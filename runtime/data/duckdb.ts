@@ -31,8 +31,20 @@ export function bindingPackage(platform: string = process.platform, arch: string
   return `@duckdb/node-bindings-${platform}-${arch}`;
 }
 
-/** Why loading failed, in words (the missing package or binary first). */
-export function unavailableMessage(e: unknown, specifier: string = PACKAGE): string {
+/** What DuckDB is needed for, and what works without it (the message's second half). */
+export interface DuckDBUse {
+  needs: string;
+  instead: string;
+}
+
+/** Reading sources other than JSON Lines: the default use. */
+export const READING: DuckDBUse = {
+  needs: "Reading Parquet, CSV, JSON and DuckDB sources",
+  instead: "convert the data to crmrules' JSON Lines event log (docs/event-log.md) and pass that file: JSON Lines is read without DuckDB",
+};
+
+/** Why loading failed, in words (the missing package or binary first), then what needs DuckDB (`use`) and what works without it. */
+export function unavailableMessage(e: unknown, specifier: string = PACKAGE, use: DuckDBUse = READING): string {
   const text = (e as Error)?.message ?? String(e);
   const missing = /Cannot find module '([^']+)'/.exec(text)?.[1];
   const what =
@@ -43,7 +55,7 @@ export function unavailableMessage(e: unknown, specifier: string = PACKAGE): str
       : missing.includes("node-bindings")
         ? `DuckDB's native binary for this machine is missing (\`${missing.replace(/\/duckdb\.node$/, "")}\`, expected with \`${specifier}\`)`
         : `DuckDB could not be loaded: \`${missing}\` is missing`;
-  return `${what}. Reading Parquet, CSV, JSON and DuckDB sources needs it: \`npm install --save-dev ${PACKAGE}\` beside crmrules (its binary, ${bindingPackage()}, comes from npm with it). Without DuckDB, convert the data to crmrules' JSON Lines event log (docs/event-log.md) and pass that file: JSON Lines is read without DuckDB.`;
+  return `${what}. ${use.needs} needs it: \`npm install --save-dev ${PACKAGE}\` beside crmrules (its binary, ${bindingPackage()}, comes from npm with it). Without DuckDB, ${use.instead}.`;
 }
 
 /**
@@ -52,7 +64,7 @@ export function unavailableMessage(e: unknown, specifier: string = PACKAGE): str
  * `from` are for tests (a package that is missing, or whose binary is). Throws
  * `DuckDBUnavailable` with a message for people.
  */
-export function loadDuckDB(specifier: string = PACKAGE, from: string[] = [join(process.cwd(), "noop.js")]): DuckModule {
+export function loadDuckDB(specifier: string = PACKAGE, from: string[] = [join(process.cwd(), "noop.js")], use: DuckDBUse = READING): DuckModule {
   if (loaded && specifier === PACKAGE) return loaded;
   let m: DuckModule | undefined;
   let failure: unknown;
@@ -66,7 +78,7 @@ export function loadDuckDB(specifier: string = PACKAGE, from: string[] = [join(p
       if (failure === undefined || !isNotFound(e, specifier)) failure = isNotFound(failure, specifier) || failure === undefined ? e : failure;
     }
   }
-  if (!m) throw new DuckDBUnavailable(unavailableMessage(failure, specifier), failure);
+  if (!m) throw new DuckDBUnavailable(unavailableMessage(failure, specifier, use), failure);
   if (specifier === PACKAGE) loaded = m;
   return m;
 }
