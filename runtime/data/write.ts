@@ -73,31 +73,39 @@ export interface OutcomeColumn {
 
 const sqlName = (n: string) => ident(n);
 const BLOCKED = "STRUCT(action VARCHAR, purpose VARCHAR, clause VARCHAR, \"at\" VARCHAR, reason VARCHAR)[]";
+const TEAM_PICKS = "STRUCT(team VARCHAR, member VARCHAR, \"day\" VARCHAR)[]";
+
+/** The type of each column, keyed by the JSON outcome's keys (a new key of `LeadOutcome` does not compile until it has a column here). */
+type ColumnTypes = { [K in keyof LeadOutcome]-?: { type: string; nested: boolean } };
 
 /**
  * The columns of the outcomes, in the JSON outcome's order. `scores` is a struct with one
  * DOUBLE member per score and `grades` one VARCHAR member per grade (a MAP when the rules have
  * none: a struct needs a member); `sentActions` is a MAP (only the actions sent are keys);
- * `blocked` a list of structs; `problems` a list of texts.
+ * `blocked` and `teamPicks` lists of structs; `problems` a list of texts.
  */
 export function outcomeColumns(names: OutcomeNames): OutcomeColumn[] {
   const struct = (members: readonly string[], type: string) => (members.length ? `STRUCT(${members.map((m) => `${sqlName(m)} ${type}`).join(", ")})` : `MAP(VARCHAR, ${type})`);
-  return [
-    { name: "lead", type: "VARCHAR", nested: false },
-    { name: "records", type: "INTEGER", nested: false },
-    { name: "last", type: "VARCHAR", nested: false },
-    { name: "stage", type: "VARCHAR", nested: false },
-    { name: "assignment", type: "VARCHAR", nested: false },
-    { name: "routedBy", type: "VARCHAR", nested: false },
-    { name: "scores", type: struct(names.scores, "DOUBLE"), nested: true },
-    { name: "grades", type: struct(names.grades, "VARCHAR"), nested: true },
-    { name: "sent", type: "INTEGER", nested: false },
-    { name: "sentActions", type: "MAP(VARCHAR, INTEGER)", nested: true },
-    { name: "blocked", type: BLOCKED, nested: true },
-    { name: "escalations", type: "INTEGER", nested: false },
-    { name: "erased", type: "BOOLEAN", nested: false },
-    { name: "problems", type: "VARCHAR[]", nested: true },
-  ];
+  const scalar = (type: string) => ({ type, nested: false });
+  const nested = (type: string) => ({ type, nested: true });
+  const types: ColumnTypes = {
+    lead: scalar("VARCHAR"),
+    records: scalar("INTEGER"),
+    last: scalar("VARCHAR"),
+    stage: scalar("VARCHAR"),
+    assignment: scalar("VARCHAR"),
+    routedBy: scalar("VARCHAR"),
+    scores: nested(struct(names.scores, "DOUBLE")),
+    grades: nested(struct(names.grades, "VARCHAR")),
+    sent: scalar("INTEGER"),
+    sentActions: nested("MAP(VARCHAR, INTEGER)"),
+    blocked: nested(BLOCKED),
+    escalations: scalar("INTEGER"),
+    erased: scalar("BOOLEAN"),
+    problems: nested("VARCHAR[]"),
+    teamPicks: nested(TEAM_PICKS),
+  };
+  return (Object.keys(types) as (keyof LeadOutcome)[]).map((name) => ({ name, ...types[name] }));
 }
 
 /** The stage column's type: nested values as their JSON text. */

@@ -37,7 +37,7 @@ async function rowsAsJson(relation: string): Promise<unknown[]> {
   return (await query(`SELECT to_json(t)::VARCHAR AS j FROM ${relation} AS t`)).map((r) => JSON.parse(String(r["j"])));
 }
 
-const NESTED = ["scores", "grades", "sentActions", "blocked", "problems"];
+const NESTED = ["scores", "grades", "sentActions", "blocked", "problems", "teamPicks"];
 
 let jsonl: Record<string, unknown>[];
 
@@ -266,6 +266,7 @@ describe("runtime/data/write.ts and cli/atomicWrite.ts", () => {
       escalations: 0,
       erased: i % 9 === 0,
       problems: i % 2 ? [`record ${i}: mixes day offsets and ISO times; skipped`, "second, \"quoted\""] : [],
+      teamPicks: i % 4 ? [] : [{ team: "sdr", member: i % 8 ? null : "anna", day: "2026-01-05" }],
     });
     const all = Array.from({ length: 5000 }, (_, i) => o(i));
     const names = { scores: ["en gage", "fit"], grades: ["g"] };
