@@ -117,9 +117,43 @@ export class Binding {
   /** Builtin event types by event name → field name → type. */
   readonly builtinFieldTypes = new Map<string, Map<string, BuiltinFieldType>>();
 
+  /**
+   * While set, every name a lookup asks for (`group name`) and every group whose
+   * names are listed (`group *`) is added: what one declaration's check read, so
+   * that the next check can reuse its result while none of those names changed
+   * (core/checker/check.ts). @internal
+   */
+  recorder: Set<string> | undefined;
+
   constructor(readonly root: string) {}
 
+  /**
+   * Runs `f` with a recorder of its own, for a result kept and reused across
+   * declarations (a memo): what it read is returned, to be `replay`ed on each
+   * reuse, and added to the current recorder. @internal
+   */
+  recordApart<T>(f: () => T): { value: T; deps: readonly string[] } {
+    const outer = this.recorder;
+    const deps = new Set<string>();
+    this.recorder = deps;
+    let value: T;
+    try {
+      value = f();
+    } finally {
+      this.recorder = outer;
+    }
+    if (outer) for (const k of deps) outer.add(k);
+    return { value, deps: [...deps] };
+  }
+
+  /** Adds what a memoized result read (`recordApart`) to the current recorder. @internal */
+  replay(deps: readonly string[]): void {
+    const r = this.recorder;
+    if (r) for (const k of deps) r.add(k);
+  }
+
   lookup(uri: string, group: Group, name: string): CrmSymbol | undefined {
+    this.recorder?.add(group + " " + name);
     const list = this.names.get(group, name);
     if (!list) return undefined;
     const vis = this.visible.get(uri);
@@ -129,6 +163,7 @@ export class Binding {
 
   /** Names of a group visible from a file, sorted (for did-you-mean; only on error paths). */
   namesVisible(uri: string, group: Group, kinds?: SymbolKind[]): string[] {
+    this.recorder?.add(group + " *");
     const out: string[] = [];
     const vis = this.visible.get(uri);
     for (const [name, list] of this.names.entries(group)) {

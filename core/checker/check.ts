@@ -12,6 +12,17 @@
  * files, unused declarations, one lead per view, circular sets) is cheap and
  * recomputed every time. A check with `previous` gives exactly what a fresh
  * check gives (test/checker/incremental.test.ts).
+ *
+ * Within a file, each top-level declaration is checked on its own (`DeclResult`):
+ * its types, names, structure and analyses depend on its own text and on the
+ * names it looks up (the binding records them, `Binding.recorder`), and on
+ * nothing else. So when only the file itself changed and its new parse keeps
+ * the untouched declarations as the same nodes (the editor's incremental
+ * reparse, core/syntax/incremental.ts, which moves them in place), a
+ * declaration whose node is kept, and none of whose names is declared by a
+ * changed declaration, keeps its result, its positions moved by the edit:
+ * a one-line edit of a 1 MB file checks one declaration and its dependents
+ * (test/checker/incrementalDecls.test.ts: random edits, incremental == fresh).
  */
 import type { CrmSymbol, Reference, WorkspaceCheck, WorkspaceInput } from "../workspace.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -21,7 +32,9 @@ import type { ParseResult } from "../syntax/parse.js";
 import { Checker } from "./checker.js";
 import { checkFile } from "./declarations.js";
 import { mayBeUnused, unusedDeclarations } from "./unused.js";
-import { fileStructure, workspaceStructure } from "./structure.js";
+import { declStructure, fileWideStructure, workspaceStructure } from "./structure.js";
+import type * as A from "../syntax/ast.js";
+import type { Position } from "../text/positions.js";
 import { fileAnalyses } from "./analyses/index.js";
 import { maxOfScore, type MaxScore } from "../binder/scoreMaximum.js";
 import { guarded, internalErrorDiagnostic } from "../diagnostics/internalError.js";
@@ -36,6 +49,41 @@ export interface UnitResult {
   readonly references: readonly Reference[];
   /** The distinct ids of the declarations the file refers to that are reported when unused. */
   readonly used: readonly string[];
+  /** @internal each top-level declaration's part, in file order (absent after an internal error). */
+  readonly decls?: readonly DeclResult[];
+}
+
+/**
+ * One top-level declaration's part of its file's result: what its check
+ * reported and used, the names it read, and where it was when checked.
+ * @internal
+ */
+export interface DeclResult {
+  readonly decl: A.Decl;
+  /** Start and end offsets and start line of the declaration when it was checked (the tree moves under later edits). */
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  /** The names its check looked up (`group name`) and the groups it listed (`group *`). */
+  readonly deps: ReadonlySet<string>;
+  /** Its diagnostics, with positions of their own (copied: the tree's positions move in place). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Offsets in the file, outside the declaration, that its diagnostics point at (a fix or a related place elsewhere). */
+  readonly outside: readonly number[];
+  /** A message names a line or column (`the clause on line 12`): the result cannot be moved to other lines. */
+  readonly namesLines: boolean;
+  /** Its references: ranges are the tree's own (they move with it); ids as when checked, to be moved by `shifts`. */
+  readonly refs: readonly Reference[];
+  readonly shifts: readonly Shift[];
+  /** Ids it uses that are reported when unused (current). */
+  readonly used: readonly string[];
+}
+
+/** Positions at or after `from` (an offset of the file) moved by `by` offsets and `lines` lines. */
+interface Shift {
+  readonly from: number;
+  readonly by: number;
+  readonly lines: number;
 }
 
 /** The full result, with the internal model the queries and analyses use. */
@@ -67,7 +115,7 @@ export function checkWorkspace(input: WorkspaceInput, options: CheckOptions = {}
     const old = reuse?.get(uri);
     if (old && sameView(b, uri, old.seen)) units.set(uri, old);
     else {
-      units.set(uri, checkUnit(b, uri));
+      units.set(uri, checkUnit(b, uri, old));
       rechecked.push(uri);
     }
   }
@@ -109,8 +157,8 @@ function useCounts(previous: Check | undefined, units: ReadonlyMap<string, UnitR
  * error (a bug, a stack overflow) is one CR9001 on the file, and the other
  * files are checked as usual (the guard per file, core/diagnostics/internalError.ts).
  */
-function checkUnit(b: Binding, uri: string): UnitResult {
-  return guarded("check", uri, () => checkUnitUnguarded(b, uri), (e) => ({
+function checkUnit(b: Binding, uri: string, old: UnitResult | undefined): UnitResult {
+  return guarded("check", uri, () => checkUnitUnguarded(b, uri, old), (e) => ({
     seen: seenBy(b, uri),
     diagnostics: [internalErrorDiagnostic(uri, "check", e)],
     references: [],
@@ -125,19 +173,214 @@ function seenBy(b: Binding, uri: string): Map<string, ParseResult> {
   return seen;
 }
 
-function checkUnitUnguarded(b: Binding, uri: string): UnitResult {
+function checkUnitUnguarded(b: Binding, uri: string, old: UnitResult | undefined): UnitResult {
   const pr = b.files.get(uri)!;
   const c = new Checker(b, uri);
-  checkFile(c, uri, pr.file);
-  const diagnostics = [...c.diagnostics, ...fileStructure(b, uri), ...fileAnalyses(b, uri)].filter((d) => d.uri === uri);
+  const plan = old?.decls ? reusePlan(b, uri, pr, old, old.decls) : undefined;
+  const decls: DeclResult[] = [];
+  for (const d of pr.file.decls) decls.push(plan?.(d) ?? checkDecl(c, b, uri, d));
+  const fileWide = fileWideStructure(b, uri).filter((d) => d.uri === uri);
+  return unitOf(uri, seenBy(b, uri), decls, fileWide);
+}
+
+function unitOf(uri: string, seen: Map<string, ParseResult>, decls: DeclResult[], fileWide: Diagnostic[]): UnitResult {
+  const diagnostics: Diagnostic[] = [];
+  const used = new Set<string>();
+  for (const r of decls) {
+    for (const d of r.diagnostics) diagnostics.push(d);
+    for (const id of r.used) used.add(id);
+  }
+  for (const d of fileWide) diagnostics.push(d);
+  let references: Reference[] | undefined;
+  return {
+    seen,
+    diagnostics,
+    used: [...used],
+    decls,
+    // Built on first use: the editor's diagnostics need none of them.
+    get references(): Reference[] {
+      if (!references) {
+        references = [];
+        for (const r of decls) for (const ref of refsOf(r, uri)) references.push(ref);
+      }
+      return references;
+    },
+  };
+}
+
+/** One top-level declaration checked: names, types, its own structure and analyses, with the names it read. */
+function checkDecl(c: Checker, b: Binding, uri: string, d: A.Decl): DeclResult {
+  const deps = new Set<string>();
+  let extra: Diagnostic[];
+  b.recorder = deps;
+  try {
+    c.startDecl(d);
+    checkFile(c, uri, { decls: [d] });
+    extra = [...declStructure(b, uri, [d]), ...fileAnalyses(b, uri, [d])];
+  } finally {
+    b.recorder = undefined;
+  }
+  const start = d.range.start.offset;
+  const end = d.range.end.offset;
+  const diagnostics: Diagnostic[] = [];
+  const outside: number[] = [];
+  const own = (p: Position): Position => {
+    if (p.offset < start || p.offset > end) outside.push(p.offset);
+    return { line: p.line, character: p.character, offset: p.offset };
+  };
+  for (const x of [...c.diagnostics, ...extra]) if (x.uri === uri) diagnostics.push(mapPositions(x, uri, own));
   // Sorted by position; a use recorded twice (an expression typed twice, e.g. to learn its type first) is kept once.
   const sorted = c.refs.slice().sort((x, y) => x.range.start.offset - y.range.start.offset || x.range.end.offset - y.range.end.offset || (x.symbolId < y.symbolId ? -1 : x.symbolId > y.symbolId ? 1 : 0));
-  const references = sorted.filter((r, i) => {
+  const refs = sorted.filter((r, i) => {
     const p = sorted[i - 1];
     return !p || p.range.start.offset !== r.range.start.offset || p.range.end.offset !== r.range.end.offset || p.symbolId !== r.symbolId;
   });
-  const used = [...c.used];
-  return { seen: seenBy(b, uri), diagnostics, references, used };
+  const namesLines = diagnostics.some((x) => /\b(line|column)s? \d/.test(x.message));
+  return { decl: d, start, end, line: d.range.start.line, deps, diagnostics, outside, namesLines, refs, shifts: [], used: [...c.used] };
+}
+
+/** A copy of a diagnostic with every position in `uri` (its range, related places, fix edits) mapped by `f`. */
+function mapPositions(d: Diagnostic, uri: string, f: (p: Position) => Position): Diagnostic {
+  const range = (u: string, r: Diagnostic["range"]) => (u === uri ? { start: f(r.start), end: f(r.end) } : r);
+  const out: Diagnostic = { ...d, range: range(d.uri, d.range) };
+  if (d.related) out.related = d.related.map((x) => ({ ...x, range: range(x.uri, x.range) }));
+  if (d.fixes) out.fixes = d.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, range: range(e.uri, e.range) })) }));
+  return out;
+}
+
+/** A symbol id (`uri#offset`) of the file `prefix` names, moved by `shift`. */
+function shiftId(id: string, prefix: string, shift: Shift): string {
+  if (!id.startsWith(prefix) || id.length === prefix.length || id.indexOf("#", prefix.length) >= 0) return id;
+  const offset = Number(id.slice(prefix.length));
+  return offset >= shift.from ? prefix + (offset + shift.by) : id;
+}
+
+/** A declaration's references with the ids moved by its pending shifts (the ranges moved with the tree). */
+function refsOf(r: DeclResult, uri: string): readonly Reference[] {
+  if (!r.shifts.length) return r.refs;
+  const prefix = `${uri}#`;
+  return r.refs.map((ref) => {
+    let id = ref.symbolId;
+    for (const sh of r.shifts) id = shiftId(id, prefix, sh);
+    return id === ref.symbolId ? ref : { uri: ref.uri, range: ref.range, symbolId: id };
+  });
+}
+
+/**
+ * How the previous check of a file's declarations can be reused, or undefined
+ * when it cannot: every other file the file sees must be unchanged, and the new
+ * parse must keep a prefix and a suffix of the declarations as the same nodes,
+ * the suffix moved by one offset and line delta (what the incremental reparse
+ * gives). The declarations in between are the changed ones; a kept
+ * declaration is checked again when it reads a name one of them declares (or
+ * declared), lists a group one of them has names in, points at a place among
+ * them, or directly follows them (the text before it, e.g. its doc comment,
+ * may have changed).
+ */
+function reusePlan(b: Binding, uri: string, pr: ParseResult, old: UnitResult, oldDecls: readonly DeclResult[]): ((d: A.Decl) => DeclResult | undefined) | undefined {
+  const vis = b.visible.get(uri) ?? new Set([uri]);
+  if (vis.size !== old.seen.size) return undefined;
+  for (const v of vis) if (v !== uri && old.seen.get(v) !== b.files.get(v)) return undefined;
+  if (!old.seen.has(uri)) return undefined;
+  const now = pr.file.decls;
+  const n = now.length;
+  const m = oldDecls.length;
+  let p = 0;
+  while (p < n && p < m && now[p] === oldDecls[p]!.decl && now[p]!.range.start.offset === oldDecls[p]!.start && now[p]!.range.start.line === oldDecls[p]!.line) p++;
+  let s = 0;
+  let by = 0;
+  let lines = 0;
+  while (s < n - p && s < m - p) {
+    const d = now[n - 1 - s]!;
+    const r = oldDecls[m - 1 - s]!;
+    if (d !== r.decl) break;
+    const db = d.range.start.offset - r.start;
+    const dl = d.range.start.line - r.line;
+    if (s === 0) (by = db), (lines = dl);
+    else if (db !== by || dl !== lines) break;
+    s++;
+  }
+  if (p === 0 && s === 0) return undefined;
+  const spanStart = p < m ? oldDecls[p]!.start : Infinity;
+  const suffixStart = s > 0 ? oldDecls[m - s]!.start : Infinity;
+  const changed = new Set<string>();
+  for (let i = p; i < m - s; i++) declNames(oldDecls[i]!.decl, changed);
+  for (let i = p; i < n - s; i++) declNames(now[i]!, changed);
+  const reuse = new Map<A.Decl, { r: DeclResult; suffix: boolean }>();
+  for (let i = 0; i < p; i++) reuse.set(oldDecls[i]!.decl, { r: oldDecls[i]!, suffix: false });
+  // The first kept declaration after the changed ones is checked again (the text before it changed).
+  for (let i = m - s + 1; i < m; i++) reuse.set(oldDecls[i]!.decl, { r: oldDecls[i]!, suffix: true });
+  const shift: Shift = { from: suffixStart, by, lines };
+  const prefix = `${uri}#`;
+  const moveP = (q: Position): Position => (q.offset >= shift.from ? { line: q.line + shift.lines, character: q.character, offset: q.offset + shift.by } : q);
+  return (d) => {
+    const hit = reuse.get(d);
+    if (!hit) return undefined;
+    const { r, suffix } = hit;
+    for (const k of r.deps) if (changed.has(k)) return undefined;
+    for (const o of r.outside) if (o >= spanStart && o < suffixStart) return undefined;
+    if (!suffix || (by === 0 && lines === 0)) return r;
+    if (r.namesLines && lines !== 0) return undefined;
+    return {
+      decl: r.decl,
+      start: r.start + by,
+      end: r.end + by,
+      line: r.line + lines,
+      deps: r.deps,
+      diagnostics: r.diagnostics.map((x) => mapPositions(x, uri, moveP)),
+      outside: r.outside.map((o) => (o >= shift.from ? o + by : o)),
+      namesLines: r.namesLines,
+      refs: r.refs,
+      shifts: [...r.shifts, shift],
+      used: r.used.map((id) => shiftId(id, prefix, shift)),
+    };
+  };
+}
+
+/** The names a top-level declaration declares, as `group name` and `group *` (what `Binding.recorder` records). */
+function declNames(d: A.Decl, out: Set<string>): void {
+  const add = (group: string, name: string | undefined) => {
+    out.add(group + " *");
+    if (name !== undefined) out.add(group + " " + name);
+  };
+  switch (d.kind) {
+    case "Lead":
+      for (const f of d.fields) add("field", f.name?.text);
+      break;
+    case "Event":
+      add("event", d.name?.text);
+      break;
+    case "Set":
+    case "Score":
+    case "Grade":
+      add("value", d.name?.text);
+      break;
+    case "Stage":
+      add("stage", d.name?.text);
+      break;
+    case "Owner":
+    case "Queue":
+    case "Team":
+      add("target", d.name?.text);
+      break;
+    case "Route":
+      add("route", d.name?.text);
+      break;
+    case "Consent":
+      add("consent", d.name?.text);
+      break;
+    case "Action":
+      add("action", d.name?.text);
+      break;
+    case "Workflow":
+      add("workflow", d.name?.text);
+      break;
+    case "Journey":
+      add("journey", d.name?.value);
+      break;
+    case "Reenter":
+      break;
+  }
 }
 
 /** Whether a file sees exactly the same files, with the same texts, as when `seen` was recorded. */

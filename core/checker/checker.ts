@@ -40,26 +40,51 @@ interface Ctx {
  * incremental checking (check.ts).
  */
 export class Checker {
+  /** What the current declaration's check reported (emptied by `startDecl`). */
   readonly diagnostics: Diagnostic[] = [];
-  /** Resolved name uses in the unit, in the order met. */
+  /** Resolved name uses in the current declaration, in the order met. */
   readonly refs: Reference[] = [];
-  /** Ids of the symbols the unit refers to whose kind is reported when unused (`mayBeUnused`). */
+  /** Ids of the symbols the current declaration refers to whose kind is reported when unused (`mayBeUnused`). */
   readonly used = new Set<string>();
-  private readonly setTypes = new Map<string, Ty>();
+  /**
+   * The top-level declaration being checked (check.ts checks a file one
+   * declaration at a time, `startDecl`). What the checker reports and records
+   * belongs to it: a set declared elsewhere is typed *muted* (its own
+   * declaration's check reports on it), so one declaration's result depends on
+   * its own text and the names it looks up, whatever order declarations are
+   * checked in.
+   */
+  private decl: A.Decl | undefined;
+  private muted = 0;
+  /** Set types met while checking the current declaration; `clean` when no circle of sets was involved. */
+  private readonly localSetTypes = new Map<string, { ty: Ty; clean: boolean }>();
+  /** Set types computed without meeting a circle of sets (the same from wherever they are asked), with the names they read; shared by the unit's declarations. */
+  private readonly cleanSetTypes = new Map<string, { ty: Ty; deps: readonly string[] }>();
   private readonly inProgress = new Set<string>();
+  /** Counts the times a set's type was asked for inside its own computation (or taken from one that did). */
+  private circles = 0;
 
   constructor(
     readonly b: Binding,
     readonly unit: string,
   ) {}
 
+  /** Starts the check of one top-level declaration of the unit. */
+  startDecl(d: A.Decl): void {
+    this.decl = d;
+    this.localSetTypes.clear();
+    this.diagnostics.length = 0;
+    this.refs.length = 0;
+    this.used.clear();
+  }
+
   report(code: DiagnosticCode, uri: string, range: Range, message: string, extras?: DiagExtras): void {
-    if (uri !== this.unit) return;
+    if (uri !== this.unit || this.muted > 0) return;
     this.diagnostics.push(makeDiagnostic(code, uri, range, message, extras));
   }
 
   addRef(uri: string, range: Range, sym: CrmSymbol): void {
-    if (uri !== this.unit) return;
+    if (uri !== this.unit || this.muted > 0) return;
     this.refs.push({ uri, range, symbolId: sym.id });
     if (mayBeUnused(sym.kind)) this.used.add(sym.id);
   }
@@ -169,19 +194,51 @@ export class Checker {
   }
 
   setType(s: CrmSymbol): Ty {
-    const memo = this.setTypes.get(s.id);
-    if (memo) return memo;
-    if (this.inProgress.has(s.id)) return { k: "set", el: s.kind === "territory" ? T.country : T.unknown };
+    // The set of the declaration being checked is typed here, reporting; any other set muted, or taken from the unit's clean ones.
+    const own = this.decl !== undefined && s.node === this.decl;
+    const clean = own ? undefined : this.cleanSetTypes.get(s.id);
+    if (clean) {
+      const r = this.b.recorder;
+      if (r) for (const k of clean.deps) r.add(k);
+      return clean.ty;
+    }
+    const local = this.localSetTypes.get(s.id);
+    if (local) {
+      if (!local.clean) this.circles++;
+      return local.ty;
+    }
+    if (this.inProgress.has(s.id)) {
+      this.circles++;
+      return { k: "set", el: s.kind === "territory" ? T.country : T.unknown };
+    }
+    const outer = this.b.recorder;
+    const deps = new Set<string>();
+    const circlesBefore = this.circles;
+    this.b.recorder = deps;
+    if (!own) this.muted++;
+    let ty: Ty;
+    try {
+      ty = this.computeSetType(s);
+    } finally {
+      if (!own) this.muted--;
+      this.b.recorder = outer;
+    }
+    if (outer) for (const k of deps) outer.add(k);
+    const isClean = this.circles === circlesBefore;
+    this.localSetTypes.set(s.id, { ty, clean: isClean });
+    if (isClean) this.cleanSetTypes.set(s.id, { ty, deps: [...deps] });
+    return ty;
+  }
+
+  private computeSetType(s: CrmSymbol): Ty {
     this.inProgress.add(s.id);
     const d = s.node as A.SetDecl;
     // `set senior = [executive, director]`: bare words that name nothing are enum values, checked where the set is used.
     if (d.keyword === "set" && d.value?.kind === "List" && d.value.items.length && d.value.items.every((i) => i.kind === "Path" && !i.segments.length && i.head.text !== "lead" && !this.b.lookup(s.uri, "value", i.head.text) && !this.b.lookup(s.uri, "event", i.head.text))) {
       const names = d.value.items.map((i) => (i as A.PathExpr).head.text);
       if (!names.every((n) => /^[A-Z]{2}$/.test(n) && isCountryCode(n))) {
-        const result: Ty = { k: "set", el: { k: "enum", values: names } };
         this.inProgress.delete(s.id);
-        this.setTypes.set(s.id, result);
-        return result;
+        return { k: "set", el: { k: "enum", values: names } };
       }
     }
     const expected: Ty | undefined = d.keyword === "territory" ? { k: "set", el: T.country } : undefined;
@@ -193,10 +250,8 @@ export class Checker {
     }
     if (d.keyword === "territory" && t.k === "set" && t.el.k !== "country" && t.el.k !== "unknown" && d.value)
       this.report("CR3002", s.uri, d.value.range, `a territory lists countries, not ${describe(t.el)}`);
-    const result: Ty = t.k === "set" ? t : { k: "set", el: d.keyword === "territory" ? T.country : T.unknown };
     this.inProgress.delete(s.id);
-    this.setTypes.set(s.id, result);
-    return result;
+    return t.k === "set" ? t : { k: "set", el: d.keyword === "territory" ? T.country : T.unknown };
   }
 
   // ---------------------------------------------------------------- expressions

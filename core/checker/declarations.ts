@@ -10,7 +10,8 @@ import type { Fix } from "../diagnostics/diagnostic.js";
 import { choiceFixes, removeClauseFix, replaceFix } from "./fixes.js";
 import { inflect } from "../text/words.js";
 
-export function checkFile(c: Checker, uri: string, file: A.CrmFile): void {
+/** Checks the declarations `file.decls` of the file `uri` (check.ts hands it one top-level declaration at a time). */
+export function checkFile(c: Checker, uri: string, file: { readonly decls: readonly A.Decl[] }): void {
   const b = c.b;
   /** Adds `detour` after the stage's name and options (in the file that declares it). */
   const markDetour = (stage: CrmSymbol): Fix[] => {

@@ -21,13 +21,31 @@ import type { Range } from "../text/positions.js";
 import { formatTime, MAX_DAY, outOfRangeDay } from "../time.js";
 
 
-/** The rules about one file's own declarations (its result depends on the file and the files it imports). */
+/**
+ * The rules about one file's own declarations (its result depends on the file and the files it imports):
+ * the rules of the file as a whole (imports, stages without a way in: `fileWideStructure`) and the rules of
+ * each declaration on its own (`declStructure`, which check.ts runs one top-level declaration at a time).
+ */
 export function fileStructure(b: Binding, uri: string): Diagnostic[] {
+  return [...fileWideStructure(b, uri), ...declStructure(b, uri, b.files.get(uri)?.file.decls ?? [])];
+}
+
+/** The rules about the file as a whole: imports written twice, stages no lead can enter (they depend on the order of every stage the file sees). */
+export function fileWideStructure(b: Binding, uri: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const pr = b.files.get(uri);
   if (!pr) return out;
   duplicateImports(b, uri, pr, out);
-  for (const d of pr.file.decls) {
+  unreachableStages(b, uri, out);
+  return out;
+}
+
+/** The rules about each of `decls` on its own (points, requires, team members, escalations, journey times). */
+export function declStructure(b: Binding, uri: string, decls: readonly A.Decl[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const pr = b.files.get(uri);
+  if (!pr) return out;
+  for (const d of decls) {
     switch (d.kind) {
       case "Score":
         for (const r of d.rules)
@@ -77,7 +95,6 @@ export function fileStructure(b: Binding, uri: string): Diagnostic[] {
         break;
     }
   }
-  unreachableStages(b, uri, out);
   return out;
 }
 

@@ -35,7 +35,7 @@ export interface FieldInfo {
 }
 
 /** Evaluates a constant expression (number, text, bare value, list, set name, set union/difference). */
-const setValues = new WeakMap<Binding, Map<string, Set<Val> | undefined>>();
+const setValues = new WeakMap<Binding, Map<string, { value: Set<Val> | undefined; deps: readonly string[] }>>();
 
 export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen = new Set<string>()): Val | Set<Val> | undefined {
   if (!e) return undefined;
@@ -67,15 +67,22 @@ export function constValue(e: A.Expr | undefined, b: Binding, uri: string, seen 
         // Each set's value once per binding: `s2 = s1 + s1`, `s3 = s2 + s2`, … would otherwise take
         // exponential time. The value does not depend on the path that reached it (a set on a circle
         // is undefined from wherever it is entered).
+        // The names it read are kept with it: a declaration that reuses the value depends on them too (check.ts).
         let memo = setValues.get(b);
         if (!memo) setValues.set(b, (memo = new Map()));
-        if (memo.has(s.id)) return memo.get(s.id);
+        const hit = memo.get(s.id);
+        if (hit) {
+          b.replay(hit.deps);
+          return hit.value;
+        }
         if (seen.has(s.id)) return undefined;
         seen.add(s.id);
-        const v = constValue((s.node as A.SetDecl).value, b, s.uri, seen);
+        const { value: out, deps } = b.recordApart(() => {
+          const v = constValue((s.node as A.SetDecl).value, b, s.uri, seen);
+          return v instanceof Set ? v : undefined;
+        });
         seen.delete(s.id);
-        const out = v instanceof Set ? v : undefined;
-        memo.set(s.id, out);
+        memo.set(s.id, { value: out, deps });
         return out;
       }
       if (s || b.lookup(uri, "event", e.head.text)) return undefined;

@@ -94,10 +94,10 @@ function lawfulBasis(b: Binding, uri: string, bs: A.ConsentBasis, countries: Set
 }
 
 /** Consent gaps in one file's consent purposes, actions and workflows. */
-export function consentGaps(b: Binding, uri: string, out: Diagnostic[]): void {
+export function consentGaps(b: Binding, uri: string, out: Diagnostic[], decls?: readonly A.Decl[]): void {
   const pr = b.files.get(uri);
   if (!pr) return;
-  for (const d of pr.file.decls) {
+  for (const d of decls ?? pr.file.decls) {
     if (d.kind === "Consent") consent(b, uri, pr, d, out);
     else if (d.kind === "Action") action(b, uri, pr, d, out);
     else if (d.kind === "Workflow") workflow(b, uri, d, out);
@@ -105,15 +105,20 @@ export function consentGaps(b: Binding, uri: string, out: Diagnostic[]): void {
 }
 
 /** For each clause, the countries it decides (earlier clauses win); undefined when a region cannot be evaluated. */
-const clauseCache = new WeakMap<Binding, Map<A.ConsentDecl, Set<string>[] | undefined>>();
+const clauseCache = new WeakMap<Binding, Map<A.ConsentDecl, { value: Set<string>[] | undefined; deps: readonly string[] }>>();
 
 export function clauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<string>[] | undefined {
   let cache = clauseCache.get(b);
   if (!cache) clauseCache.set(b, (cache = new Map()));
-  if (cache.has(d)) return cache.get(d);
-  const result = computeClauseCountries(b, uri, d);
+  const hit = cache.get(d);
+  // The names it read are kept with it: a declaration that reuses the countries depends on them too (check.ts).
+  if (hit) {
+    b.replay(hit.deps);
+    return hit.value;
+  }
+  const result = b.recordApart(() => computeClauseCountries(b, uri, d));
   cache.set(d, result);
-  return result;
+  return result.value;
 }
 
 function computeClauseCountries(b: Binding, uri: string, d: A.ConsentDecl): Set<string>[] | undefined {

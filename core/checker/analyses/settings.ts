@@ -42,9 +42,9 @@ export function settingsVisitor(pr: ParseResult, uri: string, out: Diagnostic[])
 }
 
 /** Settings of one file's scores and grades. */
-export function settings(b: Binding, uri: string, out: Diagnostic[]): void {
+export function settings(b: Binding, uri: string, out: Diagnostic[], decls?: readonly A.Decl[]): void {
   const pr = b.files.get(uri);
-  for (const d of pr?.file.decls ?? []) {
+  for (const d of decls ?? pr?.file.decls ?? []) {
     if (d.kind === "Score") score(pr!, uri, d, out);
     else if (d.kind === "Grade") grade(pr!, uri, d, out);
   }

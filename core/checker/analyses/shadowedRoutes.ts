@@ -16,10 +16,10 @@ const PAIR_BUDGET = 20_000;
 const PAIRS_PER_ROUTE = 5_000;
 
 /** Shadowed rules in the routes of one file. */
-export function shadowedRoutes(b: Binding, uri: string, out: Diagnostic[]): void {
+export function shadowedRoutes(b: Binding, uri: string, out: Diagnostic[], decls?: readonly A.Decl[]): void {
   const pr = b.files.get(uri);
   if (!pr) return;
-  for (const d of pr.file.decls) if (d.kind === "Route") route(b, uri, pr.lines.text, d, out);
+  for (const d of decls ?? pr.file.decls) if (d.kind === "Route") route(b, uri, pr.lines.text, d, out);
 }
 
 function ruleLabel(r: A.RouteRule): string {

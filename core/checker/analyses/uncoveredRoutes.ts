@@ -17,10 +17,10 @@ import { CondCompiler, enumerate, fieldsOf, type Cond, type Val } from "./condit
 const BUDGET = 200_000;
 
 /** Routes of one file that leave some leads unrouted. */
-export function uncoveredRoutes(b: Binding, uri: string, out: Diagnostic[]): void {
+export function uncoveredRoutes(b: Binding, uri: string, out: Diagnostic[], decls?: readonly A.Decl[]): void {
   const pr = b.files.get(uri);
   if (!pr) return;
-  for (const d of pr.file.decls) if (d.kind === "Route" && !d.fallback && d.name) route(b, uri, pr, d, out);
+  for (const d of decls ?? pr.file.decls) if (d.kind === "Route" && !d.fallback && d.name) route(b, uri, pr, d, out);
 }
 
 /**
