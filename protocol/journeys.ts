@@ -203,8 +203,8 @@ export const ServerCommand = {
   showTraceText: "crmrules.server.showTraceText",
   showRoutedJourneys: "crmrules.server.showRoutedJourneys",
 } as const;
-/** The extension's own commands, which its journey lenses carry (`clientCommands: true`). */
-export const ClientCommand = { simulateJourney: "crmrules.simulateJourney", showTraceText: "crmrules.showTraceText" } as const;
+/** The extension's own commands, which its journey lenses carry (`clientCommands: true`); `debugJourney` starts the journey debugger (docs/debugger.md). */
+export const ClientCommand = { simulateJourney: "crmrules.simulateJourney", showTraceText: "crmrules.showTraceText", debugJourney: "crmrules.debugJourney" } as const;
 /** What `crmrules.server.simulateJourney` and `crmrules.server.showTraceText` answer: the run and the text shown. */
 export interface CommandResult {
   message: string;

@@ -13,6 +13,7 @@ import type { JourneyParams } from "../../protocol/journeys.js";
 import type { JourneyRunResult } from "./adapt.js";
 import { requestRun } from "./requests.js";
 import { splitDiff } from "./diffView.js";
+import { registerJourneyDebugger } from "./debugger.js";
 
 let client: LanguageClient | undefined;
 let tests: JourneyTests | undefined;
@@ -153,6 +154,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<CrmRul
     if (result?.error) void vscode.window.showErrorMessage(`journey \`${params.name}\`: ${result.error}`);
     return result;
   });
+
+  // The journey debugger: the `crmrules` debug type, its configurations and the Debug journey command.
+  registerJourneyDebugger(context, output, pickJourney);
 
   reg("crmrules.showTraceText", async (arg?: unknown, name?: unknown) => {
     const params = toParams(arg, name) ?? (await pickJourney());

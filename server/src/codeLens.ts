@@ -74,6 +74,8 @@ export function codeLenses(snap: Snapshot, runner: JourneyRunner, path: string, 
     const r = range({ start: j.range.start, end: j.range.start });
     const name = j.name!.value;
     out.push({ range: r, command: { title: "▶ Simulate", command: simulate, arguments: [uri, name] } });
+    // The journey debugger is the extension's (a debug session needs the client's debug UI).
+    if (clientCommands) out.push({ range: r, command: { title: "Debug journey", command: ClientCommand.debugJourney, arguments: [uri, name] } });
     const res = runner.run(snap, path, j);
     let title: string;
     if (res instanceof Error) title = `⚠ cannot run: ${res.message}`;

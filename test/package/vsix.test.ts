@@ -43,7 +43,7 @@ describe("the .vsix", () => {
   });
 
   it("contains the licence, the page, the changelog with versions and the bundles, and no sources or tests", () => {
-    expect(entries).toEqual(expect.arrayContaining(["extension/LICENSE.txt", "extension/readme.md", "extension/changelog.md", "extension/dist/client.js", "extension/dist/server.js", "extension/dist/cli.js", "extension/dist/cli-main.js"]));
+    expect(entries).toEqual(expect.arrayContaining(["extension/LICENSE.txt", "extension/readme.md", "extension/changelog.md", "extension/dist/client.js", "extension/dist/server.js", "extension/dist/cli.js", "extension/dist/cli-main.js", "extension/dist/debug.js"]));
     expect(entries.filter((e) => /^extension\/(test|core|cli|server\/src|bench)\//.test(e))).toEqual([]);
     const changelog = execFileSync("unzip", ["-p", vsix, "extension/changelog.md"], { encoding: "utf8" });
     expect(changelog).toMatch(/^## \[\d+\.\d+\.\d+\] — \d{4}-\d\d-\d\d$/m);

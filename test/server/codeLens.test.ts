@@ -23,6 +23,14 @@ describe("journeys: lenses and hints", () => {
     expect(codeLenses(f, "journeys").map((l) => l.command!.title)).toEqual(["▶ Simulate", "✗ 1 of 1 expectation failed"]);
   });
 
+  it("with the extension's own commands, a Debug journey lens beside Simulate starts the journey debugger", () => {
+    expect(codeLenses(f, "routing", true).slice(0, 3).map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments ?? []])).toEqual([
+      [20, "▶ Simulate", "crmrules.simulateJourney", [f.uri("routing"), NORDIC]],
+      [20, "Debug journey", "crmrules.debugJourney", [f.uri("routing"), NORDIC]],
+      [20, "✓ passed (3 expectations)", "crmrules.showTraceText", [f.uri("routing"), NORDIC]],
+    ]);
+  });
+
   it("shows the running scores and stage after each journey step, and which journeys a routing rule catches", () => {
     expect(inlayHints(f, "routing", { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } }).map((h) => [h.position, h.label])).toEqual([
       [{ line: 22, character: 37 }, "→ fit 35, engagement 10, stage lead_in"],

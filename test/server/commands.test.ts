@@ -75,7 +75,7 @@ describe("the VS Code extension's own commands", () => {
     const vs = await startClient([root], { initializationOptions: { clientCommands: true } });
     try {
       const lenses = (await vs.conn.sendRequest(P.CodeLensRequest.type, { textDocument: { uri: R() } }))!;
-      expect(lenses.map((l) => l.command!.command)).toEqual(["crmrules.simulateJourney", "crmrules.showTraceText", ...Array(4).fill("crmrules.server.showRoutedJourneys")]);
+      expect(lenses.map((l) => l.command!.command)).toEqual(["crmrules.simulateJourney", "crmrules.debugJourney", "crmrules.showTraceText", ...Array(4).fill("crmrules.server.showRoutedJourneys")]);
     } finally {
       await vs.stop();
     }

@@ -78,7 +78,7 @@ test("the extension activates and its language server starts", async () => {
 test("every command is registered", async () => {
   await api();
   const all = await vscode.commands.getCommands(true);
-  for (const id of ["crmrules.simulateJourney", "crmrules.runAllJourneys", "crmrules.showTraceText", "crmrules.compareWithHead", "crmrules.restartServer", "crmrules.formatWorkspace"]) {
+  for (const id of ["crmrules.simulateJourney", "crmrules.debugJourney", "crmrules.runAllJourneys", "crmrules.showTraceText", "crmrules.compareWithHead", "crmrules.restartServer", "crmrules.formatWorkspace"]) {
     assert.ok(all.includes(id), `${id} is registered`);
   }
 });
@@ -276,6 +276,9 @@ test("Format All Rule Files formats every file through the server", async () => 
     await vscode.workspace.fs.delete(uri);
   }
 });
+
+// The journey debugger (test/e2e/suite/debugger.js).
+require("./debugger.js").register(test, { api, open, waitFor, JOURNEY_FILE, PASSING });
 
 async function run() {
   const out = process.env.CRMRULES_E2E_RESULTS;
