@@ -599,6 +599,8 @@ export class DebugCursor {
     if (x === "now" || x === "time") return { value: s.time };
     const c = s.consent.find((p) => p.purpose === x);
     if (c) return { value: `${c.allowed ? "allowed" : "blocked"}: ${c.reason}` };
+    // A bare field name (what an editor's hover picks out of `lead.country`).
+    if (x in s.fields) return { value: showValue(s.fields[x]!) };
     const names = ["lead", "stage", "assignment", "now", ...Object.keys(s.scores), ...Object.keys(s.grades), ...s.consent.map((p) => p.purpose), ...Object.keys(s.fields).map((f) => `lead.${f}`)];
     const near = suggest(x, names, 1)[0];
     throw new Error(`\`${x}\` is not a score, grade, consent purpose, \`lead.FIELD\`, \`stage\` or \`assignment\`${near ? `; did you mean \`${near}\`?` : ""}`);
