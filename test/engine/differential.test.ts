@@ -42,6 +42,7 @@ function agreeOnFiles(files: Record<string, string>): { journeys: number; failur
       const k = et.findIndex((x, i) => !isDeepStrictEqual(x, ot[i]));
       if (k >= 0 || et.length !== ot.length) failures.push(`${uri} "${j.journey.name?.value}" entry ${k < 0 ? et.length : k}: engine ${JSON.stringify(et[k])}, oracle ${JSON.stringify(ot[k])}`);
       else if (!isDeepStrictEqual(json(observeFinal(e.final)), json(o.final))) failures.push(`${uri} "${j.journey.name?.value}": final states differ`);
+      else if (!isDeepStrictEqual(json({ leads: e.leads?.map((l) => ({ name: l.name, final: observeFinal(l.final) })) }), json({ leads: o.leads }))) failures.push(`${uri} "${j.journey.name?.value}": the leads' final states differ`);
       else if (!isDeepStrictEqual(e.expectations.map((x) => x.pass), o.expectations)) failures.push(`${uri} "${j.journey.name?.value}": expectations differ`);
     }
   }

@@ -75,7 +75,8 @@ function compareText(text: string, logSeed: number, stats?: CaseResult): Disagre
       stats.expectations += o.expectations.length;
       stats.entries += et.length;
     }
-    const d = firstDifference(`journey "${j.journey.name?.value}"`, et, o.trace, observeFinal(e.final), o.final);
+    // A journey with several leads: every lead's final state too.
+    const d = firstDifference(`journey "${j.journey.name?.value}"`, et, o.trace, { final: observeFinal(e.final), leads: e.leads?.map((l) => ({ name: l.name, final: observeFinal(l.final) })) }, { final: o.final, leads: o.leads });
     if (d) return d;
   }
   // Random event logs for one lead each (docs/event-log.md): replayed as journeys without expectations.

@@ -259,6 +259,13 @@ export function generate(seed: number): Generated {
   // Journeys
   const nJourneys = r.int(1, 3);
   for (let j = 0; j < nJourneys; j++) out.push(journey(r, j, scores, grades, stages));
+  // Half the workspaces also get a journey with several leads (§11), from a random stream of its
+  // own, so that every other part of the workspace is the same as without it.
+  const m = new Rng(seed ^ 0x2c1b3c6d);
+  if (m.chance(0.5)) {
+    const leads = ["ana", "ben", "cai", "dag", "eva"].slice(0, m.int(2, 5));
+    out.push(journey(m, nJourneys, scores, grades, stages, leads));
+  }
   return { text: out.join("\n") + "\n", scores, stages };
 }
 
@@ -313,14 +320,17 @@ export function payload(r: Rng, event: string): string {
   return parts.length ? ` { ${parts.join(", ")} }` : "";
 }
 
-function journey(r: Rng, j: number, scores: string[], grades: { name: string; letters: string[] }[], stages: string[]): string {
+/** A journey; with `leads`, a journey with several leads whose every step names one of them (`ana: view`). */
+function journey(r: Rng, j: number, scores: string[], grades: { name: string; letters: string[] }[], stages: string[], leads?: string[]): string {
   const lines: string[] = [];
-  const lead = FIELDS.filter(() => r.chance(0.75)).map((f) => `${f}: ${value(r, f)}`);
-  lines.push(`lead { ${lead.join(", ")} }`);
+  const fields = () => FIELDS.filter(() => r.chance(0.75)).map((f) => `${f}: ${value(r, f)}`);
+  if (leads) for (const name of leads) lines.push(`lead ${name} { ${fields().join(", ")} }`);
+  else lines.push(`lead { ${fields().join(", ")} }`);
+  const who = () => (leads ? `${r.pick(leads)}: ` : "");
   if (r.chance(0.6)) lines.push(`seed ${r.int(0, 7)}`);
   // Consent or an implied-consent anchor at the start, so that sends are decided by every basis.
-  if (r.chance(0.5)) lines.push(`consent_given${payload(r, "consent_given")}`);
-  if (r.chance(0.25)) lines.push(r.pick(["inquiry_received", "purchase_completed", `signup${payload(r, "signup")}`]));
+  if (r.chance(0.5)) lines.push(`${who()}consent_given${payload(r, "consent_given")}`);
+  if (r.chance(0.25)) lines.push(`${who()}${r.pick(["inquiry_received", "purchase_completed", `signup${payload(r, "signup")}`])}`);
   let day = 0;
   let minute = 0;
   const n = r.int(3, 30);
@@ -333,6 +343,7 @@ function journey(r: Rng, j: number, scores: string[], grades: { name: string; le
       minute = gap === 0 ? Math.min(1439, minute + r.pick([0, 0, 1, 60, 120, 600])) : r.chance(0.5) ? 0 : r.int(0, 1439);
       time = minute ? `day ${day} at ${Math.floor(minute / 60)}:${String(minute % 60).padStart(2, "0")} ` : `day ${day} `;
     }
+    time += who();
     const k = r.next();
     if (k < 0.5) {
       let ev: string = r.pick([...USER_EVENTS, ...USER_EVENTS, "inquiry_received", "purchase_completed", "consent_given", "consent_given", "consent_withdrawn", "unsubscribed", "sales_activity", "sales_activity", "erasure_requested"]);
@@ -346,7 +357,7 @@ function journey(r: Rng, j: number, scores: string[], grades: { name: string; le
       lines.push(`${time}expect ${expectation(r, scores, grades, stages, day)}`);
     }
   }
-  return `journey "j${j}" {\n  ${lines.join("\n  ")}\n}`;
+  return `journey "${leads ? "m" : "j"}${j}" {\n  ${lines.join("\n  ")}\n}`;
 }
 
 function expectation(r: Rng, scores: string[], grades: { name: string; letters: string[] }[], stages: string[], day: number): string {

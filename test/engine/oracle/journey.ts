@@ -13,6 +13,8 @@ export interface OracleJourney {
   trace: Obs[];
   expectations: boolean[];
   final: ObsFinal;
+  /** A journey with several leads: each lead's final state, in written order (`final` is the first's). */
+  leads?: { name: string; final: ObsFinal }[];
 }
 
 /** A value as written in a journey: a literal, a bare name (country code, enum value, purpose), a list. */
@@ -50,6 +52,7 @@ function record(r: A.RecordLit | undefined): Record<string, unknown> {
 }
 
 export function runJourney(model: Model, journey: A.JourneyDecl, seed = journey.seed?.value ?? 0): OracleJourney {
+  if (journey.leads?.length) return runSeveral(model, journey, seed);
   const sim = new OracleSim(model, seed);
   sim.start(record(journey.lead));
   const expectations: boolean[] = [];
@@ -82,6 +85,78 @@ export function runJourney(model: Model, journey: A.JourneyDecl, seed = journey.
   return { trace: sim.trace, expectations, final: sim.final() };
 }
 
+/**
+ * §11 "Journeys with several leads", read sentence by sentence: one simulation per lead, sharing
+ * the teams' state ("one routing state ... counts every pick for any of the leads"); "every lead
+ * starts at day 0 00:00, one after the other in written order"; "before a step at time t, the
+ * timers of every lead due at or before t are processed, in order of due time across the leads;
+ * timers of several leads due at the same minute are processed lead by lead in written order";
+ * "after the last step, every lead's timers due by then are processed". A step naming no declared
+ * lead is not run (a note about the journey, on no lead); a lead declared twice: the first counts.
+ */
+function runSeveral(model: Model, journey: A.JourneyDecl, seed: number): OracleJourney {
+  const trace: Obs[] = [];
+  const teams = new OracleSim(model, seed).teams;
+  const leads: { name: string; decl: A.JourneyLead; sim: OracleSim }[] = [];
+  for (const l of journey.leads ?? []) {
+    if (!l.name || leads.some((x) => x.name === l.name!.text)) continue;
+    const sim = new OracleSim(model, seed);
+    sim.trace = trace;
+    sim.teams = teams;
+    sim.lead = l.name.text;
+    leads.push({ name: l.name.text, decl: l, sim });
+  }
+  let now = 0;
+  const journeyNote = () => trace.push({ kind: "note", at: now });
+  // An unnamed `lead { … }` beside named ones is left out (CR3045), with a note.
+  if (journey.lead) journeyNote();
+  for (const x of leads) x.sim.start(record(x.decl.fields));
+  const advanceAll = (t: number) => {
+    for (;;) {
+      let first: { sim: OracleSim; due: number } | undefined;
+      for (const x of leads) {
+        const due = x.sim.nextDue();
+        if (due <= t && (!first || due < first.due)) first = { sim: x.sim, due };
+      }
+      if (!first) break;
+      first.sim.advanceTo(first.due);
+    }
+    for (const x of leads) x.sim.advanceTo(t);
+  };
+  const expectations: boolean[] = [];
+  for (const step of journey.steps) {
+    const x = step.lead ? leads.find((l) => l.name === step.lead!.text) : undefined;
+    const note = () => (x ? x.sim.note() : journeyNote());
+    if (step.time?.day) {
+      const day = step.time.day.value;
+      if (day > LAST_DAY || !Number.isFinite(day)) {
+        note();
+        continue;
+      }
+      const t = day * 1440 + (step.time.timeOfDay?.minutes ?? 0);
+      if (t < now) note();
+      else now = t;
+    }
+    if (!x) {
+      journeyNote();
+      continue;
+    }
+    advanceAll(now);
+    if (step.kind === "EventStep") {
+      if (step.event) x.sim.event(now, step.event.text, record(step.payload));
+    } else if (step.kind === "UpdateStep") {
+      x.sim.update(now, record(step.values));
+    } else if (step.expectation) {
+      const pass = expectation(x.sim, step.expectation);
+      expectations.push(pass);
+      x.sim.push({ kind: "expect", pass });
+    }
+  }
+  advanceAll(now);
+  const finals = leads.map((l) => ({ name: l.name, final: l.sim.final() }));
+  return { trace, expectations, final: finals[0]?.final ?? new OracleSim(model, seed).final(), leads: finals };
+}
+
 function minuteOf(t: A.TimeRef): number {
   return (t.day?.value ?? 0) * 1440 + (t.timeOfDay?.minutes ?? 0);
 }
@@ -89,7 +164,8 @@ function minuteOf(t: A.TimeRef): number {
 /** A score's value at a moment: the `after` of its last change at or before it (unscored before any). */
 function scoreAt(sim: OracleSim, score: string, at: number): number | null {
   let v: number | null = null;
-  for (const e of sim.trace) if (e.kind === "score" && e["score"] === score && e.at <= at) v = e["after"] as number | null;
+  // Its own lead's entries only (a journey with several leads shares one trace).
+  for (const e of sim.trace) if (e.kind === "score" && e["score"] === score && e.at <= at && e["lead"] === sim.lead) v = e["after"] as number | null;
   return v;
 }
 

@@ -9,6 +9,12 @@ import type { TraceEntry, FinalState, TargetValue, Value } from "../../../core/e
 export type Obs = Record<string, unknown> & { kind: string; at: number };
 
 export function observe(e: TraceEntry): Obs {
+  // In a journey with several leads, whose entry it is.
+  const o = observeEntry(e);
+  return e.leadName !== undefined ? { ...o, lead: e.leadName } : o;
+}
+
+function observeEntry(e: TraceEntry): Obs {
   switch (e.kind) {
     case "start":
       return { kind: e.kind, at: e.at, lead: e.lead, seed: e.seed };

@@ -42,6 +42,8 @@ export class OracleSim {
   sent: { action: string; args: unknown[]; at: number }[] = [];
   blocked: { action: string; args: unknown[]; at: number; purpose: string | null; clause: string | null }[] = [];
   trace: Obs[] = [];
+  /** In a journey with several leads (§11): this lead's name, on each of its trace entries. */
+  lead: string | undefined = undefined;
   private timers: Timer[] = [];
   private seq = 0;
 
@@ -53,7 +55,14 @@ export class OracleSim {
   }
 
   push(e: Record<string, unknown> & { kind: string }): void {
-    this.trace.push({ ...e, at: this.now } as Obs);
+    this.trace.push({ ...e, at: this.now, ...(this.lead !== undefined ? { lead: this.lead } : {}) } as Obs);
+  }
+
+  /** When this lead's next timer is due (Infinity: none), for the clock of a journey with several leads. */
+  nextDue(): number {
+    let d = Infinity;
+    for (const x of this.timers) if (x.live && x.due < d) d = x.due;
+    return d;
   }
 
   /** A scope for conditions written in `uri`. */
