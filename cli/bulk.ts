@@ -8,7 +8,8 @@ import type { Readable, Writable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
 import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type DataProblem, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
-import { DuckDBUnavailable, isJsonLinesLog, dataSource, SourceError } from "../runtime/data/index.js";
+import { DuckDBUnavailable, isJsonLinesLog, isMapping, dataSource, SourceError } from "../runtime/data/index.js";
+import type { RowSource } from "../runtime/bulk/protocol.js";
 import type { Schema } from "../core/data/coerce.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
@@ -24,6 +25,8 @@ export interface LogInput {
   stream?: Readable;
   /** The JSON Lines log's file (not standard input): bulk-replay workers read their own parts of it. */
   file?: string;
+  /** A source in the log's own shape read through DuckDB: bulk-replay workers read their own rows of it. */
+  source?: RowSource;
   /** Records a data source gives (runtime/data: Parquet, CSV, JSON, DuckDB, SQL), numbered by row. */
   chunks?: (schema?: Schema) => AsyncGenerator<NumberedLine[]>;
   /** Bytes of the file (undefined for standard input and data sources). */
@@ -59,7 +62,7 @@ export function openLog(arg: string, cwd: string): LogInput {
       if (e instanceof SourceError) throw new UsageError(e.message);
       throw e;
     }
-    return { name: source.name, chunks: (schema) => usageErrors(source.chunks(schema)) as AsyncGenerator<NumberedLine[]> };
+    return { name: source.name, chunks: (schema) => usageErrors(source.chunks(schema)) as AsyncGenerator<NumberedLine[]>, ...(isMapping(arg) ? {} : { source: { arg, cwd, name: source.name } }) };
   }
   const file = path.resolve(cwd, arg);
   let size: number;
@@ -197,10 +200,12 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   let result: ReplayLogResult;
   try {
     // A JSON Lines file is handed over by name: on workers, each reads, checks and replays its own parts.
-    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema) }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, ...(opts.out?.onOutcome ? { onOutcome: opts.out.onOutcome } : {}), onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
+    // A DuckDB source in the log's shape is handed over too: on workers, each reads its own rows.
+    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema), source: input.source }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, ...(opts.out?.onOutcome ? { onOutcome: opts.out.onOutcome } : {}), onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();
+    if (!failed && (e instanceof SourceError || e instanceof DuckDBUnavailable)) throw new UsageError(e.message);
     throw failed ?? e;
   } finally {
     progress.stop();

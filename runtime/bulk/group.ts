@@ -3,7 +3,7 @@
  * time order (the log is sorted by lead, then time). Memory: one lead's records
  * plus the set of lead ids already replayed.
  */
-import { parseRecord, scanRecord, minutesOf, epochOf, timeProblem, type LogRecord } from "../../core/engine/bulk/records.js";
+import { parseRecord, recordFromObject, scanRecord, minutesOf, epochOf, timeProblem, type LogRecord } from "../../core/engine/bulk/records.js";
 import { LeadRecordChecks, validateRecord, type RecordProblem } from "../../core/data/validate.js";
 import type { Schema } from "../../core/data/coerce.js";
 import { formatTime } from "../../core/time.js";
@@ -96,17 +96,17 @@ export function grouper(opts: GroupOptions): Grouper {
     const p = checks?.end();
     if (p && cur) problem(p, cur.firstLine, firstWhere, cur.lead);
   };
-  const push = ({ n, text, error, where, columns }: NumberedLine): LeadRecords | null => {
+  const push = ({ n, text, error, where, columns, record }: NumberedLine): LeadRecords | null => {
     opts.onLine?.(n);
     const onError = where === undefined ? opts.onError : (e: LineError) => opts.onError({ ...e, where });
     if (error) {
       onError({ line: n, reason: error });
       return null;
     }
-    if (text.trim() === "") return null;
-    let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = linesOnly ? scanRecord(text) : null;
+    if (record === undefined && text.trim() === "") return null;
+    let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = linesOnly && record === undefined ? scanRecord(text) : null;
     if (!r) {
-      const p = parseRecord(text);
+      const p = record !== undefined ? recordFromObject(record) : parseRecord(text);
       if (!p.ok) {
         onError({ line: n, reason: p.reason });
         return null;
@@ -154,7 +154,8 @@ export function grouper(opts: GroupOptions): Grouper {
       return finished;
     }
     last = t;
-    let line = text;
+    // A record given as a value travels to a worker as its JSON text.
+    let line = record !== undefined && keepText ? JSON.stringify(r) : text;
     if (schema) {
       const c = validateRecord(schema, r as LogRecord);
       for (const p of c.problems) problem(p, n, where, r.lead, columns);

@@ -16,6 +16,11 @@ export interface NumberedLine {
    * for a row a data source gave (runtime/data); reports use it instead of the line number.
    */
   where?: string;
+  /**
+   * The record as a value (a row a data source gave, runtime/data): checked by `recordFromObject`
+   * instead of parsing `text` (then empty). Its values are those the row's JSON text would give.
+   */
+  record?: unknown;
   /** The source's column for a place in the record (`fields.country` → `Country/Region`), for reports. */
   columns?: Record<string, string>;
 }

@@ -10,7 +10,25 @@ import { replayLead, addOutcome, emptySummary } from "../../core/engine/bulk/rep
 import type { CompiledRules } from "../../core/engine/index.js";
 import { readLineChunks } from "./lines.js";
 import { grouper, type LeadRecords } from "./group.js";
-import type { PartEvent, PartResult, PartTask } from "./protocol.js";
+import type { PartEvent, PartResult, PartTask, RowSource } from "./protocol.js";
+import type { NumberedLine } from "./lines.js";
+import { Duck } from "../data/duck.js";
+import { nativeChunks } from "../data/native.js";
+import { resolveSource } from "../data/source.js";
+
+// One DuckDB per worker, for the parts of one source (opened on the first, kept for the next).
+let duck: { key: string; duck: Duck; relation: string } | null = null;
+
+async function sourceRows(src: RowSource, start: number, end: number): Promise<AsyncIterable<NumberedLine[]>> {
+  const key = JSON.stringify([src.arg, src.cwd]);
+  if (duck?.key !== key) {
+    duck?.duck.close();
+    duck = null;
+    const d = await Duck.open({ threads: 1 });
+    duck = { key, duck: d, relation: await d.relation(resolveSource(src.arg, src.cwd), true) };
+  }
+  return nativeChunks(duck.duck, duck.relation, src.name, { start, end });
+}
 
 export async function replayPart(rules: CompiledRules, seed: number, task: PartTask): Promise<PartResult> {
   const summary = emptySummary();
@@ -41,10 +59,12 @@ export async function replayPart(rules: CompiledRules, seed: number, task: PartT
     text.push(JSON.stringify(o));
   };
   if (task.end > task.start) {
-    const stream = createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 });
-    for await (const chunk of readLineChunks(stream, task.maxLineLength)) {
+    // Rows are numbered by the source; lines from the part's first line.
+    const chunks = task.rows ? await sourceRows(task.rows, task.start, task.end) : readLineChunks(createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 }), task.maxLineLength);
+    const shift = task.rows ? 0 : base;
+    for await (const chunk of chunks) {
       for (const line of chunk) {
-        line.n += base;
+        line.n += shift;
         lastLine = line.n;
         const finished = g.push(line);
         if (finished) replay(finished);

@@ -15,7 +15,10 @@
  * may still continue the part's last lead.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import type { PartEvent, PartResult, PartTask } from "./protocol.js";
+import type { PartEvent, PartResult, PartTask, RowSource } from "./protocol.js";
+import { Duck } from "../data/duck.js";
+import { nativeQuery, rowCount, rowLeadBoundary } from "../data/native.js";
+import { resolveSource } from "../data/source.js";
 import type { WorkerPool } from "./pool.js";
 import { LeadIds } from "./leadIds.js";
 
@@ -92,6 +95,11 @@ export interface PartsOptions {
   maxLineLength?: number;
   /** Bytes per part (default: the file over 8 parts per worker, between 256 KiB and 16 MiB). */
   partBytes?: number;
+  /**
+   * Parts of a DuckDB source (default: one per worker). Each part's query counts the rows before
+   * it without converting them (`row_number() OVER ()` streams), so fewer parts waste less.
+   */
+  rowParts?: number;
 }
 
 export interface PartsSink {
@@ -102,8 +110,27 @@ export interface PartsSink {
   progress(lines: number, leads: number, bytes: number): void;
 }
 
-/** Replays a JSON Lines log file on the pool's workers, part by part; returns the number of lines. */
-export async function replayFileParts(pool: WorkerPool, file: string, opts: PartsOptions, sink: PartsSink): Promise<{ lines: number; parts: number; replayedAgain: number; leadIdBytes: number }> {
+/** How a source is cut into parts: where each starts and ends, the number of its first line, and the task that replays a span. */
+export interface PartPlan {
+  starts: number[];
+  ends: number[];
+  /** The number of part `k`'s first line (computed when part `k` is handed out). */
+  firstLine(k: number): number;
+  /** Replays `[start, end)`, its first line numbered `line`, knowing the leads `done`. */
+  task(start: number, end: number, line: number, done: [string, number][]): PartTask;
+  /** The end of the source (a span replayed to the end in one piece ends there). */
+  size: number;
+}
+
+export interface PartsOutcome {
+  lines: number;
+  parts: number;
+  replayedAgain: number;
+  leadIdBytes: number;
+}
+
+/** Replays a JSON Lines log file on the pool's workers, part by part. */
+export async function replayFileParts(pool: WorkerPool, file: string, opts: PartsOptions, sink: PartsSink): Promise<PartsOutcome> {
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
@@ -112,84 +139,126 @@ export async function replayFileParts(pool: WorkerPool, file: string, opts: Part
     const ends = [...starts.slice(1), size];
     const firstLines = [1];
     const countBuf = Buffer.allocUnsafe(COUNT_BUFFER);
-    const firstLine = (k: number): number => {
-      while (firstLines.length <= k) {
-        const j = firstLines.length - 1;
-        firstLines.push(firstLines[j]! + countBreaks(fd, countBuf, starts[j]!, ends[j]!));
-      }
-      return firstLines[k]!;
-    };
-    const task = (start: number, end: number, line: number, done: [string, number][]): PartTask => ({ file, start, end, firstLine: line, done, validate: opts.validate, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength });
-    const results: (Promise<PartResult> | null)[] = [];
-    const ahead = pool.size * 2;
-    const dispatch = (upTo: number) => {
-      while (results.length < Math.min(upTo, starts.length)) {
-        const k = results.length;
-        const p = pool.part(task(starts[k]!, ends[k]!, firstLine(k), []));
-        p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
-        results.push(p);
-      }
-    };
-
-    // The leads of the parts taken (id → first line), and the parts not taken yet.
-    const taken = new LeadIds();
-    let held: { start: number; results: PartResult[]; leads: Set<string> } | null = null;
-    // A lead's end problem raised at the end of its part: it belongs after the next part's lines before its first lead.
-    let pendingEnd: PartEvent | null = null;
-    let lines = 0;
-    let leads = 0;
-    let replayedAgain = 0;
-    const take = async (r: PartResult) => {
-      const head = pendingEnd ? r.firstStart : 0;
-      for (let i = 0; i < head; i++) sink.event(r.events[i]!);
-      if (pendingEnd && r.leads.length > 0) {
-        sink.event(pendingEnd);
-        pendingEnd = null;
-      }
-      const upTo = r.tailEnd ? r.events.length - 1 : r.events.length;
-      for (let i = head; i < upTo; i++) sink.event(r.events[i]!);
-      if (r.tailEnd) pendingEnd = r.events[r.events.length - 1]!;
-      for (let i = 0; i < r.leads.length; i++) taken.add(r.leads[i]!, r.leadLines[i]!);
-      await sink.outcomes(r.text, r);
-      lines = Math.max(lines, r.lastLine);
-      leads += r.leads.length;
-      sink.progress(lines, leads, r.end);
-    };
-    for (let k = 0; k < starts.length; k++) {
-      dispatch(k + 1 + ahead);
-      const r = await results[k]!;
-      results[k] = null;
-      const collides = r.leads.some((l) => taken.has(l) || held?.leads.has(l));
-      if (!collides) {
-        if (held && r.leads.length === 0) {
-          held.results.push(r);
-          continue;
+    return await replayParts(pool, {
+      starts,
+      ends,
+      size,
+      firstLine(k) {
+        while (firstLines.length <= k) {
+          const j = firstLines.length - 1;
+          firstLines.push(firstLines[j]! + countBreaks(fd, countBuf, starts[j]!, ends[j]!));
         }
-        if (held) for (const h of held.results) await take(h);
-        held = { start: k, results: [r], leads: new Set(r.leads) };
-        continue;
-      }
-      // A lead of this part was met before: replay again from the first part not taken, knowing the leads taken.
-      const from: number = held ? held.start : k;
-      // A log whose leads keep reappearing is replayed to its end in one piece (never again and again),
-      // given every lead taken; otherwise the leads taken that these parts meet.
-      const toEnd = k - from >= 2 || replayedAgain >= 8;
-      const done: [string, number][] = [];
-      if (toEnd) done.push(...taken.entries());
-      else
-        for (const l of new Set([...(held?.leads ?? []), ...r.leads])) {
-          const line = taken.get(l);
-          if (line !== undefined) done.push([l, line]);
-        }
-      replayedAgain++;
-      const again = await pool.part(task(starts[from]!, toEnd ? size : ends[k]!, firstLines[from]!, done));
-      held = { start: from, results: [again], leads: new Set([...again.leads, ...again.hits]) };
-      if (toEnd) break;
-    }
-    if (held) for (const h of held.results) await take(h);
-    if (pendingEnd) sink.event(pendingEnd);
-    return { lines, parts: starts.length, replayedAgain, leadIdBytes: taken.bytes };
+        return firstLines[k]!;
+      },
+      task: (start, end, line, done) => ({ file, start, end, firstLine: line, done, validate: opts.validate, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength }),
+    }, sink);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Replays a data source in the log's own shape (Parquet, CSV, JSON, a DuckDB table, SQL) on the
+ * pool's workers: this thread counts the rows and cuts them at lead boundaries; each worker opens
+ * DuckDB and reads, checks and replays its own rows, handed over as values (no JSON text).
+ */
+export async function replayRowParts(pool: WorkerPool, src: RowSource, opts: PartsOptions, sink: PartsSink): Promise<PartsOutcome> {
+  const starts = [1];
+  let total = 0;
+  const duck = await Duck.open();
+  try {
+    const relation = await duck.relation(resolveSource(src.arg, src.cwd), true);
+    await nativeQuery(duck, relation, src.name); // the columns, checked (did-you-mean against the real ones)
+    total = await rowCount(duck, relation, src.name);
+    const n = Math.max(1, opts.rowParts ?? pool.size);
+    for (let k = 1; k < n; k++) {
+      const c = await rowLeadBoundary(duck, relation, src.name, Math.floor((k * total) / n) + 1);
+      if (c > starts[starts.length - 1]! && c <= total) starts.push(c);
+    }
+  } finally {
+    duck.close();
+  }
+  return replayParts(pool, {
+    starts,
+    ends: [...starts.slice(1), total + 1],
+    size: total + 1,
+    firstLine: (k) => starts[k]!,
+    task: (start, end, line, done) => ({ file: "", rows: src, start, end, firstLine: line, done, validate: opts.validate, maxRecordsPerLead: opts.maxRecordsPerLead }),
+  }, sink);
+}
+
+/** Replays the parts of a plan on the pool's workers and hands their results to `sink` in order (see the file's comment). */
+export async function replayParts(pool: WorkerPool, plan: PartPlan, sink: PartsSink): Promise<PartsOutcome> {
+  const { starts, ends, size } = plan;
+  const task = plan.task;
+  const firstLine = (k: number) => plan.firstLine(k);
+  const results: (Promise<PartResult> | null)[] = [];
+  const ahead = pool.size * 2;
+  const dispatch = (upTo: number) => {
+    while (results.length < Math.min(upTo, starts.length)) {
+      const k = results.length;
+      const p = pool.part(task(starts[k]!, ends[k]!, firstLine(k), []));
+      p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
+      results.push(p);
+    }
+  };
+
+  // The leads of the parts taken (id → first line), and the parts not taken yet.
+  const taken = new LeadIds();
+  let held: { start: number; results: PartResult[]; leads: Set<string> } | null = null;
+  // A lead's end problem raised at the end of its part: it belongs after the next part's lines before its first lead.
+  let pendingEnd: PartEvent | null = null;
+  let lines = 0;
+  let leads = 0;
+  let replayedAgain = 0;
+  const take = async (r: PartResult) => {
+    const head = pendingEnd ? r.firstStart : 0;
+    for (let i = 0; i < head; i++) sink.event(r.events[i]!);
+    if (pendingEnd && r.leads.length > 0) {
+      sink.event(pendingEnd);
+      pendingEnd = null;
+    }
+    const upTo = r.tailEnd ? r.events.length - 1 : r.events.length;
+    for (let i = head; i < upTo; i++) sink.event(r.events[i]!);
+    if (r.tailEnd) pendingEnd = r.events[r.events.length - 1]!;
+    for (let i = 0; i < r.leads.length; i++) taken.add(r.leads[i]!, r.leadLines[i]!);
+    await sink.outcomes(r.text, r);
+    lines = Math.max(lines, r.lastLine);
+    leads += r.leads.length;
+    sink.progress(lines, leads, r.end);
+  };
+  for (let k = 0; k < starts.length; k++) {
+    dispatch(k + 1 + ahead);
+    const r = await results[k]!;
+    results[k] = null;
+    const collides = r.leads.some((l) => taken.has(l) || held?.leads.has(l));
+    if (!collides) {
+      if (held && r.leads.length === 0) {
+        held.results.push(r);
+        continue;
+      }
+      if (held) for (const h of held.results) await take(h);
+      held = { start: k, results: [r], leads: new Set(r.leads) };
+      continue;
+    }
+    // A lead of this part was met before: replay again from the first part not taken, knowing the leads taken.
+    const from: number = held ? held.start : k;
+    // A log whose leads keep reappearing is replayed to its end in one piece (never again and again),
+    // given every lead taken; otherwise the leads taken that these parts meet.
+    const toEnd = k - from >= 2 || replayedAgain >= 8;
+    const done: [string, number][] = [];
+    if (toEnd) done.push(...taken.entries());
+    else
+      for (const l of new Set([...(held?.leads ?? []), ...r.leads])) {
+        const line = taken.get(l);
+        if (line !== undefined) done.push([l, line]);
+      }
+    replayedAgain++;
+    const again = await pool.part(task(starts[from]!, toEnd ? size : ends[k]!, firstLine(from), done));
+    held = { start: from, results: [again], leads: new Set([...again.leads, ...again.hits]) };
+    if (toEnd) break;
+  }
+  if (held) for (const h of held.results) await take(h);
+  if (pendingEnd) sink.event(pendingEnd);
+  return { lines, parts: starts.length, replayedAgain, leadIdBytes: taken.bytes };
 }

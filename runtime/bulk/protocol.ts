@@ -26,6 +26,12 @@ export interface WorkerLead {
  */
 export interface PartTask {
   file: string;
+  /**
+   * A data source in the log's own shape read through DuckDB (runtime/data/native.ts) instead of
+   * the file: `start`/`end` are then row numbers (1-based, `end` excluded) and `name` names the
+   * source in messages (`events.parquet row 12`). The worker opens DuckDB itself.
+   */
+  rows?: RowSource;
   start: number;
   end: number;
   firstLine: number;
@@ -33,6 +39,13 @@ export interface PartTask {
   validate: boolean;
   maxRecordsPerLead?: number;
   maxLineLength?: number;
+}
+
+/** A source argument (`events.parquet`, `crm.duckdb#events`, `sql:…`), the folder it is relative to, and its name in messages. */
+export interface RowSource {
+  arg: string;
+  cwd: string;
+  name: string;
 }
 
 /** A line's error or a record's problem, in the order the part's reading met them. */

@@ -12,7 +12,9 @@ import { readLineChunks, type LineSource, type NumberedLine } from "./lines.js";
 import { groupLeadChunks, type DataProblem, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
 import { WorkerPool } from "./pool.js";
-import { replayFileParts } from "./partition.js";
+import { replayFileParts, replayRowParts, type PartsSink } from "./partition.js";
+import type { RowSource } from "./protocol.js";
+import { nativeSource } from "../data/index.js";
 
 export interface BulkProgress {
   lines: number;
@@ -40,6 +42,14 @@ export interface ReplayLogOptions {
    * (runtime/bulk/partition.ts); in this thread it is read as `input` would be.
    */
   file?: string;
+  /**
+   * A data source in the log's own shape read through DuckDB (runtime/data `nativeSource`): with
+   * workers, each opens DuckDB and reads, checks and replays its own rows; in this thread, give
+   * its `chunks` too.
+   */
+  source?: RowSource;
+  /** Parts of a `source` on workers (default: one per worker). */
+  rowParts?: number;
   /** A JSON Lines log (standard input, lines in memory); or give `file` or `chunks`. */
   input?: LineSource;
   /** Record lines already numbered (a data source read through DuckDB, runtime/data), instead of `input`. */
@@ -123,14 +133,15 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       if (!out.write(JSON.stringify(o) + "\n")) await once(out, "drain");
     }
   };
-  if (!opts.chunks && !opts.input && !opts.file) throw new Error("replayLog needs `file`, `input` or `chunks`");
+  if (!opts.chunks && !opts.input && !opts.file && !opts.source) throw new Error("replayLog needs `file`, `source`, `input` or `chunks`");
   let problemCount = 0;
-  if (opts.file !== undefined && workers > 0) {
+  if ((opts.file !== undefined || opts.source !== undefined) && workers > 0) {
     // Every worker reads, checks and replays its own parts of the file; this thread puts them in order.
     const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
     try {
       const out = opts.outcomes;
-      const parts = await replayFileParts(pool, opts.file, { validate: opts.validate !== false, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength, partBytes: opts.partBytes }, {
+      const partsOptions = { validate: opts.validate !== false, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength, partBytes: opts.partBytes, rowParts: opts.rowParts };
+      const sink: PartsSink = {
         async outcomes(text, r) {
           summary = mergeSummaries(summary, r.summary);
           if (opts.onOutcome && text) for (const line of text.slice(0, -1).split("\n")) opts.onOutcome(JSON.parse(line) as LeadOutcome);
@@ -149,10 +160,11 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
         progress(l, n, b) {
           lines = l;
           leads = n;
-          bytes = b;
+          if (opts.source === undefined) bytes = b;
           progress();
         },
-      });
+      };
+      const parts = opts.source !== undefined ? await replayRowParts(pool, opts.source, partsOptions, sink) : await replayFileParts(pool, opts.file!, partsOptions, sink);
       lines = parts.lines;
       progress();
       return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: "parts", parts: parts.parts, replayedAgain: parts.replayedAgain, leadIdBytes: parts.leadIdBytes } };
@@ -169,7 +181,8 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     problemCount++;
     opts.onProblem?.(p);
   };
-  const groups = groupLeadChunks(opts.chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
+  const chunks = opts.chunks ?? (opts.source && !input ? nativeSource(opts.source.arg, opts.source.cwd).chunks() : undefined);
+  const groups = groupLeadChunks(chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
 
   if (workers <= 0) {
     const rules = schema ?? compileSpec(opts.rules);

@@ -25,9 +25,10 @@ export class Duck {
     readonly conn: DuckDBConnection,
   ) {}
 
-  static async open(): Promise<Duck> {
+  /** `threads`: DuckDB's own threads (a bulk-replay worker, one of several, uses one). */
+  static async open(opts: { threads?: number } = {}): Promise<Duck> {
     const duck = loadDuckDB();
-    const instance = await duck.DuckDBInstance.create(":memory:");
+    const instance = await duck.DuckDBInstance.create(":memory:", opts.threads ? { threads: String(opts.threads) } : undefined);
     const conn = await instance.connect();
     // Times are written and compared in UTC; rows come in the order the files hold them.
     await conn.run("SET TimeZone = 'UTC'; SET preserve_insertion_order = true;");

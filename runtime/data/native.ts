@@ -37,33 +37,83 @@ export function checkNativeColumns(columns: Column[], what: string): void {
   }
 }
 
-/** The rows of a native source as numbered record lines (row N is "line" N; `where` names the row). */
-export async function* nativeChunks(duck: Duck, relation: string, what: string): AsyncGenerator<NumberedLine[]> {
+/** A value as the row's JSON text would give it back (`JSON.parse(JSON.stringify(v))`): what the log's own JSON Lines form holds. */
+function asJson(v: unknown): unknown {
+  if (typeof v === "number") return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+  if (v === null || typeof v !== "object") return v;
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? Number(x) : x)));
+}
+
+/** The query of a native source's rows (with their row number `rn`, 1-based, in the source's order), and how a row becomes a record. */
+export async function nativeQuery(duck: Duck, relation: string, what: string): Promise<{ sql: string; record: (row: unknown[]) => Record<string, unknown>; columns: number }> {
   const columns = await duck.columns(relation, what);
   checkNativeColumns(columns, what);
   const present = COLUMNS.filter((c) => columns.some((x) => x.name === c));
   const types = new Map(columns.map((c) => [c.name, c.type]));
-  const sql = `SELECT ${present.map((c) => (c === "lead" ? `CAST("lead" AS VARCHAR)` : c === "at" || c === "fields" || c === "payload" ? (types.get(c)?.startsWith("JSON") ? `CAST("${c}" AS VARCHAR)` : `"${c}"`) : `"${c}"`)).join(", ")} FROM (${selectWithIsoTimes(columns, relation)})`;
+  // `row_number() OVER ()` streams (DuckDB's streaming window) and keeps the source's order.
+  const sql = `SELECT ${present.map((c) => (c === "lead" ? `CAST("lead" AS VARCHAR)` : c === "at" || c === "fields" || c === "payload" ? (types.get(c)?.startsWith("JSON") ? `CAST("${c}" AS VARCHAR)` : `"${c}"`) : `"${c}"`)).join(", ")}, rn FROM (SELECT *, row_number() OVER () AS rn FROM (${selectWithIsoTimes(columns, relation)}))`;
   const jsonAt = types.get("at")?.startsWith("JSON") ?? false;
   const textAt = types.get("at") === "VARCHAR";
-  let n = 0;
-  for await (const rows of duck.rows(sql, what)) {
-    const out: NumberedLine[] = [];
-    for (const row of rows) {
-      n++;
-      const o: Record<string, unknown> = {};
-      present.forEach((c, i) => {
-        let v = row[i];
-        if (c === "fields" || c === "payload") v = mapCell(v, types.get(c)!);
-        else if (c === "at" && jsonAt && typeof v === "string") v = JSON.parse(v);
-        // CSV has text only: a day offset is written as a number's text.
-        else if (c === "at" && textAt && typeof v === "string" && NUMBER.test(v)) v = Number(v);
-        else if (typeof v === "bigint") v = Number(v);
-        else if (v === null) v = undefined;
-        if (v !== undefined) o[c] = v;
-      });
-      out.push({ n, text: JSON.stringify(o), where: `${what} row ${n}` });
+  const record = (row: unknown[]) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < present.length; i++) {
+      const c = present[i]!;
+      let v = row[i];
+      if (c === "fields" || c === "payload") {
+        // JSON text parses to JSON values already; a struct or map from DuckDB goes through its JSON form.
+        const parsed = typeof v === "string";
+        v = mapCell(v, types.get(c)!);
+        if (v !== undefined) o[c] = parsed ? v : asJson(v);
+        continue;
+      } else if (c === "at" && jsonAt && typeof v === "string") v = JSON.parse(v);
+      // CSV has text only: a day offset is written as a number's text.
+      else if (c === "at" && textAt && typeof v === "string" && NUMBER.test(v)) v = Number(v);
+      else if (typeof v === "bigint") v = Number(v);
+      else if (v === null) v = undefined;
+      if (v !== undefined) o[c] = asJson(v);
+    }
+    return o;
+  };
+  return { sql, record, columns: present.length };
+}
+
+/**
+ * The rows of a native source as numbered records (row N is "line" N; `where` names the row), each
+ * row's values handed over as they are (no JSON text in between). `rows` limits them to rows
+ * `[start, end)` (a part replayed by a worker, runtime/bulk/part.ts).
+ */
+export async function* nativeChunks(duck: Duck, relation: string, what: string, rows?: { start: number; end: number }): AsyncGenerator<NumberedLine[]> {
+  const q = await nativeQuery(duck, relation, what);
+  const sql = rows ? `SELECT * FROM (${q.sql}) WHERE rn >= ${rows.start} AND rn < ${rows.end} LIMIT ${rows.end - rows.start}` : q.sql;
+  for await (const batch of duck.rows(sql, what)) {
+    const out: NumberedLine[] = new Array(batch.length);
+    for (let j = 0; j < batch.length; j++) {
+      const row = batch[j]!;
+      const n = Number(row[q.columns] as bigint);
+      out[j] = { n, text: "", record: q.record(row), where: `${what} row ${n}` };
     }
     yield out;
   }
+}
+
+/** The number of rows of a source. */
+export async function rowCount(duck: Duck, relation: string, what: string): Promise<number> {
+  for await (const batch of duck.rows(`SELECT count(*) FROM ${relation}`, what)) return Number(batch[0]![0] as bigint);
+  return 0;
+}
+
+/**
+ * The first row at or after row `t` (1-based) whose lead differs from the lead of the row before
+ * it (looking at most 100,000 rows ahead), or -1: where a part may start.
+ */
+export async function rowLeadBoundary(duck: Duck, relation: string, what: string, t: number): Promise<number> {
+  let prev: string | null = null;
+  for await (const batch of duck.rows(`SELECT rn, lead FROM (SELECT row_number() OVER () AS rn, CAST("lead" AS VARCHAR) AS lead FROM ${relation}) WHERE rn >= ${t - 1} LIMIT 100001`, what)) {
+    for (const [rn, lead] of batch as [bigint, string | null][]) {
+      if (lead === null || lead === "") continue;
+      if (prev !== null && lead !== prev && Number(rn) >= t) return Number(rn);
+      prev = lead;
+    }
+  }
+  return -1;
 }

@@ -50,6 +50,29 @@ describe("crmrules simulate --events (bulk replay)", () => {
     for (const t of summaries) expect(t).toBe(summaries[0]);
   });
 
+  it("a Parquet copy of the log on workers (each reading its own rows through DuckDB) writes the same outcomes as one thread", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crmrules-out-"));
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    // Line 13 (not JSON) is left out, as DuckDB cannot read it; line 20 keeps its negative time.
+    const clean = readFileSync(path.join(FIXTURES, "events.jsonl"), "utf8").split("\n").filter((_, i) => i !== 12).join("\n");
+    writeFileSync(path.join(dir, "events.jsonl"), clean);
+    await c.run(`COPY (SELECT * FROM read_json('${dir}/events.jsonl', format = 'newline_delimited', columns = {'type': 'VARCHAR', 'lead': 'VARCHAR', 'at': 'JSON', 'event': 'VARCHAR', 'fields': 'JSON', 'payload': 'JSON'})) TO '${dir}/events.parquet'`);
+    c.closeSync();
+    db.closeSync();
+    const texts: string[] = [];
+    for (const workers of ["0", "2"]) {
+      const out = path.join(dir, `outcomes-${workers}.jsonl`);
+      const r = await run(["simulate", "--events", path.join(dir, "events.parquet"), "acme-v1", "--format", "json", "--workers", workers, "--out", out]);
+      expect(r.stderr).toContain("events.parquet row 19");
+      texts.push(readFileSync(out, "utf8") + r.stdout);
+    }
+    expect(texts[1]).toBe(texts[0]);
+    const missing = await run(["simulate", "--events", path.join(dir, "events.jsonl.parquet"), "acme-v1", "--workers", "2"]);
+    expect(missing.code).toBe(2);
+  });
+
   it("a worker that dies is one clear error, and no outcome file is left at the target path", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "crmrules-out-"));
     const out = path.join(dir, "outcomes.jsonl");
