@@ -17,7 +17,7 @@ let seed = 0;
 // Parts run one after another (a worker reads one part at a time).
 let parts: Promise<void> = Promise.resolve();
 
-/** A test hook: `CRMRULES_INJECT_FAULT=bulk-worker` makes a worker die on its first part (test/cli/bulk.test.ts). */
+/** A test hook: `CRMRULES_INJECT_FAULT=bulk-worker` makes a worker crash on its first part (test/cli/bulk.test.ts). */
 const crash = process.env["CRMRULES_INJECT_FAULT"] === "bulk-worker";
 
 function fail(id: number, e: unknown): void {
@@ -34,7 +34,13 @@ parentPort?.on("message", (m: WorkerRequest) => {
     }
     if (!rules) throw new Error("the worker received leads before its rules");
     if (m.type === "part") {
-      if (crash) process.exit(70);
+      if (crash) {
+        // An uncaught error ends the worker, as a crash would.
+        setImmediate(() => {
+          throw new Error("injected fault (CRMRULES_INJECT_FAULT=bulk-worker)");
+        });
+        return;
+      }
       const r = rules;
       parts = parts.then(() =>
         replayPart(r, seed, m.task).then(

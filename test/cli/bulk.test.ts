@@ -78,7 +78,7 @@ describe("crmrules simulate --events (bulk replay)", () => {
     const out = path.join(dir, "outcomes.jsonl");
     const r = await run(["simulate", "--events", "events.jsonl", "acme-v1", "--workers", "2", "--out", out], { env: { CRMRULES_INJECT_FAULT: "bulk-worker" } });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("a bulk-replay worker stopped unexpectedly (exit code 70); the replay was abandoned");
+    expect(r.stderr).toContain("a bulk-replay worker failed: injected fault (CRMRULES_INJECT_FAULT=bulk-worker)");
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
