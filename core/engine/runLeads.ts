@@ -51,7 +51,7 @@ export function runLeads(rules: CompiledRules, journey: A.JourneyDecl, opts: Run
   const pool = new RoutingPool(seed);
   const members: Member[] = journeyLeadDecls(journey).map((decl) => {
     const leadName = decl.name!.text;
-    return { name: leadName, decl, sim: new Simulation(rules, { seed, pool, onTrace: (e) => emit(tagLead(e, leadName)) }), snapshots: new Map() };
+    return { name: leadName, decl, sim: new Simulation(rules, { seed, pool, onTrace: (e) => emit(tagLead(e, leadName)), ...(opts.observer ? { observer: opts.observer } : {}) }), snapshots: new Map() };
   });
   const byName = new Map(members.map((m) => [m.name, m]));
   const sims = members.map((m) => m.sim);

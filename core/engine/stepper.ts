@@ -88,6 +88,8 @@ export type DebugStepKind = "start" | "event" | "update" | "timer" | "expect" | 
 export interface DebugStep {
   index: number;
   kind: DebugStepKind;
+  /** In a journey with several leads: the lead whose step this is (null: the journey's own, or a journey of one lead). */
+  leadName: string | null;
   at: number;
   time: string;
   /** `day 3 at 09:00: event demo_requested`. */
@@ -100,6 +102,8 @@ export interface DebugStep {
   evaluations: DebugEvaluation[];
   before: DebugState;
   after: DebugState;
+  /** In a journey with several leads: every lead's state after this step, in written order (empty for one lead). */
+  leadStates: { name: string; state: DebugState }[];
 }
 
 export interface DebugRun {
@@ -111,6 +115,8 @@ export interface DebugRun {
   result: JourneyResult;
   /** The state before the start (no fields, nothing scored). */
   initial: DebugState;
+  /** In a journey with several leads: their names, in written order (empty for one lead). */
+  leads: string[];
 }
 
 export interface StepOptions {
@@ -274,25 +280,63 @@ function stepKind(e: TraceEntry): DebugStepKind {
   }
 }
 
-/** Runs a journey through the engine and records it as steps (see the file's comment). */
+/**
+ * Runs a journey through the engine and records it as steps (see the file's comment). In a
+ * journey with several leads each step is one lead's, with that lead's state before and after it
+ * (the team state is shared); the journey's own notes are steps of no lead.
+ */
 export function stepJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: StepOptions = {}): DebugRun {
-  if (journey.leads?.length) throw new Error(`journey ${JSON.stringify(journey.name?.value ?? "")} has ${journey.leads.length} named leads; the debugger steps through journeys of one lead only (run it with "Simulate" to see every lead)`);
   const owners = conditionOwners(rules);
   const max = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const initial = emptyState(rules);
   const steps: DebugStep[] = [];
   const expectations: DebugState["expectations"] = [];
-  let last = initial;
+  const trace: TraceEntry[] = [];
+  /** Each lead's state after its latest entry or evaluation (a journey of one lead has one). */
+  const last = new Map<Simulation, DebugState>();
+  const leadOf = new Map<Simulation, string | null>();
+  const lastOf = (sim: Simulation | null) => (sim ? last.get(sim) : undefined) ?? initial;
+  let latest = initial;
   let count = 0;
   let pending: DebugEvaluation[] = [];
+  let pendingSim: Simulation | null = null;
+  /** The latest entry handed to `onTrace` (with its lead's name), until the observer claims it: one it never claims is the journey's own. */
+  let unclaimed: TraceEntry | null = null;
   const decided = new Map<string, DebugCondition[]>();
   const close = (after: DebugState) => {
     const [head, ...evaluations] = pending;
+    const sim = pendingSim;
     pending = [];
+    pendingSim = null;
     decided.clear();
     if (!head) return;
     const e = head.entry;
-    steps.push({ index: steps.length, kind: stepKind(e), at: e.at, time: e.time, label: head.label, head: e, source: e.source, journeyStep: e.source, evaluations, before: head.before, after });
+    const leadName = sim ? (leadOf.get(sim) ?? null) : null;
+    const leadStates = [...leadOf].filter(([, n]) => n !== null).map(([s, n]) => ({ name: n!, state: lastOf(s) }));
+    steps.push({ index: steps.length, kind: stepKind(e), leadName, at: e.at, time: e.time, label: head.label, head: e, source: e.source, journeyStep: e.source, evaluations, before: head.before, after, leadStates });
+  };
+  const record = (e: TraceEntry, sim: Simulation | null) => {
+    if (++count > max) throw new Error(`the journey makes more than ${max} trace entries; the debugger records at most ${max}`);
+    if (e.kind === "expect") expectations.push({ text: e.text, pass: e.pass, expected: e.expected, actual: e.actual, time: e.time, source: e.source });
+    const key = entryKey(e);
+    const conditions = key !== null ? (decided.get(key) ?? []) : [];
+    if (key !== null) decided.delete(key);
+    // renderEntry names the lead of a journey with several.
+    // The routing pool is shared by the leads: its state is the latest any lead saw.
+    const before = sim ? (pending.length === 0 && lastOf(sim) !== latest ? { ...lastOf(sim), teams: latest.teams } : lastOf(sim)) : latest;
+    pending.push({ entry: e, label: `${e.time}: ${renderEntry(e)}`, source: e.source, rule: ruleName(e), conditions, before });
+    if (pending.length === 1) pendingSim = sim;
+    const now = sim ? snapshot(sim, rules, expectations) : { ...latest, expectations: expectations.slice() };
+    if (sim) last.set(sim, now);
+    latest = now;
+    // An expectation, and a note of the journey itself (a step it cannot run), are steps of their own outside any evaluation.
+    if (pending.length === 1 && (e.kind === "expect" || e.kind === "note")) close(now);
+  };
+  /** A journey note handed to `onTrace` by no simulation. */
+  const flushUnclaimed = () => {
+    const e = unclaimed;
+    unclaimed = null;
+    if (e) record(e, null);
   };
   const observer: SimObserver = {
     condition(ce: CompiledExpr, ctx: EvalCtx) {
@@ -307,24 +351,30 @@ export function stepJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: 
       list.push({ label: owner.label, uri: owner.uri, part: explainCondition(ce, ctx) });
       decided.set(owner.key, list);
     },
-    entry(e: TraceEntry, sim: Simulation) {
-      if (++count > max) throw new Error(`the journey makes more than ${max} trace entries; the debugger records at most ${max}`);
-      if (e.kind === "expect") expectations.push({ text: e.text, pass: e.pass, expected: e.expected, actual: e.actual, time: e.time, source: e.source });
-      const key = entryKey(e);
-      const conditions = key !== null ? (decided.get(key) ?? []) : [];
-      if (key !== null) decided.delete(key);
-      pending.push({ entry: e, label: `${e.time}: ${renderEntry(e)}`, source: e.source, rule: ruleName(e), conditions, before: last });
-      last = snapshot(sim, rules, expectations);
-      // An expectation, and a note of the journey itself (a step it cannot run), are steps of their own outside any evaluation.
-      if (pending.length === 1 && (e.kind === "expect" || e.kind === "note")) close(last);
+    entry(_e: TraceEntry, sim: Simulation) {
+      // `onTrace` had this entry first, with its lead's name.
+      const e = unclaimed ?? _e;
+      unclaimed = null;
+      if (!leadOf.has(sim)) leadOf.set(sim, e.leadName ?? null);
+      record(e, sim);
     },
     settled(sim: Simulation) {
-      last = snapshot(sim, rules, expectations);
-      close(last);
+      flushUnclaimed();
+      const now = snapshot(sim, rules, expectations);
+      last.set(sim, now);
+      latest = now;
+      if (pendingSim === sim || pendingSim === null) close(now);
     },
   };
-  const result = runJourney(rules, journey, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), observer });
-  if (pending.length) close(last);
+  const onTrace = (e: TraceEntry) => {
+    flushUnclaimed();
+    trace.push(e);
+    unclaimed = e;
+  };
+  const result = runJourney(rules, journey, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), observer, onTrace });
+  flushUnclaimed();
+  if (pending.length) close(pendingSim ? lastOf(pendingSim) : latest);
+  result.trace = trace;
   // A timer belongs to the journey step whose time moved the clock past it: the next step of the journey's own.
   let next: SourceRef = result.source;
   for (let i = steps.length - 1; i >= 0; i--) {
@@ -333,7 +383,7 @@ export function stepJourney(rules: CompiledRules, journey: A.JourneyDecl, opts: 
     else next = s.source;
   }
   const uri = result.source.uri;
-  return { journey: result.journey, uri, source: result.source, steps, result, initial };
+  return { journey: result.journey, uri, source: result.source, steps, result, initial, leads: (result.leads ?? []).map((l) => l.name) };
 }
 
 // ------------------------------------------------------------------ positions and moves
@@ -523,6 +573,15 @@ export class DebugCursor {
     return pos.kind === "step" ? step.before : step.evaluations[pos.evaluation]!.before;
   }
 
+  /** In a journey with several leads: each lead's state at `pos` (before the step; at the end, after the last). */
+  leadStatesAt(pos: DebugPosition): { name: string; state: DebugState }[] {
+    if (this.run.leads.length === 0) return [];
+    const steps = this.run.steps;
+    const k = pos.kind === "end" ? steps.length : pos.step;
+    const known = k > 0 ? steps[k - 1]!.leadStates : [];
+    return this.run.leads.map((name) => ({ name, state: known.find((l) => l.name === name)?.state ?? this.run.initial }));
+  }
+
   /** The stack at `pos`, innermost first. */
   frames(pos: DebugPosition): DebugFrame[] {
     if (pos.kind === "end") {
@@ -576,6 +635,8 @@ export class DebugCursor {
     out.push({ name: "Consent", expensive: false, variables: s.consent.map((c): DebugVariable => ({ name: c.purpose, value: `${c.allowed ? "allowed" : "blocked"}: ${c.reason}`, children: [v("allowed", String(c.allowed)), v("clause", c.clause ?? "none"), v("basis", c.basis ?? "none"), v("reason", c.reason)] })).concat(s.erased ? [v("erased", "true: no contact is allowed")] : []) });
     out.push({ name: "Timers", expensive: false, variables: s.timers.map((t, i) => ({ name: `${i + 1}. ${t.kind}`, value: `${t.owner}, due ${t.time}`, children: [v("kind", t.kind), v("owner", t.owner), v("due", t.time), v("at", `${t.source.uri.split("/").pop()}:${t.source.range.start.line + 1}`)] })) });
     out.push({ name: "Teams", expensive: false, variables: s.teams.map(teamVar) });
+    const leads = this.leadStatesAt(pos);
+    if (leads.length) out.push({ name: "Leads", expensive: false, variables: leads.map(({ name, state }) => v(name, `${Object.entries(state.scores).map(([k, x]) => `${k} ${x ?? "unscored"}`).join(", ")}; ${state.stage ?? "no stage"}; ${showTarget(state.assignment)}`, leadVars(state))) });
     out.push({ name: "Expectations", expensive: false, variables: s.expectations.map((x) => ({ name: x.text, value: x.pass ? "passed" : `FAILED: expected ${x.expected}, actual ${x.actual}`, children: [v("passed", String(x.pass)), v("expected", x.expected), v("actual", x.actual), v("checked", x.time)] })) });
     return out;
   }

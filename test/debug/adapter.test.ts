@@ -250,8 +250,6 @@ describe("the journey debug adapter over stdio", () => {
     expect(seed.message).toBe('launch: `seed` must be a whole number, got "one"');
     const typo = await c.request("launch", { file: roundRobinFile, journey: "Dutch head of sales goes to the SDR round-robin" });
     expect(typo.message).toBe(`launch: "${roundRobinFile}" has no journey named "Dutch head of sales goes to the SDR round-robin"; did you mean "Dutch head of sales goes to the SDR round robin"?`);
-    const several = await c.request("launch", { file: resolve("examples/team-caps/journeys/daily-cap.crmrules"), root: resolve("examples/team-caps") });
-    expect(several.message).toMatch(/^launch: journey ".*" has \d+ named leads; the debugger steps through journeys of one lead only/);
     const early = await c.request("stackTrace", { threadId: 1 });
     expect(early.message).toBe("no journey is launched: send `launch` with a `file` and a `journey` first");
     const unknown = await c.request("readMemory", {});
@@ -264,6 +262,20 @@ describe("the journey debug adapter over stdio", () => {
     await c.request("disconnect");
     c.proc.stdin.end();
     expect(await c.exited).toBe(0);
+  });
+
+  it("a journey with several leads: frames name the lead, the Leads scope shows each one", async () => {
+    const c = client();
+    const file = resolve("examples/team-caps/journeys/daily-cap.crmrules");
+    const stop = await c.start({ file, root: resolve("examples/team-caps") }, async (c) => {
+      await c.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: lineOf(file, "day 0 at 09:40 eva") }] });
+    });
+    expect(stop.body.reason).toBe("breakpoint");
+    expect((await c.top())[0].name).toMatch(/^day 0 at 09:40: eva: event form_submitted/);
+    const leads = await c.scope("Leads");
+    expect(leads.filter((v) => /team sdr|owner/.test(v.value)).map((v) => v.name)).toEqual(["ana", "ben", "cai", "dag"]);
+    expect((await c.move("next")).event).toBe("stopped");
+    expect((await c.top())[0].name).toMatch(/ana: PASS ana: expect routed to owner sofia|PASS ana: expect routed to owner sofia/);
   });
 
   it("splits and joins messages as the base protocol allows", () => {

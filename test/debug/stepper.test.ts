@@ -44,6 +44,35 @@ describe("stepJourney", () => {
   });
 });
 
+describe("stepJourney: a journey with several leads", () => {
+  const root2 = resolve("examples/team-caps");
+  const rules = compile(checkWorkspace({ root: root2, files: crmSources(root2) }), `${root2}/journeys/daily-cap.crmrules`);
+  const j = journey(rules, "Five leads on a team of two with cap 2 per day");
+  const run = stepJourney(rules, j);
+  it("records the same trace as runJourney (entries with their lead's name), each step one lead's with that lead's state", () => {
+    const plain = runJourney(rules, j);
+    expect(JSON.stringify(run.result.trace)).toBe(JSON.stringify(plain.trace));
+    expect(run.steps.flatMap((s) => [s.head, ...s.evaluations.map((e) => e.entry)])).toEqual(plain.trace);
+    expect(run.leads).toEqual(["ana", "ben", "cai", "dag", "eva", "fay"]);
+    const eva = run.steps.find((s) => s.leadName === "eva" && s.kind === "event")!;
+    expect(eva.label).toBe("day 0 at 09:40: eva: event form_submitted [source = \"web\"]");
+    expect(eva.before.fields["email"]).toBe("eva@nordkapp.example");
+    expect(eva.after.assignment).toEqual({ kind: "queue", name: "overflow", member: null });
+    // the team's cap counts are shared: by eva's form, sofia and lars have two each today
+    const team = eva.before.teams[0]!;
+    expect(team.members.map((m) => [m.owner, m.assigned])).toEqual([["sofia", [{ period: "from day 0", count: 2 }]], ["lars", [{ period: "from day 0", count: 2 }]]]);
+  });
+  it("the Leads scope shows every lead's state at the position", () => {
+    const c = new DebugCursor(run, rules);
+    c.setRuleBreakpoints([]);
+    const k = run.steps.findIndex((s) => s.leadName === "fay" && s.kind === "event");
+    const leads = c.scopes({ kind: "step", step: k }).find((s) => s.name === "Leads")!;
+    expect(leads.variables.map((x) => x.name)).toEqual(["ana", "ben", "cai", "dag", "eva", "fay"]);
+    expect(leads.variables.find((x) => x.name === "eva")!.value).toMatch(/queue overflow$/);
+    expect(leads.variables.find((x) => x.name === "fay")!.value).toMatch(/unrouted$/);
+  });
+});
+
 describe("DebugCursor", () => {
   const rules = rulesOf("emea-sdr-round-robin.crmrules");
   const j = journey(rules, "Dutch head of sales goes to the SDR round robin");
