@@ -11,6 +11,8 @@ import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSum
 import { DuckDBUnavailable, isJsonLinesLog, isMapping, dataSource, SourceError } from "../runtime/data/index.js";
 import type { RowSource } from "../runtime/bulk/protocol.js";
 import type { Schema } from "../core/data/coerce.js";
+import { validateRecord } from "../core/data/validate.js";
+import type { LogRecord } from "../core/engine/bulk/records.js";
 import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
@@ -249,6 +251,12 @@ export function renderSummaryText(s: BulkSummary, lines: number, malformed: numb
   return out.join("\n") + "\n";
 }
 
+/** Problems counted, per kind. */
+export interface ProblemCount {
+  count: number;
+  perKind: Record<string, number>;
+}
+
 /** One side of a two-version replay: the compiled rules (from a check the caller keeps, for the causes). */
 export interface ReplaySide {
   rules: CompiledRules;
@@ -263,25 +271,41 @@ export interface LeadPair {
 }
 
 /** Replays a log through two rule sets in this thread, lead by lead, handing each lead's two runs to `onLead`. */
-export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
+export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number; problems: ProblemCount; oldSchema: ProblemCount }> {
   const errors = lineErrorReporter(input.name);
   // Records are checked against the new version's schema (the one the change puts in place).
   const problems = problemReporter(input.name);
   const progress = progressReporter(input);
+  // The old version replays only what its own schema accepts too: a value the change makes valid (a new field, enum value or event) is never used by the old rules.
+  const oldSchema: ProblemCount = { count: 0, perKind: {} };
+  const forBase = (records: LogRecord[]): LogRecord[] => {
+    const out: LogRecord[] = [];
+    for (const r of records) {
+      const c = validateRecord(base.rules, r);
+      for (const p of c.problems) {
+        oldSchema.count++;
+        oldSchema.perKind[p.kind] = (oldSchema.perKind[p.kind] ?? 0) + 1;
+      }
+      if (c.record) out.push(c.record);
+    }
+    return out;
+  };
   let leads = 0;
   let lines = 0;
   try {
     for await (const gs of groupLeadChunks(chunksOf(input, head.rules), { schema: head.rules, onProblem: problems.onProblem, onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
-      const before = replayLeadRun(base.rules, g.lead, g.records);
+      const old = forBase(g.records);
+      const before = replayLeadRun(base.rules, g.lead, old);
       const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;
-      onLead({ lead: g.lead, before, after, retrace: () => ({ before: replayLeadRun(base.rules, g.lead, g.records, { trace: true }), after: replayLeadRun(head.rules, g.lead, g.records, { trace: true }) }) });
+      onLead({ lead: g.lead, before, after, retrace: () => ({ before: replayLeadRun(base.rules, g.lead, old, { trace: true }), after: replayLeadRun(head.rules, g.lead, g.records, { trace: true }) }) });
       if (leads % 1000 === 0) progress.update({ lines, leads, errors: 0 });
     }
   } finally {
     progress.stop();
   }
-  return { leads, lines, malformed: errors.finish(), problems: problems.finish() };
+  oldSchema.perKind = Object.fromEntries(Object.entries(oldSchema.perKind).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { leads, lines, malformed: errors.finish(), problems: problems.finish(), oldSchema };
 }
 
 export type { RulesSpec, SourceFile };

@@ -49,6 +49,10 @@ export interface LogDiff {
   leads: number;
   lines: number;
   malformedLines: number;
+  /** Problems with the data against the new version's schema (docs/data.md, "Validation"): each reported on standard error with its place; invalid values are used by neither version. */
+  dataProblems: { count: number; perKind: Record<string, number> };
+  /** Values the new schema accepts and the old one does not (a field, enum value or event the change adds): the old version's replay leaves them out. */
+  oldSchemaProblems: { count: number; perKind: Record<string, number> };
   /** Leads with any outcome changed. */
   changedLeads: number;
   stageChanged: number;

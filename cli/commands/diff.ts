@@ -25,6 +25,7 @@ interface DiffOptions {
   maxChars?: string;
   linkBase?: string;
   outFull?: string;
+  strict?: boolean;
 }
 
 export function diffCommand(): Command {
@@ -35,7 +36,8 @@ export function diffCommand(): Command {
     .addOption(new Option("-f, --format <format>", "output format (markdown is ready for a pull-request comment)").choices(["text", "markdown", "json"]).default("text"))
     .option("-C, --dir <folder>", "the workspace folder inside the repository, for git revisions", ".")
     .option("--fail-on-change", "exit with 1 when some journey (or lead of --events) changes")
-    .option("--events <log.jsonl>", "also replay this event log (JSON Lines) through both versions and count the leads whose outcomes change")
+    .option("--events <source>", "also replay this lead history through both versions and count the leads whose outcomes change: an event log (JSON Lines, `-` standard input) or any source of `simulate --events` (Parquet, CSV, JSON, FILE.duckdb#TABLE, `sql:…`, a mapping file; docs/data.md)")
+    .option("--strict", "with --events: exit with 1 when any record or value of the data has a problem (docs/data.md, \"Validation\"); without it they are reported and left out")
     .option("--from <file>", "with --events: the rules file (path relative to the workspace) whose declarations apply (default: the file that sees the most)")
     .option("--max-chars <n>", `with --format markdown: cut the changed journeys' details to keep the comment within N characters (default ${DEFAULT_MAX_CHARS}; GitHub's limit is ${GITHUB_COMMENT_LIMIT})`)
     .option("--out-full <file>", "also write the full report, never cut, to this file (for a CI artifact; `-` is standard output)")
@@ -169,6 +171,8 @@ async function logDiff(base: Side, head: Side, opts: DiffOptions, cwd: string): 
     leads: r.leads,
     lines: r.lines,
     malformedLines: r.malformed,
+    dataProblems: r.problems,
+    oldSchemaProblems: r.oldSchema,
     changedLeads,
     stageChanged: perWhat.get("stage")?.leads ?? 0,
     ownerChanged: perWhat.get("owner")?.leads ?? 0,
@@ -190,6 +194,7 @@ export async function runDiff(baseArg: string, headArg: string | undefined, opts
     if (!Number.isSafeInteger(n) || n < 2000) throw new UsageError(`\`--max-chars ${opts.maxChars}\` must be a whole number of 2000 or more`);
     maxChars = n;
   }
+  if (opts.strict && !opts.events) throw new UsageError("`--strict` checks the data of `--events`; give `--events SOURCE`");
   if (opts.linkBase !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(opts.linkBase)) throw new UsageError(`\`--link-base ${opts.linkBase}\` must be a URL such as https://github.com/OWNER/REPO/blob/SHA/rules`);
   // Opened first, so that an output that cannot be created fails before any work.
   const full = opts.outFull !== undefined ? openOutput(opts.outFull, cwd) : undefined;
@@ -222,5 +227,7 @@ export async function runDiff(baseArg: string, headArg: string | undefined, opts
   }
   if (opts.outFull !== "-") write(render(true));
   const changed = report.summary.changed > 0 || (report.log !== undefined && report.log.changedLeads > 0);
-  return worst(opts.failOnChange && changed ? ExitCode.Findings : ExitCode.Success, problems.length || report.log?.malformedLines ? ExitCode.Usage : ExitCode.Success);
+  // --strict, as for simulate: a problem with the data fails the run (malformed lines already do, with 2).
+  const strict = opts.strict && report.log && (report.log.dataProblems.count > 0 || report.log.malformedLines > 0) ? ExitCode.Findings : ExitCode.Success;
+  return worst(opts.failOnChange && changed ? ExitCode.Findings : ExitCode.Success, strict, problems.length || report.log?.malformedLines ? ExitCode.Usage : ExitCode.Success);
 }

@@ -38,8 +38,12 @@ function summaryLines(r: DiffReport): string[] {
 
 const causeList = (cs: { cause: string; leads: number }[]) => cs.map((c) => `${c.cause} (${c.leads})`).join(", ");
 
+const kinds = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${v} ${k}`).join(", ");
+
 function logHeadline(l: LogDiff): string {
-  return `${l.changedLeads} of ${plural(l.leads, "lead")} change (${l.stageChanged} change stage, ${l.ownerChanged} change owner)${l.malformedLines ? `; ${plural(l.malformedLines, "malformed line")} skipped` : ""}`;
+  const problems = l.dataProblems.count ? `; ${plural(l.dataProblems.count, "problem")} with the data (invalid values and records are not used; ${kinds(l.dataProblems.perKind)}; \`crmrules validate\` lists them)` : "";
+  const old = l.oldSchemaProblems.count ? `; ${plural(l.oldSchemaProblems.count, "value")} the old version's schema does not accept, left out of its replay (${kinds(l.oldSchemaProblems.perKind)})` : "";
+  return `${l.changedLeads} of ${plural(l.leads, "lead")} change (${l.stageChanged} change stage, ${l.ownerChanged} change owner)${l.malformedLines ? `; ${plural(l.malformedLines, "malformed line")} skipped` : ""}${problems}${old}`;
 }
 
 const rulesNote = (l: LogDiff) => `${l.rules} and the files it imports${l.rulesGiven ? " (--from)" : " (the file that sees the most files; --from picks another)"}`;
