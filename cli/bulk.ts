@@ -247,6 +247,21 @@ export function renderSummaryText(s: BulkSummary, lines: number, malformed: numb
   section("internal actions done", pick(s.sentPerAction, (k) => internal.has(k)));
   section("contact actions blocked, per action", s.blockedPerAction);
   section("contact actions blocked, per consent clause", s.blockedPerClause);
+  // Round-robin load (teams shared across leads): per member and per team, the total with the busiest day.
+  const perDay = (title: string, m: Record<string, Record<string, number>> | undefined) => {
+    const entries = Object.entries(m ?? {}).map(([k, days]) => {
+      const ds = Object.entries(days);
+      const busiest = ds.reduce((x, y) => (y[1] > x[1] ? y : x), ds[0]!);
+      return { k, total: ds.reduce((a, [, v]) => a + v, 0), busiest, days: ds.length };
+    });
+    if (!entries.length) return;
+    entries.sort((a, b) => b.total - a.total || (a.k < b.k ? -1 : 1));
+    out.push("", title);
+    const w = Math.max(...entries.map((e) => String(e.total).length));
+    for (const e of entries) out.push(`  ${String(e.total).padStart(w)}  ${e.k}  (${plural(e.days, "day")}; most in a day: ${e.busiest[1]}, ${e.busiest[0]})`);
+  };
+  perDay("team assignments per member", s.perMemberDay);
+  perDay("cap overflows per team (every member at the cap)", s.capOverflows);
   if (s.leadsWithProblems) out.push("", `${plural(s.leadsWithProblems, "lead")} had records out of order (see the per-lead output, --out)`);
   return out.join("\n") + "\n";
 }

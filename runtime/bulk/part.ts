@@ -7,6 +7,7 @@
  */
 import { createReadStream } from "node:fs";
 import { replayLead, addOutcome, emptySummary } from "../../core/engine/bulk/replay.js";
+import { mayReplayAgain, replayShared, type SharedRun } from "../../core/engine/bulk/sharedReplay.js";
 import type { CompiledRules } from "../../core/engine/index.js";
 import { readLineChunks } from "./lines.js";
 import { grouper, type LeadRecords } from "./group.js";
@@ -30,8 +31,15 @@ async function sourceRows(src: RowSource, start: number, end: number): Promise<A
   return nativeChunks(duck.duck, duck.relation, src.name, { start, end });
 }
 
-export async function replayPart(rules: CompiledRules, seed: number, task: PartTask): Promise<PartResult> {
+/**
+ * `shared`: the leads share the teams (docs/event-log.md "Determinism and threads"): each lead is
+ * replayed with provisional team answers, and the result carries its requests and, for a lead
+ * that may be replayed again (`mayReplayAgain`), its records as JSON lines.
+ */
+export async function replayPart(rules: CompiledRules, seed: number, task: PartTask, shared = false): Promise<PartResult> {
   const summary = emptySummary();
+  const routings: Omit<SharedRun, "outcome">[] = [];
+  const kept: [number, string[]][] = [];
   const text: string[] = [];
   const leads: string[] = [];
   const leadLines: number[] = [];
@@ -54,6 +62,14 @@ export async function replayPart(rules: CompiledRules, seed: number, task: PartT
     },
   });
   const replay = (l: LeadRecords) => {
+    if (shared) {
+      const run = replayShared(rules, l.lead, l.records, seed);
+      routings.push({ routing: run.routing, iso: run.iso });
+      if (mayReplayAgain(rules.teams, run)) kept.push([text.length, l.records.map((r) => JSON.stringify(r))]);
+      addOutcome(summary, run.outcome);
+      text.push(JSON.stringify(run.outcome));
+      return;
+    }
     const o = replayLead(rules, l.lead, l.records, { seed });
     addOutcome(summary, o);
     text.push(JSON.stringify(o));
@@ -75,5 +91,5 @@ export async function replayPart(rules: CompiledRules, seed: number, task: PartT
   const last = g.end();
   const tailEnd = events.length > before;
   if (last) replay(last);
-  return { text: text.length ? text.join("\n") + "\n" : "", summary, leads, leadLines, hits, events, firstStart: firstStart < 0 ? events.length : firstStart, tailEnd, lastLine, end: task.end };
+  return { text: text.length ? text.join("\n") + "\n" : "", summary, leads, leadLines, hits, events, firstStart: firstStart < 0 ? events.length : firstStart, tailEnd, lastLine, end: task.end, ...(shared ? { shared: { routings, kept } } : {}) };
 }

@@ -10,6 +10,13 @@ import { tmpdir } from "node:os";
 import type { PartResult, PartTask, WorkerLead, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { RulesSpec } from "./rules.js";
 import type { LeadOutcome } from "../../core/engine/bulk/replay.js";
+import type { SharedRun } from "../../core/engine/bulk/sharedReplay.js";
+
+/** A batch's outcomes, and with teams shared each lead's team requests (for the team passes). */
+export interface WorkerBatchResult {
+  outcomes: LeadOutcome[];
+  routings: Omit<SharedRun, "outcome">[] | null;
+}
 
 declare const __dirname: string | undefined;
 
@@ -63,7 +70,8 @@ export class WorkerPool {
 
   private constructor() {}
 
-  static async start(size: number, spec: RulesSpec, seed: number, workerScript?: string): Promise<WorkerPool> {
+  /** `shared`: the leads share the teams (the workers replay with provisional answers and send each lead's requests back). */
+  static async start(size: number, spec: RulesSpec, seed: number, workerScript?: string, shared = false): Promise<WorkerPool> {
     const pool = new WorkerPool();
     const script = await resolveWorkerScript(workerScript);
     await Promise.all(
@@ -82,7 +90,7 @@ export class WorkerPool {
           };
           worker.on("message", onMsg);
           worker.once("error", rej);
-          worker.postMessage({ type: "init", spec, seed } satisfies WorkerRequest);
+          worker.postMessage({ type: "init", spec, seed, shared } satisfies WorkerRequest);
         });
         worker.on("message", (m: WorkerResponse) => pool.onMessage(m));
         worker.on("error", (e) => pool.failAll(slot, new Error(`a bulk-replay worker failed: ${e.message}`)));
@@ -122,7 +130,7 @@ export class WorkerPool {
   }
 
   /** Replays a batch of leads, each given as its validated record lines (see `groupLeads` `keepLines`). */
-  run(leads: WorkerLead[]): Promise<LeadOutcome[]> {
+  run(leads: WorkerLead[]): Promise<WorkerBatchResult> {
     const slot = this.leastBusy();
     const id = this.nextId++;
     slot.busy++;
@@ -147,7 +155,7 @@ export class WorkerPool {
     if (!p) return;
     this.pending.delete(m.id);
     p.slot.busy--;
-    if (m.type === "result") p.resolve(m.outcomes);
+    if (m.type === "result") p.resolve({ outcomes: m.outcomes, routings: m.routings ?? null } satisfies WorkerBatchResult);
     else if (m.type === "part") p.resolve(m.result);
     else p.reject(new Error(m.message));
   }

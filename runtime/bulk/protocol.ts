@@ -1,9 +1,11 @@
 import type { BulkSummary, LeadOutcome } from "../../core/engine/bulk/replay.js";
 import type { DataProblem, LineError } from "./group.js";
 import type { RulesSpec } from "./rules.js";
+import type { SharedRun } from "../../core/engine/bulk/sharedReplay.js";
 
 export type WorkerRequest =
-  | { type: "init"; spec: RulesSpec; seed: number }
+  /** `shared`: replay with the teams shared across leads (provisional answers; the requests go back with the outcomes). */
+  | { type: "init"; spec: RulesSpec; seed: number; shared?: boolean }
   /**
    * Leads and their record lines, already validated by the reader: `text` is every
    * line of the batch joined with NUL (which no valid record line contains),
@@ -70,10 +72,16 @@ export interface PartResult {
   lastLine: number;
   /** The byte after the part (its task's `end`). */
   end: number;
+  /**
+   * With teams shared: each lead's team requests (parallel to the outcomes; `summary` is then
+   * provisional), and the records (as JSON lines) of the leads that may be replayed again, by
+   * their place among the part's outcomes.
+   */
+  shared?: { routings: Omit<SharedRun, "outcome">[]; kept: [number, string[]][] };
 }
 
 export type WorkerResponse =
   | { type: "ready" }
-  | { type: "result"; id: number; outcomes: LeadOutcome[] }
+  | { type: "result"; id: number; outcomes: LeadOutcome[]; routings?: Omit<SharedRun, "outcome">[] }
   | { type: "part"; id: number; result: PartResult }
   | { type: "error"; id: number; message: string };

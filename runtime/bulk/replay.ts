@@ -1,7 +1,9 @@
 /**
  * `replayLog`: streams a JSON Lines event log (docs/event-log.md) through the
  * rules, on worker threads or in this thread, with progress, per-lead outcomes
- * (in log order) and every malformed line reported with its number.
+ * (in log order) and every malformed line reported with its number. When the
+ * rules route to teams, the leads share them (`sharedLog.ts`): outcomes come
+ * after the team passes, at the end of the log.
  */
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
@@ -11,10 +13,13 @@ import { replayLead, addOutcome, emptySummary, mergeSummaries, sortSummary, type
 import { readLineChunks, type LineSource, type NumberedLine } from "./lines.js";
 import { groupLeadChunks, type DataProblem, type LineError, type LeadRecords } from "./group.js";
 import { compileSpec, type RulesSpec } from "./rules.js";
-import { WorkerPool } from "./pool.js";
+import { WorkerPool, type WorkerBatchResult } from "./pool.js";
 import { replayFileParts, replayRowParts, type PartsSink } from "./partition.js";
 import type { RowSource } from "./protocol.js";
 import { nativeSource } from "../data/index.js";
+import { SharedLog } from "./sharedLog.js";
+import { replayShared, routesToTeams } from "../../core/engine/bulk/sharedReplay.js";
+import type { CompiledRules } from "../../core/engine/compile.js";
 
 export interface BulkProgress {
   lines: number;
@@ -57,6 +62,12 @@ export interface ReplayLogOptions {
   /** Worker threads; 0 replays in this thread. Default: min(2, available cores). */
   workers?: number;
   seed?: number;
+  /**
+   * `shared` (default): every lead routed to a team shares its turns and caps, in time order
+   * across leads (docs/language.md §8 "Teams across leads"). `per-lead`: each lead on its own, as
+   * if it were the only one (seeded from its id), the replay before shared teams (benchmarks).
+   */
+  routing?: "shared" | "per-lead";
   /** Leads per batch sent to a worker (default 200), for `input` and `chunks`. */
   batchSize?: number;
   /** Bytes per part of a `file` replayed on workers (default: the file over 8 parts per worker, 256 KiB to 16 MiB). */
@@ -92,6 +103,8 @@ export interface ReplayLogResult {
   /** Values and records the schema check did not accept (each was passed to `onProblem`). */
   problemCount: number;
   shape: ReplayShape;
+  /** With teams shared: the team passes run and the leads replayed again (null: no pass, the rules route to no team or `routing` is `per-lead`). */
+  teams: { passes: number; replayedAgain: number } | null;
 }
 
 /**
@@ -116,7 +129,18 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   let lines = 0;
   let leads = 0;
   let bytes: number | undefined;
-  const progress = () => opts.onProgress?.(bytes === undefined ? { lines, leads, errors: errorCount } : { lines, leads, errors: errorCount, bytes });
+  // With teams shared, the leads share them: every lead is replayed once, then the team passes settle the outcomes.
+  let compiled: CompiledRules | null = null;
+  let shared: SharedLog | null = null;
+  if (opts.routing !== "per-lead") {
+    compiled = compileSpec(opts.rules);
+    if (routesToTeams(compiled)) shared = new SharedLog(compiled, seed);
+  }
+  // With teams shared, a lead counts once replayed the first time (outcomes come at the end).
+  const progress = () => {
+    const n = shared ? Math.max(leads, shared.leads) : leads;
+    opts.onProgress?.(bytes === undefined ? { lines, leads: n, errors: errorCount } : { lines, leads: n, errors: errorCount, bytes });
+  };
   const onError = (e: LineError) => {
     errorCount++;
     if (errors.length < keep) errors.push(e);
@@ -133,16 +157,31 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       if (!out.write(JSON.stringify(o) + "\n")) await once(out, "drain");
     }
   };
+  // The team passes at the end of the log; then every settled outcome, in log order.
+  const settle = async (log: SharedLog): Promise<NonNullable<ReplayLogResult["teams"]>> => {
+    const settled = log.finish();
+    leads = 0;
+    for (const o of settled.outcomes) await emit(o);
+    return { passes: settled.passes, replayedAgain: settled.replayed };
+  };
   if (!opts.chunks && !opts.input && !opts.file && !opts.source) throw new Error("replayLog needs `file`, `source`, `input` or `chunks`");
   let problemCount = 0;
   if ((opts.file !== undefined || opts.source !== undefined) && workers > 0) {
     // Every worker reads, checks and replays its own parts of the file; this thread puts them in order.
-    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
+    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript, shared !== null);
     try {
       const out = opts.outcomes;
       const partsOptions = { validate: opts.validate !== false, maxRecordsPerLead: opts.maxRecordsPerLead, maxLineLength: opts.maxLineLength, partBytes: opts.partBytes, rowParts: opts.rowParts };
       const sink: PartsSink = {
         async outcomes(text, r) {
+          if (shared) {
+            // Provisional outcomes: kept for the team passes (the summary comes from the settled ones).
+            if (!r.shared) throw new Error("internal error: a worker replaying with shared teams sent no team requests");
+            const kept = new Map(r.shared.kept);
+            const os = text ? text.slice(0, -1).split("\n") : [];
+            os.forEach((line, i) => shared!.add({ outcome: JSON.parse(line) as LeadOutcome, ...r.shared!.routings[i]! }, kept.get(i) ?? []));
+            return;
+          }
           summary = mergeSummaries(summary, r.summary);
           if (opts.onOutcome && text) for (const line of text.slice(0, -1).split("\n")) opts.onOutcome(JSON.parse(line) as LeadOutcome);
           if (out && text) {
@@ -166,8 +205,9 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
       };
       const parts = opts.source !== undefined ? await replayRowParts(pool, opts.source, partsOptions, sink) : await replayFileParts(pool, opts.file!, partsOptions, sink);
       lines = parts.lines;
+      const teams = shared ? await settle(shared) : null;
       progress();
-      return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: "parts", parts: parts.parts, replayedAgain: parts.replayedAgain, leadIdBytes: parts.leadIdBytes } };
+      return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: "parts", parts: parts.parts, replayedAgain: parts.replayedAgain, leadIdBytes: parts.leadIdBytes }, teams };
     } finally {
       await pool.close();
     }
@@ -176,7 +216,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   const fileStream = opts.file !== undefined && !opts.chunks && !opts.input ? createReadStream(opts.file) : undefined;
   const input = opts.input ?? fileStream;
   // The reading thread checks values against the schema (compiled once here; workers compile their own).
-  const schema = opts.validate === false ? undefined : compileSpec(opts.rules);
+  const schema = opts.validate === false ? undefined : (compiled ?? compileSpec(opts.rules));
   const onProblem = (p: DataProblem) => {
     problemCount++;
     opts.onProblem?.(p);
@@ -185,30 +225,35 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   const groups = groupLeadChunks(chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
 
   if (workers <= 0) {
-    const rules = schema ?? compileSpec(opts.rules);
+    const rules = schema ?? compiled ?? compileSpec(opts.rules);
     for await (const gs of groups) {
       for (const g of gs) {
-        await emit(replayLead(rules, g.lead, g.records, { seed }));
-        if (leads % 1000 === 0) progress();
+        if (shared) shared.add(replayShared(rules, g.lead, g.records, seed), g.records);
+        else await emit(replayLead(rules, g.lead, g.records, { seed }));
+        if ((shared?.leads ?? leads) % 1000 === 0) progress();
       }
     }
   } else {
-    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript);
+    const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript, shared !== null);
     try {
       // Batches are dispatched as they fill; results are emitted in log order.
-      const queue: Promise<LeadOutcome[]>[] = [];
+      const queue: { result: Promise<WorkerBatchResult>; lines: string[][] }[] = [];
       const maxInFlight = pool.size * 2;
       let batch: LeadRecords[] = [];
       const flush = () => {
         if (batch.length === 0) return;
         const p = pool.run(batch.map((b) => ({ lead: b.lead, lines: b.lines! })));
         p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
-        queue.push(p);
+        queue.push({ result: p, lines: shared ? batch.map((b) => b.lines!) : [] });
         batch = [];
       };
       const drainOne = async () => {
-        const outs = await queue.shift()!;
-        for (const o of outs) await emit(o);
+        const { result, lines: batchLines } = queue.shift()!;
+        const { outcomes: outs, routings } = await result;
+        if (shared) {
+          if (!routings) throw new Error("internal error: a worker replaying with shared teams sent no team requests");
+          outs.forEach((o, i) => shared!.add({ outcome: o, ...routings[i]! }, batchLines[i]!));
+        } else for (const o of outs) await emit(o);
         progress();
       };
       for await (const gs of groups) {
@@ -225,6 +270,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     }
   }
   if (fileStream) bytes = fileStream.bytesRead;
+  const teams = shared ? await settle(shared) : null;
   progress();
-  return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: workers > 0 ? "batches" : "thread" } };
+  return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: workers > 0 ? "batches" : "thread" }, teams };
 }

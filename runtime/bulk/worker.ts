@@ -10,6 +10,7 @@ import { parseRecord, type LogRecord } from "../../core/engine/bulk/records.js";
 import type { CompiledRules } from "../../core/engine/index.js";
 import { compileSpec } from "./rules.js";
 import { replayPart } from "./part.js";
+import { replayShared, type SharedRun } from "../../core/engine/bulk/sharedReplay.js";
 import type { WorkerRequest, WorkerResponse } from "./protocol.js";
 
 let rules: CompiledRules | null = null;
@@ -23,12 +24,14 @@ const crash = process.env["CRMRULES_INJECT_FAULT"] === "bulk-worker";
 function fail(id: number, e: unknown): void {
   parentPort!.postMessage({ type: "error", id, message: (e as Error)?.stack ?? String(e) } satisfies WorkerResponse);
 }
+let shared = false;
 
 parentPort?.on("message", (m: WorkerRequest) => {
   try {
     if (m.type === "init") {
       rules = compileSpec(m.spec);
       seed = m.seed;
+      shared = m.shared === true;
       parentPort!.postMessage({ type: "ready" } satisfies WorkerResponse);
       return;
     }
@@ -43,7 +46,7 @@ parentPort?.on("message", (m: WorkerRequest) => {
       }
       const r = rules;
       parts = parts.then(() =>
-        replayPart(r, seed, m.task).then(
+        replayPart(r, seed, m.task, shared).then(
           (result) => parentPort!.postMessage({ type: "part", id: m.id, result } satisfies WorkerResponse),
           (e) => fail(m.id, e),
         ),
@@ -51,6 +54,7 @@ parentPort?.on("message", (m: WorkerRequest) => {
       return;
     }
     const outcomes: LeadOutcome[] = [];
+    const routings: Omit<SharedRun, "outcome">[] = [];
     const lines = m.text === "" ? [] : m.text.split("\u0000");
     let k = 0;
     for (let i = 0; i < m.leads.length; i++) {
@@ -62,9 +66,13 @@ parentPort?.on("message", (m: WorkerRequest) => {
         if (!p.ok) throw new Error(`lead \`${lead}\`: a record line the reader accepted does not parse: ${p.reason}`);
         records.push(p.record);
       }
-      outcomes.push(replayLead(rules, lead, records, { seed }));
+      if (shared) {
+        const run = replayShared(rules, lead, records, seed);
+        outcomes.push(run.outcome);
+        routings.push({ routing: run.routing, iso: run.iso });
+      } else outcomes.push(replayLead(rules, lead, records, { seed }));
     }
-    parentPort!.postMessage({ type: "result", id: m.id, outcomes } satisfies WorkerResponse);
+    parentPort!.postMessage({ type: "result", id: m.id, outcomes, ...(shared ? { routings } : {}) } satisfies WorkerResponse);
   } catch (e) {
     fail(m.type === "init" ? -1 : m.id, e);
   }

@@ -6,10 +6,14 @@
  * go to teams; and the five-lead example.
  */
 import { describe, it, expect } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
 import { rng } from "../../runtime/bulk/generate.js";
-import { addOutcome, emptySummary, parseRecord, replayLeadsShared, sortSummary, assignRequests, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
+import { addOutcome, emptySummary, parseRecord, replayLead, replayLeadsShared, sortSummary, assignRequests, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
 import { replayAllAtOnce } from "./sharedOracle.js";
+import { replayLog } from "../../runtime/bulk/replay.js";
 
 const RULES = `
 lead {
@@ -75,6 +79,8 @@ route intake on demo_requested {
   otherwise -> queue overflow
 }
 `;
+
+const RULES_SPEC = (): RulesSpec => specOf(RULES);
 
 function specOf(text: string): RulesSpec {
   const uri = "/shared/rules.crmrules";
@@ -196,5 +202,48 @@ describe("shared teams in bulk replay", () => {
       { lead: "d", seq: 0, team: "sdr", at: 11 },
     ];
     expect(assignRequests(five.teams, 0, reqs).map((a) => a.member)).toEqual(["ben", "ava", "ben", "ava", null]);
+  });
+
+  it("replayLog, in this thread and on 2 workers, gives the oracle's outcomes and summary", async () => {
+    for (const seed of [3, 4, 11, 12]) {
+      const lines = randomLog(seed, seed % 2 === 0);
+      const want = replayAllAtOnce(rules, leadsOf(lines), 1);
+      for (const workers of [0, 2]) {
+        const got: LeadOutcome[] = [];
+        const res = await replayLog({ rules: RULES_SPEC(), input: lines, workers, seed: 1, batchSize: 3, onOutcome: (o) => got.push(o) });
+        expect(JSON.stringify(got), `seed ${seed}, ${workers} workers`).toBe(JSON.stringify(want));
+        expect(JSON.stringify(res.summary)).toBe(JSON.stringify(summaryOf(want)));
+        expect(res.teams!.passes).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
+  it("replayLog of a file on workers reading their own parts gives the oracle's outcomes and summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crmrules-shared-"));
+    try {
+      for (const seed of [5, 6]) {
+        const lines = randomLog(seed, seed % 2 === 0);
+        const file = join(dir, `log-${seed}.jsonl`);
+        writeFileSync(file, lines.join("\n") + "\n");
+        const want = replayAllAtOnce(rules, leadsOf(lines), 2);
+        for (const partBytes of [300, 5000]) {
+          const got: LeadOutcome[] = [];
+          const res = await replayLog({ rules: RULES_SPEC(), file, workers: 2, seed: 2, partBytes, onOutcome: (o) => got.push(o) });
+          expect(res.shape.mode).toBe("parts");
+          expect(JSON.stringify(got), `seed ${seed}, parts of ${partBytes} bytes`).toBe(JSON.stringify(want));
+          expect(JSON.stringify(res.summary)).toBe(JSON.stringify(summaryOf(want)));
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("replayLog with routing per-lead replays each lead on its own", async () => {
+    const lines = randomLog(7, false);
+    const got: LeadOutcome[] = [];
+    const res = await replayLog({ rules: RULES_SPEC(), input: lines, workers: 0, routing: "per-lead", onOutcome: (o) => got.push(o) });
+    expect(res.teams).toBeNull();
+    expect(got).toEqual(leadsOf(lines).map((l) => replayLead(rules, l.lead, l.records)));
   });
 });
