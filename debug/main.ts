@@ -21,3 +21,8 @@ const reader = new MessageReader(
 );
 process.stdin.on("data", (chunk: Buffer) => reader.feed(chunk));
 process.stdin.on("end", () => process.stdin.unref());
+// The client went away mid-answer (EPIPE): nothing is left to answer; stop reading.
+process.stdout.on("error", () => {
+  process.stdin.pause();
+  process.stdin.unref();
+});
