@@ -2,7 +2,7 @@
 // the journey view's per-lead items and the failing-expectation diagnostics (CR3040), in-process.
 import { describe, expect, it } from "vitest";
 import { fixture } from "../support/fixture.js";
-import { codeLenses, inlayHints } from "../support/features.js";
+import { codeLenses, inlayHints, labels } from "../support/features.js";
 import { JourneyRunner, journeyDiagnostics, journeyView } from "../../server/src/journeys.js";
 import type { JourneyView } from "../../protocol/journeys.js";
 
@@ -74,5 +74,18 @@ describe("journeys with several leads in the server", () => {
     expect(v.events.map((e) => e.leadName)).toEqual(["ana", "ben", "cai"]);
     expect(v.expectations.map((e) => [e.leadName, e.passed])).toEqual([["ana", true], ["cai", false]]);
     expect(new Set(v.lead!.map((x) => x.leadName))).toEqual(new Set(["ana", "ben", "cai"]));
+  });
+
+  it("completion: a step starts with a lead's name; after `ana:` come the events and steps", () => {
+    const J = 'import "./rules.crmrules"\n\njourney "x" {\n  lead ana { country: NO }\n  lead ben { country: SE }\n';
+    const at = (text: string) => f.probe("/scratch.crmrules", J + text + "\n}\n", labels);
+    expect(at("  $0")).toEqual(expect.arrayContaining(["ana:", "ben:"]));
+    expect(at("  day 1 $0")).toEqual(["ana:", "ben:", "at"]);
+    const step = at("  day 1 at 09:00 ben: $0");
+    expect(step).toEqual(expect.arrayContaining(["form_submitted", "update", "expect"]));
+    expect(step).not.toContain("ana:");
+    expect(at("  ana: $0")).toEqual(expect.arrayContaining(["form_submitted", "update", "expect"]));
+    // A one-lead journey offers no lead names.
+    expect(f.probe("/scratch.crmrules", 'import "./rules.crmrules"\n\njourney "y" {\n  lead { country: NO }\n  day 1 $0\n}\n', labels)).not.toContain("ana:");
   });
 });

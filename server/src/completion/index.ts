@@ -12,7 +12,7 @@ import type { Provider } from "./provider.js";
 import { importPaths } from "./imports.js";
 import { fieldValues, gradeLetters, insideStringOrComment, leadMembers, recordKeys, recordValues, territoryCountries, whereFields } from "./values.js";
 import { afterKeyword } from "./afterKeyword.js";
-import { comparisons, expectationWords, journeyDay, ruleContinuations, timeUnits } from "./keywords.js";
+import { comparisons, expectationWords, journeyDay, journeyLeadStep, ruleContinuations, timeUnits } from "./keywords.js";
 import { expression, statementStart } from "./statements.js";
 
 export { contextStart } from "./context.js";
@@ -20,6 +20,7 @@ export { importEdit } from "./scope.js";
 
 const PROVIDERS: Provider[] = [
   importPaths,
+  journeyLeadStep,
   leadMembers,
   insideStringOrComment,
   fieldValues,

@@ -71,10 +71,33 @@ export const timeUnits: Provider = ({ prev, prev2 }, out) => {
   return true;
 };
 
-/** `day N ` in a journey → events and the other journey steps. */
-export const journeyDay: Provider = ({ prev, prev2, block }, out) => {
+/** `day N ` in a journey → events and the other journey steps (in a journey with several leads, the leads' names first). */
+export const journeyDay: Provider = (cx, out) => {
+  const { prev, prev2, block } = cx;
   if (!(/^\d+$/.test(prev) && prev2 === "day" && block?.keyword === "journey")) return false;
+  const leads = journeyLeadNames(cx);
+  if (leads.length) {
+    out.words(leads.map((n) => `${n}:`), "a lead of this journey");
+    out.words(["at"], "journey step");
+    return true;
+  }
   out.events();
   out.words(["update", "expect", "at"], "journey step");
+  return true;
+};
+
+/** The named leads (`lead ana { … }`) of the journey around the cursor, in written order. */
+export function journeyLeadNames(cx: Parameters<Provider>[0]): string[] {
+  const at = cx.before.length;
+  const j = cx.snap.file(cx.path)?.file.decls.find((d) => d.kind === "Journey" && d.range.start.offset < at && at <= d.range.end.offset);
+  return j?.kind === "Journey" ? (j.leads ?? []).flatMap((l) => (l.name ? [l.name.text] : [])) : [];
+}
+
+/** In a journey with several leads, after `ana:` (or `day N [at HH:MM] ana:`): the step (events, `update`, `expect`). */
+export const journeyLeadStep: Provider = (cx, out) => {
+  if (cx.block?.keyword !== "journey" || cx.prev !== ":") return false;
+  if (!new RegExp(`^\\s*(?:day\\s+\\d+(?:\\s+at\\s+\\d{1,2}:\\d{2})?\\s+)?${NAME}\\s*:\\s*$`, "u").test(cx.line)) return false;
+  out.events();
+  out.words(["update", "expect"], "journey step");
   return true;
 };

@@ -5,10 +5,11 @@
  */
 import { NAME_START } from "../../../core/syntax/tokens.js";
 import { CONSENT_BODY, JOURNEY_BODY, ROUTE_BODY, SCORE_BODY, TOP_SNIPPETS, WORKFLOW_BODY } from "./snippets.js";
-import { EXPR_KEYWORDS } from "./keywords.js";
+import { EXPR_KEYWORDS, journeyLeadNames } from "./keywords.js";
 import type { Provider } from "./provider.js";
 
-export const statementStart: Provider = ({ line, block }, out) => {
+export const statementStart: Provider = (cx, out) => {
+  const { line, block } = cx;
   const atLineStart = new RegExp(`^\\s*${NAME_START}*$`, "u").test(line);
   if (!block) {
     if (atLineStart) out.snippets(TOP_SNIPPETS);
@@ -26,10 +27,14 @@ export const statementStart: Provider = ({ line, block }, out) => {
     case "route":
       out.snippets(ROUTE_BODY);
       return true;
-    case "journey":
+    case "journey": {
+      // A journey with several leads: a step starts with its lead's name.
+      const leads = journeyLeadNames(cx);
+      if (leads.length) out.words(leads.map((n) => `${n}:`), "a lead of this journey");
       out.snippets(JOURNEY_BODY);
-      out.events();
+      if (!leads.length) out.events();
       return true;
+    }
     case "workflow":
       out.snippets(WORKFLOW_BODY);
       return true;
