@@ -9,6 +9,7 @@ import { processSection } from "./process.js";
 import { lspSection } from "./lsp.js";
 import { reparseSection } from "./reparse.js";
 import { simSection } from "./sim.js";
+import { sqlSection } from "./sql.js";
 import { startupSection } from "./startup.js";
 
 export const SECTIONS: readonly Section[] = [
@@ -17,5 +18,6 @@ export const SECTIONS: readonly Section[] = [
   lspSection,
   reparseSection,
   simSection,
+  sqlSection,
   startupSection,
 ];
