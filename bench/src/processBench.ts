@@ -183,12 +183,15 @@ export async function processBench(opts: { repo: string; mainJs: string; rounds:
   const nodeWall = summarize(node.wallMs).median;
   const nodeCpu = summarize(node.cpuMs).median;
   const alternation = `Median of ${opts.rounds} runs, the cases alternating run by run after one discarded warm-up round (the second start onwards, as a user runs a command again); CPU is the child's own (all its threads), reported by the child at exit.`;
-  const targets: Record<string, { wall?: Target; overNode?: Target }> = {
+  const targets: Record<string, { wall?: Target; cpuOverNode?: Target }> = {
     check100k: { wall: { op: "<", value: 1000 } },
-    checkOne: { overNode: { op: "<", value: 2 } },
+    // Judged on CPU time, as issue 20 measured it (0.25 s of CPU, 3.2× `node -e 0`): on a shared machine
+    // the wall time of a 20 ms process is mostly waiting for a core.
+    checkOne: { cpuOverNode: { op: "<", value: 2 } },
   };
+  const cpuOf = (key: string) => summarize(timings.get(key)!.cpuMs).median;
   const gaps: Record<string, string> = {
-    checkOne: `Of the one-file check's median ${Math.round(wallOf("checkOne"))} ms, \`node -e 0\` is ${Math.round(nodeWall)} ms and \`crmrules --version\` (Node, the bin with its compile cache, the command-line library) ${Math.round(wallOf("version"))} ms; the rest is the command: loading the check's code (the parser, checker and report; nothing else is loaded), building the parser and checking. Building the Chevrotain parser alone takes ${parserMedian.toFixed(1)} ms (\`process.parserBuild.ms\`): its self-analysis records every grammar rule and computes the lookahead functions each time a process starts. Meeting 2× needs that work gone from the start, e.g. lookahead paths computed at build time and handed to the parser, or a start-up snapshot.`,
+    checkOne: `Of the one-file check's median ${Math.round(cpuOf("checkOne"))} ms of CPU, \`node -e 0\` takes ${Math.round(nodeCpu)} ms and \`crmrules --version\` (Node, the bin with its compile cache, the command-line library) ${Math.round(cpuOf("version"))} ms; the rest is the command: loading the check's code (the parser, checker and report; nothing else is loaded), building the parser and checking. Building the Chevrotain parser alone takes ${parserMedian.toFixed(1)} ms of CPU (\`process.parserBuild.cpuMs\`): its self-analysis records every grammar rule and computes the lookahead functions each time a process starts. Meeting 2× needs that work gone from the start, e.g. lookahead paths computed at build time and handed to the parser, or a start-up snapshot.`,
   };
   for (const c of cases) {
     const t = timings.get(c.key)!;
@@ -204,7 +207,7 @@ export async function processBench(opts: { repo: string; mainJs: string; rounds:
         how: `${c.how} ${alternation}`,
         ...(c.key === "check100k"
           ? {
-              closeGap: `Of the median, starting Node and loading the CLI take about ${Math.round(summarize(timings.get("checkOne")!.wallMs).median)} ms (the one-file check, \`process.checkOne.wallMs\`); the rest is reading the files, the full check (in process: \`check.full.ms\` in the parse-and-check group, whose gap is explained there) and printing the report.`,
+              closeGap: `The process used ${Math.round(cpuOf("check100k"))} ms of CPU (median); starting Node and loading the CLI take about ${Math.round(cpuOf("checkOne"))} ms of it (the one-file check, \`process.checkOne.cpuMs\`). The rest is reading the files, the full check and printing the report; a CPU profile of the command shows \`checkWorkspace\` as 96 % of it (the report under 5 %), so the gap is the in-process check's (\`check.full.ms\` in the parse-and-check group, explained there). The wall time is far above the CPU time when other processes share the machine's cores (see the load average above).`,
             }
           : {}),
       }),
@@ -226,29 +229,39 @@ export async function processBench(opts: { repo: string; mainJs: string; rounds:
           title: `${c.title} ÷ \`node -e 0\` (wall)`,
           unit: "×",
           summary: summarize(t.wallMs.map((m) => m / nodeWall)),
-          target: target.overNode ?? null,
+          target: null,
+          how: `Each run's wall time divided by the median of \`node -e 0\` (${nodeWall.toFixed(1)} ms wall).`,
+        }),
+        result({
+          group: GROUP,
+          name: `process.${c.key}.cpuOverNode`,
+          title: `${c.title} ÷ \`node -e 0\` (CPU)`,
+          unit: "×",
+          summary: summarize(t.cpuMs.map((m) => m / nodeCpu)),
+          target: target.cpuOverNode ?? null,
+          how: `Each run's CPU time divided by the median of \`node -e 0\` (${nodeCpu.toFixed(1)} ms CPU).`,
           ...(gaps[c.key] ? { closeGap: gaps[c.key] } : {}),
-          how: `Each run's wall time divided by the median of \`node -e 0\` (${nodeWall.toFixed(1)} ms wall, ${nodeCpu.toFixed(1)} ms CPU).`,
         }),
       );
   }
   results.push(
     result({
       group: GROUP,
-      name: "process.parserBuild.ms",
-      title: "Building the parser in a new process",
+      name: "process.parserBuild.cpuMs",
+      title: "Building the parser in a new process, CPU",
       unit: "ms",
       summary: summarize(parserMs),
       target: null,
-      how: "The first `parse` of a two-line text in a fresh process (`--child process parser` of the benchmark's own bundle, production mode as shipped): almost all of it is `new CrmParser()`, Chevrotain's self-analysis of the grammar, which every command that parses pays once.",
+      how: "The CPU time of the first `parse` of a two-line text in a fresh process (`--child process parser` of the benchmark's own bundle, production mode as shipped): almost all of it is `new CrmParser()`, Chevrotain's self-analysis of the grammar, which every command that parses pays once.",
     }),
   );
   return { results, skipped };
 }
 
-/** `--child process parser`: the time of the first parse in this fresh process (the parser is built by it). */
+/** `--child process parser`: the CPU time of the first parse in this fresh process (the parser is built by it). */
 export function firstParseMs(parse: (text: string, uri: string) => unknown): number {
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   parse('score s "S" {\n}\n', "/first.crmrules");
-  return performance.now() - t0;
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
 }
