@@ -17,6 +17,7 @@ import type { CompiledRules } from "../core/engine/index.js";
 import { UsageError } from "./exit.js";
 import { escapeControls } from "./output/safe.js";
 import type { LeadOutcome } from "../core/engine/bulk/replay.js";
+import { replayShared, routesToTeams, shareTeams, type SharedRun } from "../core/engine/bulk/sharedReplay.js";
 import { displayPath, ioMessage, toPosix } from "./files.js";
 import { plural } from "../core/text/words.js";
 
@@ -286,6 +287,9 @@ export interface LeadPair {
 }
 
 /** Replays a log through two rule sets in this thread, lead by lead, handing each lead's two runs to `onLead`. */
+/** The teams' seed of a two-version replay (bulk replay's default). */
+const SEED = 0;
+
 export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogInput, onLead: (p: LeadPair) => void): Promise<{ leads: number; lines: number; malformed: number; problems: ProblemCount; oldSchema: ProblemCount }> {
   const errors = lineErrorReporter(input.name);
   // Records are checked against the new version's schema (the one the change puts in place).
@@ -307,14 +311,41 @@ export async function replayBoth(base: ReplaySide, head: ReplaySide, input: LogI
   };
   let leads = 0;
   let lines = 0;
+  // With teams in the rules, the leads share them (docs/language.md §8 "Teams across leads"): every lead is
+  // replayed first with provisional team answers under both versions, the team passes settle each version's
+  // answers at the end of the log, then each lead is replayed again with its settled answers, which is its
+  // true replay; the log's records are kept in memory until then.
+  const shared = routesToTeams(base.rules) || routesToTeams(head.rules);
+  const kept: { lead: string; old: LogRecord[]; records: LogRecord[] }[] = [];
+  const firstBase: SharedRun[] = [];
+  const firstHead: SharedRun[] = [];
   try {
     for await (const gs of groupLeadChunks(chunksOf(input, head.rules), { schema: head.rules, onProblem: problems.onProblem, onError: errors.onError, onLine: (n) => (lines = n) })) for (const g of gs) {
       const old = forBase(g.records);
-      const before = replayLeadRun(base.rules, g.lead, old);
-      const after = replayLeadRun(head.rules, g.lead, g.records);
       leads++;
-      onLead({ lead: g.lead, before, after, retrace: () => ({ before: replayLeadRun(base.rules, g.lead, old, { trace: true }), after: replayLeadRun(head.rules, g.lead, g.records, { trace: true }) }) });
+      if (shared) {
+        kept.push({ lead: g.lead, old, records: g.records });
+        firstBase.push(replayShared(base.rules, g.lead, old, SEED));
+        firstHead.push(replayShared(head.rules, g.lead, g.records, SEED));
+      } else {
+        const before = replayLeadRun(base.rules, g.lead, old);
+        const after = replayLeadRun(head.rules, g.lead, g.records);
+        onLead({ lead: g.lead, before, after, retrace: () => ({ before: replayLeadRun(base.rules, g.lead, old, { trace: true }), after: replayLeadRun(head.rules, g.lead, g.records, { trace: true }) }) });
+      }
       if (leads % 1000 === 0) progress.update({ lines, leads, errors: 0 });
+    }
+    if (shared) {
+      const b = shareTeams(base.rules.teams, SEED, firstBase, (i, script) => replayShared(base.rules, kept[i]!.lead, kept[i]!.old, SEED, script));
+      const h = shareTeams(head.rules.teams, SEED, firstHead, (i, script) => replayShared(head.rules, kept[i]!.lead, kept[i]!.records, SEED, script));
+      firstBase.length = 0;
+      firstHead.length = 0;
+      kept.forEach(({ lead, old, records }, i) => {
+        const sb = b.script(i);
+        const sh = h.script(i);
+        const before = replayShared(base.rules, lead, old, SEED, sb);
+        const after = replayShared(head.rules, lead, records, SEED, sh);
+        onLead({ lead, before, after, retrace: () => ({ before: replayShared(base.rules, lead, old, SEED, sb, true), after: replayShared(head.rules, lead, records, SEED, sh, true) }) });
+      });
     }
   } finally {
     progress.stop();

@@ -10,6 +10,7 @@ import { lspSection } from "./lsp.js";
 import { reparseSection } from "./reparse.js";
 import { simSection } from "./sim.js";
 import { sqlSection } from "./sql.js";
+import { routingSection } from "./routing.js";
 import { startupSection } from "./startup.js";
 
 export const SECTIONS: readonly Section[] = [
@@ -19,5 +20,6 @@ export const SECTIONS: readonly Section[] = [
   reparseSection,
   simSection,
   sqlSection,
+  routingSection,
   startupSection,
 ];

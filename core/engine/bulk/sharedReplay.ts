@@ -45,7 +45,7 @@ export function replayShared(rules: CompiledRules, lead: string, records: LogRec
  * asked). Returns the settled outcomes in log order, the passes run and the replays made again.
  * Memory: every lead's outcome and requests (a few numbers per request).
  */
-export function shareTeams(teams: ReadonlyMap<string, CTeam>, seed: number, runs: SharedRun[], again: (index: number, script: AnsweredRequest[]) => SharedRun): { outcomes: LeadOutcome[]; passes: number; replayed: number } {
+export function shareTeams(teams: ReadonlyMap<string, CTeam>, seed: number, runs: SharedRun[], again: (index: number, script: AnsweredRequest[]) => SharedRun): { outcomes: LeadOutcome[]; passes: number; replayed: number; script: (index: number) => AnsweredRequest[] } {
   const shared = new SharedRouting(teams, seed);
   runs.forEach((r, i) => shared.set(i, r.outcome.lead, r.routing));
   let replayed = 0;
@@ -62,11 +62,12 @@ export function shareTeams(teams: ReadonlyMap<string, CTeam>, seed: number, runs
     const f = shared.final(i);
     return f ? settleOutcome(r, f.answers) : r.outcome;
   });
-  return { outcomes, passes: shared.passes, replayed };
+  // `script(i)`: lead i's requests with the last pass's answers; a replay with it is the lead's true replay (final state and trace).
+  return { outcomes, passes: shared.passes, replayed, script: (i) => shared.script(i) };
 }
 
 /** A whole log's leads (in log order, records in memory) replayed with shared teams, in this thread. */
-export function replayLeadsShared(rules: CompiledRules, leads: readonly { lead: string; records: LogRecord[] }[], seed = 0): { outcomes: LeadOutcome[]; passes: number; replayed: number } {
+export function replayLeadsShared(rules: CompiledRules, leads: readonly { lead: string; records: LogRecord[] }[], seed = 0): ReturnType<typeof shareTeams> {
   const runs: SharedRun[] = leads.map((l) => replayShared(rules, l.lead, l.records, seed));
   return shareTeams(rules.teams, seed, runs, (i, script) => replayShared(rules, leads[i]!.lead, leads[i]!.records, seed, script));
 }
