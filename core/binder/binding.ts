@@ -192,13 +192,18 @@ export class Binding {
       this.names = previous.names;
       return;
     }
+    // Only the declarations gone and the new ones: a declaration kept across an edit keeps its symbol (fileDecls.ts).
     const before: CrmSymbol[] = [];
     const after: CrmSymbol[] = [];
     for (const uri of changed) {
-      before.push(...(previous.decls.get(uri)?.top ?? []));
-      after.push(...(this.decls.get(uri)?.top ?? []));
+      const was = previous.decls.get(uri)?.top ?? [];
+      const now = this.decls.get(uri)?.top ?? [];
+      const nowSet = new Set(now);
+      const wasSet = new Set(was);
+      for (const s of was) if (!nowSet.has(s)) before.push(s);
+      for (const s of now) if (!wasSet.has(s)) after.push(s);
     }
-    this.names = previous.names.withChanges(changed, before, after, groupOf, all);
+    this.names = previous.names.withChanges(before, after, groupOf, all);
   }
 
   private *allTop(uris: string[]): IterableIterator<CrmSymbol> {

@@ -69,6 +69,28 @@ export function fileDecls(pr: ParseResult, uri: string): FileDecls {
   return d;
 }
 
+/**
+ * The symbols one top-level declaration gives, kept with its node: the
+ * editor's incremental reparse (core/syntax/incremental.ts) keeps an untouched
+ * declaration as the same node, moved in place, so the next `collect` takes its
+ * symbols over (ids and doc comments brought up to date) instead of building
+ * them again. A declaration with diagnostics of its own is always built again.
+ */
+interface DeclSymbols {
+  readonly uri: string;
+  /** The declaration's start offset when its symbols' ids were last set. */
+  start: number;
+  /** Every symbol, in the order made, and the container of each member. */
+  readonly all: CrmSymbol[];
+  readonly containers: (CrmSymbol | undefined)[];
+  readonly top: CrmSymbol[];
+  readonly members: Map<CrmSymbol, Map<string, CrmSymbol>>;
+  readonly duplicates: CrmSymbol[];
+  readonly diagnostics: Diagnostic[];
+}
+
+const symbolsOfDecl = new WeakMap<A.Decl, DeclSymbols>();
+
 function collect(pr: ParseResult, uri: string): FileDecls {
   const top: CrmSymbol[] = [];
   const byId = new Map<string, CrmSymbol>();
@@ -97,22 +119,25 @@ function collect(pr: ParseResult, uri: string): FileDecls {
     if (doc !== undefined) s.doc = doc;
     return s;
   };
+  let cur!: DeclSymbols;
   const register = (s: CrmSymbol) => {
-    byId.set(s.id, s);
-    top.push(s);
+    cur.all.push(s);
+    cur.containers.push(undefined);
+    cur.top.push(s);
   };
   const memberDup = (container: CrmSymbol, s: CrmSymbol, what: string) => {
     s.containerId = container.id;
-    byId.set(s.id, s);
-    let m = members.get(container.id);
-    if (!m) members.set(container.id, (m = new Map()));
+    cur.all.push(s);
+    cur.containers.push(container);
+    let m = cur.members.get(container);
+    if (!m) cur.members.set(container, (m = new Map()));
     const prev = m.get(s.name);
     if (!prev) {
       m.set(s.name, s);
       return;
     }
-    duplicateIds.push(s.id);
-    diagnostics.push(
+    cur.duplicates.push(s);
+    cur.diagnostics.push(
       makeDiagnostic("CR2002", uri, s.range, `${what} \`${s.name}\` is already declared in \`${container.name}\``, {
         related: [{ uri: prev.uri, range: prev.range, message: `first \`${s.name}\`` }],
       }),
@@ -123,7 +148,37 @@ function collect(pr: ParseResult, uri: string): FileDecls {
     if (!et) return;
     for (const v of et.values) memberDup(owner, mk(v, "enumValue", v, `value of \`${owner.name}\``, owner.name), "the value");
   };
+  const merge = (e: DeclSymbols) => {
+    for (const x of e.top) top.push(x);
+    for (const x of e.all) byId.set(x.id, x);
+    for (const [c, m] of e.members) members.set(c.id, m);
+    for (const x of e.duplicates) duplicateIds.push(x.id);
+    for (const x of e.diagnostics) diagnostics.push(x);
+  };
   for (const d of pr.file.decls) {
+    const kept = symbolsOfDecl.get(d);
+    if (kept && kept.uri === uri && !kept.diagnostics.length) {
+      // Ids follow the names' positions, which the reparse moved; the doc comments above may have changed.
+      if (kept.start !== d.range.start.offset) {
+        for (const x of kept.all) x.id = `${uri}#${x.range.start.offset}`;
+        kept.all.forEach((x, i) => {
+          const c = kept.containers[i];
+          if (c) x.containerId = c.id;
+        });
+        kept.start = d.range.start.offset;
+      }
+      for (const x of kept.all) {
+        const doc = docFor(x.declRange);
+        if (doc !== x.doc) {
+          if (doc === undefined) delete x.doc;
+          else x.doc = doc;
+        }
+      }
+      merge(kept);
+      continue;
+    }
+    cur = { uri, start: d.range.start.offset, all: [], containers: [], top: [], members: new Map(), duplicates: [], diagnostics: [] };
+    symbolsOfDecl.set(d, cur);
     switch (d.kind) {
       case "Lead":
         for (const f of d.fields) {
@@ -136,7 +191,7 @@ function collect(pr: ParseResult, uri: string): FileDecls {
       case "Event": {
         if (!d.name) break;
         if (BUILTIN_EVENT_NAMES.has(d.name.text)) {
-          diagnostics.push(makeDiagnostic("CR2006", uri, d.name.range, `\`${d.name.text}\` is a built-in event; remove this declaration`, { fixes: [removeFix(pr, uri, d.range, `remove the declaration of \`${d.name.text}\``)] }));
+          cur.diagnostics.push(makeDiagnostic("CR2006", uri, d.name.range, `\`${d.name.text}\` is a built-in event; remove this declaration`, { fixes: [removeFix(pr, uri, d.range, `remove the declaration of \`${d.name.text}\``)] }));
           break;
         }
         const ev = mk(d.name, "event", d, `event { ${d.fields.map((f) => `${f.name?.text ?? "?"}: ${typeText(f.type)}`).join(", ")} }`);
@@ -207,6 +262,7 @@ function collect(pr: ParseResult, uri: string): FileDecls {
       case "Reenter":
         break;
     }
+    merge(cur);
   }
   return out;
 }

@@ -71,12 +71,15 @@ export class NameTable {
   }
 
   /**
-   * The table after the files in `changed` were edited, added or removed:
-   * `before` and `after` are the top-level declarations of those files in the
-   * old and the new workspace. `all` lists every declaration of the new
-   * workspace in file order, for when building afresh is cheaper.
+   * The table after files were edited, added or removed: `before` are the
+   * top-level declarations that are gone, `after` those that are new (a
+   * declaration kept across an edit, the same symbol object, is in neither:
+   * its place in its lists stays right, since an edit moves a file's kept
+   * declarations without reordering them). `all` lists every declaration of
+   * the new workspace in file order, for when building afresh is cheaper.
    */
-  withChanges(changed: ReadonlySet<string>, before: Iterable<CrmSymbol>, after: Iterable<CrmSymbol>, groupOf: (s: CrmSymbol) => GroupName | undefined, all: () => Iterable<CrmSymbol>): NameTable {
+  withChanges(before: readonly CrmSymbol[], after: readonly CrmSymbol[], groupOf: (s: CrmSymbol) => GroupName | undefined, all: () => Iterable<CrmSymbol>): NameTable {
+    const gone = new Set(before);
     const fresh = new Map<GroupName, Map<string, CrmSymbol[]>>();
     const touch = (s: CrmSymbol) => {
       const g = groupOf(s);
@@ -99,7 +102,7 @@ export class NameTable {
       let o = overlay.get(g) as Map<string, readonly CrmSymbol[]> | undefined;
       if (!o) overlay.set(g, (o = new Map()));
       for (const [name, now] of m) {
-        const list = (this.get(g, name) ?? []).filter((s) => !changed.has(s.uri)).concat(now);
+        const list = (this.get(g, name) ?? []).filter((s) => !gone.has(s)).concat(now);
         list.sort(fileOrder);
         o.set(name, list);
       }

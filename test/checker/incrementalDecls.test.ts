@@ -30,7 +30,7 @@ function observable(c: CheckResult): unknown {
     diagnostics: c.diagnostics,
     perFile: [...c.files.keys()].sort().map((u) => [u, c.diagnosticsOf(u)]),
     references: c.references.map((r) => `${r.uri}:${r.range.start.line}:${r.range.start.character}:${r.range.start.offset}-${r.range.end.offset}→${r.symbolId}`),
-    symbols: [...c.symbols.values()].map((s) => `${s.id} ${s.kind} ${s.name} ${s.detail ?? ""} ${s.doc ?? ""}`).sort(),
+    symbols: [...c.symbols.values()].map((s) => `${s.id} ${s.kind} ${s.name} ${s.containerId ?? ""} ${s.range.start.line}:${s.range.start.character} ${s.declRange.end.offset} ${s.detail ?? ""} ${s.doc ?? ""}`).sort(),
     used: [...c.units].map(([u, unit]) => [u, [...unit.used].sort()]).sort(),
   };
 }
@@ -42,7 +42,8 @@ type Edit =
   | { kind: "cut"; at: number; length: number }
   | { kind: "renameWord"; at: number; from: number; fromAt: number }
   | { kind: "digit"; at: number }
-  | { kind: "renameDecl"; at: number; from: number; fromAt: number };
+  | { kind: "renameDecl"; at: number; from: number; fromAt: number }
+  | { kind: "docLine"; line: number };
 
 const n = fc.nat({ max: 1_000_000 });
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
@@ -55,10 +56,13 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   // Twice as likely: a declaration renamed (to a word used elsewhere) changes what its users see.
   fc.record({ kind: fc.constant("renameDecl" as const), at: n, from: n, fromAt: n }),
   fc.record({ kind: fc.constant("renameDecl" as const), at: n, from: n, fromAt: n }),
+  // A doc comment line (hover shows it; a kept declaration's symbols must take it up).
+  fc.record({ kind: fc.constant("docLine" as const), line: n }),
 );
 
 const bigEditArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant("digit" as const), at: n }),
+  fc.record({ kind: fc.constant("docLine" as const), line: n }),
   fc.record({ kind: fc.constant("renameDecl" as const), at: n, from: n, fromAt: n }),
 );
 
@@ -101,6 +105,9 @@ function edited(f: File, files: File[], e: Edit): string {
       if (!w || !r) return f.text;
       return f.text.slice(0, w.start) + src.slice(r.start, r.end) + f.text.slice(w.end);
     }
+    case "docLine":
+      lines.splice(e.line % (lines.length + 1), 0, `/// note ${e.line % 7}`);
+      return lines.join("\n");
     case "renameDecl": {
       const names = [...f.text.matchAll(DECL_NAME)];
       if (!names.length) return f.text;
