@@ -11,7 +11,7 @@ import { choiceFixes, removeClauseFix, replaceFix } from "./fixes.js";
 import { inflect } from "../text/words.js";
 
 /** Checks the declarations `file.decls` of the file `uri` (check.ts hands it one top-level declaration at a time). */
-export function checkFile(c: Checker, uri: string, file: { readonly decls: readonly A.Decl[] }): void {
+export function checkFile(c: Checker, uri: string, file: { readonly decls: Iterable<A.Decl> }): void {
   const b = c.b;
   /** Adds `detour` after the stage's name and options (in the file that declares it). */
   const markDetour = (stage: CrmSymbol): Fix[] => {

@@ -366,7 +366,8 @@ export class Workspace {
       const root = key.startsWith("/") ? key : "";
       let next: CheckResult | Failed;
       try {
-        next = checkWorkspace({ root, files: this.inputOf(key, files, touched, previous) }, { previous });
+        // Each declaration's result is kept: after an incremental reparse only the declarations an edit touches (and their dependents) are checked again.
+        next = checkWorkspace({ root, files: this.inputOf(key, files, touched, previous) }, { previous, keepDeclarations: true });
       } catch (e) {
         // INVARIANT: the checker never throws; should it, the files still get their syntax diagnostics.
         this.log(`checking ${key} failed: ${(e as Error).stack ?? String(e)}`);

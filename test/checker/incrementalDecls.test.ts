@@ -141,7 +141,7 @@ function reusedIn(next: CheckResult, prev: CheckResult, uri: string): number {
  */
 function run(root: string, start: File[], steps: { file: number; edit: Edit }[]): number {
   const files = start.map((f) => ({ ...f }));
-  let prev = checkWorkspace({ root, files: files.map((f) => ({ ...f })) });
+  let prev = checkWorkspace({ root, files: files.map((f) => ({ ...f })) }, { keepDeclarations: true });
   let reused = 0;
   for (const { file, edit } of steps) {
     const f = files[file % files.length]!;
@@ -149,7 +149,8 @@ function run(root: string, start: File[], steps: { file: number; edit: Edit }[])
     if (text === f.text) continue;
     f.text = text;
     const parsed = reparse(prev.files.get(f.uri)!, text);
-    const incremental = checkWorkspace({ root, files: files.map((x) => (x === f ? { ...x, parsed } : { ...x })) }, { previous: prev });
+    const incremental = checkWorkspace({ root, files: files.map((x) => (x === f ? { ...x, parsed } : { ...x })) }, { previous: prev, keepDeclarations: true });
+    // A one-off check (declarations' results not kept) must give the same.
     const fresh = checkWorkspace({ root, files: files.map((x) => ({ ...x })) });
     expect(observable(incremental)).toEqual(observable(fresh));
     reused += reusedIn(incremental, prev, f.uri);

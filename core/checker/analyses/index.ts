@@ -16,16 +16,29 @@ import { consentGaps } from "./consentGaps.js";
  * files the file sees (check.ts runs them one top-level declaration at a time).
  */
 export function fileAnalyses(b: Binding, uri: string, decls?: readonly A.Decl[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
   const pr = b.files.get(uri);
-  if (!pr) return out;
-  const ds = decls ?? pr.file.decls;
-  settings(b, uri, out, ds);
-  shadowedRoutes(b, uri, out, ds);
-  uncoveredRoutes(b, uri, out, ds);
-  consentGaps(b, uri, out, ds);
-  const a = settingsVisitor(pr, uri, out);
-  const u = unreachableVisitor(b, uri, maxOfScore, out);
-  visitNodes(ds, (n) => (a(n), u(n)));
-  return out;
+  return pr ? analysesOf(b, uri)(decls ?? pr.file.decls) : [];
+}
+
+/** `fileAnalyses` for one file, its per-node visitors made once and run on any of its declarations. */
+export function analysesOf(b: Binding, uri: string): (decls: readonly A.Decl[]) => Diagnostic[] {
+  const pr = b.files.get(uri);
+  let out: Diagnostic[] = [];
+  if (!pr) return () => [];
+  // The visitors push into `out`, which each run replaces.
+  const sink: Diagnostic[] = [];
+  const a = settingsVisitor(pr, uri, sink);
+  const u = unreachableVisitor(b, uri, maxOfScore, sink);
+  const visit = (n: A.Node) => (a(n), u(n));
+  return (ds) => {
+    out = [];
+    settings(b, uri, out, ds);
+    shadowedRoutes(b, uri, out, ds);
+    uncoveredRoutes(b, uri, out, ds);
+    consentGaps(b, uri, out, ds);
+    visitNodes(ds, visit);
+    for (const d of sink) out.push(d);
+    sink.length = 0;
+    return out;
+  };
 }
