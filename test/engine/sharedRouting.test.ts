@@ -8,7 +8,8 @@
 import { describe, it, expect } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { crmSources } from "../support/files.js";
 import { compileSpec, type RulesSpec } from "../../runtime/bulk/rules.js";
 import { rng } from "../../runtime/bulk/generate.js";
 import { addOutcome, emptySummary, parseRecord, replayLead, replayLeadsShared, sortSummary, assignRequests, type LeadOutcome, type LogRecord } from "../../core/engine/bulk/index.js";
@@ -179,6 +180,19 @@ describe("shared teams in bulk replay", () => {
       ["b", "team sdr (owner ben)"],
       ["a", "team sdr (owner ava)"],
     ]);
+  });
+
+  it("examples/team-caps as a log gives what its journey expects: 2, 2, overflow 1, and the cap starts again the next day", async () => {
+    const root = resolve("examples/team-caps");
+    const spec: RulesSpec = { root, files: crmSources(root), fromUri: join(root, "rules.crmrules") };
+    const leads: [string, string, string, number][] = [["ana", "ana@fjordline.example", "NO", 9 * 60], ["ben", "ben@skargard.example", "SE", 9 * 60 + 10], ["cai", "cai@havn.example", "DK", 9 * 60 + 20], ["dag", "dag@saimaa.example", "FI", 9 * 60 + 30], ["eva", "eva@nordkapp.example", "NO", 9 * 60 + 40], ["fay", "fay@gotland.example", "SE", 1440 + 8 * 60]];
+    // In the log the leads come in another order than their times; the shared clock orders them.
+    const lines = [...leads].reverse().flatMap(([id, email, country, t]) => [JSON.stringify({ type: "lead", lead: id, at: 0, fields: { email, country } }), JSON.stringify({ type: "event", lead: id, at: t / 1440, event: "form_submitted", payload: { source: "web" } })]);
+    const got: LeadOutcome[] = [];
+    const res = await replayLog({ rules: spec, input: lines, workers: 0, onOutcome: (o) => got.push(o) });
+    expect(Object.fromEntries(got.map((o) => [o.lead, o.assignment]))).toEqual({ ana: "team sdr (owner sofia)", ben: "team sdr (owner lars)", cai: "team sdr (owner sofia)", dag: "team sdr (owner lars)", eva: "queue overflow", fay: "team sdr (owner sofia)" });
+    expect(res.summary.perMemberDay).toEqual({ "team sdr (owner lars)": { "day 0": 2 }, "team sdr (owner sofia)": { "day 0": 2, "day 1": 1 } });
+    expect(res.summary.capOverflows).toEqual({ sdr: { "day 0": 1 } });
   });
 
   it("cuts ISO periods at UTC midnight on the shared clock, whatever each lead's first day", () => {
