@@ -627,11 +627,12 @@ export class DebugCursor {
       const ev = this.run.steps[pos.step]!.evaluations[pos.evaluation]!;
       out.push({ name: "Evaluation", expensive: false, variables: evaluationVars(ev) });
     }
+    // At a step the lead's state comes first (the scope a client opens), then what the step is.
+    out.push({ name: "Lead", expensive: false, variables: leadVars(s) });
     if (pos.kind === "step") {
       const step = this.run.steps[pos.step]!;
       out.push({ name: "Step", expensive: false, variables: stepVars(step) });
     }
-    out.push({ name: "Lead", expensive: false, variables: leadVars(s) });
     out.push({ name: "Consent", expensive: false, variables: s.consent.map((c): DebugVariable => ({ name: c.purpose, value: `${c.allowed ? "allowed" : "blocked"}: ${c.reason}`, children: [v("allowed", String(c.allowed)), v("clause", c.clause ?? "none"), v("basis", c.basis ?? "none"), v("reason", c.reason)] })).concat(s.erased ? [v("erased", "true: no contact is allowed")] : []) });
     out.push({ name: "Timers", expensive: false, variables: s.timers.map((t, i) => ({ name: `${i + 1}. ${t.kind}`, value: `${t.owner}, due ${t.time}`, children: [v("kind", t.kind), v("owner", t.owner), v("due", t.time), v("at", `${t.source.uri.split("/").pop()}:${t.source.range.start.line + 1}`)] })) });
     out.push({ name: "Teams", expensive: false, variables: s.teams.map(teamVar) });

@@ -6,6 +6,7 @@
 //   node test/e2e/run.mjs            extension-host suite + UI screenshot test
 //   node test/e2e/run.mjs --suite    only the extension-host suite
 //   node test/e2e/run.mjs --ui       only the UI test
+//   node test/e2e/run.mjs --debugger only the journey debugger's UI test
 import { spawn, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,7 +17,7 @@ import { ensureSetup } from "./setup.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
 const args = process.argv.slice(2);
-const wantSuite = !args.includes("--ui");
+const wantSuite = !args.includes("--ui") && !args.includes("--debugger");
 const wantUi = !args.includes("--suite");
 const SUITE_TIMEOUT = Number(process.env.CRMRULES_E2E_TIMEOUT ?? 420_000);
 
@@ -380,6 +381,66 @@ async function runUiFailure(setup, runDir, workspace) {
 }
 
 /**
+ * UI test of the journey debugger: the "Debug journey" command on the fixture journey, stepping
+ * with F10, the call stack and the variables as a user sees them, in a screenshot.
+ */
+async function runUiDebugger(setup, runDir, workspace) {
+  const name = "ui: the journey debugger shows the call stack and the lead's variables while stepping";
+  const cs = await startCodeServer(setup, join(runDir, "ui-debug"), workspace);
+  const ctx = await launchBrowser(join(runDir, "ui-debug-browser"));
+  const shots = join(here, "screenshots");
+  mkdirSync(shots, { recursive: true });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const base = `vscode-remote://127.0.0.1:${cs.port}`;
+    const payload = JSON.stringify([["extensionDevelopmentPath", `${base}${root}`]]);
+    await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60_000 });
+    const row = (label) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${label}"]`).first();
+    await row("journeys").click();
+    await row("nordic.crmrules").click();
+    await page.waitForSelector('.tab[aria-label^="nordic.crmrules"]', { timeout: 30_000 });
+    await page.locator(".monaco-editor .view-line", { hasText: "journey " }).first().click();
+    await page.waitForSelector('.statusbar-item:has-text("CRM Rules")', { timeout: 60_000 });
+    await page.waitForTimeout(2000);
+    await runCommand(page, "CRM Rules: Debug Journey");
+    // Stopped at the start (the debug toolbar is up): open the Run and Debug view.
+    await page.waitForSelector(".debug-toolbar", { timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    // Click the activity bar's Run and Debug item (typing into the palette races with the editor's focus).
+    await page.locator('.activitybar [aria-label^="Run and Debug"]').first().click();
+    // The call stack shows the journey's first step.
+    const stack = page.locator(".debug-call-stack");
+    await stack.getByText(/day 0: lead arrives/).first().waitFor({ timeout: 60_000 });
+    // Two steps over (F10): the page view, then the demo request.
+    for (const want of [/day 0: event page_view/, /day 2: event demo_requested/]) {
+      await page.keyboard.press("F10");
+      await stack.getByText(want).first().waitFor({ timeout: 30_000 });
+    }
+    // The variables view lists the scopes; expand the lead's.
+    const variables = page.locator(".debug-variables");
+    await variables.getByText("Lead", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const shot = join(shots, "journey-debugger.png");
+    await page.screenshot({ path: shot });
+    log(`  screenshot: ${shot}`);
+    const text = await page.locator(".debug-view-content, .debug-pane").first().innerText().catch(() => "");
+    // Before the demo request: the lead's scores and stage, then the other scopes.
+    const ok = /fit 35, engagement 10/.test(text) && /visitor/.test(text) && /Consent/.test(text) && /Timers/.test(text);
+    results.push({ name, ok, detail: ok ? undefined : `the Run and Debug view shows: ${text.slice(0, 600)}` });
+    await page.keyboard.press("Shift+F5");
+  } catch (err) {
+    try {
+      await ctx.pages()[0]?.screenshot({ path: join(shots, "ui-debug-failure.png") });
+    } catch {}
+    results.push({ name, ok: false, detail: `${err instanceof Error ? err.message : String(err)}\n${cs.output().slice(-2000)}` });
+  } finally {
+    await ctx.close().catch(() => {});
+    cs.stop();
+  }
+}
+
+/**
  * The packaged extension: `vsce package` (production bundles), `code-server --install-extension`,
  * then a workbench with no development path: the installed .vsix alone must start the language
  * server and render the journey view for an example journey.
@@ -462,7 +523,11 @@ async function main() {
       log("extension-host suite (code-server)");
       await runSuite(setup, runDir, workspace);
     }
-    if (wantUi) {
+    // --debugger: only the journey debugger's UI test (its extension-host tests are in the suite).
+    if (args.includes("--debugger")) {
+      log("UI test of the journey debugger (code-server + Chromium)");
+      await runUiDebugger(setup, runDir, workspace);
+    } else if (wantUi) {
       log("UI test (code-server + Chromium)");
       // The UI test shows the real example workspace when it is there.
       const acme = join(root, "examples", "acme");
@@ -477,6 +542,7 @@ async function main() {
       // CRMRULES_E2E_VIEW_ONLY=1 with --ui: only the journey view's UI test (the rest of the UI tests are skipped).
       if (!process.env.CRMRULES_E2E_VIEW_ONLY) {
         await runUiFailure(setup, runDir, workspace);
+        await runUiDebugger(setup, runDir, workspace);
         await runVsix(setup, runDir, uiWs, uiJourneyFile);
       }
     }

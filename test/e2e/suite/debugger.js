@@ -65,6 +65,42 @@ function register(test, { api, open, waitFor, JOURNEY_FILE, PASSING }) {
     }
   });
 
+  test("a function breakpoint on a routing rule stops when it routes; step in shows its condition's parts and each operand's value", async () => {
+    await api();
+    track();
+    const doc = await open(...JOURNEY_FILE);
+    const bp = new vscode.FunctionBreakpoint("inbound.nordics_enterprise");
+    vscode.debug.addBreakpoints([bp]);
+    try {
+      const next = started();
+      assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders[0], { type: "crmrules", request: "launch", name: "e2e rule", file: doc.uri.fsPath, journey: PASSING }), true);
+      const session = await next;
+      const stop = await eventOf(session, "stopped");
+      assert.equal(stop.body.reason, "breakpoint");
+      const top = async () => (await session.customRequest("stackTrace", { threadId: 1 })).stackFrames;
+      let frames = await top();
+      assert.match(frames[0].name, /route inbound: nordics_enterprise -> owner kari/);
+      assert.match(frames[1].name, /^day 2: event demo_requested/);
+      const step = async () => {
+        const at = (sent.get(session.id) || []).length;
+        await session.customRequest("stepIn", { threadId: 1 });
+        await waitFor("the stop after stepIn", () => (sent.get(session.id) || []).slice(at).find((m) => m.event === "stopped"));
+        return top();
+      };
+      frames = await step();
+      assert.equal(frames[0].name, "rule nordics_enterprise: lead.country in nordics and lead.company_size >= 1000 → true");
+      frames = await step();
+      assert.equal(frames[0].name, "lead.country in nordics → true");
+      const { scopes } = await session.customRequest("scopes", { frameId: frames[0].id });
+      const cond = scopes.find((s) => s.name === "Condition");
+      const vars = (await session.customRequest("variables", { variablesReference: cond.variablesReference })).variables;
+      assert.equal(vars.find((v) => v.name === "operands").value, 'lead.country = "NO"');
+      await vscode.debug.stopDebugging(session);
+    } finally {
+      vscode.debug.removeBreakpoints([bp]);
+    }
+  });
+
   test("the Debug journey command (the lens beside Simulate) stops at the journey's start and steps into its first step", async () => {
     await api();
     track();
