@@ -17,6 +17,7 @@ import type { Range } from "../../text/positions.js";
 import * as T from "../tokens.js";
 import { crmErrorMessages } from "../errorMessages.js";
 import { RecoveringParser } from "./recovery.js";
+import { lazyLookahead } from "./lazyLookahead.js";
 import { CLOSERS, OPENERS, TOP_LEVEL } from "./tokenSets.js";
 import type { DiagnosticCode } from "../../diagnostics/catalogue.js";
 
@@ -40,6 +41,8 @@ export class ParserBase extends RecoveringParser {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
+      // Each decision's lookahead is computed when the input first reaches it (lazyLookahead.ts).
+      lookaheadStrategy: lazyLookahead(3),
       errorMessageProvider: crmErrorMessages,
       skipValidations: process.env.NODE_ENV === "production",
     });
