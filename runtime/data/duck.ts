@@ -66,14 +66,18 @@ export class Duck {
     } catch (e) {
       throw new SourceError(`${what} cannot be read: ${duckMessage(e)}`);
     }
+    // The next chunk is fetched (on DuckDB's side) while this one is converted and used.
+    let next = result.fetchChunk();
     for (;;) {
       let chunk;
       try {
-        chunk = await result.fetchChunk();
+        chunk = await next;
       } catch (e) {
         throw new SourceError(`${what} cannot be read: ${duckMessage(e)}`);
       }
       if (!chunk || chunk.rowCount === 0) return;
+      next = result.fetchChunk();
+      next.catch(() => undefined); // awaited above on the next turn
       yield chunk.getRows() as unknown[][];
     }
   }

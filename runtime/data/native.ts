@@ -50,31 +50,55 @@ export async function nativeQuery(duck: Duck, relation: string, what: string): P
   checkNativeColumns(columns, what);
   const present = COLUMNS.filter((c) => columns.some((x) => x.name === c));
   const types = new Map(columns.map((c) => [c.name, c.type]));
+  // Each column is read by one or two expressions and one reader. Text costs most to hand over
+  // (one decode per value), so a `type` is handed over as a small number and a JSON `at` that is a
+  // number as a DOUBLE; anything else keeps its text and is read as before.
+  const exprs: string[] = [];
+  const readers: ((row: unknown[], o: Record<string, unknown>) => void)[] = [];
+  const TYPES = [undefined, "lead", "event", "update"] as const;
+  const NUMERIC = "('UBIGINT', 'BIGINT', 'DOUBLE')";
+  for (const c of present) {
+    const t = types.get(c)!;
+    const i = exprs.length;
+    if (c === "type" && t === "VARCHAR") {
+      exprs.push(`CASE "type" WHEN 'lead' THEN 1 WHEN 'event' THEN 2 WHEN 'update' THEN 3 ELSE 0 END::UTINYINT`, `CASE WHEN "type" IN ('lead', 'event', 'update') THEN NULL ELSE "type" END`);
+      readers.push((row, o) => {
+        const v = TYPES[row[i] as number] ?? row[i + 1];
+        if (v !== null && v !== undefined) o["type"] = v;
+      });
+    } else if (c === "at" && t.startsWith("JSON")) {
+      exprs.push(`CASE WHEN json_type("at") IN ${NUMERIC} THEN CAST("at" AS DOUBLE) END`, `CASE WHEN json_type("at") NOT IN ${NUMERIC} THEN CAST("at" AS VARCHAR) END`);
+      readers.push((row, o) => {
+        const v = row[i] !== null ? row[i] : typeof row[i + 1] === "string" ? JSON.parse(row[i + 1] as string) : undefined;
+        if (v !== undefined && v !== null) o["at"] = asJson(v);
+      });
+    } else if (c === "fields" || c === "payload") {
+      exprs.push(t.startsWith("JSON") ? `CAST("${c}" AS VARCHAR)` : `"${c}"`);
+      readers.push((row, o) => {
+        // JSON text parses to JSON values already; a struct or map from DuckDB goes through its JSON form.
+        const parsed = typeof row[i] === "string";
+        const v = mapCell(row[i], t);
+        if (v !== undefined) o[c] = parsed ? v : asJson(v);
+      });
+    } else {
+      exprs.push(c === "lead" ? `CAST("lead" AS VARCHAR)` : `"${c}"`);
+      readers.push((row, o) => {
+        let v = row[i];
+        // CSV has text only: a day offset is written as a number's text.
+        if (c === "at" && t === "VARCHAR" && typeof v === "string" && NUMBER.test(v)) v = Number(v);
+        else if (typeof v === "bigint") v = Number(v);
+        if (v !== null && v !== undefined) o[c] = asJson(v);
+      });
+    }
+  }
   // `row_number() OVER ()` streams (DuckDB's streaming window) and keeps the source's order.
-  const sql = `SELECT ${present.map((c) => (c === "lead" ? `CAST("lead" AS VARCHAR)` : c === "at" || c === "fields" || c === "payload" ? (types.get(c)?.startsWith("JSON") ? `CAST("${c}" AS VARCHAR)` : `"${c}"`) : `"${c}"`)).join(", ")}, rn FROM (SELECT *, row_number() OVER () AS rn FROM (${selectWithIsoTimes(columns, relation)}))`;
-  const jsonAt = types.get("at")?.startsWith("JSON") ?? false;
-  const textAt = types.get("at") === "VARCHAR";
+  const sql = `SELECT ${exprs.join(", ")}, rn FROM (SELECT *, row_number() OVER () AS rn FROM (${selectWithIsoTimes(columns, relation)}))`;
   const record = (row: unknown[]) => {
     const o: Record<string, unknown> = {};
-    for (let i = 0; i < present.length; i++) {
-      const c = present[i]!;
-      let v = row[i];
-      if (c === "fields" || c === "payload") {
-        // JSON text parses to JSON values already; a struct or map from DuckDB goes through its JSON form.
-        const parsed = typeof v === "string";
-        v = mapCell(v, types.get(c)!);
-        if (v !== undefined) o[c] = parsed ? v : asJson(v);
-        continue;
-      } else if (c === "at" && jsonAt && typeof v === "string") v = JSON.parse(v);
-      // CSV has text only: a day offset is written as a number's text.
-      else if (c === "at" && textAt && typeof v === "string" && NUMBER.test(v)) v = Number(v);
-      else if (typeof v === "bigint") v = Number(v);
-      else if (v === null) v = undefined;
-      if (v !== undefined) o[c] = asJson(v);
-    }
+    for (const r of readers) r(row, o);
     return o;
   };
-  return { sql, record, columns: present.length };
+  return { sql, record, columns: exprs.length };
 }
 
 /**

@@ -9,6 +9,7 @@ import { processSection } from "./process.js";
 import { lspSection } from "./lsp.js";
 import { reparseSection } from "./reparse.js";
 import { simSection } from "./sim.js";
+import { bulkSection } from "./bulk.js";
 import { sqlSection } from "./sql.js";
 import { routingSection } from "./routing.js";
 import { startupSection } from "./startup.js";
@@ -19,6 +20,7 @@ export const SECTIONS: readonly Section[] = [
   lspSection,
   reparseSection,
   simSection,
+  bulkSection,
   sqlSection,
   routingSection,
   startupSection,
