@@ -127,7 +127,9 @@ export async function replayFileOnce(spec: RulesSpec, file: string, workers: num
   const t0 = process.hrtime.bigint();
   const parquet = file.endsWith(".parquet");
   const source = { arg: file, cwd: path.dirname(file), name: path.basename(file) };
-  const r = await replayLog({ rules: spec, workers, workerScript, outcomes, ...(parquet ? { source, ...(workers === 0 ? { chunks: nativeSource(file, path.dirname(file)).chunks() } : {}) } : { file }) });
+  // Each lead on its own (`routing: "per-lead"`): the workers' speed and memory, without the team passes
+  // that rules with teams add at the end of the log (runtime/bulk/sharedLog.ts keeps every outcome until then).
+  const r = await replayLog({ rules: spec, workers, workerScript, outcomes, routing: "per-lead", ...(parquet ? { source, ...(workers === 0 ? { chunks: nativeSource(file, path.dirname(file)).chunks() } : {}) } : { file }) });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   if (r.errorCount || r.problemCount) throw new Error(`${file}: the replay reported ${r.errorCount} errors and ${r.problemCount} problems; first: ${JSON.stringify(r.errors[0])}`);
