@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { Presets, SingleBar } from "cli-progress";
 import type { WorkspaceCheck, SourceFile } from "../core/workspace.js";
-import { groupLeadChunks, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type DataProblem, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult } from "../runtime/bulk/index.js";
+import { groupLeadChunks, LeadReplayError, readLineChunks, replayLeadRun, replayLog, type BulkSummary, type DataProblem, type LeadRun, type LineError, type NumberedLine, type RulesSpec, type ReplayLogResult, type ReplayLogOptions } from "../runtime/bulk/index.js";
 import { DuckDBUnavailable, isJsonLinesLog, isMapping, dataSource, SourceError } from "../runtime/data/index.js";
 import type { RowSource } from "../runtime/bulk/protocol.js";
 import type { Schema } from "../core/data/coerce.js";
@@ -110,19 +110,21 @@ export function rulesFile(check: WorkspaceCheck, from: string | undefined, cwd: 
   return best;
 }
 
-const MAX_SHOWN_ERRORS = 20;
+/** Malformed lines and data problems shown in full on standard error; the rest are counted. */
+export const MAX_SHOWN_ERRORS = 20;
 
 /** Reports malformed lines on stderr (the first 20 in full), returning a function that prints the remainder count. */
-export function lineErrorReporter(name: string): { onError: (e: LineError) => void; finish: () => number } {
+export function lineErrorReporter(name: string): { onError: (e: LineError) => void; finish: (total?: number) => number } {
   let count = 0;
   return {
     onError(e) {
       count++;
       if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(e.where ?? `${name}:${e.line}`)} ${escapeControls(e.reason)}; ${e.where ? "record" : "line"} skipped\n`);
     },
-    finish() {
-      if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more malformed lines skipped (${count} in all)\n`);
-      return count;
+    // `total`: the count when only the first errors were passed (a merge of shard parts).
+    finish(total = count) {
+      if (total > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${total - MAX_SHOWN_ERRORS} more malformed lines skipped (${total} in all)\n`);
+      return total;
     },
   };
 }
@@ -142,7 +144,7 @@ export function problemPlace(name: string, p: { line: number; where?: string; co
  * Reports the schema check's problems on stderr (the first 20 in full, then a count) and counts
  * them per kind, for the summary.
  */
-export function problemReporter(name: string): { onProblem: (p: DataProblem) => void; finish: () => { count: number; perKind: Record<string, number> } } {
+export function problemReporter(name: string): { onProblem: (p: DataProblem) => void; finish: (total?: number) => { count: number; perKind: Record<string, number> } } {
   let count = 0;
   const perKind: Record<string, number> = {};
   return {
@@ -151,8 +153,9 @@ export function problemReporter(name: string): { onProblem: (p: DataProblem) => 
       perKind[p.kind] = (perKind[p.kind] ?? 0) + 1;
       if (count <= MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${escapeControls(problemPlace(name, p))}: ${escapeControls(p.reason)} [${p.kind}]\n`);
     },
-    finish() {
-      if (count > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${count - MAX_SHOWN_ERRORS} more problems with the data (${count} in all; \`crmrules validate\` lists them)\n`);
+    // `total`: the count when only the first problems were passed (a merge of shard parts).
+    finish(total = count) {
+      if (total > MAX_SHOWN_ERRORS) process.stderr.write(`crmrules: ${name}: ${total - MAX_SHOWN_ERRORS} more problems with the data (${total} in all; \`crmrules validate\` lists them)\n`);
       return { count, perKind: Object.fromEntries(Object.entries(perKind).sort(([a], [b]) => (a < b ? -1 : 1))) };
     },
   };
@@ -196,7 +199,7 @@ export interface OutcomesOut {
   failed(): Error | undefined;
 }
 
-export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: OutcomesOut; workerScript?: string; schema?: Schema }): Promise<ReplayLogResult & { malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
+export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?: number; seed?: number; out?: OutcomesOut; workerScript?: string; schema?: Schema; keepLead?: (lead: string) => boolean; leadlessErrors?: boolean; onOutcome?: (o: LeadOutcome, firstLine?: number) => Promise<void>; onSharedRun?: ReplayLogOptions["onSharedRun"]; onProblem?: (p: DataProblem) => void }): Promise<ReplayLogResult & { malformed: number; problems: { count: number; perKind: Record<string, number> } }> {
   const errors = lineErrorReporter(input.name);
   const problems = problemReporter(input.name);
   const progress = progressReporter(input);
@@ -204,11 +207,15 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   try {
     // A JSON Lines file is handed over by name: on workers, each reads, checks and replays its own parts.
     // A DuckDB source in the log's shape is handed over too: on workers, each reads its own rows.
-    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema), source: input.source }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, ...(opts.out?.onOutcome ? { onOutcome: opts.out.onOutcome } : {}), onError: errors.onError, onProblem: problems.onProblem, onProgress: progress.update, workerScript: opts.workerScript });
+    const onProblem = opts.onProblem ? (p: DataProblem) => (problems.onProblem(p), opts.onProblem!(p)) : problems.onProblem;
+    const onOutcome = opts.onOutcome ?? opts.out?.onOutcome;
+    result = await replayLog({ rules: spec, ...(input.file !== undefined ? { file: input.file } : { chunks: chunksOf(input, opts.schema), source: input.source }), workers: opts.workers, seed: opts.seed, outcomes: opts.out?.stream, ...(onOutcome ? { onOutcome } : {}), onError: errors.onError, onProblem, onProgress: progress.update, workerScript: opts.workerScript, keepLead: opts.keepLead, leadlessErrors: opts.leadlessErrors, ...(opts.onSharedRun ? { onSharedRun: opts.onSharedRun } : {}) });
   } catch (e) {
     const failed = opts.out?.failed();
     opts.out?.abort();
     if (!failed && (e instanceof SourceError || e instanceof DuckDBUnavailable)) throw new UsageError(e.message);
+    // A lead whose replay failed (a bug): named with its place in the source.
+    if (!failed && e instanceof LeadReplayError) throw new UsageError(`${input.name}:${e.firstLine}: ${e.message}; this is a bug in crmrules, not in the data: please report it with this lead's records`);
     throw failed ?? e;
   } finally {
     progress.stop();
@@ -216,6 +223,24 @@ export async function replay(spec: RulesSpec, input: LogInput, opts: { workers?:
   // Only a complete file reaches the target path (a write error is a UsageError: exit code 2).
   if (opts.out) await opts.out.commit();
   return { ...result, malformed: errors.finish(), problems: problems.finish() };
+}
+
+/** What `simulate --events` reports at the end (and `merge`, from the parts): one definition of its shape. */
+export interface BulkReport {
+  rules: string;
+  rulesGiven: boolean;
+  internalActions: string[];
+  lines: number;
+  malformedLines: number;
+  dataProblems: { count: number; perKind: Record<string, number> };
+  summary: BulkSummary;
+  errors: LineError[];
+}
+
+/** The report as text (`renderSummaryText`) or as the JSON document of `--format json`. */
+export function bulkReportText(r: BulkReport, format: "text" | "json"): string {
+  if (format === "json") return JSON.stringify({ rules: r.rules, rulesGiven: r.rulesGiven, internalActions: r.internalActions, lines: r.lines, malformedLines: r.malformedLines, dataProblems: r.dataProblems, summary: r.summary, errors: r.errors }, null, 2) + "\n";
+  return renderSummaryText(r.summary, r.lines, r.malformedLines, { file: r.rules, given: r.rulesGiven }, new Set(r.internalActions), r.dataProblems);
 }
 
 /** Which rules a log went through, for the summary: the file and how it was chosen. */

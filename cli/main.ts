@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lint: async () => (await import("./commands/lint.js")).lintCommand(),
   test: async () => (await import("./commands/test.js")).testCommand(),
   simulate: async () => (await import("./commands/simulate.js")).simulateCommand(),
+  merge: async () => (await import("./commands/merge.js")).mergeCommand(),
   eval: async () => (await import("./commands/eval.js")).evalCommand(),
   validate: async () => (await import("./commands/validate.js")).validateCommand(),
   diff: async () => (await import("./commands/diff.js")).diffCommand(),

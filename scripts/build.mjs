@@ -3,7 +3,7 @@
 // `--production` (and every `npm pack`/`npm publish`, whose `prepare` runs this) minifies and
 // drops source maps; `--outdir DIR` writes the bundles elsewhere than dist/ (the package test).
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, copyFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -43,3 +43,5 @@ const entries = [
 
 await Promise.all(entries.map((e) => build({ ...common, ...e, entryPoints: e.entryPoints.map((p) => join(repo, p)), outfile: join(outdir, e.outfile) })));
 chmodSync(join(outdir, "cli.js"), 0o755);
+// The Dask driver of `simulate --dask` (docs/distributed.md) ships beside the CLI it starts.
+copyFileSync(join(repo, "runtime/dask/driver.py"), join(outdir, "dask-driver.py"));

@@ -13,13 +13,14 @@ import { closest } from "../suggest.js";
 import { checkFiles, InternalErrors, type WorkspaceJourney } from "../workspace.js";
 import { guarded } from "../../core/diagnostics/internalError.js";
 import { location } from "../output/caret.js";
-import { openLog, renderSummaryText, replay, rulesFile } from "../bulk.js";
+import { bulkReportText, openLog, replay, rulesFile } from "../bulk.js";
 import { prepareOutcomeOutput } from "../outcomeOutput.js";
 import { ChunkWriter, jsonChunks } from "../stream.js";
 import { journeyLeadSubject, journeySubject, whyNot, whyNotProblem } from "../../core/engine/explain.js";
 import { journeyLeadDecls } from "../../core/engine/runLeads.js";
 import { parseWhyNot, renderWhyNot } from "../whyNot.js";
 import { runEval } from "./eval.js";
+import { runDistributed } from "../distributed.js";
 import { plural } from "../../core/text/words.js";
 
 interface SimulateOptions {
@@ -35,6 +36,10 @@ interface SimulateOptions {
   seed?: string;
   root?: string;
   strict?: boolean;
+  shard?: string;
+  dask?: string;
+  shards?: string;
+  parts?: string;
 }
 
 export function simulateCommand(): Command {
@@ -52,6 +57,10 @@ export function simulateCommand(): Command {
     .option("--from <file>", "with --events: the rules file whose declarations (and imports) apply (default: the file that sees the most)")
     .option("--workers <n>", "with --events: worker threads (0 replays in this thread; default: 0 on a machine with 2 cores or fewer, else 2)")
     .option("--strict", "with --events: exit with 1 when any record or value of the data has a problem (docs/data.md, \"Validation\"); without it they are reported and left out")
+    .option("--shard <I/N>", "with --events: replay only shard I of N (the leads whose id hashes there) into a part file (--out); `crmrules merge` combines the parts (docs/distributed.md)")
+    .option("--dask <scheduler>", "with --events: replay on a Dask cluster, one task per shard, then merge: `tcp://host:8786`, or `local:N` for a local cluster of N worker processes (docs/distributed.md)")
+    .option("--shards <n>", "with --dask: the number of shards (default: the cluster's worker threads)")
+    .option("--parts <folder>", "with --dask: where the workers write their parts, on storage they share (default: a new temporary folder)")
     .option("--id <lead>", "with --events and --why or --why-not: the lead to explain (needed when the log has several)")
     .option("--lead <name>", "with --why or --why-not on a journey with several leads: the lead to explain (default: each lead in turn)")
     .addHelpText(
@@ -68,6 +77,8 @@ Examples:
   $ crmrules simulate journeys/nordic.crmrules --format json
   $ crmrules simulate --events leads.jsonl --out outcomes.jsonl     bulk replay of a log
   $ crmrules simulate --events events.parquet --out outcomes.parquet  outcomes as Parquet (also .csv, out.duckdb#outcomes)
+  $ crmrules simulate --events leads.parquet --dask local:2 --out outcomes.jsonl
+  $ crmrules simulate --events leads.jsonl --shard 0/4 --out part-0.jsonl   one shard, for crmrules merge
 `,
     )
     .action(async (journey: string | undefined, paths: string[], opts: SimulateOptions) => {
@@ -78,16 +89,20 @@ Examples:
         const ws = journey === undefined ? paths : [journey, ...paths.filter((p) => p !== ".")];
         // A question is about one lead: the log's lead (or `--id`'s) is evaluated as `crmrules eval` does.
         if (opts.why || opts.whyNot) {
-          if (opts.out !== undefined || opts.workers !== undefined) throw new UsageError("`--why` and `--why-not` explain one lead; they do not go with `--out` or `--workers`");
+          if (opts.out !== undefined || opts.workers !== undefined || opts.shard !== undefined || opts.dask !== undefined) throw new UsageError("`--why` and `--why-not` explain one lead; they do not go with `--out`, `--workers`, `--shard` or `--dask`");
           process.exitCode = runEval(ws, { events: opts.events, format: opts.format, ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.why ? { why: opts.why } : {}), ...(opts.whyNot ? { whyNot: opts.whyNot } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.root !== undefined ? { root: opts.root } : {}) });
           return;
         }
         if (opts.id !== undefined) throw new UsageError("`--id` picks the lead that `--why` or `--why-not` explains");
         if (opts.lead !== undefined) throw new UsageError("`--lead` picks a lead of a journey with several leads; with `--events`, `--id` picks the lead of the log");
+        if (opts.shard !== undefined || opts.dask !== undefined || opts.shards !== undefined || opts.parts !== undefined) {
+          process.exitCode = await runDistributed(ws, { ...opts, events: opts.events, seed: parseSeed(opts.seed), workers: parseWorkers(opts.workers) });
+          return;
+        }
         process.exitCode = await runBulk(ws, opts);
         return;
       }
-      for (const o of ["out", "from", "workers", "id"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
+      for (const o of ["out", "from", "workers", "id", "shard", "dask", "shards", "parts"] as const) if (opts[o] !== undefined) throw new UsageError(`\`--${o}\` goes with \`--events\``);
       if (opts.lead !== undefined && !opts.why && !opts.whyNot) throw new UsageError("`--lead` picks the lead that `--why` or `--why-not` explains in a journey with several leads");
       if (opts.why && opts.whyNot) throw new UsageError("ask one question at a time: `--why` or `--why-not`");
       if (journey === undefined) throw new UsageError("name a journey to simulate (or give `--events log.jsonl` to replay a log)");
@@ -128,9 +143,9 @@ async function runBulk(paths: string[], opts: SimulateOptions): Promise<ExitCode
   const result = await replay({ root: ws.root, files: ws.files, fromUri }, input, { workers, seed, out, schema: rules, workerScript: existsSync(workerScript) ? workerScript : undefined });
   // With `--out -` standard output carries the outcomes (JSON Lines only); the summary goes to standard error.
   const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;
-  const internal = new Set([...rules.actions.values()].filter((a) => a.reach === "internal").map((a) => a.name));
-  if (opts.format === "json") say(JSON.stringify({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions: [...internal].sort(), lines: result.lines, malformedLines: result.errorCount, dataProblems: result.problems, summary: result.summary, errors: result.errors }, null, 2) + "\n");
-  else say(renderSummaryText(result.summary, result.lines, result.errorCount, { file: displayPath(fromUri, cwd), given: opts.from !== undefined }, internal, result.problems));
+  const internalActions = [...rules.actions.values()].filter((a) => a.reach === "internal").map((a) => a.name).sort();
+  // The one report (cli/bulk.ts), which `crmrules merge` writes from shard parts too.
+  say(bulkReportText({ rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions, lines: result.lines, malformedLines: result.errorCount, dataProblems: result.problems, summary: result.summary, errors: result.errors }, opts.format));
   // --strict: a problem with the data fails the run (malformed lines already do, with 2).
   const strict = opts.strict && (result.problems.count > 0 || result.errorCount > 0) ? ExitCode.Findings : ExitCode.Success;
   return worst(ws.problems.length || result.errorCount ? ExitCode.Usage : ExitCode.Success, strict);

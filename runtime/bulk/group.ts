@@ -61,6 +61,14 @@ export interface GroupOptions {
   onDoneHit?: (lead: string) => void;
   /** Called when a lead's records start (after the previous lead's end problem, if any). */
   onLeadStart?: (lead: string, line: number) => void;
+  /**
+   * A shard of the log (cli/shard.ts): the leads it does not keep are only followed (their lines
+   * scanned, so that grouping stays exact), never parsed in full, checked or returned, and their
+   * errors and problems are left to the shard that keeps them.
+   */
+  keepLead?: (lead: string) => boolean;
+  /** Report the lines whose lead cannot be read (default true; a shard but one leaves them out). */
+  leadlessErrors?: boolean;
 }
 
 /** The grouping state machine of `groupLeads`, one line at a time (see `grouper`). */
@@ -96,22 +104,44 @@ export function grouper(opts: GroupOptions): Grouper {
     const p = checks?.end();
     if (p && cur) problem(p, cur.firstLine, firstWhere, cur.lead);
   };
+  const keepLead = opts.keepLead;
+  const leadless = opts.leadlessErrors !== false;
+  let otherLead: string | null = null;
+  // A lead another shard keeps: its first line ends the kept lead before it (a line of a lead
+  // already seen is an error, its shard's to report, and changes nothing, as without shards).
+  const other = (lead: string): LeadRecords | null => {
+    if (otherLead === lead || done.get(lead) !== undefined) return null;
+    done.add(lead, 0);
+    otherLead = lead;
+    if (!cur) return null;
+    if (schema) endLead();
+    checks = null;
+    const finished = cur;
+    cur = null;
+    return finished;
+  };
   const push = ({ n, text, error, where, columns, record }: NumberedLine): LeadRecords | null => {
     opts.onLine?.(n);
     const onError = where === undefined ? opts.onError : (e: LineError) => opts.onError({ ...e, where });
     if (error) {
-      onError({ line: n, reason: error });
+      if (leadless) onError({ line: n, reason: error });
       return null;
     }
     if (record === undefined && text.trim() === "") return null;
-    let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = linesOnly && record === undefined ? scanRecord(text) : null;
+    let r: { type: LogRecord["type"]; lead: string; at: number | string } | null = (linesOnly || keepLead) && record === undefined ? scanRecord(text) : null;
+    if (r && keepLead) {
+      // Another shard's lead: followed, not read.
+      if (!keepLead(r.lead)) return other(r.lead);
+      if (!linesOnly) r = null;
+    }
     if (!r) {
       const p = record !== undefined ? recordFromObject(record) : parseRecord(text);
       if (!p.ok) {
-        onError({ line: n, reason: p.reason });
+        if (leadless) onError({ line: n, reason: p.reason });
         return null;
       }
       r = p.record;
+      if (keepLead && !keepLead(r.lead)) return other(r.lead);
     }
     let finished: LeadRecords | null = null;
     if (!cur || cur.lead !== r.lead) {
@@ -129,6 +159,7 @@ export function grouper(opts: GroupOptions): Grouper {
         firstWhere = where;
       }
       count = 0;
+      otherLead = null;
       done.add(r.lead, n);
       opts.onLeadStart?.(r.lead, n);
       epoch = epochOf(r.at);

@@ -1,5 +1,5 @@
 /** Bulk replay of event logs (Node adapters around core/engine/bulk). */
-export { replayLog } from "./replay.js";
+export { replayLog, LeadReplayError, KEPT_ERRORS } from "./replay.js";
 export type { ReplayLogOptions, ReplayLogResult, BulkProgress } from "./replay.js";
 export { readLines, readLineChunks } from "./lines.js";
 export type { NumberedLine, LineSource } from "./lines.js";

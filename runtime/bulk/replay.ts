@@ -18,7 +18,9 @@ import { replayFileParts, replayRowParts, type PartsSink } from "./partition.js"
 import type { RowSource } from "./protocol.js";
 import { nativeSource } from "../data/index.js";
 import { SharedLog } from "./sharedLog.js";
-import { replayShared, routesToTeams } from "../../core/engine/bulk/sharedReplay.js";
+import { mayReplayAgain, replayShared, routesToTeams, type SharedRun } from "../../core/engine/bulk/sharedReplay.js";
+import type { LogRecord } from "../../core/engine/bulk/records.js";
+import { guarded } from "../../core/diagnostics/internalError.js";
 import type { CompiledRules } from "../../core/engine/compile.js";
 
 export interface BulkProgress {
@@ -76,10 +78,27 @@ export interface ReplayLogOptions {
   /** Longer lines are reported and skipped (default 1 000 000 characters). */
   maxLineLength?: number;
   /**
-   * Called for every lead, in log order. From a `file` on workers the outcome is read back from
-   * the JSON text the worker wrote (the same text `outcomes` gets).
+   * Called for every lead, in log order, with the line (or row) of the lead's first record
+   * (undefined only from a `file` or `source` on workers, where the outcome is read back from the
+   * JSON text the worker wrote, the same text `outcomes` gets). Awaited when it returns a promise.
    */
-  onOutcome?: (o: LeadOutcome) => void;
+  onOutcome?: (o: LeadOutcome, firstLine?: number) => unknown;
+  /**
+   * Replay only the leads it accepts (a shard of the log, cli/shard.ts). The others' lines are
+   * scanned to keep the grouping exact, but not checked: their errors and data problems are
+   * reported by the shard that keeps them (runtime/bulk/group.ts). A `file` or `source` is then
+   * read by this thread (workers replay batches).
+   */
+  keepLead?: (lead: string) => boolean;
+  /** With `keepLead`: report the lines whose lead cannot be read (default true; one shard of N does). */
+  leadlessErrors?: boolean;
+  /**
+   * With teams shared: each lead's first replay (its provisional outcome and team requests, in log
+   * order), with its records when the team passes may replay it again (else none), instead of
+   * settling them here: a shard leaves the passes to `crmrules merge`. Awaited when it returns a
+   * promise; `onOutcome` and `outcomes` get nothing then.
+   */
+  onSharedRun?: (run: SharedRun, records: LogRecord[] | string[], firstLine: number) => unknown;
   /** Per-lead outcomes as JSON Lines. */
   outcomes?: Writable;
   onError?: (e: LineError) => void;
@@ -118,10 +137,32 @@ export function defaultWorkers(cores: number): number {
   return cores <= 2 ? 0 : 2;
 }
 
+/** Errors kept in a result by default (all are passed to `onError`). */
+export const KEPT_ERRORS = 10_000;
+
+/** A lead whose replay threw (a bug in the engine): the error names the lead and the line of its first record. */
+export class LeadReplayError extends Error {
+  constructor(
+    readonly lead: string,
+    readonly firstLine: number,
+    override readonly cause: unknown,
+  ) {
+    super(`internal error while replaying lead \`${lead}\` (its first record is at line or row ${firstLine} of the source): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "LeadReplayError";
+  }
+}
+
+/** One lead's replay under the guard (and the test-only fault hook, `simulate:log:LEAD`). */
+function guardedLead<T>(g: LeadRecords, step: () => T): T {
+  return guarded("simulate", `log:${g.lead}`, step, (e) => {
+    throw new LeadReplayError(g.lead, g.firstLine, e);
+  });
+}
+
 export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult> {
   const workers = opts.workers ?? defaultWorkers(availableParallelism());
   const batchSize = Math.max(1, opts.batchSize ?? 200);
-  const keep = opts.keepErrors ?? 10_000;
+  const keep = opts.keepErrors ?? KEPT_ERRORS;
   const seed = opts.seed ?? 0;
   let summary = emptySummary();
   const errors: LineError[] = [];
@@ -146,10 +187,11 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     if (errors.length < keep) errors.push(e);
     opts.onError?.(e);
   };
-  const emit = async (o: LeadOutcome) => {
+  const emit = async (o: LeadOutcome, firstLine?: number) => {
     addOutcome(summary, o);
     leads++;
-    opts.onOutcome?.(o);
+    const taken = opts.onOutcome?.(o, firstLine);
+    if (taken instanceof Promise) await taken;
     const out = opts.outcomes;
     if (out) {
       // A failed output (a full disk) ends the replay with its error instead of waiting for a drain that never comes.
@@ -166,7 +208,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   };
   if (!opts.chunks && !opts.input && !opts.file && !opts.source) throw new Error("replayLog needs `file`, `source`, `input` or `chunks`");
   let problemCount = 0;
-  if ((opts.file !== undefined || opts.source !== undefined) && workers > 0) {
+  if ((opts.file !== undefined || opts.source !== undefined) && workers > 0 && !opts.keepLead) {
     // Every worker reads, checks and replays its own parts of the file; this thread puts them in order.
     const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript, shared !== null);
     try {
@@ -222,14 +264,19 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     opts.onProblem?.(p);
   };
   const chunks = opts.chunks ?? (opts.source && !input ? nativeSource(opts.source.arg, opts.source.cwd).chunks() : undefined);
-  const groups = groupLeadChunks(chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
+  const groups = groupLeadChunks(chunks ?? readLineChunks(input!, opts.maxLineLength), { maxRecordsPerLead: opts.maxRecordsPerLead, linesOnly: workers > 0, schema, onProblem, onError, keepLead: opts.keepLead, leadlessErrors: opts.leadlessErrors, onLine: (n) => { lines = n; if (n % 10_000 === 0) { if (fileStream) bytes = fileStream.bytesRead; progress(); } } });
 
   if (workers <= 0) {
     const rules = schema ?? compiled ?? compileSpec(opts.rules);
     for await (const gs of groups) {
       for (const g of gs) {
-        if (shared) shared.add(replayShared(rules, g.lead, g.records, seed), g.records);
-        else await emit(replayLead(rules, g.lead, g.records, { seed }));
+        if (shared && opts.onSharedRun) {
+          const run = guardedLead(g, () => replayShared(rules, g.lead, g.records, seed));
+          const taken = opts.onSharedRun(run, mayReplayAgain(rules.teams, run) ? g.records : [], g.firstLine);
+          if (taken instanceof Promise) await taken;
+          leads++;
+        } else if (shared) shared.add(guardedLead(g, () => replayShared(rules, g.lead, g.records, seed)), g.records);
+        else await emit(guardedLead(g, () => replayLead(rules, g.lead, g.records, { seed })), g.firstLine);
         if ((shared?.leads ?? leads) % 1000 === 0) progress();
       }
     }
@@ -237,23 +284,30 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     const pool = await WorkerPool.start(workers, opts.rules, seed, opts.workerScript, shared !== null);
     try {
       // Batches are dispatched as they fill; results are emitted in log order.
-      const queue: { result: Promise<WorkerBatchResult>; lines: string[][] }[] = [];
+      const queue: { result: Promise<WorkerBatchResult>; lines: string[][]; firstLines: number[] }[] = [];
       const maxInFlight = pool.size * 2;
       let batch: LeadRecords[] = [];
       const flush = () => {
         if (batch.length === 0) return;
         const p = pool.run(batch.map((b) => ({ lead: b.lead, lines: b.lines! })));
         p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
-        queue.push({ result: p, lines: shared ? batch.map((b) => b.lines!) : [] });
+        queue.push({ result: p, lines: shared ? batch.map((b) => b.lines!) : [], firstLines: batch.map((b) => b.firstLine) });
         batch = [];
       };
       const drainOne = async () => {
-        const { result, lines: batchLines } = queue.shift()!;
+        const { result, lines: batchLines, firstLines } = queue.shift()!;
         const { outcomes: outs, routings } = await result;
         if (shared) {
           if (!routings) throw new Error("internal error: a worker replaying with shared teams sent no team requests");
-          outs.forEach((o, i) => shared!.add({ outcome: o, ...routings[i]! }, batchLines[i]!));
-        } else for (const o of outs) await emit(o);
+          if (opts.onSharedRun) {
+            for (let i = 0; i < outs.length; i++) {
+              const run = { outcome: outs[i]!, ...routings[i]! };
+              const taken = opts.onSharedRun(run, mayReplayAgain(compiled!.teams, run) ? batchLines[i]! : [], firstLines[i]!);
+              if (taken instanceof Promise) await taken;
+              leads++;
+            }
+          } else outs.forEach((o, i) => shared!.add({ outcome: o, ...routings[i]! }, batchLines[i]!));
+        } else for (let i = 0; i < outs.length; i++) await emit(outs[i]!, firstLines[i]!);
         progress();
       };
       for await (const gs of groups) {
@@ -270,7 +324,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
     }
   }
   if (fileStream) bytes = fileStream.bytesRead;
-  const teams = shared ? await settle(shared) : null;
+  const teams = shared && !opts.onSharedRun ? await settle(shared) : null;
   progress();
   return { summary: sortSummary(summary), errors, errorCount, lines, problemCount, shape: { mode: workers > 0 ? "batches" : "thread" }, teams };
 }

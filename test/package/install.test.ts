@@ -63,6 +63,7 @@ describe("npm pack", () => {
         "README.md",
         "dist/cli-main.js",
         "dist/cli.js",
+        "dist/dask-driver.py",
         "dist/debug.js",
         "dist/server.js",
         "dist/worker.js",
