@@ -278,6 +278,26 @@ describe("the journey debug adapter over stdio", () => {
     expect((await c.top())[0].name).toMatch(/ana: PASS ana: expect routed to owner sofia|PASS ana: expect routed to owner sofia/);
   });
 
+  it("answers every request, however wrong its arguments, and never exits before disconnect", async () => {
+    const c = client();
+    await c.start({ file: roundRobinFile, stopOnEntry: true });
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const commands = ["next", "stepIn", "stepOut", "stepBack", "reverseContinue", "continue", "stackTrace", "scopes", "variables", "evaluate", "setBreakpoints", "setFunctionBreakpoints", "threads", "pause", "launch", "source", "goto"];
+    const junk = [undefined, null, 0, -1, 1.5, 99999, "", "x", "fit", "lead.country", [], {}, { path: 3 }, { path: roundRobinFile }, [{ line: "a" }], [{ name: 4 }], [{ line: 20 }], true];
+    for (let i = 0; i < 150; i++) {
+      const command = commands[rnd(commands.length)]!;
+      const args: Record<string, unknown> = {};
+      for (const k of ["threadId", "frameId", "variablesReference", "expression", "source", "breakpoints", "file", "lines"]) if (rnd(3) === 0) args[k] = junk[rnd(junk.length)];
+      const r = await c.request(command, args);
+      expect(typeof r.success).toBe("boolean");
+      if (!r.success) expect(r.message).toMatch(/\S/);
+      expect(r.message ?? "").not.toMatch(/internal error/);
+    }
+    expect(c.proc.exitCode).toBe(null);
+    expect((await c.request("threads")).success).toBe(true);
+  });
+
   it("splits and joins messages as the base protocol allows", () => {
     const got: ProtocolMessage[] = [];
     const errors: string[] = [];
