@@ -160,6 +160,16 @@ function guardedLead<T>(g: LeadRecords, step: () => T): T {
 }
 
 export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult> {
+  const held: { shared: SharedLog | null } = { shared: null };
+  try {
+    return await replayLogWith(opts, held);
+  } finally {
+    // The team passes' temporary files, whatever happened.
+    held.shared?.close();
+  }
+}
+
+async function replayLogWith(opts: ReplayLogOptions, held: { shared: SharedLog | null }): Promise<ReplayLogResult> {
   const workers = opts.workers ?? defaultWorkers(availableParallelism());
   const batchSize = Math.max(1, opts.batchSize ?? 200);
   const keep = opts.keepErrors ?? KEPT_ERRORS;
@@ -175,7 +185,7 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   let shared: SharedLog | null = null;
   if (opts.routing !== "per-lead") {
     compiled = compileSpec(opts.rules);
-    if (routesToTeams(compiled)) shared = new SharedLog(compiled, seed);
+    if (routesToTeams(compiled)) held.shared = shared = new SharedLog(compiled, seed);
   }
   // With teams shared, a lead counts once replayed the first time (outcomes come at the end).
   const progress = () => {
@@ -201,10 +211,10 @@ export async function replayLog(opts: ReplayLogOptions): Promise<ReplayLogResult
   };
   // The team passes at the end of the log; then every settled outcome, in log order.
   const settle = async (log: SharedLog): Promise<NonNullable<ReplayLogResult["teams"]>> => {
-    const settled = log.finish();
+    const stats = { passes: 0, replayed: 0 };
     leads = 0;
-    for (const o of settled.outcomes) await emit(o);
-    return { passes: settled.passes, replayedAgain: settled.replayed };
+    for await (const o of log.finish(stats)) await emit(o);
+    return { passes: stats.passes, replayedAgain: stats.replayed };
   };
   if (!opts.chunks && !opts.input && !opts.file && !opts.source) throw new Error("replayLog needs `file`, `source`, `input` or `chunks`");
   let problemCount = 0;

@@ -6,7 +6,7 @@
  * go to teams; and the five-lead example.
  */
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { crmSources } from "../support/files.js";
@@ -249,6 +249,29 @@ describe("shared teams in bulk replay", () => {
         }
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the provisional outcomes and records in a temporary folder that is gone after the replay, even a failed one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crmrules-shared-tmp-"));
+    const before = process.env["TMPDIR"];
+    process.env["TMPDIR"] = dir;
+    try {
+      const lines = randomLog(9, false);
+      const got: LeadOutcome[] = [];
+      let during = -1;
+      await replayLog({ rules: RULES_SPEC(), input: lines, workers: 0, onOutcome: (o) => { got.push(o); during = readdirSync(dir).length; } });
+      // The folder was there while the outcomes were read back.
+      expect(during).toBe(1);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(replayAllAtOnce(rules, leadsOf(lines), 0)));
+      expect(readdirSync(dir)).toEqual([]);
+      const failing = replayLog({ rules: RULES_SPEC(), input: lines, workers: 0, onOutcome: () => { throw new Error("stop"); } });
+      await expect(failing).rejects.toThrow("stop");
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = before;
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -43,7 +43,7 @@ export function replayShared(rules: CompiledRules, lead: string, records: LogRec
  * The team passes over `runs` (every lead's first shared replay, in log order). `again(index,
  * script)` replays lead `index` with the script (only leads for which `mayReplayAgain` held are
  * asked). Returns the settled outcomes in log order, the passes run and the replays made again.
- * Memory: every lead's outcome and requests (a few numbers per request).
+ * Memory: every lead's outcome and requests, as given (runtime/bulk/sharedLog.ts keeps outcomes on disk instead and runs `SharedRouting` itself).
  */
 export function shareTeams(teams: ReadonlyMap<string, CTeam>, seed: number, runs: SharedRun[], again: (index: number, script: AnsweredRequest[]) => SharedRun): { outcomes: LeadOutcome[]; passes: number; replayed: number; script: (index: number) => AnsweredRequest[] } {
   const shared = new SharedRouting(teams, seed);
