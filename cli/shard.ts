@@ -381,6 +381,7 @@ export async function mergeOutcomes(parts: Part[], write: ((text: string, o: () 
       try {
         log.add(h.shared!.run, h.shared!.records);
       } catch (e) {
+        log.close();
         throw new UsageError(`${parts[best]!.shown}: ${(e as Error).message}; write the shard again`);
       }
     } else if (write) await write(h.text + "\n", () => JSON.parse(h.text) as LeadOutcome);
@@ -391,9 +392,14 @@ export async function mergeOutcomes(parts: Part[], write: ((text: string, o: () 
   if (!log) return parts.reduce((s, p) => mergeSummaries(s, p.end.summary), emptySummary());
   // The team passes, then every settled outcome in order; the summary is theirs (a shard's was provisional).
   const summary = emptySummary();
-  for (const o of log.finish().outcomes) {
-    addOutcome(summary, o);
-    if (write) await write(JSON.stringify(o) + "\n", () => o);
+  try {
+    // Outcomes wait in SharedLog's temporary folder until the passes are done (removed by close).
+    for await (const o of log.finish({ passes: 0, replayed: 0 })) {
+      addOutcome(summary, o);
+      if (write) await write(JSON.stringify(o) + "\n", () => o);
+    }
+  } finally {
+    log.close();
   }
   return sortSummary(summary);
 }
