@@ -5,6 +5,8 @@
 //   2. type check (tsc --noEmit), counted as one test
 //   3. vitest: unit, golden, property, protocol, CLI and grammar tests
 //   4. the real-VS-Code suite (code-server + headless Chromium), test/e2e/run.mjs
+//   5. the Dask suite (test/dask/*.suite.ts: a 10^6-event log on a local Dask cluster and through
+//      shard/merge), after test/dask/setup.mjs installs python3-distributed (apt-get, once)
 // Set CRMRULES_SKIP_E2E=1 to leave out step 4 on a quick local run (CI never sets it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -51,6 +53,25 @@ else {
   failures.push("type check");
 }
 
+/** Adds a vitest JSON report's counts; false when there is no report. A suite that fails to load has no tests but still counts as a failure. */
+function countVitest(report, label) {
+  if (!existsSync(report)) return false;
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed += r.numPassedTests ?? 0;
+  failed += r.numFailedTests ?? 0;
+  const broken = (r.testResults ?? []).filter((s) => s.status === "failed" && (s.assertionResults ?? []).every((a) => a.status !== "failed"));
+  for (const s of broken) {
+    failed++;
+    failures.push(`${label} suite ${s.name}`);
+  }
+  if ((r.numTotalTests ?? 0) === 0) {
+    failed++;
+    failures.push(`${label} ran no test`);
+  }
+  for (const s of r.testResults ?? []) for (const a of s.assertionResults ?? []) if (a.status === "failed") failures.push(`${s.name}: ${a.fullName}`);
+  return true;
+}
+
 // 3. vitest
 const outDir = join(".cache", "test-results");
 mkdirSync(outDir, { recursive: true });
@@ -63,22 +84,7 @@ const vitest = run("vitest", process.execPath, [
   "--reporter=json",
   `--outputFile.json=${report}`,
 ]);
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, "utf8"));
-  passed += r.numPassedTests ?? 0;
-  failed += r.numFailedTests ?? 0;
-  // A suite that fails to load has no tests but must still count as a failure.
-  const broken = (r.testResults ?? []).filter((s) => s.status === "failed" && (s.assertionResults ?? []).every((a) => a.status !== "failed"));
-  for (const s of broken) {
-    failed++;
-    failures.push(`vitest suite ${s.name}`);
-  }
-  if ((r.numTotalTests ?? 0) === 0) {
-    failed++;
-    failures.push("vitest ran no test");
-  }
-  for (const s of r.testResults ?? []) for (const a of s.assertionResults ?? []) if (a.status === "failed") failures.push(`${s.name}: ${a.fullName}`);
-} else {
+if (!countVitest(report, "vitest")) {
   failed++;
   failures.push(`vitest (exit ${vitest.status}, no report)`);
 }
@@ -97,6 +103,21 @@ if (process.env.CRMRULES_SKIP_E2E === "1" && process.env.CI !== "true") {
   if (e2e.status !== 0 && (!m || Number(m[2]) === 0)) {
     failed++;
     failures.push(`e2e (exit ${e2e.status})`);
+  }
+}
+
+// 5. Dask suite: set-up (python3-distributed from Debian, installed once), then its vitest config
+const daskSetup = run("set-up: Dask (python3-distributed)", process.execPath, ["test/dask/setup.mjs"], { stdio: ["ignore", "inherit", "inherit"] });
+if (daskSetup.status !== 0) {
+  failed++;
+  failures.push("set-up: test/dask/setup.mjs (apt-get install python3-distributed)");
+} else {
+  const daskReport = join(outDir, "dask.json");
+  rmSync(daskReport, { force: true });
+  const dask = run("dask", process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "test/dask/vitest.config.mts", "--reporter=default", "--reporter=json", `--outputFile.json=${daskReport}`]);
+  if (!countVitest(daskReport, "dask")) {
+    failed++;
+    failures.push(`dask (exit ${dask.status}, no report)`);
   }
 }
 

@@ -13,6 +13,7 @@ import { bulkSection } from "./bulk.js";
 import { sqlSection } from "./sql.js";
 import { routingSection } from "./routing.js";
 import { startupSection } from "./startup.js";
+import { daskSection } from "./dask.js";
 
 export const SECTIONS: readonly Section[] = [
   parseSection,
@@ -24,4 +25,5 @@ export const SECTIONS: readonly Section[] = [
   sqlSection,
   routingSection,
   startupSection,
+  daskSection,
 ];
