@@ -7,13 +7,13 @@
  *
  * Every command that writes a file uses this module: `--out` of `simulate --events` and
  * `generate`, and `fmt` rewriting files in place. A file written by someone else (DuckDB
- * writing Parquet, CSV or a database) gets its temporary path from `openAtomicPath`, with
- * scratch files beside it that go when it is committed or aborted.
+ * writing Parquet, CSV or a database) is written in a temporary folder from `openAtomicPath`
+ * (`.NAME.crmrules-PID-N.tmp/`, with its scratch files), which goes when it is committed or aborted.
  *
  * Temporary files of a crmrules process that no longer runs on this machine (one killed by
  * SIGKILL) are removed when a later run writes the same target.
  */
-import { chmodSync, closeSync, createWriteStream, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import type { Writable } from "node:stream";
 import { UsageError } from "./exit.js";
@@ -119,9 +119,9 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes the temporary files a killed run left beside `target` (`.NAME.crmrules-PID-N.tmp`, and
- * the scratch files `.NAME.crmrules-PID-N.*.tmp` with DuckDB's `.wal` file and `.tmp` spill
- * folder): only those of a process id that no longer runs here, never those of a run still writing.
+ * Removes the temporary files and folders a killed run left beside `target`
+ * (`.NAME.crmrules-PID-N.tmp`): only those of a process id that no longer runs here, never those
+ * of a run still writing.
  */
 export function removeStale(target: string): string[] {
   const dir = path.dirname(target);
@@ -267,80 +267,83 @@ export function openAtomic(arg: string, cwd: string = process.cwd()): AtomicOutp
   return { target, temp, stream, commit, abort, failed };
 }
 
-/** A file another writer fills (DuckDB): its temporary path, renamed over the target by `commit`. */
+/**
+ * A file another writer fills (DuckDB): a temporary folder beside the target
+ * (`.NAME.crmrules-PID-N.tmp/`) holds the file being written and every scratch file; the file is
+ * renamed over the target by `commit`, and the folder goes with everything in it. A writer still
+ * running when the folder is removed (a signal) cannot create its files again: their folder is gone.
+ */
 export interface AtomicPath {
   /** The final path. */
   readonly target: string;
-  /** The temporary file to write (created empty, so the folder is known to be writable). */
+  /** The file to write, inside the temporary folder (not created: the writer creates it). */
   readonly temp: string;
   /** True when the target exists (as a file; a symbolic link is replaced, never followed). */
   readonly exists: boolean;
-  /** Another temporary path beside the target (`.NAME.crmrules-PID-N.SUFFIX.tmp`), removed with the others; so are DuckDB's `.wal` file and `.tmp` spill folder beside it. */
-  scratch(suffix: string): string;
-  /** Flushes the temporary file to disk and renames it over the target; removes the scratch files. */
+  /** A scratch path in the temporary folder (DuckDB puts its `.wal` and `.tmp` spill folder beside it there). */
+  scratch(name: string): string;
+  /** Flushes the file to disk and renames it over the target; removes the temporary folder. */
   commit(): void;
-  /** Removes the temporary and scratch files; the target stays as it was. Idempotent. */
+  /** Removes the temporary folder and everything in it; the target stays as it was. Idempotent. */
   abort(): void;
-  /** Removes the scratch files only (the target was written in place: a DuckDB database's transaction). */
+  /** Removes the temporary folder only (the target was written in place: a DuckDB database's transaction). */
   done(): void;
 }
 
 /**
  * Opens `arg` (relative to `cwd`) for a writer that writes a file by its name: throws an
- * `OutputError` at once when it cannot be created. Signals and process exit remove the files.
+ * `OutputError` at once when its folder cannot be written. Signals and process exit remove the
+ * temporary folder.
  */
 export function openAtomicPath(arg: string, cwd: string = process.cwd()): AtomicPath {
-  const { target, temp, mode } = prepare(arg, cwd);
-  closeSync(openTemp(arg, temp, mode));
+  const { target, temp: folder, mode } = prepare(arg, cwd);
+  hookSignals();
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    throw new OutputError(arg, writeMessage(e));
+  }
+  pending.add(folder);
+  const temp = path.join(folder, path.basename(target));
   let exists = false;
   try {
     exists = statSync(target).isFile() && !lstatSync(target).isSymbolicLink();
   } catch {
     // no file there
   }
-  const scratch: string[] = [];
-  const dropScratch = () => {
-    for (const f of scratch) removeQuietly(f);
-  };
   let state: "open" | "committed" | "aborted" = "open";
   return {
     target,
     temp,
     exists,
-    scratch(suffix) {
-      const file = temp.replace(/\.tmp$/, `.${suffix}.tmp`);
-      // The file itself, and DuckDB's write-ahead log and spill folder beside it.
-      for (const f of [file, `${file}.wal`, `${file}.tmp`]) {
-        scratch.push(f);
-        pending.add(f);
-      }
-      return file;
-    },
+    scratch: (name) => path.join(folder, name),
     commit() {
       if (state !== "open") throw new Error(`output ${arg} was already ${state}`);
       state = "committed";
-      dropScratch();
       try {
         syncToDisk(temp);
       } catch (e) {
-        removeQuietly(temp);
+        removeQuietly(folder);
         throw new OutputError(arg, writeMessage(e));
       }
-      finish(arg, temp, target, mode);
-      removeQuietly(`${temp}.wal`);
+      try {
+        if (mode !== undefined) chmodSync(temp, mode); // keep the permissions of the file replaced
+        renameSync(temp, target);
+      } catch (e) {
+        removeQuietly(folder);
+        throw new OutputError(arg, writeMessage(e));
+      }
+      removeQuietly(folder);
     },
     abort() {
       if (state !== "open") return;
       state = "aborted";
-      dropScratch();
-      removeQuietly(temp);
-      removeQuietly(`${temp}.wal`);
+      removeQuietly(folder);
     },
     done() {
       if (state !== "open") return;
       state = "committed";
-      dropScratch();
-      removeQuietly(temp);
+      removeQuietly(folder);
     },
   };
 }

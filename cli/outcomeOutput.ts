@@ -61,7 +61,7 @@ export function prepareOutcomeOutput(arg: string, cwd: string): PendingOutput {
         writer = await OutcomeWriter.open({
           format: target.format as Exclude<OutcomeFormat, "jsonl">,
           names,
-          stage: file.scratch("stage"),
+          stage: file.scratch("stage.duckdb"),
           output: target.format === "duckdb" && file.exists ? file.target : file.temp,
           ...(target.table !== undefined ? { table: target.table } : {}),
           existing: target.format === "duckdb" && file.exists,

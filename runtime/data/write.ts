@@ -121,7 +121,7 @@ function typedColumn(c: OutcomeColumn): string {
 export interface OutcomeWriterOptions {
   format: Exclude<OutcomeFormat, "jsonl">;
   names: OutcomeNames;
-  /** The scratch database file of the stage table (created; the caller removes it and its `.wal`). */
+  /** The scratch database file of the stage table (created; the caller removes it, its `.wal` and its `.tmp` spill folder). */
   stage: string;
   /** The Parquet or CSV file, or the DuckDB database file, to write. */
   output: string;

@@ -168,7 +168,7 @@ describe("bad targets and failed runs leave nothing", () => {
   }, 60_000);
 });
 
-/** Starts the CLI, waits until a file in `dir` holds more than `bytes` (the run is writing), then sends `signal`. */
+/** Starts the CLI, waits until a file in `dir` (or a folder in it) holds more than `bytes` (the run is writing), then sends `signal`. */
 async function killWhileWriting(args: string[], cwd: string, dir: string, signal: NodeJS.Signals, bytes = 256 * 1024): Promise<{ code: number | null; sawBytes: boolean }> {
   const cli = await buildCli();
   const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...WITH_DUCKDB }, stdio: ["ignore", "ignore", "pipe"] });
@@ -178,9 +178,11 @@ async function killWhileWriting(args: string[], cwd: string, dir: string, signal
   let sawBytes = false;
   const deadline = Date.now() + 90_000;
   while (running && Date.now() < deadline) {
-    const sizes = readdirSync(dir).map((f) => {
+    // The files of the run's temporary folder count (its stage database grows as leads are replayed).
+    const sizes = readdirSync(dir, { recursive: true }).map((f) => {
       try {
-        return statSync(path.join(dir, f)).size;
+        const st = statSync(path.join(dir, String(f)));
+        return st.isFile() ? st.size : 0;
       } catch {
         return 0;
       }
