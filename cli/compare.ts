@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { SourceFile, WorkspaceCheck } from "../core/workspace.js";
-import { compile, runJourney, type CompiledRules } from "../core/engine/index.js";
+import { compile, leadResult, runJourney, type CompiledRules, type JourneyResult } from "../core/engine/index.js";
 import { Declarations, changedDeclarations, compareRuns, outcomeOf, thresholds, type Change, type Outcome, type Threshold } from "./outcomes.js";
 import type * as A from "../core/syntax/ast.js";
 import { checkFiles } from "./workspace.js";
@@ -151,13 +151,20 @@ export function compareSides(base: Side, head: Side): DiffReport {
         continue;
       }
       const before = runJourney(baseRules, baseDecl);
-      const changes = compareRuns(
-        { final: before.final, trace: before.trace, rules: baseRules, decls: declarationsOf(check) },
-        { final: after.final, trace: after.trace, rules: headRules, decls: declarationsOf(headCheck) },
-        changed,
-        ts,
-      );
-      journeys.push({ ...ref, before: outcomeOf(before.final), after: outcomeOf(after.final), changes, causes: [...new Set(changes.flatMap((c) => c.causes))].sort() });
+      // A journey with several leads: each lead compared on its own (`NAME, lead ana`), from its part of the result.
+      // (The base runs the head's text of the journey, so both have the same leads.)
+      const parts: { name: string; before: JourneyResult; after: JourneyResult }[] = after.leads
+        ? after.leads.map((l) => ({ name: `${name}, lead ${l.name}`, before: leadResult(before, l.name) ?? before, after: leadResult(after, l.name)! }))
+        : [{ name, before, after }];
+      for (const p of parts) {
+        const changes = compareRuns(
+          { final: p.before.final, trace: p.before.trace, rules: baseRules, decls: declarationsOf(check) },
+          { final: p.after.final, trace: p.after.trace, rules: headRules, decls: declarationsOf(headCheck) },
+          changed,
+          ts,
+        );
+        journeys.push({ ...ref, name: p.name, before: outcomeOf(p.before.final), after: outcomeOf(p.after.final), changes, causes: [...new Set(changes.flatMap((c) => c.causes))].sort() });
+      }
     }
   }
   return summarize(base.label, head.label, journeys, baseCheck, headCheck);

@@ -1,5 +1,8 @@
 /** Journeys with several leads in the CLI: `test` (and `--explain`), `simulate` (trace, JSON, `--why`/`--why-not` per lead, `--lead`). */
 import { describe, expect, it } from "vitest";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { REPO, run } from "./harness.js";
 
 const J = "Three leads, one expectation wrong";
@@ -43,5 +46,16 @@ describe("journeys with several leads (CLI)", () => {
     const one = await run(["simulate", "nordic", "--why", "route", "--lead", "ana"], { cwd: REPO + "/examples/acme" });
     expect(one.code).toBe(2);
     expect(one.stderr).toContain("has one lead; `--lead` picks a lead of a journey with several leads");
+  });
+
+  it("diff compares each lead of a journey with several leads on its own", async () => {
+    const head = mkdtempSync(join(tmpdir(), "crmrules-leads-"));
+    cpSync(join(REPO, "examples/team-caps"), head, { recursive: true });
+    const rules = join(head, "rules.crmrules");
+    writeFileSync(rules, readFileSync(rules, "utf8").replace("cap 2 per day", "cap 3 per day"));
+    const r = await run(["diff", join(REPO, "examples/team-caps"), head, "--format", "json"], { cwd: REPO });
+    const changed = JSON.parse(r.stdout).journeys.filter((j: { changes: unknown[] }) => j.changes.length).map((j: { name: string }) => j.name);
+    // With a cap of 3 Sofia takes the fifth lead, and the next day's first pick turns to Lars.
+    expect(changed).toEqual(["Five leads on a team of two with cap 2 per day, lead eva", "Five leads on a team of two with cap 2 per day, lead fay"]);
   });
 });
