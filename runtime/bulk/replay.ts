@@ -127,11 +127,14 @@ export interface ReplayLogResult {
 }
 
 /**
- * Workers by default: none on two cores or fewer, otherwise two. With workers the reading
- * thread still checks and groups every line and the workers parse them again, so on two
- * cores the reader and the workers compete and one thread is faster (measured on a 2-core
- * machine with examples/acme and a 519,226-line log: 2.07 s in this thread, 2.49 s with one
- * worker, 2.77 s with two).
+ * Workers by default: none on two cores or fewer, otherwise two. Workers reading their own parts
+ * (runtime/bulk/partition.ts) leave this thread almost idle, but each worker starts by checking
+ * and compiling the rules, and the parts cost some CPU of their own (counting line breaks, the
+ * outcomes' text), so two workers need more CPU time in all than one thread: measured by
+ * `npm run bench -- --only bulk` on the 2-core machine shared with other sessions (a 2,059,245-
+ * record examples/acme log): 5.7 s of CPU and 11.2 s in this thread, 7.2 s of CPU and 17.1 s on
+ * two workers, which on a machine whose cores are already busy is slower. With more cores than
+ * two, two workers (not more: each adds about 60 MB of peak memory).
  */
 export function defaultWorkers(cores: number): number {
   return cores <= 2 ? 0 : 2;

@@ -101,9 +101,13 @@ export const bulkSection: Section = {
       for (const rules of RULES) {
         const f = files[rules];
         console.log(`  bulk: round ${round + 1}/${rounds}, ${TITLE[rules]}, ${f.records.toLocaleString("en-US")} records`);
-        runs[rules].floor.push(child(ctx.mainJs, ctx.repo, ["floor", f.jsonl]));
+        const floor = child<{ ms: number; peakMB: number }>(ctx.mainJs, ctx.repo, ["floor", f.jsonl]);
+        console.log(`    floor: ${JSON.stringify(floor)}`);
+        runs[rules].floor.push(floor);
         for (const [key, file, workers] of [["jsonl0", f.jsonl, 0], ["jsonl2", f.jsonl, 2], ["parquet0", f.parquet, 0], ["parquet2", f.parquet, 2]] as const) {
-          runs[rules][key].push(child<ReplayFigures>(ctx.mainJs, ctx.repo, ["replay", rules, file, String(workers), workerScript]));
+          const one = child<ReplayFigures>(ctx.mainJs, ctx.repo, ["replay", rules, file, String(workers), workerScript]);
+          console.log(`    ${key}: ${JSON.stringify(one)}`);
+          runs[rules][key].push(one);
         }
       }
     }
