@@ -637,7 +637,7 @@ export class DebugCursor {
     out.push({ name: "Timers", expensive: false, variables: s.timers.map((t, i) => ({ name: `${i + 1}. ${t.kind}`, value: `${t.owner}, due ${t.time}`, children: [v("kind", t.kind), v("owner", t.owner), v("due", t.time), v("at", `${t.source.uri.split("/").pop()}:${t.source.range.start.line + 1}`)] })) });
     out.push({ name: "Teams", expensive: false, variables: s.teams.map(teamVar) });
     const leads = this.leadStatesAt(pos);
-    if (leads.length) out.push({ name: "Leads", expensive: false, variables: leads.map(({ name, state }) => v(name, `${Object.entries(state.scores).map(([k, x]) => `${k} ${x ?? "unscored"}`).join(", ")}; ${state.stage ?? "no stage"}; ${showTarget(state.assignment)}`, leadVars(state))) });
+    if (leads.length) out.push({ name: "Leads", expensive: false, variables: leads.map(({ name, state }) => v(name, [Object.entries(state.scores).map(([k, x]) => `${k} ${x ?? "unscored"}`).join(", "), state.stage ?? "no stage", showTarget(state.assignment)].filter((part) => part !== "").join("; "), leadVars(state))) });
     out.push({ name: "Expectations", expensive: false, variables: s.expectations.map((x) => ({ name: x.text, value: x.pass ? "passed" : `FAILED: expected ${x.expected}, actual ${x.actual}`, children: [v("passed", String(x.pass)), v("expected", x.expected), v("actual", x.actual), v("checked", x.time)] })) });
     return out;
   }
@@ -663,7 +663,7 @@ export class DebugCursor {
     if (c) return { value: `${c.allowed ? "allowed" : "blocked"}: ${c.reason}` };
     // A bare field name (what an editor's hover picks out of `lead.country`).
     if (x in s.fields) return { value: showValue(s.fields[x]!) };
-    const names = ["lead", "stage", "assignment", "now", ...Object.keys(s.scores), ...Object.keys(s.grades), ...s.consent.map((p) => p.purpose), ...Object.keys(s.fields).map((f) => `lead.${f}`)];
+    const names = ["lead", "stage", "assignment", "now", ...Object.keys(s.scores), ...Object.keys(s.grades), ...s.consent.map((p) => p.purpose), ...Object.keys(s.fields).map((f) => `lead.${f}`), ...Object.keys(s.fields)];
     const near = suggest(x, names, 1)[0];
     throw new Error(`\`${x}\` is not a score, grade, consent purpose, \`lead.FIELD\`, \`stage\` or \`assignment\`${near ? `; did you mean \`${near}\`?` : ""}`);
   }

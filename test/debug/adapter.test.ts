@@ -169,6 +169,9 @@ describe("the journey debug adapter over stdio", () => {
     const bad = await c.request("evaluate", { expression: "engagment", frameId: 1, context: "watch" });
     expect(bad.success).toBe(false);
     expect(bad.message).toMatch(/did you mean `engagement`/);
+    // a bare field name is evaluated, so a typo of one is told the field (not `lead.country`, too far to suggest)
+    expect((await c.request("evaluate", { expression: "country", frameId: 1, context: "hover" })).body.result).toBe('"FI"');
+    expect((await c.request("evaluate", { expression: "countr", frameId: 1, context: "hover" })).message).toMatch(/did you mean `country`\?/);
     // the next step is the day-30 decay timer, before the day-30 expectation
     await c.move("next");
     expect((await c.top()).map((f: any) => f.name)).toEqual([expect.stringMatching(/^day 30: timer decay \(engagement\)/), expect.stringMatching(/^journey: the clock moves on to the step at line /)]);
@@ -274,6 +277,8 @@ describe("the journey debug adapter over stdio", () => {
     expect((await c.top())[0].name).toMatch(/^day 0 at 09:40: eva: event form_submitted/);
     const leads = await c.scope("Leads");
     expect(leads.filter((v) => /team sdr|owner/.test(v.value)).map((v) => v.name)).toEqual(["ana", "ben", "cai", "dag"]);
+    // Rules without scores: no empty part before the stage (it read "; new; team sdr (owner sofia)").
+    expect(leads.find((v) => v.name === "ana")!.value).toBe("new; team sdr (owner sofia)");
     expect((await c.move("next")).event).toBe("stopped");
     expect((await c.top())[0].name).toMatch(/ana: PASS ana: expect routed to owner sofia|PASS ana: expect routed to owner sofia/);
   });
