@@ -13,8 +13,26 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 const COLUMNS = ["type", "lead", "at", "event", "fields", "payload"] as const;
 
+/**
+ * A DuckDB value as plain JavaScript: `chunk.getRows()` gives structs, maps and lists as
+ * `@duckdb/node-api` value objects (`DuckDBStructValue { entries }`, `DuckDBMapValue { entries:
+ * [{ key, value }] }`, `DuckDBListValue { items }`); other values (numbers, text, booleans) are
+ * plain already, and any other value object is taken as its text (`toString`).
+ */
+export function plainValue(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(plainValue);
+  const kind = (v as { constructor?: { name?: string } }).constructor?.name;
+  if (kind === "DuckDBStructValue") return Object.fromEntries(Object.entries((v as { entries: Record<string, unknown> }).entries).map(([k, x]) => [k, plainValue(x)]));
+  if (kind === "DuckDBMapValue") return Object.fromEntries((v as { entries: { key: unknown; value: unknown }[] }).entries.map((e) => [String(plainValue(e.key)), plainValue(e.value)]));
+  if (kind === "DuckDBListValue" || kind === "DuckDBArrayValue") return (v as { items: unknown[] }).items.map(plainValue);
+  if (kind === "Object" || kind === undefined) return v;
+  return String(v);
+}
+
 /** The value of a `fields`/`payload` cell as the record takes it: JSON text parsed, a struct's null members left out. */
-function mapCell(v: unknown, type: string): unknown {
+function mapCell(raw: unknown, type: string): unknown {
+  const v = plainValue(raw);
   if (v === null || v === undefined) return undefined;
   if (typeof v === "string" && !type.startsWith("STRUCT") && !type.startsWith("MAP")) {
     try {
@@ -87,6 +105,7 @@ export async function nativeQuery(duck: Duck, relation: string, what: string): P
         // CSV has text only: a day offset is written as a number's text.
         if (c === "at" && t === "VARCHAR" && typeof v === "string" && NUMBER.test(v)) v = Number(v);
         else if (typeof v === "bigint") v = Number(v);
+        else if (typeof v === "object") v = plainValue(v);
         if (v !== null && v !== undefined) o[c] = asJson(v);
       });
     }

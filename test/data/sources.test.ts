@@ -129,6 +129,24 @@ describe("a log in the event log's own shape, from every source DuckDB reads", (
     }
   }, 240_000);
 
+  it("fields and payloads in STRUCT columns replay as the JSON Lines log does (null members left out), in one thread and on workers", async () => {
+    const lines = [
+      '{"type":"lead","lead":"S1","at":0,"fields":{"country":"DE","role":"ceo"}}',
+      '{"type":"event","lead":"S1","at":1,"event":"demo_requested","payload":{"source":"web"}}',
+      '{"type":"lead","lead":"S2","at":0,"fields":{"country":"NO"}}',
+      '{"type":"event","lead":"S2","at":2,"event":"demo_requested","payload":{}}',
+    ];
+    writeFileSync(path.join(dir, "struct.jsonl"), lines.join("\n") + "\n");
+    await duckRun(`COPY (SELECT * FROM read_json('${dir}/struct.jsonl', format = 'newline_delimited', columns = {'type': 'VARCHAR', 'lead': 'VARCHAR', 'at': 'DOUBLE', 'event': 'VARCHAR', 'fields': 'STRUCT(country VARCHAR, role VARCHAR)', 'payload': 'STRUCT(source VARCHAR)'})) TO '${dir}/struct.parquet'`);
+    const want = await replayOf({ input: path.join(dir, "struct.jsonl") });
+    const got = await replayOf({ source: "struct.parquet" });
+    expect(got.errors).toEqual([]);
+    expect(got.outcomes).toEqual(want.outcomes);
+    const onWorkers: LeadOutcome[] = [];
+    await replayLog({ rules: spec, workers: 2, source: { arg: "struct.parquet", cwd: dir, name: "struct.parquet" }, onOutcome: (o) => onWorkers.push(o), onError: (e) => { throw new Error(e.reason); } });
+    expect(onWorkers).toEqual(want.outcomes);
+  }, 60_000);
+
   it("ISO times from a Parquet file replay as from JSON Lines", async () => {
     const want = await replayOf({ input: path.join(dir, "iso.jsonl") });
     const got = await replayOf({ source: "iso.parquet" });
