@@ -60,6 +60,34 @@ const BUILTIN_WORDS = new Set([...CONSENT_BASES, "missing", "present", "unscored
 
 type Raw = [line: number, char: number, length: number, type: number, mods: number];
 
+const TIME_WORDS = new Set(["minute", "hour", "day", "week", "month", "year"].flatMap((w) => [w, `${w}s`]));
+const OPERATORS = new Set(["Arrow", "EqEq", "NotEq", "LessEq", "GreaterEq", "Less", "Greater", "Equals", "Plus", "Minus", "Star", "Slash", "Percent"]);
+
+/** What a token type is drawn as, whatever the token's text: a fixed type, an identifier (by its text), a string, or nothing (-1). */
+const IDENTIFIER = -2;
+const STRING = -3;
+const classes = new Map<string, number>();
+function classOf(name: string): number {
+  let c = classes.get(name);
+  if (c !== undefined) return c;
+  if (name === "StringLiteral") c = STRING;
+  else if (name.startsWith("Kw_")) c = T.keyword;
+  else if (name === "NumberLiteral" || name === "DateLiteral" || name === "TimeOfDay") c = T.number;
+  else if (name === "Identifier") c = IDENTIFIER;
+  else if (OPERATORS.has(name)) c = T.operator;
+  else c = -1;
+  classes.set(name, c);
+  return c;
+}
+
+/** Two capital letters (a country code). */
+function isCountryLike(s: string): boolean {
+  if (s.length !== 2) return false;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(1);
+  return a >= 65 && a <= 90 && b >= 65 && b <= 90;
+}
+
 /** Offsets `[start, end)` of the part of a document a client asked for (`semanticTokens/range`). */
 export interface Window {
   start: number;
@@ -93,25 +121,11 @@ function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string
     }
     first = lo;
   }
-  for (let i = first; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (window && t.startOffset >= window.end) break;
-    const name = t.tokenType.name;
-    // Texts stay strings even where they name something (a journey's description, a purpose written as text).
-    const o = name === "StringLiteral" ? undefined : occ.get(t.startOffset);
-    if (o) push(t, KIND_TYPE[o.kind], o.isDecl ? MOD_DECL : 0);
-    else if (name.startsWith("Kw_")) push(t, T.keyword, 0);
-    else if (name === "StringLiteral") push(t, T.string, 0);
-    else if (name === "NumberLiteral" || name === "DateLiteral" || name === "TimeOfDay") push(t, T.number, 0);
-    else if (name === "Identifier") {
-      if (SIMPLE_TYPES.has(t.image)) push(t, T.type, MOD_LIB);
-      else if (BUILTIN_WORDS.has(t.image) || /^(minute|hour|day|week|month|year)s?$/.test(t.image)) push(t, T.keyword, 0);
-      else if (/^[A-Z]{2}$/.test(t.image)) push(t, T.enumMember, MOD_LIB);
-      else push(t, T.variable, 0);
-    } else if (/^(Arrow|EqEq|NotEq|LessEq|GreaterEq|Less|Greater|Equals|Plus|Minus|Star|Slash|Percent)$/.test(name)) push(t, T.operator, 0);
-  }
-  for (const c of pr.comments) {
-    if (!inside(c.startOffset, c.startOffset + c.image.length)) continue;
+  // Comments are merged in by offset (tokens and comments are each in text order), so the result needs no sort.
+  const comments = pr.comments;
+  let ci = 0;
+  const comment = (c: IToken) => {
+    if (!inside(c.startOffset, c.startOffset + c.image.length)) return;
     const doc = c.image.startsWith("///") ? MOD_DOC : 0;
     // Multi-line block comments are split per line (clients need not support multiline tokens).
     const lines = c.image.split(/\r\n|\r|\n/);
@@ -122,7 +136,26 @@ function collect(pr: ParseResult, check: WorkspaceCheck | undefined, uri: string
       line++;
       col = 0;
     }
+  };
+  for (let i = first; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (window && t.startOffset >= window.end) break;
+    while (ci < comments.length && comments[ci]!.startOffset < t.startOffset) comment(comments[ci++]!);
+    const cls = classOf(t.tokenType.name);
+    // Texts stay strings even where they name something (a journey's description, a purpose written as text).
+    const o = cls === STRING ? undefined : occ.get(t.startOffset);
+    if (o) push(t, KIND_TYPE[o.kind], o.isDecl ? MOD_DECL : 0);
+    else if (cls === STRING) push(t, T.string, 0);
+    else if (cls === IDENTIFIER) {
+      const w = t.image;
+      if (SIMPLE_TYPES.has(w)) push(t, T.type, MOD_LIB);
+      else if (BUILTIN_WORDS.has(w) || TIME_WORDS.has(w)) push(t, T.keyword, 0);
+      else if (isCountryLike(w)) push(t, T.enumMember, MOD_LIB);
+      else push(t, T.variable, 0);
+    } else if (cls >= 0) push(t, cls, 0);
   }
+  while (ci < comments.length) comment(comments[ci++]!);
+  // Already in order but for what sorts equal by position; kept as the one guarantee of order (cheap on sorted input).
   out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return out;
 }
