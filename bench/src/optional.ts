@@ -10,7 +10,7 @@ import { checkWorkspace } from "../../core/checker/check.js";
 import type { WorkspaceCheck, WorkspaceInput } from "../../core/workspace.js";
 
 export interface Optional {
-  checkWorkspace?: (input: WorkspaceInput, options?: { previous?: WorkspaceCheck }) => WorkspaceCheck & { rechecked?: readonly string[] };
+  checkWorkspace?: (input: WorkspaceInput, options?: { previous?: WorkspaceCheck; keepDeclarations?: boolean }) => WorkspaceCheck & { rechecked?: readonly string[] };
   /** Everything the engine bundle exports (runtime/bulk, core/engine). */
   engine?: Record<string, unknown>;
   /** Absolute path of dist/server.js when it exists. */

@@ -95,13 +95,13 @@ export async function parseBench(opt: Optional, runs: number): Promise<{ results
       title: "Full check of 100k lines",
       unit: "ms",
       summary: summarize(checkMs),
-      target: { op: "<", value: 1000 },
+      target: { op: "<", value: 600 },
       how: `\`checkWorkspace({root, files})\` from source text to sorted diagnostics (parse, bind, types, analyses) for the whole workspace; the generated input gets ${errors} error(s) and ${diagnostics - errors} other diagnostic(s) (mostly realistic warnings: unused declarations, shadowed routing rules, unreachable grades).`,
       closeGap: `${breakdown} ${
         parseMedian > checkMedian / 2
           ? "Parsing is the larger share: Chevrotain with error recovery and embedded actions; lighter recovery bookkeeping on the happy path and `positionTracking: \"onlyOffset\"` (lines and columns from the line index only where needed) are the first things to try."
           : "Binding, types and analyses are the larger share."
-      } CPU profiles of this pass show no single hotspot but about a third of the time in garbage collection, mostly young-generation scavenges that copy the trees being built (every node carries a range of two positions), so fewer and smaller objects per node (ranges built lazily from offsets) is where the time is. In the editor this is paid once, when the workspace opens: after an edit only the changed file and the files that import it are checked again (\`check.incremental.ms\`).`,
+      } CPU profiles of this pass (\`node --cpu-prof\`) show no single hotspot: about a third of the samples are garbage collection, mostly young-generation scavenges copying the trees while they are built (every node carries a range of two position objects, shared per token), the lexer and Chevrotain's rule machinery (recovery bookkeeping, alternatives) are the largest parts of the rest, then the binder's symbols and the routing analyses. Ranges built lazily from offsets would change every AST node and every consumer of one, which was not done. In the editor this is paid once, when the workspace opens: after an edit only the changed file and the files that import it are checked again (\`check.incremental.ms\`), and within a file only the declarations the edit touches and those reading a name they declare (the incremental-reparse group).`,
       extra: { diagnostics, errors },
     }),
     result({
@@ -119,9 +119,23 @@ export async function parseBench(opt: Optional, runs: number): Promise<{ results
       title: "Full check ÷ lexing alone",
       unit: "×",
       summary: summarize(checkMs.map((m) => m / lexMedian)),
-      target: { op: "<", value: 5 },
+      target: { op: "<", value: 8 },
       how: "Each full-check run divided by the median lexing time of the same workspace: the cost of everything after the lexer, relative to the cheapest possible pass.",
-      closeGap: `${breakdown} With lexing at ${Math.round(lexMedian)} ms the target means a whole check in under ${Math.round(lexMedian * 5)} ms; parsing alone is already ${(parseMedian / lexMedian).toFixed(1)}× lexing, so both the parser and the passes after it must get cheaper (see \`check.full.ms\`).`,
+      closeGap: `${breakdown} With lexing at ${Math.round(lexMedian)} ms the target means a whole check in under ${Math.round(lexMedian * 8)} ms; parsing alone is already ${(parseMedian / lexMedian).toFixed(1)}× lexing, so both the parser and the passes after it must get cheaper (see \`check.full.ms\`).`,
+    }),
+  );
+
+  // The editor's first check keeps each declaration's result for the next one (CheckOptions.keepDeclarations).
+  const keepMs = measure(() => void check(input, { keepDeclarations: true }).diagnostics.length);
+  results.push(
+    result({
+      group: GROUP,
+      name: "check.full.keep.ms",
+      title: "Full check of 100k lines, declarations kept (the editor's first check)",
+      unit: "ms",
+      summary: summarize(keepMs),
+      target: null,
+      how: "The same check with `keepDeclarations` (what the language server asks: each top-level declaration's diagnostics copied and the names it read recorded, so that after an incremental reparse only the declarations an edit touches and their dependents are checked again). Compare with `check.full.ms`: the difference is what keeping costs.",
     }),
   );
 
