@@ -72,9 +72,9 @@ export interface DeclResult {
   readonly outside: readonly number[];
   /** A message names a line or column (`the clause on line 12`): the result cannot be moved to other lines. */
   readonly namesLines: boolean;
-  /** Its references: ranges are the tree's own (they move with it); ids as when checked, to be moved by `shifts`. */
-  readonly refs: readonly Reference[];
-  readonly shifts: readonly Shift[];
+  /** Its references: ranges are the tree's own (they move with it); ids as when checked, to be moved by `shifts` (both replaced once the ids are moved). */
+  refs: readonly Reference[];
+  shifts: readonly Shift[];
   /** Ids it uses that are reported when unused (current). */
   readonly used: readonly string[];
 }
@@ -277,16 +277,22 @@ function shiftId(id: string, prefix: string, shift: Shift): string {
   return offset >= shift.from ? prefix + (offset + shift.by) : id;
 }
 
-/** A declaration's references with the ids moved by its pending shifts (the ranges moved with the tree). */
+/** A declaration's references with the ids moved by its pending shifts (the ranges moved with the tree); kept moved. */
 function refsOf(r: DeclResult, uri: string): readonly Reference[] {
   if (!r.shifts.length) return r.refs;
   const prefix = `${uri}#`;
-  return r.refs.map((ref) => {
+  const shifts = r.shifts;
+  r.refs = r.refs.map((ref) => {
     let id = ref.symbolId;
-    for (const sh of r.shifts) id = shiftId(id, prefix, sh);
+    for (const sh of shifts) id = shiftId(id, prefix, sh);
     return id === ref.symbolId ? ref : { uri: ref.uri, range: ref.range, symbolId: id };
   });
+  r.shifts = [];
+  return r.refs;
 }
+
+/** Pending shifts of a declaration's references are applied once they are this many (edits without a request for references). */
+const MAX_PENDING_SHIFTS = 8;
 
 /**
  * How the previous check of a file's declarations can be reused, or undefined
@@ -343,6 +349,7 @@ function reusePlan(b: Binding, uri: string, pr: ParseResult, old: UnitResult, ol
     for (const o of r.outside) if (o >= spanStart && o < suffixStart) return undefined;
     if (!suffix || (by === 0 && lines === 0)) return r;
     if (r.namesLines && lines !== 0) return undefined;
+    if (r.shifts.length >= MAX_PENDING_SHIFTS) refsOf(r, uri);
     return {
       decl: r.decl,
       start: r.start + by,

@@ -129,10 +129,10 @@ function edited(f: File, files: File[], e: Edit): string {
   }
 }
 
-/** Declaration results the check took over from the previous one (the same objects), in the file `uri`. */
+/** Declaration results the check took over from the previous one (kept, or moved: a moved result shares the names it read), in the file `uri`. */
 function reusedIn(next: CheckResult, prev: CheckResult, uri: string): number {
-  const before = new Set(prev.units.get(uri)?.decls ?? []);
-  return (next.units.get(uri)?.decls ?? []).filter((r) => before.has(r)).length;
+  const before = new Set((prev.units.get(uri)?.decls ?? []).map((r) => r.deps));
+  return (next.units.get(uri)?.decls ?? []).filter((r) => before.has(r.deps)).length;
 }
 
 /**
@@ -188,6 +188,28 @@ describe("per-declaration incremental checking", () => {
     );
     expect(reused).toBeGreaterThan(0);
   }, 300_000);
+
+  it("moves references right after many edits in which nobody asked for them", () => {
+    const gen = generateWorkspace({ seed: 11, lines: 2_000, files: 1 });
+    const files = gen.files.map((f) => ({ uri: f.uri, text: f.text }));
+    const big = files[1]!;
+    let prev = checkWorkspace({ root: gen.root, files: files.map((f) => ({ ...f })) }, { keepDeclarations: true });
+    const lines = big.text.split("\n");
+    // The first `cap` line (a score's), so that most declarations follow the edit and move.
+    const at = lines.findIndex((l) => /^ {2}cap \d+/.test(l));
+    let reused = 0;
+    for (let i = 0; i < 20; i++) {
+      lines[at] = lines[at]!.replace(/\d+/, String(10 ** (1 + (i % 4))));
+      big.text = lines.join("\n");
+      const parsed = reparse(prev.files.get(big.uri)!, big.text);
+      const next = checkWorkspace({ root: gen.root, files: files.map((x) => (x === big ? { ...x, parsed } : { ...x })) }, { previous: prev, keepDeclarations: true });
+      reused += reusedIn(next, prev, big.uri);
+      prev = next;
+    }
+    expect(reused).toBeGreaterThan(100);
+    const fresh = checkWorkspace({ root: gen.root, files: files.map((x) => ({ ...x })) });
+    expect(observable(prev)).toEqual(observable(fresh));
+  }, 120_000);
 
   it("matches a fresh check after reparsed edits of the benchmark's 1 MB document", () => {
     let lines = 26_000;
