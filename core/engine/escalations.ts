@@ -23,7 +23,10 @@ export function scheduleEscalations(sim: Simulation, route: CRoute, steps: reado
       sim.assignment = target;
       sim.assignedBy = `escalation of ${route.name}`;
       sim.pool?.assigned(target);
-      if (sim.tracing) sim.push(traceEntry.escalation(sim.now, e.source, { route: route.name, status: "escalated", target, due, reason: `no sales activity within ${formatDurationShort(e.after)} of routing` }));
+      // A full team (no member picked) still takes the lead, with no member: an escalation has no otherwise (§8).
+      const why = `no sales activity within ${formatDurationShort(e.after)} of routing`;
+      const reason = e.target.kind === "team" && !target.member ? `${why}; every member of team \`${e.target.name}\` is at the cap, so the lead waits in the team with no member` : why;
+      if (sim.tracing) sim.push(traceEntry.escalation(sim.now, e.source, { route: route.name, status: "escalated", target, due, reason }));
     });
     (sim.escalationTimers ??= []).push({ timer, target: tv });
   }
