@@ -193,12 +193,25 @@ export async function replayParts(pool: WorkerPool, plan: PartPlan, sink: PartsS
   const task = plan.task;
   const firstLine = (k: number) => plan.firstLine(k);
   const results: (Promise<PartResult> | null)[] = [];
-  const ahead = pool.size * 2;
-  const dispatch = (upTo: number) => {
-    while (results.length < Math.min(upTo, starts.length)) {
+  // Parts are handed out as workers finish them (two in flight per worker), not only as they are
+  // taken in order: a worker done with its parts must not wait for a slower one's. At most
+  // `buffered` parts past the one being taken are kept (their results wait in memory).
+  const inFlightMax = pool.size * 2;
+  const buffered = pool.size * 4;
+  let inFlight = 0;
+  let taking = 0;
+  const dispatch = () => {
+    while (results.length < starts.length && inFlight < inFlightMax && results.length < taking + buffered) {
       const k = results.length;
+      inFlight++;
       const p = pool.part(task(starts[k]!, ends[k]!, firstLine(k), []));
-      p.catch(() => undefined); // awaited in order below; this only avoids an early unhandled rejection
+      p.then(
+        () => {
+          inFlight--;
+          dispatch();
+        },
+        () => undefined, // awaited in order below; this only avoids an early unhandled rejection
+      );
       results.push(p);
     }
   };
@@ -228,7 +241,8 @@ export async function replayParts(pool: WorkerPool, plan: PartPlan, sink: PartsS
     sink.progress(lines, leads, r.end);
   };
   for (let k = 0; k < starts.length; k++) {
-    dispatch(k + 1 + ahead);
+    taking = k;
+    dispatch();
     const r = await results[k]!;
     results[k] = null;
     const collides = r.leads.some((l) => taken.has(l) || held?.leads.has(l));

@@ -131,8 +131,8 @@ export interface ReplayLogResult {
  * (runtime/bulk/partition.ts) leave this thread almost idle, but each worker starts by checking
  * and compiling the rules, and the parts cost some CPU of their own (counting line breaks, the
  * outcomes' text), so two workers need more CPU time in all than one thread: measured by
- * `npm run bench -- --only bulk` on the 2-core machine shared with other sessions (a 2,059,245-
- * record examples/acme log): 5.7 s of CPU and 11.2 s in this thread, 7.2 s of CPU and 17.1 s on
+ * `npm run bench -- --only bulk` on the 2-core machine shared with other sessions (a 10,280,216-
+ * record examples/acme log): 22.7 s of CPU and 24.4 s in this thread, 31.3 s of CPU and 38.1 s on
  * two workers, which on a machine whose cores are already busy is slower. With more cores than
  * two, two workers (not more: each adds about 60 MB of peak memory).
  */
