@@ -6,7 +6,7 @@
  * `--bulk-events N` (or BENCH_BULK_EVENTS) sets the size; `--quick` uses 200,000.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Section } from "../section.js";
 import { result, type BenchResult, type Skipped } from "../report.js";
@@ -16,26 +16,17 @@ import { RULES_URI } from "../sim/ours.js";
 import { jsonFloorOnce, replayFileOnce, writeAcmeLogFile, writeSimLogFile, type ReplayFigures } from "../sim/bulk.js";
 import type { RulesSpec } from "../../../runtime/bulk/rules.js";
 import { Duck } from "../../../runtime/data/duck.js";
+import { crmSources } from "../../../test/support/files.js";
 
 export const GROUP = "Bulk replay at scale";
 const RULES = ["acme", "sim"] as const;
 type Rules = (typeof RULES)[number];
 const TITLE: Record<Rules, string> = { acme: "examples/acme rules", sim: "benchmark rules" };
 
-function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (e.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
-
 function specOf(repo: string, rules: Rules): RulesSpec {
   if (rules === "sim") return { root: "/bench/sim", files: [{ uri: RULES_URI, text: rulesText(repo) }], fromUri: RULES_URI };
   const root = path.join(repo, "examples", "acme");
-  return { root, files: crmFiles(root).map((uri) => ({ uri, text: readFileSync(uri, "utf8") })), fromUri: path.join(root, "workflows.crmrules") };
+  return { root, files: crmSources(root), fromUri: path.join(root, "workflows.crmrules") };
 }
 
 function eventsArg(quick: boolean): number {

@@ -3,25 +3,16 @@
  * threads"): the shared-team replay of a 1,000,000-event log against the per-lead replay of the
  * same log, side by side, alternating, in this thread.
  */
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Section } from "../section.js";
 import { generateLog, compileSpec, replayLog } from "../../../runtime/bulk/index.js";
 import type { SourceFile } from "../../../core/workspace.js";
 import { summarize, timeMsAsync, gc } from "../stats.js";
 import { result, type BenchResult } from "../report.js";
+import { crmSources } from "../../../test/support/files.js";
 
 const GROUP = "Shared teams in bulk replay";
-
-function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (e.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
 
 export const routingSection: Section = {
   id: "routing",
@@ -32,7 +23,7 @@ export const routingSection: Section = {
     const root = path.join(ctx.repo, "examples", "acme");
     const fromUri = path.join(root, "workflows.crmrules");
     if (!existsSync(fromUri)) return { results: [], skipped: [{ group: GROUP, name: "routing.sharedOverPerLead", reason: "examples/acme/workflows.crmrules is not in the tree" }] };
-    const files: SourceFile[] = crmFiles(root).map((uri) => ({ uri, text: readFileSync(uri, "utf8") }));
+    const files: SourceFile[] = crmSources(root);
     const spec = { root, files, fromUri };
     const rules = compileSpec(spec);
     const events = ctx.quick ? 50_000 : 1_000_000;

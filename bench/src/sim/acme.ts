@@ -4,28 +4,19 @@
  * jurisdiction, workflows), with a log made by runtime/bulk's own generator.
  * No baseline can express these rules, so this is a throughput figure only.
  */
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { generateLog, compileSpec, replayLog } from "../../../runtime/bulk/index.js";
 import type { SourceFile } from "../../../core/workspace.js";
 import { summarize, timeMsAsync, gc } from "../stats.js";
 import { result, type BenchResult, type Skipped } from "../report.js";
-
-function crmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...crmFiles(p));
-    else if (e.endsWith(".crmrules")) out.push(p);
-  }
-  return out;
-}
+import { crmSources } from "../../../test/support/files.js";
 
 export async function acmeBench(opts: { repo: string; group: string; events: number; runs: number; workerScript: string }): Promise<{ results: BenchResult[]; skipped: Skipped[] }> {
   const root = path.join(opts.repo, "examples", "acme");
   const fromUri = path.join(root, "workflows.crmrules");
   if (!existsSync(fromUri)) return { results: [], skipped: [{ group: opts.group, name: "sim.acme.eventsPerSec", reason: "examples/acme/workflows.crmrules is not in the tree" }] };
-  const files: SourceFile[] = crmFiles(root).map((uri) => ({ uri, text: readFileSync(uri, "utf8") }));
+  const files: SourceFile[] = crmSources(root);
   const spec = { root, files, fromUri };
   const rules = compileSpec(spec);
   const perLead = 50;
