@@ -45,13 +45,20 @@ export interface TextChange {
   text: string;
 }
 
+/** Characters compared at once by `changeBetween` before it compares one by one. */
+const BLOCK = 1024;
+
 /** The one replacement turning `before` into `after` (their common prefix and suffix kept), or undefined when they are equal. */
 export function changeBetween(before: string, after: string): TextChange | undefined {
   if (before === after) return undefined;
   const max = Math.min(before.length, after.length);
+  // Whole blocks compared first (string equality of slices runs in native code), then one character at a time:
+  // the prefix and suffix of a one-line edit of a 1 MB document are about a megabyte together.
   let start = 0;
+  while (start + BLOCK <= max && before.slice(start, start + BLOCK) === after.slice(start, start + BLOCK)) start += BLOCK;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
+  while (tail + BLOCK <= max - start && before.slice(before.length - tail - BLOCK, before.length - tail) === after.slice(after.length - tail - BLOCK, after.length - tail)) tail += BLOCK;
   while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };
 }
