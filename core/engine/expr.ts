@@ -86,6 +86,7 @@ export function addRead(reads: Map<string, number>, event: string, window: numbe
 
 export { globMatch, compileGlob, globCounter, type Glob } from "../text/glob.js";
 import { compileGlob, type Glob } from "../text/glob.js";
+import { intern } from "./intern.js";
 
 export function truth(v: Value | undefined): boolean | undefined {
   return typeof v === "boolean" ? v : undefined;
@@ -192,7 +193,7 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
         return () => v;
       }
       case "String": {
-        const v = hint?.kind === "email" ? x.value.toLowerCase() : x.value;
+        const v = intern(hint?.kind === "email" ? x.value.toLowerCase() : x.value);
         return () => v;
       }
       case "Bool": {
@@ -461,8 +462,8 @@ export function compileExpr(e: A.Expr | undefined, scope: Scope): CompiledExpr {
   };
 
   const path = (x: A.PathExpr, hint: Hint): Ev => {
-    const head = x.head.text;
-    const segs = x.segments.map((s) => s.text);
+    const head = intern(x.head.text);
+    const segs = x.segments.map((s) => intern(s.text));
     const label = [head, ...segs].join(".");
     if (head === "lead") {
       other = true;

@@ -22,6 +22,7 @@ import type { EventInfo, CompiledRules, CScore, CEventRule, CInactivityRule, CAt
 import { addRead } from "./expr.js";
 import { CONSENT_EVENTS } from "../vocabulary.js";
 import { ReadTracker } from "./stageDeps.js";
+import { intern } from "./intern.js";
 
 /** The numbers of one score, at `scoreOffset(s)`: its scored flag, attribute part and behaviour part. */
 export const SCORE_SCORED = 0;
@@ -237,7 +238,9 @@ export function rulesIndex(rules: CompiledRules): RulesIndex {
       else stageReadsAll = true;
     }
   const names = new Set<string>([...rules.events.keys(), ...index.eventRules.keys(), ...index.inactivityByEvent.keys(), ...index.routesByEvent.keys(), ...index.workflowsByEvent.keys(), ...reads.keys()]);
-  for (const name of names) {
+  for (const written of names) {
+    // The plan's name is what `Simulation.event` sets as the current event, compared with names of the caller's.
+    const name = intern(written);
     const info = rules.events.get(name);
     const emailFields = info ? [...info.fields].filter(([, f]) => f.type === "email").map(([k]) => k) : [];
     const keep = keepAll ? Infinity : (reads.get(name) ?? -1);
