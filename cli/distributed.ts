@@ -66,6 +66,8 @@ export async function runShard(paths: string[], opts: BulkOptions, shard: ShardS
   const teams = routesToTeams(rules);
   const part = new PartWriter(out.stream, { shard: shard.index, of: shard.count, source: sourceIdentity(opts.events, cwd), rulesHash: rulesHash(ws.root, ws.files, fromUri), seed, ...(teams ? { teams, workspace: { root: ws.root, from: fromUri, files: ws.files.map((f) => ({ uri: f.uri, text: f.text })) } } : {}) });
   const provisional = emptySummary();
+  // Teams shared: the leads that asked no team, whose outcomes the merge takes as they are.
+  const plain = emptySummary();
   const problems: DataProblem[] = [];
   const workerScript = path.join(__dirname, "worker.js");
   let result;
@@ -88,6 +90,7 @@ export async function runShard(paths: string[], opts: BulkOptions, shard: ShardS
         ? {
             onSharedRun: (run: SharedRun, records: unknown[], line: number) => {
               addOutcome(provisional, run.outcome);
+              if (run.routing.requests.length === 0) addOutcome(plain, run.outcome);
               return part.sharedRun(line, run, records);
             },
           }
@@ -99,7 +102,7 @@ export async function runShard(paths: string[], opts: BulkOptions, shard: ShardS
     throw failed ?? e;
   }
   const internalActions = [...rules.actions.values()].filter((a) => a.reach === "internal").map((a) => a.name).sort();
-  part.end({ summary: teams ? sortSummary(provisional) : result.summary, outcomeNames: { scores: rules.scores.map((x) => x.name), grades: rules.grades.map((g) => g.name) }, lines: result.lines, malformedLines: result.errorCount, dataProblems: result.problems, errors: result.errors, problems, rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions, workspaceProblems: ws.problems.length, sourceName: input.name });
+  part.end({ summary: teams ? sortSummary(provisional) : result.summary, ...(teams ? { plainSummary: sortSummary(plain) } : {}), outcomeNames: { scores: rules.scores.map((x) => x.name), grades: rules.grades.map((g) => g.name) }, lines: result.lines, malformedLines: result.errorCount, dataProblems: result.problems, errors: result.errors, problems, rules: displayPath(fromUri, cwd), rulesGiven: opts.from !== undefined, internalActions, workspaceProblems: ws.problems.length, sourceName: input.name });
   await out.commit();
   const say = opts.out === "-" ? (t: string) => void process.stderr.write(sanitize(t)) : opts.format === "json" ? writeJson : writeText;
   say(`shard ${shard.index}/${shard.count}: replayed ${plural(teams ? provisional.leads : result.summary.leads, "lead")} of ${result.lines} lines into ${opts.out === "-" ? "standard output" : displayPath(out.target, cwd)}; \`crmrules merge\` combines the ${shard.count} parts\n`);

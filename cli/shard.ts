@@ -25,9 +25,9 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { addOutcome, emptySummary, KEPT_ERRORS, mergeSummaries, sortSummary, type BulkSummary, type DataProblem, type LeadOutcome, type LineError, type LogRecord, type SharedRun } from "../runtime/bulk/index.js";
-import { SharedLog } from "../runtime/bulk/sharedLog.js";
+import { addOutcome, emptySummary, KEPT_ERRORS, mergeSummaries, sortSummary, type BulkSummary, type DataProblem, type LeadOutcome, type LineError, type LogRecord, type SharedRun, mayReplayAgain, parseRecord, replayShared, settleOutcome, SharedRouting, teamPasses } from "../runtime/bulk/index.js";
 import { compile } from "../core/engine/index.js";
+import { recordFromObject } from "../core/engine/bulk/records.js";
 import { checkFiles } from "./workspace.js";
 import { MAX_SHOWN_ERRORS } from "./bulk.js";
 import type { SourceFile } from "../core/workspace.js";
@@ -107,8 +107,13 @@ export interface PartHeader {
 
 /** A shard's results: its leads' summary and problems, and the lines of the whole source. */
 export interface PartEnd {
-  /** This shard's leads only. */
+  /** This shard's leads only (teams shared: their provisional outcomes). */
   summary: BulkSummary;
+  /**
+   * Teams shared: the summary of the shard's leads that asked no team (their outcomes are final
+   * as the shard wrote them), so that the merge adds the settled outcomes of the others to it.
+   */
+  plainSummary?: BulkSummary;
   /** Lines (or rows) of the whole source: every shard reads it all. */
   lines: number;
   /** The malformed lines this shard reports: of its leads, and (shard 0) those without a readable lead. */
@@ -308,16 +313,15 @@ export function mergedView(parts: Part[]): { malformedLines: number; errors: Lin
   };
 }
 
-/** An outcome line of a part, parsed: its first record's line and the outcome's text as written (and, teams shared, the lead's first replay). */
+/** An outcome line of a part without teams shared: its first record's line and the outcome's text as written. */
 interface OutcomeLine {
   line: number;
   text: string;
-  shared?: { run: SharedRun; records: LogRecord[] | string[] };
 }
 
 const OUTCOME = /^\{"line":(\d+),"outcome":(\{.*\})\}$/;
 
-/** The outcome lines of one part, in its order (header and end left out), each checked. */
+/** The outcome lines of one part without teams shared, in its order (header and end left out), each checked. */
 async function* outcomeLines(p: Part): AsyncGenerator<OutcomeLine> {
   const rl = createInterface({ input: createReadStream(p.file, { encoding: "utf8" }), crlfDelay: Infinity });
   let n = 0;
@@ -327,44 +331,27 @@ async function* outcomeLines(p: Part): AsyncGenerator<OutcomeLine> {
     n++;
     if (n === 1) continue;
     if (text.startsWith('{"end":')) return;
-    let line: number;
-    let outcome: unknown;
-    let outcomeText: string;
-    let shared: OutcomeLine["shared"];
-    if (p.header.teams) {
-      const doc = parseJson(text);
-      if (!isObject(doc) || !Number.isInteger(doc.line) || !isObject(doc.outcome) || !isObject(doc.routing) || !Array.isArray(doc.routing.requests) || typeof doc.iso !== "boolean" || (doc.records !== undefined && !Array.isArray(doc.records)))
-        refuse(`${p.shown}:${n}`, "is not a lead line of a part with teams shared (`{\"line\":L,\"outcome\":{…},\"routing\":{…},\"iso\":…}`)");
-      line = doc.line as number;
-      outcome = doc.outcome;
-      outcomeText = "";
-      shared = { run: { outcome: doc.outcome as unknown as LeadOutcome, routing: doc.routing as unknown as SharedRun["routing"], iso: doc.iso }, records: (doc.records ?? []) as LogRecord[] | string[] };
-    } else {
-      const m = OUTCOME.exec(text);
-      outcome = m ? parseJson(m[2]!) : undefined;
-      if (!m) refuse(`${p.shown}:${n}`, "is not an outcome line of a part (`{\"line\":L,\"outcome\":{…}}`)");
-      line = Number(m[1]);
-      outcomeText = m[2]!;
-    }
+    const m = OUTCOME.exec(text);
+    const outcome = m ? parseJson(m[2]!) : undefined;
+    if (!m) refuse(`${p.shown}:${n}`, "is not an outcome line of a part (`{\"line\":L,\"outcome\":{…}}`)");
+    const line = Number(m[1]);
     if (!isObject(outcome) || typeof outcome.lead !== "string") refuse(`${p.shown}:${n}`, "has no lead's outcome");
     if (line <= previous) refuse(`${p.shown}:${n}`, `is out of order: its lead starts at line ${line}, after a lead at line ${previous}`);
     if (shardOf(outcome.lead, n0) !== p.header.shard) refuse(`${p.shown}:${n}`, `holds lead \`${outcome.lead}\`, which is in shard ${shardOf(outcome.lead, n0)}/${n0}, not ${p.header.shard}/${n0}`);
     previous = line;
-    yield shared ? { line, text: outcomeText, shared } : { line, text: outcomeText };
+    yield { line, text: m[2]! };
   }
 }
 
 /**
  * Writes the outcomes of every part to `write` in the one-machine order (by the line of each
  * lead's first record in the source), as `--out` writes them, and returns the summary. With
- * teams shared, the team passes run first over every lead (runtime/bulk/sharedLog.ts, as one
- * machine runs them), replaying again the leads they name from the records their parts carry.
+ * teams shared, `mergeShared` runs the team passes first (as one machine runs them).
  */
 export async function mergeOutcomes(parts: Part[], write: ((text: string, o: () => LeadOutcome) => Promise<void>) | undefined): Promise<BulkSummary> {
+  if (parts[0]!.header.teams === true) return mergeShared(parts, write);
   const its = parts.map((p) => outcomeLines(p)[Symbol.asyncIterator]());
   const heads: (OutcomeLine | undefined)[] = await Promise.all(its.map(async (it) => (await it.next()).value ?? undefined));
-  const teams = parts[0]!.header.teams === true;
-  const log = teams ? sharedLogOf(parts[0]!) : undefined;
   let count = 0;
   let last = -1;
   let lastPart = -1;
@@ -377,36 +364,304 @@ export async function mergeOutcomes(parts: Part[], write: ((text: string, o: () 
     last = h.line;
     lastPart = best;
     count++;
-    if (log) {
-      try {
-        log.add(h.shared!.run, h.shared!.records);
-      } catch (e) {
-        log.close();
-        throw new UsageError(`${parts[best]!.shown}: ${(e as Error).message}; write the shard again`);
-      }
-    } else if (write) await write(h.text + "\n", () => JSON.parse(h.text) as LeadOutcome);
+    if (write) await write(h.text + "\n", () => JSON.parse(h.text) as LeadOutcome);
     heads[best] = (await its[best]!.next()).value ?? undefined;
   }
-  const leads = parts.reduce((s, p) => s + p.end.summary.leads, 0);
-  if (count !== leads) throw new UsageError(`the parts hold ${count} outcomes but their summaries count ${leads} leads: a part is damaged; write the shards again`);
-  if (!log) return parts.reduce((s, p) => mergeSummaries(s, p.end.summary), emptySummary());
-  // The team passes, then every settled outcome in order; the summary is theirs (a shard's was provisional).
-  const summary = emptySummary();
-  try {
-    // Outcomes wait in SharedLog's temporary folder until the passes are done (removed by close).
-    for await (const o of log.finish({ passes: 0, replayed: 0 })) {
-      addOutcome(summary, o);
-      if (write) await write(JSON.stringify(o) + "\n", () => o);
-    }
-  } finally {
-    log.close();
-  }
-  return sortSummary(summary);
+  checkCount(parts, count);
+  return parts.reduce((s, p) => mergeSummaries(s, p.end.summary), emptySummary());
 }
 
-/** The team passes' state for the parts' workspace (compiled from the files the header carries). */
-function sharedLogOf(p: Part): SharedLog {
-  const w = p.header.workspace!;
+function checkCount(parts: Part[], count: number): void {
+  const leads = parts.reduce((s, p) => s + p.end.summary.leads, 0);
+  if (count !== leads) throw new UsageError(`the parts hold ${count} outcomes but their summaries count ${leads} leads: a part is damaged; write the shards again`);
+}
+
+/** A part's lines as bytes, read in 1 MiB blocks: each line's bytes `[start, end)` of `buf` (valid until the next block) and its offset in the file. */
+class PartLines {
+  private readonly fd: number;
+  private buf = Buffer.alloc(0);
+  private pos = 0;
+  /** The file offset of `buf[0]`. */
+  private base = 0;
+  private eof = false;
+  /** Lines read so far (the last one's number in the file, from 1). */
+  n = 0;
+  buf0: Buffer = this.buf;
+  start = 0;
+  end = 0;
+  offset = 0;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, "r");
+  }
+
+  /** Moves to the next line; false at the end of the file. */
+  next(): boolean {
+    for (;;) {
+      const nl = this.buf.indexOf(10, this.pos);
+      if (nl >= 0 || (this.eof && this.pos < this.buf.length)) {
+        const end = nl >= 0 ? nl : this.buf.length;
+        this.buf0 = this.buf;
+        this.start = this.pos;
+        this.end = end;
+        this.offset = this.base + this.pos;
+        this.pos = end + 1;
+        this.n++;
+        return true;
+      }
+      if (this.eof) return false;
+      const rest = this.buf.length - this.pos;
+      const next = Buffer.allocUnsafe(Math.max(1 << 20, rest * 2));
+      this.buf.copy(next, 0, this.pos);
+      const k = readSync(this.fd, next, rest, next.length - rest, this.base + this.buf.length);
+      this.base += this.pos;
+      this.buf = next.subarray(0, rest + k);
+      this.pos = 0;
+      if (k === 0) this.eof = true;
+    }
+  }
+
+  /** The line at `offset` (`length` bytes), read again. */
+  at(offset: number, length: number): string {
+    const b = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const k = readSync(this.fd, b, got, length - got, offset + got);
+      if (k === 0) throw new Error(`${this.file} ends before byte ${offset + length}`);
+      got += k;
+    }
+    return b.toString("utf8");
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const LINE_KEY = Buffer.from('{"line":');
+const OUTCOME_KEY = Buffer.from(',"outcome":{"lead":"');
+/** The end of a lead line that asked no team and carries no records (the shard writes `routing` and `iso` last but for `records`). */
+const PLAIN_ENDS = [false, true].map((iso) => Buffer.from(`,"routing":{"requests":[],"assignedFrom":-1},"iso":${iso}}`));
+const END_KEY = Buffer.from('{"end":');
+
+/**
+ * A lead line of a part with teams shared, looked at without parsing it all: the line of its lead's
+ * first record, its lead, and (when it asked no team and carries no records) where its outcome's
+ * text is. Other lines are parsed (`sharedLine`).
+ */
+interface Framed {
+  line: number;
+  lead: string;
+  /** The outcome's text `[start, end)` in the line's buffer, for a lead that asked no team; -1 otherwise. */
+  plainEnd: number;
+  outcomeStart: number;
+}
+
+function frame(r: PartLines, shown: string): Framed {
+  const b = r.buf0;
+  const where = `${shown}:${r.n}`;
+  const bad = () => refuse(where, "is not a lead line of a part with teams shared (`{\"line\":L,\"outcome\":{…},\"routing\":{…},\"iso\":…}`)");
+  if (b.compare(LINE_KEY, 0, LINE_KEY.length, r.start, r.start + LINE_KEY.length) !== 0) bad();
+  let i = r.start + LINE_KEY.length;
+  let line = 0;
+  const digits = i;
+  while (i < r.end && b[i]! >= 48 && b[i]! <= 57) line = line * 10 + (b[i++]! - 48);
+  if (i === digits || i - digits > 15 || b.compare(OUTCOME_KEY, 0, OUTCOME_KEY.length, i, i + OUTCOME_KEY.length) !== 0) bad();
+  const outcomeStart = i + OUTCOME_KEY.length - '{"lead":"'.length;
+  // The lead: a JSON string, up to its first quote that no backslash escapes.
+  let j = i + OUTCOME_KEY.length;
+  while (j < r.end && b[j] !== 34) j += b[j] === 92 ? 2 : 1;
+  if (j >= r.end) bad();
+  const lead = parseJson(b.toString("utf8", outcomeStart + 8, j + 1));
+  if (typeof lead !== "string") refuse(where, "has no lead's outcome");
+  let plainEnd = -1;
+  for (const e of PLAIN_ENDS) if (r.end - e.length > j && b.compare(e, 0, e.length, r.end - e.length, r.end) === 0) plainEnd = r.end - e.length;
+  return { line, lead, plainEnd, outcomeStart };
+}
+
+/** The index just after the JSON object or array that starts at `i` (-1 when it does not end before `end`). */
+function skipValue(b: Buffer, i: number, end: number): number {
+  if (b[i] !== 123 && b[i] !== 91) return -1;
+  let depth = 0;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 34) {
+      for (i++; i < end && b[i] !== 34; i += b[i] === 92 ? 2 : 1);
+    } else if (c === 123 || c === 91) depth++;
+    else if ((c === 125 || c === 93) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+const ROUTING_KEY = Buffer.from(',"routing":');
+const ISO_KEYS = [false, true].map((iso) => Buffer.from(`,"iso":${iso}`));
+const RECORDS_KEY = Buffer.from(',"records":[');
+
+/**
+ * A lead line that asked a team (or carries records), cut into its fields without parsing its
+ * records: the outcome's text `[outcomeStart, outcomeEnd)`, the routing (parsed), `iso`, and
+ * whether records follow.
+ */
+function sharedLine(r: PartLines, h: Framed, shown: string): { outcomeEnd: number; routing: SharedRun["routing"]; iso: boolean; records: boolean } {
+  const b = r.buf0;
+  const bad = (): never => refuse(`${shown}:${r.n}`, "is not a lead line of a part with teams shared (`{\"line\":L,\"outcome\":{…},\"routing\":{…},\"iso\":…}`)");
+  const has = (key: Buffer, at: number) => at + key.length <= r.end && b.compare(key, 0, key.length, at, at + key.length) === 0;
+  const outcomeEnd = skipValue(b, h.outcomeStart, r.end);
+  if (outcomeEnd < 0 || !has(ROUTING_KEY, outcomeEnd)) bad();
+  const routingStart = outcomeEnd + ROUTING_KEY.length;
+  const routingEnd = skipValue(b, routingStart, r.end);
+  if (routingEnd < 0) bad();
+  const routing = parseJson(b.toString("utf8", routingStart, routingEnd));
+  if (!isObject(routing) || !Array.isArray(routing.requests) || !Number.isInteger(routing.assignedFrom)) bad();
+  const isoAt = ISO_KEYS.findIndex((k) => has(k, routingEnd));
+  if (isoAt < 0) bad();
+  const rest = routingEnd + ISO_KEYS[isoAt]!.length;
+  const records = has(RECORDS_KEY, rest);
+  if (!records && !(rest === r.end - 1 && b[rest] === 125)) bad();
+  return { outcomeEnd, routing: routing as unknown as SharedRun["routing"], iso: isoAt === 1, records };
+}
+
+/** The records of a lead line read again (`PartLines.at`), checked as the shard checked them. */
+function lineRecords(text: string, where: string): LogRecord[] {
+  const doc = parseJson(text);
+  if (!isObject(doc) || !Array.isArray(doc.records) || doc.records.length === 0) refuse(where, "has a lead line whose records cannot be read; write the shard again");
+  return (doc.records as unknown[]).map((x) => {
+    const rec = typeof x === "string" ? parseRecord(x) : recordFromObject(x);
+    if (!rec.ok) refuse(where, `has a record that does not parse (${rec.reason}); write the shard again`);
+    return rec.record;
+  });
+}
+
+/** A growable list of small numbers (which part holds each lead of the source, in its order). */
+class U16List {
+  private a = new Uint16Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.a.length) {
+      const b = new Uint16Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = v;
+  }
+  get(i: number): number {
+    return this.a[i]!;
+  }
+}
+
+/**
+ * The merge with teams shared (docs/distributed.md), in three steps over the parts' bytes:
+ * 1. a k-way merge by line that checks each lead line's frame, shard and order and notes which
+ *    part holds the source's next lead; only the lines of leads that asked a team are parsed (their
+ *    requests go to `SharedRouting`, and where their line is when they may be replayed again);
+ * 2. the team passes (`teamPasses`), replaying again from the parts' records the leads they name;
+ * 3. the parts read again in that order: the outcome of a lead that asked no team is copied as the
+ *    shard wrote it (its text is what one machine writes), the others are settled and written.
+ * The summary is the shards' summaries of the leads that asked no team (their `plainSummary`),
+ * added to the settled outcomes of the others.
+ */
+async function mergeShared(parts: Part[], write: ((text: string, o: () => LeadOutcome) => Promise<void>) | undefined): Promise<BulkSummary> {
+  const w = parts[0]!.header.workspace!;
   const rules = compile(checkFiles(w.root, w.files), w.from);
-  return new SharedLog(rules, p.header.seed);
+  const seed = parts[0]!.header.seed;
+  const shared = new SharedRouting(rules.teams, seed);
+  const iso = new Map<number, boolean>();
+  /** Where the line of each lead that may be replayed again is: part, byte offset, length, line in the part. */
+  const kept = new Map<number, [number, number, number, number]>();
+  const order = new U16List();
+  const n0 = parts[0]!.header.of;
+  // Parts written before `plainSummary`: every outcome is added to the summary here.
+  const plain = parts.every((p) => isObject(p.end.plainSummary));
+  const open = (): PartLines[] =>
+    parts.map((p) => {
+      const r = new PartLines(p.file);
+      r.next(); // the header
+      return r;
+    });
+  const advance = (r: PartLines): boolean => r.next() && r.buf0.compare(END_KEY, 0, END_KEY.length, r.start, r.start + END_KEY.length) !== 0;
+
+  // 1. The k-way merge by line.
+  let readers = open();
+  try {
+    const heads: (Framed | undefined)[] = readers.map((r, k) => (advance(r) ? frame(r, parts[k]!.shown) : undefined));
+    const previous = parts.map(() => -1);
+    let last = -1;
+    let lastPart = -1;
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < heads.length; k++) if (heads[k] && (best < 0 || heads[k]!.line < heads[best]!.line)) best = k;
+      if (best < 0) break;
+      const h = heads[best]!;
+      const r = readers[best]!;
+      const p = parts[best]!;
+      if (h.line <= previous[best]!) refuse(`${p.shown}:${r.n}`, `is out of order: its lead starts at line ${h.line}, after a lead at line ${previous[best]}`);
+      if (shardOf(h.lead, n0) !== p.header.shard) refuse(`${p.shown}:${r.n}`, `holds lead \`${h.lead}\`, which is in shard ${shardOf(h.lead, n0)}/${n0}, not ${p.header.shard}/${n0}`);
+      if (h.line === last) throw new UsageError(`${p.shown} and ${parts[lastPart]!.shown} both hold the lead starting at line ${h.line} of the source`);
+      previous[best] = last = h.line;
+      lastPart = best;
+      const index = order.length;
+      order.push(best);
+      if (h.plainEnd < 0) {
+        const l = sharedLine(r, h, p.shown);
+        if (l.routing.requests.length) {
+          shared.set(index, h.lead, l.routing);
+          iso.set(index, l.iso);
+        }
+        if (mayReplayAgain(rules.teams, { routing: l.routing } as SharedRun)) {
+          if (!l.records) refuse(`${p.shown}:${r.n}`, `holds lead \`${h.lead}\`, which the team passes may replay again, without its records; write the shard again`);
+          kept.set(index, [best, r.offset, r.end - r.start, r.n]);
+        }
+      }
+      heads[best] = advance(r) ? frame(r, p.shown) : undefined;
+    }
+  } finally {
+    for (const r of readers) r.close();
+  }
+  checkCount(parts, order.length);
+
+  // 2. The team passes.
+  readers = open();
+  try {
+    const again = new Map<number, SharedRun>();
+    teamPasses(shared, (i, script) => {
+      const at = kept.get(i);
+      if (!at) throw new Error(`internal error: the team pass asked to replay lead ${i + 1} of the source again, whose records were not kept`);
+      const [k, offset, length, n] = at;
+      const records = lineRecords(readers[k]!.at(offset, length), `${parts[k]!.shown}:${n}`);
+      const run = replayShared(rules, records[0]!.lead, records, seed, script);
+      again.set(i, run);
+      if (run.routing.requests.length) iso.set(i, run.iso);
+      return run;
+    });
+
+    // 3. Every outcome, in the source's order.
+    const summary = emptySummary();
+    for (let i = 0; i < order.length; i++) {
+      const k = order.get(i);
+      const r = readers[k]!;
+      if (!advance(r)) throw new UsageError(`${parts[k]!.shown} changed while it was merged`);
+      const h = frame(r, parts[k]!.shown);
+      if (h.plainEnd >= 0) {
+        const text = r.buf0.toString("utf8", h.outcomeStart, h.plainEnd);
+        let o: LeadOutcome | undefined;
+        const parsed = () => (o ??= JSON.parse(text) as LeadOutcome);
+        if (!plain) addOutcome(summary, parsed());
+        if (write) await write(text + "\n", parsed);
+        continue;
+      }
+      const l = sharedLine(r, h, parts[k]!.shown);
+      const run = again.get(i);
+      const outcome = run ? run.outcome : (parseJson(r.buf0.toString("utf8", h.outcomeStart, l.outcomeEnd)) as LeadOutcome);
+      if (!isObject(outcome)) refuse(`${parts[k]!.shown}:${r.n}`, "has no lead's outcome");
+      const fin = shared.final(i);
+      const o = fin ? settleOutcome({ outcome, routing: fin.routing, iso: iso.get(i) ?? false }, fin.answers) : outcome;
+      // A lead whose first replay asked no team is in its shard's `plainSummary`.
+      if (!plain || l.routing.requests.length) addOutcome(summary, o);
+      if (write) await write(JSON.stringify(o) + "\n", () => o);
+    }
+    if (!plain) return sortSummary(summary);
+    return parts.reduce((s, p) => mergeSummaries(s, p.end.plainSummary!), sortSummary(summary));
+  } finally {
+    for (const r of readers) r.close();
+  }
 }

@@ -4,5 +4,5 @@ export { replayLead, replayLeadRun, settleOutcome, leadOutcome, leadSeed, blockK
 export type { LeadOutcome, LeadRun, BulkSummary, ReplayOptions, TeamPick, LeadRoutingMode } from "./replay.js";
 export { SHARED_ORIGIN_MS, sharedOffset, sharedDay, ScriptedPool, compareRequests, assignRequests, sameWay, SharedRouting } from "./sharedRouting.js";
 export type { TeamRequest, AnsweredRequest, KeyedRequest, LeadRouting } from "./sharedRouting.js";
-export { routesToTeams, mayReplayAgain, replayShared, shareTeams, replayLeadsShared } from "./sharedReplay.js";
+export { routesToTeams, mayReplayAgain, replayShared, shareTeams, teamPasses, replayLeadsShared } from "./sharedReplay.js";
 export type { SharedRun } from "./sharedReplay.js";

@@ -40,6 +40,23 @@ export function replayShared(rules: CompiledRules, lead: string, records: LogRec
 }
 
 /**
+ * The team passes over the leads `shared` holds: each pass's leads are replayed again by
+ * `again(index, script)` and set again, until a pass returns none (why this ends: `SharedRouting`).
+ * Returns the number of replays made again.
+ */
+export function teamPasses(shared: SharedRouting, again: (index: number, script: AnsweredRequest[]) => SharedRun): number {
+  let replayed = 0;
+  for (let redo = shared.pass(); redo.length; redo = shared.pass()) {
+    for (const i of redo) {
+      const run = again(i, shared.script(i));
+      shared.set(i, run.outcome.lead, run.routing);
+      replayed++;
+    }
+  }
+  return replayed;
+}
+
+/**
  * The team passes over `runs` (every lead's first shared replay, in log order). `again(index,
  * script)` replays lead `index` with the script (only leads for which `mayReplayAgain` held are
  * asked). Returns the settled outcomes in log order, the passes run and the replays made again.
@@ -48,16 +65,7 @@ export function replayShared(rules: CompiledRules, lead: string, records: LogRec
 export function shareTeams(teams: ReadonlyMap<string, CTeam>, seed: number, runs: SharedRun[], again: (index: number, script: AnsweredRequest[]) => SharedRun): { outcomes: LeadOutcome[]; passes: number; replayed: number; script: (index: number) => AnsweredRequest[] } {
   const shared = new SharedRouting(teams, seed);
   runs.forEach((r, i) => shared.set(i, r.outcome.lead, r.routing));
-  let replayed = 0;
-  // Ends: see `SharedRouting`.
-  for (let redo = shared.pass(); redo.length; redo = shared.pass()) {
-    for (const i of redo) {
-      const run = again(i, shared.script(i));
-      runs[i] = run;
-      shared.set(i, run.outcome.lead, run.routing);
-      replayed++;
-    }
-  }
+  const replayed = teamPasses(shared, (i, script) => (runs[i] = again(i, script)));
   const outcomes = runs.map((r, i) => {
     const f = shared.final(i);
     return f ? settleOutcome(r, f.answers) : r.outcome;
