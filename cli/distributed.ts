@@ -261,8 +261,26 @@ function runDriver(python: string, job: object): Promise<DriverAnswer> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, [driverScript()], { stdio: ["pipe", "pipe", "inherit"] });
     let out = "";
+    let answered = false;
+    const parse = (line: string): DriverAnswer | undefined => {
+      try {
+        const a = JSON.parse(line) as DriverAnswer;
+        return a && typeof a.ok === "boolean" ? a : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (d: string) => (out += d));
+    child.stdout.on("data", (d: string) => {
+      out += d;
+      // A successful answer is taken as soon as it comes: the merge then runs while the driver stops its cluster.
+      if (answered || !out.endsWith("\n")) return;
+      const a = parse(out.trim().split("\n").pop() ?? "");
+      if (a?.ok) {
+        answered = true;
+        resolve(a);
+      }
+    });
     child.on("error", (e) => reject(new UsageError(`the Dask driver could not be started with ${python}: ${e.message}`)));
     // Stopping the command stops the driver (and so its local cluster).
     const stop = () => child.kill("SIGTERM");
@@ -271,14 +289,9 @@ function runDriver(python: string, job: object): Promise<DriverAnswer> {
     child.on("close", (code) => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      const last = out.trim().split("\n").pop() ?? "";
-      let answer: DriverAnswer | undefined;
-      try {
-        answer = JSON.parse(last) as DriverAnswer;
-      } catch {
-        answer = undefined;
-      }
-      if (answer && typeof answer.ok === "boolean") resolve(answer);
+      if (answered) return;
+      const answer = parse(out.trim().split("\n").pop() ?? "");
+      if (answer) resolve(answer);
       else reject(new UsageError(`the Dask driver ended with exit code ${code} without an answer (its messages are above)`));
     });
     child.stdin.end(JSON.stringify(job));

@@ -470,9 +470,14 @@ function frame(r: PartLines, shown: string): Framed {
   const outcomeStart = i + OUTCOME_KEY.length - '{"lead":"'.length;
   // The lead: a JSON string, up to its first quote that no backslash escapes.
   let j = i + OUTCOME_KEY.length;
-  while (j < r.end && b[j] !== 34) j += b[j] === 92 ? 2 : 1;
+  let escaped = false;
+  while (j < r.end && b[j] !== 34) {
+    if (b[j] === 92) escaped = true;
+    j += b[j] === 92 ? 2 : 1;
+  }
   if (j >= r.end) bad();
-  const lead = parseJson(b.toString("utf8", outcomeStart + 8, j + 1));
+  // Without an escape, a JSON string's text is its bytes (JSON.stringify escapes every control character).
+  const lead = escaped ? parseJson(b.toString("utf8", outcomeStart + 8, j + 1)) : b.toString("utf8", i + OUTCOME_KEY.length, j);
   if (typeof lead !== "string") refuse(where, "has no lead's outcome");
   let plainEnd = -1;
   for (const e of PLAIN_ENDS) if (r.end - e.length > j && b.compare(e, 0, e.length, r.end - e.length, r.end) === 0) plainEnd = r.end - e.length;
