@@ -157,7 +157,8 @@ export function findDaskPython(): string {
   const candidates = given ? [given] : ["python3", "/usr/bin/python3"];
   const tried: string[] = [];
   for (const py of candidates) {
-    const r = spawnSync(py, ["-c", "import distributed, sys; sys.stdout.write(distributed.__version__)"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    // Found, not imported (importing it takes longer than a shard's start; the driver imports it and says so if that fails).
+    const r = spawnSync(py, ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('distributed') else 1)"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     if (r.error) tried.push(`${py}: not found`);
     else if (r.status === 0) return py;
     else tried.push(`${py}: no module \`distributed\``);
